@@ -1,0 +1,42 @@
+/**
+ * `ocpp-sim demo` (what `npm start` runs): the embedded CSMS on a free loopback port and a small
+ * fleet against it with short, lively sessions, live progress, and the summary — a newcomer's first
+ * minute.
+ */
+import chalk from 'chalk';
+import type { Argv, CommandModule } from 'yargs';
+import { startCsms } from '../csms/server.js';
+import { fleetConfigFrom, runOptions } from './run.js';
+import { runFleet } from './run-fleet.js';
+
+export const demoCommand: CommandModule = {
+  command: 'demo',
+  describe: 'Start the embedded CSMS and a small fleet against it (what `npm start` runs)',
+  builder: (y: Argv) =>
+    runOptions(y)
+      .default('count', 20)
+      .default('duration', '20s')
+      .default('ramp-up', '2s')
+      .default('session', '4s-10s')
+      .default('idle', '1s-4s')
+      .default('meter-interval', '2s'),
+  handler: async (argv) => {
+    const csms = await startCsms({ heartbeatInterval: 10 });
+    const args = { ...(argv as unknown as Parameters<typeof fleetConfigFrom>[0]), csms: csms.url };
+    const { config, durationMs } = fleetConfigFrom(args);
+    const out = process.stdout;
+    out.write(
+      chalk.bold('ocpp-sim demo') +
+        `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
+        chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
+    );
+    try {
+      const result = await runFleet(config, { durationMs, quiet: args.quiet, allowInvalid: false });
+      const s = csms.stats;
+      out.write(chalk.dim(`\nThe CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.\n`));
+      process.exitCode = result.exitCode;
+    } finally {
+      await csms.close();
+    }
+  },
+};

@@ -1,0 +1,191 @@
+/**
+ * `ocpp-sim run`: a fleet of OCPP 1.6J charge points against any CSMS.
+ *
+ * Precedence: command-line flags over built-in defaults (issue #4 adds plan files between them).
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE, type DriverModel, type StationProfile } from '../station/profile.js';
+import type { FleetConfig } from '../scheduler/fleet.js';
+import { identityWidth } from '../util/ids.js';
+import { parseDuration, parseRange, parseRate } from '../util/duration.js';
+import { UsageError } from './exit-codes.js';
+import { runFleet } from './run-fleet.js';
+
+export function runOptions<T>(y: Argv<T>) {
+  return y
+    .option('csms', { type: 'string', describe: 'CSMS WebSocket URL (ws:// or wss://); the identity is appended as the last path segment' })
+    .option('count', { alias: 'n', type: 'number', default: 10, describe: 'Number of charge points' })
+    .option('duration', { alias: 'd', type: 'string', default: '60s', describe: 'How long to run (e.g. 30s, 10m, 2h)' })
+    .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: one per core, at most one per charge point; 0 = main thread)' })
+    .option('ramp-up', { type: 'string', default: '0', describe: 'New connections per second (e.g. 500/s), or a duration to spread the fleet over (e.g. 60s); 0 = all at once' })
+    .option('id-prefix', { type: 'string', default: 'CP', describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
+    .option('id-start', { type: 'number', default: 1, describe: 'First n' })
+    .option('shard', { type: 'string', describe: "Simulate only slice i of n of the fleet ('i/n', i from 1): processes or machines share one fleet without overlap" })
+    .option('password', { type: 'string', describe: 'HTTP Basic auth password for every charge point (security profile 1)' })
+    .option('passwords', { type: 'string', describe: 'File of per-charge-point credentials: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
+    .option('ca', { type: 'string', describe: 'PEM file of the CA that signed the CSMS certificate (wss://)' })
+    .option('cert', { type: 'string', describe: 'PEM client certificate (security profile 3)' })
+    .option('key', { type: 'string', describe: 'PEM private key of --cert' })
+    .option('local-address', { type: 'string', describe: 'Comma-separated source addresses to spread connections over' })
+    .option('connectors', { type: 'number', default: DEFAULT_PROFILE.connectors, describe: 'Connectors per charge point' })
+    .option('power', { type: 'number', default: DEFAULT_PROFILE.maxPowerW / 1000, describe: 'Maximum power per connector (kW)' })
+    .option('dc', { type: 'boolean', default: false, describe: 'DC charger (reports SoC) instead of 3-phase AC' })
+    .option('meter-interval', { type: 'string', default: `${DEFAULT_PROFILE.meterValueSampleInterval}s`, describe: 'MeterValueSampleInterval' })
+    .option('session', { type: 'string', default: `${DEFAULT_DRIVER.sessionMinS}s-${DEFAULT_DRIVER.sessionMaxS}s`, describe: 'Charging session length, or a range to draw from' })
+    .option('idle', { type: 'string', default: `${DEFAULT_DRIVER.idleMinS}s-${DEFAULT_DRIVER.idleMaxS}s`, describe: 'Idle time between sessions, or a range to draw from' })
+    .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
+    .option('call-timeout', { type: 'string', default: '30s', describe: 'How long to wait for the CSMS to answer a call' })
+    .option('seed', { type: 'number', default: 1, describe: 'Random seed: the same seed replays the same arrivals and sessions' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Also validate every message we send against the OCPP schemas' })
+    .option('allow-invalid', { type: 'boolean', default: false, describe: 'Do not fail the run on schema-invalid messages from the CSMS (they are still counted)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No live progress, only the summary' });
+}
+
+type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
+
+/** Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. */
+export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationMs: number } {
+  const csms = args.csms;
+  if (!csms) throw new UsageError('--csms is required (e.g. --csms ws://localhost:9000/ocpp)');
+  let url: URL;
+  try {
+    url = new URL(csms);
+  } catch {
+    throw new UsageError(`--csms '${csms}' is not a URL`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--csms must be ws:// or wss://, not ${url.protocol}//`);
+  const total = int(args.count, '--count', 1);
+  const slice = args.shard ? parseSlice(args.shard) : undefined;
+  const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
+  const workers = args.workers ?? Math.min(availableParallelism(), count);
+  const durationMs = guard(() => parseDuration(args.duration, '--duration'));
+  const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
+  const [idleMinS, idleMaxS] = guard(() => parseRange(args.idle, '--idle'));
+  const profile: StationProfile = {
+    ...DEFAULT_PROFILE,
+    connectors: int(args.connectors, '--connectors', 1),
+    maxPowerW: args.power * 1000,
+    current: args.dc ? 'DC' : 'AC',
+    voltage: args.dc ? 400 : DEFAULT_PROFILE.voltage,
+    maxCurrentA: args.dc ? Math.ceil((args.power * 1000) / 400) : DEFAULT_PROFILE.maxCurrentA,
+    model: args.dc ? 'Virtual DC' : DEFAULT_PROFILE.model,
+    meterValueSampleInterval: guard(() => parseDuration(args['meter-interval'], '--meter-interval')) / 1000,
+    meterValuesSampledData: args.dc ? 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC' : DEFAULT_PROFILE.meterValuesSampledData,
+  };
+  const driver: DriverModel = {
+    ...DEFAULT_DRIVER,
+    sessionMinS,
+    sessionMaxS,
+    idleMinS,
+    idleMaxS,
+    idTags: args['id-tags'].split(',').map((s) => s.trim()).filter(Boolean),
+    evMaxPowerW: args.dc ? Math.min(150_000, profile.maxPowerW) : DEFAULT_DRIVER.evMaxPowerW,
+  };
+  if (driver.idTags.length === 0) throw new UsageError('--id-tags needs at least one idTag');
+  const config: FleetConfig = {
+    csmsUrl: csms,
+    idPrefix: args['id-prefix'],
+    idStart: int(args['id-start'], '--id-start', 0),
+    idWidth: identityWidth(args['id-start'], total),
+    count,
+    workers: int(workers, '--workers', 0),
+    slice,
+    profile,
+    driver,
+    options: {
+      callTimeoutMs: guard(() => parseDuration(args['call-timeout'], '--call-timeout')),
+      connectTimeoutMs: 30_000,
+      strict: args.strict,
+      reconnect: { initialMs: 1000, maxMs: 30_000 },
+      bootRetryMs: 30_000,
+      softResetDrainMs: 3000,
+      rebootDelayMs: 2000,
+    },
+    password: args.password,
+    passwords: args.passwords ? readPasswords(args.passwords) : undefined,
+    tls: url.protocol === 'wss:' ? readTls(args) : undefined,
+    seed: args.seed,
+    rampPerSec: rampRate(args['ramp-up'], total),
+    localAddresses: args['local-address']?.split(',').map((s) => s.trim()).filter(Boolean),
+    stopTimeoutMs: 10_000,
+  };
+  return { config, durationMs };
+}
+
+function int(v: number, flag: string, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, not ${v}`);
+  return v;
+}
+
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** `--ramp-up 500/s` is a rate; `--ramp-up 60s` spreads the whole fleet over 60 s. */
+function rampRate(text: string, total: number): number {
+  if (/^\s*0\s*$/.test(text)) return 0;
+  if (text.includes('/')) return guard(() => parseRate(text, '--ramp-up'));
+  const ms = guard(() => parseDuration(text, '--ramp-up'));
+  return ms > 0 ? total / (ms / 1000) : 0;
+}
+
+function parseSlice(text: string): { index: number; of: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard '${text}' must be i/n with 1 ≤ i ≤ n, e.g. 1/4`);
+  return { index: i - 1, of: n };
+}
+
+function readFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+function readPasswords(path: string): Record<string, string> {
+  const text = readFile(path, '--passwords');
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--passwords ${path}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim() || line.startsWith('#')) return;
+    const comma = line.indexOf(',');
+    if (comma < 1) throw new UsageError(`--passwords ${path}:${i + 1}: expected "<identity>,<password>"`);
+    out[line.slice(0, comma).trim()] = line.slice(comma + 1);
+  });
+  return out;
+}
+
+function readTls(args: RunArgs): FleetConfig['tls'] {
+  if (!!args.cert !== !!args.key) throw new UsageError('--cert and --key go together');
+  return {
+    ca: args.ca ? readFile(args.ca, '--ca') : undefined,
+    cert: args.cert ? readFile(args.cert, '--cert') : undefined,
+    key: args.key ? readFile(args.key, '--key') : undefined,
+  };
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Run a fleet of charge points against a CSMS',
+  builder: (y) => runOptions(y),
+  handler: async (args) => {
+    const { config, durationMs } = fleetConfigFrom(args);
+    const result = await runFleet(config, { durationMs, quiet: args.quiet, allowInvalid: args['allow-invalid'] });
+    process.exitCode = result.exitCode;
+  },
+};

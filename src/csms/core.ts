@@ -1,0 +1,109 @@
+/**
+ * The state one embedded CSMS shares between its connections: resolved settings, counters, the
+ * identity map, the transaction ledger, the set of connections with a CALL of ours in flight and
+ * the single timeout sweep over them. Every {@link Connection} holds a back-pointer to its core.
+ */
+import type { SchemaValidator } from '../protocol/validate.js';
+import { validator16 } from '../ocpp16/schemas.js';
+import type { Connection } from './connection.js';
+import type { CsmsLogger } from './log.js';
+import { expireCalls } from './outbound.js';
+import { type CsmsStats, createStats } from './stats.js';
+
+/**
+ * Test hook: return a response payload to send instead of the built-in one, or undefined to use the
+ * built-in responder. Return {@link NO_REPLY} to send nothing (to provoke a charge point timeout),
+ * or throw an `OcppError` to answer with a CALLERROR of its code.
+ */
+export type RequestHook = (identity: string, action: string, payload: any) => object | undefined;
+
+/** Returned by a {@link RequestHook} to leave a CALL unanswered. */
+export const NO_REPLY: object = Object.freeze({});
+
+/** WebSocket close code sent to a connection replaced by a newer one with the same identity. */
+export const CLOSE_REPLACED = 4000;
+
+/** Options after defaults are applied. */
+export interface CsmsSettings {
+  heartbeatInterval: number;
+  bootStatus: 'Accepted' | 'Pending' | 'Rejected';
+  strict: boolean;
+  callTimeoutMs: number;
+  /** undefined: no authentication; otherwise the password for an identity, or undefined if unknown. */
+  passwordFor: ((identity: string) => string | undefined) | undefined;
+}
+
+/** How often pending CALLs are checked for a timeout while any is in flight. */
+const SWEEP_MS = 25;
+
+export class CsmsCore {
+  readonly stats: CsmsStats = createStats();
+  /** Registered connections by identity (one per identity; a newer one replaces the older). */
+  readonly conns = new Map<string, Connection>();
+  /** Every open connection, registered or not (replaced and disconnected ones until they close). */
+  readonly live = new Set<Connection>();
+  /** Connections with a CSMS-initiated CALL in flight: the only ones the timeout sweep visits. */
+  readonly pending = new Set<Connection>();
+  /** transactionId → meterStart (Wh) of each started, not yet stopped transaction. */
+  readonly transactions = new Map<number, number>();
+  nextTransactionId = 1;
+  readonly validator: SchemaValidator = validator16();
+  onRequest: RequestHook | undefined = undefined;
+  closing = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly settings: CsmsSettings,
+    readonly logger: CsmsLogger,
+  ) {}
+
+  /** Adds a new connection under its identity, closing the one it replaces, if any. */
+  register(conn: Connection): void {
+    const old = this.conns.get(conn.identity);
+    if (old !== undefined) {
+      this.unregister(old);
+      this.stats.connections.replaced++;
+      old.ws.close(CLOSE_REPLACED, 'Replaced by a newer connection with the same identity');
+    }
+    this.conns.set(conn.identity, conn);
+    conn.registered = true;
+    this.live.add(conn);
+    this.stats.connections.current++;
+    this.stats.connections.total++;
+  }
+
+  /** Removes a connection from the identity map (idempotent); its socket may still be closing. */
+  unregister(conn: Connection): void {
+    if (!conn.registered) return;
+    conn.registered = false;
+    this.conns.delete(conn.identity);
+    this.stats.connections.current--;
+    if (conn.booted) this.stats.booted--;
+  }
+
+  /** Notes that `conn` has a CALL in flight, starting the shared sweep if it is not running. */
+  trackPending(conn: Connection): void {
+    this.pending.add(conn);
+    if (this.sweepTimer === null) {
+      this.sweepTimer = setInterval(this.sweep, SWEEP_MS);
+      this.sweepTimer.unref();
+    }
+  }
+
+  untrackPending(conn: Connection): void {
+    this.pending.delete(conn);
+  }
+
+  /** One pass over the connections with a CALL in flight; stops itself when none is left. */
+  private readonly sweep = (): void => {
+    expireCalls(this, Date.now());
+    if (this.pending.size === 0) this.stopSweep();
+  };
+
+  stopSweep(): void {
+    if (this.sweepTimer !== null) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+    }
+  }
+}

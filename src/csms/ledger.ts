@@ -1,0 +1,59 @@
+/**
+ * Bookkeeping on each answered CALL: boot state, transactions and energy, meter values. It runs on
+ * the answer actually sent (a test hook may have replaced the built-in one), just before it is sent,
+ * so the counters are up to date by the time the charge point reads its answer.
+ */
+import type { Connection } from './connection.js';
+
+/** Records the effects of answering `action` with `response`. Cheap for every other action. */
+export function recordAnswer(conn: Connection, action: string, request: any, response: any): void {
+  switch (action) {
+    case 'BootNotification':
+      recordBoot(conn, request, response);
+      break;
+    case 'StartTransaction':
+      recordStart(conn, request, response);
+      break;
+    case 'StopTransaction':
+      recordStop(conn, request);
+      break;
+    case 'MeterValues':
+      conn.core.stats.meterValues++;
+      break;
+  }
+}
+
+function recordBoot(conn: Connection, request: any, response: any): void {
+  const stats = conn.core.stats;
+  conn.vendor = request.chargePointVendor;
+  conn.model = request.chargePointModel;
+  const accepted = response.status === 'Accepted';
+  if (accepted) stats.boots++;
+  if (accepted !== conn.booted) {
+    conn.booted = accepted;
+    if (conn.registered) stats.booted += accepted ? 1 : -1;
+  }
+  if (conn.logged) conn.core.logger.booted(conn, response.status);
+}
+
+function recordStart(conn: Connection, request: any, response: any): void {
+  const core = conn.core;
+  const tx = core.stats.transactions;
+  tx.started++;
+  if (typeof response.transactionId === 'number') core.transactions.set(response.transactionId, request.meterStart);
+  tx.active = core.transactions.size;
+}
+
+function recordStop(conn: Connection, request: any): void {
+  const core = conn.core;
+  const tx = core.stats.transactions;
+  tx.stopped++;
+  const meterStart = core.transactions.get(request.transactionId);
+  if (meterStart === undefined) {
+    tx.unknownStops++;
+  } else {
+    core.transactions.delete(request.transactionId);
+    core.stats.energyWh += request.meterStop - meterStart;
+  }
+  tx.active = core.transactions.size;
+}

@@ -1,0 +1,140 @@
+/**
+ * The operator HTTP API, served on the CSMS's own HTTP server to loopback clients only (others get
+ * 403). JSON in and out:
+ *
+ * - `GET  /api/charge-points` → `[{identity, booted, connectedAt, vendor, model}]`
+ * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body →
+ *   200 `{result}` (the CALLRESULT payload); 502 `{error: {code, description}}` on CALLERROR,
+ *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for invalid
+ *   JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
+ *   (we never send a charge point a schema-invalid CALL).
+ * - `GET  /api/stats` → the {@link CsmsStats} object.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INITIATOR, type Action } from '../ocpp16/generated/actions.gen.js';
+import type { CsmsCore } from './core.js';
+import { isLoopback } from './handshake.js';
+import { CsmsCallError, callIdentity } from './outbound.js';
+
+/** Largest request body accepted. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The longest `?timeout=` an operator call may ask for. */
+const MAX_TIMEOUT_MS = 10 * 60_000;
+
+/** Handles one HTTP request on the CSMS server. */
+export function handleApiRequest(core: CsmsCore, req: IncomingMessage, res: ServerResponse): void {
+  if (!isLoopback(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: { code: 'Forbidden', description: 'The operator API is only served to loopback clients' } });
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const parts = url.pathname.split('/').filter((part) => part !== '');
+  if (parts[0] !== 'api') {
+    sendJson(res, 404, { error: { code: 'NotFound', description: 'The operator API lives under /api/' } });
+    return;
+  }
+  if (parts.length === 2 && parts[1] === 'stats') {
+    if (allow(req, res, 'GET')) sendJson(res, 200, core.stats);
+    return;
+  }
+  if (parts.length === 2 && parts[1] === 'charge-points') {
+    if (allow(req, res, 'GET')) sendJson(res, 200, listChargePoints(core));
+    return;
+  }
+  if (parts.length === 4 && parts[1] === 'charge-points') {
+    if (allow(req, res, 'POST')) void operatorCall(core, req, res, parts[2]!, parts[3]!, url.searchParams.get('timeout'));
+    return;
+  }
+  sendJson(res, 404, { error: { code: 'NotFound', description: `No route ${req.method} ${url.pathname}` } });
+}
+
+function listChargePoints(core: CsmsCore): object[] {
+  const list: object[] = [];
+  for (const conn of core.conns.values()) {
+    list.push({
+      identity: conn.identity,
+      booted: conn.booted,
+      connectedAt: new Date(conn.connectedAt).toISOString(),
+      vendor: conn.vendor,
+      model: conn.model,
+    });
+  }
+  return list;
+}
+
+async function operatorCall(
+  core: CsmsCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawIdentity: string,
+  action: string,
+  timeoutParam: string | null,
+): Promise<void> {
+  let identity: string;
+  try {
+    identity = decodeURIComponent(rawIdentity);
+  } catch {
+    return badRequest(res, 'BadIdentity', 'The identity in the path is not valid percent-encoding');
+  }
+  const initiator = Object.hasOwn(INITIATOR, action) ? INITIATOR[action as Action] : undefined;
+  if (initiator === undefined || initiator === 'cp') {
+    return badRequest(res, 'UnsupportedAction', `${action} is not an OCPP 1.6 action the CSMS initiates`);
+  }
+  let timeoutMs = core.settings.callTimeoutMs;
+  if (timeoutParam !== null) {
+    timeoutMs = Number(timeoutParam);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+      return badRequest(res, 'BadTimeout', `timeout must be an integer from 1 to ${MAX_TIMEOUT_MS} (ms)`);
+    }
+  }
+  let payload: unknown;
+  try {
+    const body = await readBody(req);
+    payload = JSON.parse(body.length === 0 ? '{}' : body);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { code: 'TooLarge', description: error.message } });
+    return badRequest(res, 'InvalidJson', `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const violation = core.validator.request(action, payload);
+  if (violation !== null) {
+    return badRequest(res, violation.code, `${action} request is schema-invalid: ${violation.message}`);
+  }
+  try {
+    const result = await callIdentity(core, identity, action, payload, timeoutMs);
+    sendJson(res, 200, { result });
+  } catch (error) {
+    const e = error instanceof CsmsCallError ? error : new CsmsCallError('InternalError', String(error));
+    sendJson(res, e.code === 'UnknownIdentity' ? 404 : 502, { error: { code: e.code, description: e.message, details: e.details } });
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge(`The body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function allow(req: IncomingMessage, res: ServerResponse, method: string): boolean {
+  if (req.method === method) return true;
+  res.setHeader('Allow', method);
+  sendJson(res, 405, { error: { code: 'MethodNotAllowed', description: `Use ${method}` } });
+  return false;
+}
+
+function badRequest(res: ServerResponse, code: string, description: string): void {
+  sendJson(res, 400, { error: { code, description } });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

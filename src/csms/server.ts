@@ -1,0 +1,241 @@
+/**
+ * The embedded CSMS: a small, correct and fast OCPP 1.6J central system used as demo backend, test
+ * peer and benchmark sink. One HTTP(S) server carries both the charge point WebSockets
+ * (`ws://host:port/ocpp/<identity>`, subprotocol `ocpp1.6`) and the loopback-only operator API
+ * (`/api/...`, see operator-api.ts).
+ *
+ * Layout: handshake.ts (upgrade checks), connection.ts (per-connection state and listeners),
+ * inbound.ts (frames from charge points), responders.ts (canned answers), ledger.ts (bookkeeping),
+ * outbound.ts (our CALLs and their timeout sweep), stats.ts, log.ts, core.ts (shared state).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SUBPROTOCOL_16 } from '../ocpp16/schemas.js';
+import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
+import { attach } from './connection.js';
+import { CsmsCore, type CsmsSettings, type RequestHook } from './core.js';
+import { basicAuthOk, identityFromPath, offersSubprotocol, refuseUpgrade } from './handshake.js';
+import { CsmsLogger } from './log.js';
+import { handleApiRequest } from './operator-api.js';
+import { callIdentity, failAllCalls } from './outbound.js';
+import type { CsmsStats } from './stats.js';
+
+export { CLOSE_REPLACED, NO_REPLY, type RequestHook } from './core.js';
+export { CsmsCallError } from './outbound.js';
+export { CsmsStrictError } from './inbound.js';
+export type { CsmsStats } from './stats.js';
+
+/** Options of {@link startCsms}. Every field is optional. */
+export interface CsmsOptions {
+  /** TCP port; 0 (the default) picks a free one, see {@link Csms.port}. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Heartbeat interval (s) given in BootNotification answers; default 60. */
+  heartbeatInterval?: number;
+  /** Status of every BootNotification answer; default Accepted. */
+  bootStatus?: 'Accepted' | 'Pending' | 'Rejected';
+  /**
+   * Also validate what we send: every response (a schema-invalid one is answered with InternalError
+   * and then thrown, so a test fails loudly) and every `call()` payload.
+   */
+  strict?: boolean;
+  /** Receives log lines; without it nothing is formatted. */
+  log?: (line: string) => void;
+  /** Log events of every connection, not only while fewer than 20 are connected. */
+  verbose?: boolean;
+  /** Default timeout (ms) of CSMS-initiated calls; default 30,000. */
+  callTimeoutMs?: number;
+  /**
+   * HTTP Basic auth (security profile 1): the password per identity. Identities not listed fall back
+   * to {@link password}, or are refused with 401 when it is not set.
+   */
+  passwords?: Record<string, string>;
+  /** HTTP Basic auth password for every identity (security profile 1). */
+  password?: string;
+  /**
+   * Serve wss:// (security profile 2); with `requestCert` and `ca`, client certificates are
+   * required and verified (security profile 3).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | (string | Buffer)[]; requestCert?: boolean };
+}
+
+/** A running embedded CSMS. */
+export interface Csms {
+  /** The endpoint charge points append `/<identity>` to: `ws://host:port/ocpp` (or wss://). */
+  readonly url: string;
+  /** The port actually bound. */
+  readonly port: number;
+  /** Live counters (the same object on every read). */
+  readonly stats: CsmsStats;
+  /** Identities currently connected. */
+  connected(): string[];
+  /**
+   * Sends a CSMS-initiated CALL and resolves with the CALLRESULT payload. Calls to one charge point
+   * are queued so only one is in flight (OCPP-J 1.6 §4.1.1). Rejects with a `CsmsCallError` whose
+   * `code` is the CALLERROR code received, or `Timeout`, `UnknownIdentity`, `Disconnected`,
+   * `InvalidResponse` (schema-invalid CALLRESULT), `InvalidRequest` (strict mode) or `QueueFull`.
+   */
+  call<A extends CsmsAction>(identity: string, action: A, payload: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>>;
+  /** Closes the connection of `identity` with `code` (default 1000); false if it is not connected. */
+  disconnect(identity: string, code?: number): boolean;
+  /** Test hook that can replace the answer to any charge point CALL; see {@link RequestHook}. */
+  onRequest?: RequestHook;
+  /** Closes every connection (code 1001) and the server. */
+  close(): Promise<void>;
+}
+
+/** How long close() waits for close handshakes before cutting the remaining sockets. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Starts an embedded CSMS and resolves once it listens. */
+export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
+  const core = new CsmsCore(settingsFrom(opts), new CsmsLogger(opts.log, opts.verbose ?? false));
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false, // we keep our own identity map (DESIGN §10.5)
+    perMessageDeflate: false, // ~230 KiB less per connection (DESIGN §10.5)
+    maxPayload: 64 * 1024,
+    handleProtocols: pickSubprotocol,
+  });
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false })
+    : http.createServer();
+  const onUpgraded = (ws: WebSocket, req: http.IncomingMessage): void => {
+    attach(core, ws, (req as UpgradeRequest)[kIdentity], req.socket.remoteAddress ?? '');
+  };
+  server.on('request', (req, res) => handleApiRequest(core, req, res));
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (acceptUpgrade(core, req, socket)) wss.handleUpgrade(req, socket, head, onUpgraded);
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // A deep accept backlog, so a ramp of thousands of charge points is not refused by the kernel.
+    server.listen({ port: opts.port ?? 0, host, backlog: 4096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `${opts.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}/ocpp`;
+  core.logger.startSummary(core.stats);
+  return new CsmsHandle(core, server, wss, url, port);
+}
+
+function settingsFrom(opts: CsmsOptions): CsmsSettings {
+  const { passwords, password } = opts;
+  const passwordFor =
+    passwords === undefined && password === undefined
+      ? undefined
+      : (identity: string) => (passwords !== undefined && Object.hasOwn(passwords, identity) ? passwords[identity] : password);
+  return {
+    heartbeatInterval: opts.heartbeatInterval ?? 60,
+    bootStatus: opts.bootStatus ?? 'Accepted',
+    strict: opts.strict ?? false,
+    callTimeoutMs: opts.callTimeoutMs ?? 30_000,
+    passwordFor,
+  };
+}
+
+const kIdentity = Symbol('csms.identity');
+type UpgradeRequest = http.IncomingMessage & { [kIdentity]: string };
+
+/** ws's subprotocol choice; acceptUpgrade has already made sure `ocpp1.6` is offered. */
+function pickSubprotocol(protocols: Set<string>): string | false {
+  return protocols.has(SUBPROTOCOL_16) ? SUBPROTOCOL_16 : false;
+}
+
+/** The checks before the WebSocket handshake; on failure the socket is answered and closed. */
+function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex): boolean {
+  const refuse = (status: number, reason: string, headers = ''): false => {
+    core.stats.connections.rejected++;
+    refuseUpgrade(socket, status, reason, headers);
+    return false;
+  };
+  if (core.closing) return refuse(503, 'The CSMS is shutting down');
+  const identity = identityFromPath(req.url);
+  if (identity === null) return refuse(400, 'The URL path must end with the charge point identity');
+  // OCPP-J 1.6 §3.1.2 / 2.0.1 Part 4 §3.1.2: the client offers its OCPP versions as subprotocols.
+  // We refuse a client that offers none we speak with HTTP 400 (as ocpp-rpc's server does) rather
+  // than completing a handshake that could carry no OCPP.
+  if (!offersSubprotocol(req.headers['sec-websocket-protocol'], SUBPROTOCOL_16)) {
+    return refuse(400, `No supported subprotocol offered (this CSMS speaks ${SUBPROTOCOL_16})`);
+  }
+  const passwordFor = core.settings.passwordFor;
+  if (passwordFor !== undefined) {
+    const expected = passwordFor(identity);
+    if (expected === undefined || !basicAuthOk(req.headers.authorization, identity, expected)) {
+      return refuse(401, 'HTTP Basic authentication failed', 'WWW-Authenticate: Basic realm="OCPP", charset="UTF-8"\r\n');
+    }
+  }
+  (req as UpgradeRequest)[kIdentity] = identity;
+  return true;
+}
+
+class CsmsHandle implements Csms {
+  private closed: Promise<void> | null = null;
+
+  constructor(
+    private readonly core: CsmsCore,
+    private readonly server: http.Server,
+    private readonly wss: WebSocketServer,
+    readonly url: string,
+    readonly port: number,
+  ) {}
+
+  get stats(): CsmsStats {
+    return this.core.stats;
+  }
+
+  get onRequest(): RequestHook | undefined {
+    return this.core.onRequest;
+  }
+
+  set onRequest(hook: RequestHook | undefined) {
+    this.core.onRequest = hook;
+  }
+
+  connected(): string[] {
+    return [...this.core.conns.keys()];
+  }
+
+  call<A extends CsmsAction>(identity: string, action: A, payload: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>> {
+    return callIdentity(this.core, identity, action, payload, timeoutMs ?? this.core.settings.callTimeoutMs);
+  }
+
+  disconnect(identity: string, code = 1000): boolean {
+    const conn = this.core.conns.get(identity);
+    if (conn === undefined) return false;
+    this.core.unregister(conn);
+    conn.ws.close(code, 'Disconnected by the CSMS');
+    return true;
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    const core = this.core;
+    core.closing = true;
+    core.logger.stopSummary();
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    const live = [...core.live];
+    for (const conn of live) {
+      core.unregister(conn);
+      failAllCalls(conn, 'Disconnected', 'The CSMS is shutting down');
+      conn.ws.close(1001, 'CSMS shutting down'); // 1001 Going Away (RFC 6455 §7.4.1)
+    }
+    const deadline = Date.now() + CLOSE_GRACE_MS;
+    while (core.live.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const conn of core.live) conn.ws.terminate();
+    core.stopSweep();
+    this.wss.close();
+    await serverClosed;
+  }
+}

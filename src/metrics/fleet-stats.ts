@@ -1,0 +1,111 @@
+/**
+ * The whole fleet's numbers on the main thread: the latest cumulative counters of every shard, added
+ * up, and per-action latency histograms built from the shards' bucket deltas (merged by addition, so
+ * percentiles are exact to the bucket, never averages of averages).
+ */
+import { Histogram } from './histogram.js';
+import { A, CP_STATES, TOTALS, type CpState, type StatsSnapshot, type TotalName } from './shard-stats.js';
+
+/** One action's figures for the summary and report. */
+export interface ActionSummary {
+  action: string;
+  /** Calls we sent (charge point → CSMS). */
+  sent: number;
+  /** Calls received from the CSMS. */
+  received: number;
+  /** CALLERRORs received + timeouts + invalid responses, for calls we sent. */
+  errors: number;
+  callErrors: number;
+  timeouts: number;
+  invalidResponses: number;
+  /** CALLERRORs we answered the CSMS with, and how many of its calls broke the schema. */
+  errorsSent: number;
+  invalidCalls: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const MAX_PROBLEMS = 50;
+
+export class FleetStats {
+  private readonly shards = new Map<number, StatsSnapshot>();
+  private readonly latency = new Map<string, Histogram>();
+  readonly problems: string[] = [];
+  problemCount = 0;
+  /** Charge points of shards that crashed. */
+  lost = 0;
+
+  ingest(shard: number, snap: StatsSnapshot): void {
+    this.shards.set(shard, snap);
+    snap.latency.forEach((delta, i) => {
+      if (!delta) return;
+      const name = snap.actionNames[i];
+      let h = this.latency.get(name);
+      if (!h) this.latency.set(name, (h = new Histogram()));
+      h.addSparse(delta.pairs, delta.max);
+    });
+    for (const p of snap.problems) {
+      this.problemCount++;
+      if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
+    }
+  }
+
+  total(name: TotalName): number {
+    const i = TOTALS.indexOf(name);
+    let sum = 0;
+    for (const s of this.shards.values()) sum += s.totals[i];
+    return sum;
+  }
+
+  states(): Record<CpState, number> {
+    const out = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
+    for (const s of this.shards.values()) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));
+    return out;
+  }
+
+  /** Per-action figures, sorted by action name. */
+  actions(): ActionSummary[] {
+    const sums = new Map<string, number[]>();
+    for (const s of this.shards.values()) {
+      s.actionNames.forEach((name, i) => {
+        let row = sums.get(name);
+        if (!row) sums.set(name, (row = new Array(A.COUNT).fill(0)));
+        for (let k = 0; k < A.COUNT; k++) row[k] += s.actions[i * A.COUNT + k];
+      });
+    }
+    return [...sums.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([action, r]) => {
+        const h = this.latency.get(action);
+        const ms = (q: number) => (h ? round(h.quantile(q) / 1000) : 0);
+        return {
+          action,
+          sent: r[A.CallsSent],
+          received: r[A.CallsReceived],
+          errors: r[A.CallErrors] + r[A.Timeouts] + r[A.InvalidResponses],
+          callErrors: r[A.CallErrors],
+          timeouts: r[A.Timeouts],
+          invalidResponses: r[A.InvalidResponses],
+          errorsSent: r[A.ErrorsSent],
+          invalidCalls: r[A.InvalidCalls],
+          p50Ms: ms(0.5),
+          p95Ms: ms(0.95),
+          p99Ms: ms(0.99),
+          maxMs: h ? round(h.max / 1000) : 0,
+        };
+      });
+  }
+
+  /** Latency quantile over all calls of all actions (ms). */
+  overallQuantile(q: number): number {
+    const all = new Histogram();
+    for (const h of this.latency.values()) all.addSparse(h.toSparse(), h.max);
+    return round(all.quantile(q) / 1000);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

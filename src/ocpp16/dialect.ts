@@ -1,0 +1,136 @@
+/**
+ * OCPP 1.6 payloads for what a charge point reports: boot, status, authorization, transactions and
+ * meter values. The station core decides *when*; this file decides *what the 1.6 frame says*.
+ */
+import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
+import { currentA } from '../station/meter.js';
+import type { StationProfile } from '../station/profile.js';
+import type {
+  BootNotificationRequest,
+  MeterValuesRequest,
+  StartTransactionRequest,
+  StatusNotificationRequest,
+  StopTransactionRequest,
+} from './generated/types.gen.js';
+
+type MeterValue = MeterValuesRequest['meterValue'][number];
+type SampledValue = MeterValue['sampledValue'][number];
+type ReadingContext = NonNullable<SampledValue['context']>;
+export type StopReason = NonNullable<StopTransactionRequest['reason']>;
+
+export function bootNotification(profile: StationProfile, serial: string): BootNotificationRequest {
+  return {
+    chargePointVendor: profile.vendor,
+    chargePointModel: profile.model,
+    chargePointSerialNumber: serial,
+    chargeBoxSerialNumber: serial,
+    firmwareVersion: profile.firmwareVersion,
+  };
+}
+
+export function statusNotification(c: Connector, now: number): StatusNotificationRequest {
+  return {
+    connectorId: c.id,
+    status: c.status as StatusNotificationRequest['status'],
+    errorCode: c.errorCode as StatusNotificationRequest['errorCode'],
+    timestamp: new Date(now).toISOString(),
+  };
+}
+
+export function startTransaction(tx: Transaction): StartTransactionRequest {
+  return {
+    connectorId: tx.connectorId,
+    idTag: tx.idTag,
+    meterStart: tx.meterStart,
+    timestamp: new Date(tx.startedAt).toISOString(),
+  };
+}
+
+/** transactionId is filled in when the message is sent (see station/outbound.ts). */
+export function stopTransaction(tx: Transaction, reason: StopReason, stopData: string): Omit<StopTransactionRequest, 'transactionId'> {
+  const req: Omit<StopTransactionRequest, 'transactionId'> = {
+    idTag: tx.idTag,
+    meterStop: tx.meterStop,
+    timestamp: new Date(tx.stoppedAt).toISOString(),
+    reason,
+  };
+  if (stopData.includes('Energy.Active.Import.Register')) {
+    // StopTxnSampledData: the register at the start and the end of the transaction (OCPP 1.6 §9.1.29).
+    req.transactionData = [
+      { timestamp: new Date(tx.startedAt).toISOString(), sampledValue: [energy(tx.meterStart, 'Transaction.Begin')] },
+      { timestamp: new Date(tx.stoppedAt).toISOString(), sampledValue: [energy(tx.meterStop, 'Transaction.End')] },
+    ];
+  }
+  return req;
+}
+
+function energy(wh: number, context: ReadingContext): SampledValue {
+  return { value: String(Math.floor(wh)), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unit: 'Wh' };
+}
+
+/**
+ * One MeterValues sample of the configured measurands (MeterValuesSampledData) for a connector.
+ * Per-phase values (Current.Import, Voltage) carry the phase for 3-phase AC. The transactionId is
+ * set by the sender when the sample belongs to a transaction.
+ */
+export function meterValues(
+  c: Connector,
+  profile: StationProfile,
+  measurands: readonly string[],
+  now: number,
+  context: ReadingContext,
+): MeterValuesRequest {
+  const sampled: SampledValue[] = [];
+  const ac = profile.current === 'AC';
+  const threePhase = ac && profile.phases === 3;
+  const amps = currentA(c.powerW, profile);
+  for (const m of measurands) {
+    switch (m) {
+      case 'Energy.Active.Import.Register':
+        sampled.push(energy(c.energyWh, context));
+        break;
+      case 'Power.Active.Import':
+        sampled.push({ value: c.powerW.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'W' });
+        break;
+      case 'Power.Offered':
+        sampled.push({ value: String(profile.maxPowerW), context, measurand: m, location: 'Outlet', unit: 'W' });
+        break;
+      case 'Current.Offered':
+        sampled.push({ value: String(profile.maxCurrentA), context, measurand: m, location: 'Outlet', unit: 'A' });
+        break;
+      case 'Current.Import':
+        if (threePhase) {
+          for (const phase of ['L1', 'L2', 'L3'] as const) {
+            sampled.push({ value: amps.toFixed(2), context, measurand: m, phase, location: 'Outlet', unit: 'A' });
+          }
+        } else {
+          sampled.push({ value: amps.toFixed(2), context, measurand: m, location: 'Outlet', unit: 'A' });
+        }
+        break;
+      case 'Voltage':
+        if (threePhase) {
+          for (const phase of ['L1-N', 'L2-N', 'L3-N'] as const) {
+            sampled.push({ value: profile.voltage.toFixed(1), context, measurand: m, phase, location: 'Outlet', unit: 'V' });
+          }
+        } else {
+          sampled.push({ value: profile.voltage.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'V' });
+        }
+        break;
+      case 'SoC':
+        // Only a DC charger talks to the EV's battery management and knows its state of charge.
+        if (!ac && c.evBatteryWh > 0) {
+          sampled.push({ value: String(Math.round(c.soc * 100)), context, measurand: m, location: 'EV', unit: 'Percent' });
+        }
+        break;
+      case 'Temperature':
+        sampled.push({ value: (25 + c.powerW / 2000).toFixed(1), context, measurand: m, location: 'Body', unit: 'Celsius' });
+        break;
+    }
+  }
+  return { connectorId: c.id, meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: sampled }] };
+}
+
+/** The status a connector with a running transaction shows, given what the EV draws. */
+export function chargingStatus(powerW: number): ConnectorStatus {
+  return powerW > 0 ? 'Charging' : 'SuspendedEV';
+}

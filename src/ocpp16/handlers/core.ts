@@ -1,0 +1,144 @@
+/**
+ * OCPP 1.6 Core profile: how a charge point answers the CSMS (OCPP 1.6 §5). Each handler is a plain
+ * synchronous function of (station, request) returning the response; follow-up calls it queues go
+ * out after the response (the station holds them while `replying`).
+ */
+import { Phase } from '../../station/connector.js';
+import * as driver from '../../station/driver.js';
+import type { Station } from '../../station/station.js';
+import { checkChange, CORE_KEYS, normaliseValue } from '../configuration.js';
+import type {
+  ChangeAvailabilityRequest,
+  ChangeAvailabilityResponse,
+  ChangeConfigurationRequest,
+  ChangeConfigurationResponse,
+  ClearCacheResponse,
+  DataTransferRequest,
+  DataTransferResponse,
+  GetConfigurationRequest,
+  GetConfigurationResponse,
+  RemoteStartTransactionRequest,
+  RemoteStartTransactionResponse,
+  RemoteStopTransactionRequest,
+  RemoteStopTransactionResponse,
+  ResetRequest,
+  ResetResponse,
+  UnlockConnectorRequest,
+  UnlockConnectorResponse,
+} from '../generated/types.gen.js';
+
+/** The vendorId this simulator answers DataTransfer for; others get UnknownVendorId (§5.6). */
+export const SIM_VENDOR_ID = 'ocpp-sim';
+
+/**
+ * RemoteStartTransaction (§5.11): pick the requested connector, or the first free one when none is
+ * given. A free connector here is one without a transaction that is operative and not faulted; the
+ * EV is (or gets) plugged in and the transaction starts. AuthorizeRemoteTxRequests=true would first
+ * Authorize the idTag — we start directly, as the key's default (false) says.
+ */
+export function remoteStartTransaction(st: Station, req: RemoteStartTransactionRequest, now: number): RemoteStartTransactionResponse {
+  const c =
+    req.connectorId !== undefined
+      ? st.connectors[req.connectorId]
+      : st.connectors.find((k) => k.id > 0 && isFree(st, k.id));
+  if (!c || c.id === 0 || !isFree(st, c.id)) return { status: 'Rejected' };
+  if (c.phase === Phase.Idle) driver.plugIn(st, c, now);
+  driver.startSession(st, c, req.idTag, now);
+  return { status: 'Accepted' };
+}
+
+function isFree(st: Station, id: number): boolean {
+  const c = st.connectors[id];
+  return (
+    c.operative &&
+    !st.operativeBlocked() &&
+    (c.tx === null || c.tx.stopped) &&
+    (c.status === 'Available' || c.status === 'Preparing') &&
+    c.phase !== Phase.Charging
+  );
+}
+
+/** RemoteStopTransaction (§5.12): Accepted when the transaction runs here, then stopped with reason Remote. */
+export function remoteStopTransaction(st: Station, req: RemoteStopTransactionRequest, now: number): RemoteStopTransactionResponse {
+  const c = st.findTransaction(req.transactionId);
+  if (!c) return { status: 'Rejected' };
+  st.endTransaction(c, 'Remote', now);
+  driver.finish(st, c, now);
+  return { status: 'Accepted' };
+}
+
+/** Reset (§5.14): always Accepted; transactions are stopped with SoftReset/HardReset, then a reboot. */
+export function reset(st: Station, req: ResetRequest, now: number): ResetResponse {
+  st.reset(req.type === 'Hard', now);
+  return { status: 'Accepted' };
+}
+
+/**
+ * ChangeAvailability (§5.2): connector 0 means the whole charge point. A connector with a running
+ * transaction answers Scheduled and changes when the transaction ends.
+ */
+export function changeAvailability(st: Station, req: ChangeAvailabilityRequest, now: number): ChangeAvailabilityResponse {
+  if (req.connectorId >= st.connectors.length) return { status: 'Rejected' };
+  const operative = req.type === 'Operative';
+  const targets = req.connectorId === 0 ? st.connectors : [st.connectors[req.connectorId]];
+  let scheduled = false;
+  for (const c of targets) {
+    if (c.id > 0 && c.tx && !c.tx.stopped && !operative) {
+      c.scheduledOperative = operative;
+      scheduled = true;
+      continue;
+    }
+    c.scheduledOperative = null;
+    c.operative = operative;
+    if (c.id === 0 || c.phase === Phase.Idle) {
+      st.setStatus(c, operative ? 'Available' : 'Unavailable', now);
+    }
+  }
+  return { status: scheduled ? 'Scheduled' : 'Accepted' };
+}
+
+/** GetConfiguration (§5.8): all keys when none are asked for; unknown ones listed in unknownKey. */
+export function getConfiguration(st: Station, req: GetConfigurationRequest): GetConfigurationResponse {
+  const keys = req.key && req.key.length > 0 ? req.key : Object.keys(CORE_KEYS);
+  const configurationKey: NonNullable<GetConfigurationResponse['configurationKey']> = [];
+  const unknownKey: string[] = [];
+  for (const key of keys) {
+    const def = CORE_KEYS[key];
+    const value = st.getConfig(key);
+    if (!def || value === undefined) unknownKey.push(key);
+    else configurationKey.push({ key, readonly: def.readonly, value });
+  }
+  const res: GetConfigurationResponse = { configurationKey };
+  if (unknownKey.length > 0) res.unknownKey = unknownKey;
+  return res;
+}
+
+/** ChangeConfiguration (§5.3): typed and read-only checks over the real key store. */
+export function changeConfiguration(st: Station, req: ChangeConfigurationRequest): ChangeConfigurationResponse {
+  const status = checkChange(req.key, req.value);
+  if (status === 'Accepted' || status === 'RebootRequired') st.setConfig(req.key, normaliseValue(req.key, req.value));
+  return { status };
+}
+
+/** UnlockConnector (§5.18): stops a running transaction first (reason UnlockCommand). */
+export function unlockConnector(st: Station, req: UnlockConnectorRequest, now: number): UnlockConnectorResponse {
+  const c = st.connectors[req.connectorId];
+  if (!c || c.id === 0) return { status: 'NotSupported' };
+  if (c.tx && !c.tx.stopped) {
+    st.endTransaction(c, 'UnlockCommand', now);
+    driver.finish(st, c, now);
+  }
+  return { status: 'Unlocked' };
+}
+
+/** ClearCache (§5.4): this charge point keeps no authorization cache yet, so there is nothing to fail. */
+export function clearCache(): ClearCacheResponse {
+  return { status: 'Accepted' };
+}
+
+/** DataTransfer (§5.6): we know only our own vendorId; its messageId "echo" returns the data. */
+export function dataTransfer(_st: Station, req: DataTransferRequest): DataTransferResponse {
+  if (req.vendorId !== SIM_VENDOR_ID) return { status: 'UnknownVendorId' };
+  if (req.messageId !== undefined && req.messageId !== 'echo') return { status: 'UnknownMessageId' };
+  return req.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: req.data };
+}

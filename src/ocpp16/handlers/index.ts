@@ -1,0 +1,46 @@
+/**
+ * The exhaustive registry of CSMS-initiated 1.6 actions. Every action the CSMS may send is listed:
+ * either handled, or `null` — recognised but not supported by this charge point, answered with
+ * NotSupported (OCPP-J 1.6 §4.2.3). Actions outside the schema set get NotImplemented.
+ */
+import type { InboundHandler } from '../../station/shard-context.js';
+import type { CsmsAction } from '../generated/actions.gen.js';
+import * as core from './core.js';
+import { triggerMessage } from './remote-trigger.js';
+
+const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
+  // Core
+  ChangeAvailability: core.changeAvailability,
+  ChangeConfiguration: core.changeConfiguration,
+  ClearCache: core.clearCache,
+  DataTransfer: core.dataTransfer,
+  GetConfiguration: core.getConfiguration,
+  RemoteStartTransaction: core.remoteStartTransaction,
+  RemoteStopTransaction: core.remoteStopTransaction,
+  Reset: core.reset,
+  UnlockConnector: core.unlockConnector,
+  // Remote Trigger
+  TriggerMessage: triggerMessage,
+  // Firmware Management, Local Auth List, Reservation, Smart Charging, Security: issue #6.
+  GetDiagnostics: null,
+  UpdateFirmware: null,
+  GetLocalListVersion: null,
+  SendLocalList: null,
+  CancelReservation: null,
+  ReserveNow: null,
+  ClearChargingProfile: null,
+  GetCompositeSchedule: null,
+  SetChargingProfile: null,
+  CertificateSigned: null,
+  DeleteCertificate: null,
+  ExtendedTriggerMessage: null,
+  GetInstalledCertificateIds: null,
+  GetLog: null,
+  InstallCertificate: null,
+  SignedUpdateFirmware: null,
+};
+
+/** Handlers by action name, for the station's dispatcher (absent = NotSupported / NotImplemented). */
+export const handlers16: Readonly<Record<string, InboundHandler | undefined>> = Object.fromEntries(
+  Object.entries(REGISTRY).filter(([, h]) => h !== null),
+) as Record<string, InboundHandler>;

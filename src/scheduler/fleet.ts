@@ -1,0 +1,106 @@
+/**
+ * Runs a fleet: splits it into shards, one long-lived piscina task per worker thread (atomics
+ * 'disabled', so piscina never parks a thread that holds sockets), merges their counters, and stops
+ * them together. With `workers: 0` the shards run on the main thread (tests, tiny fleets).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { FleetStats } from '../metrics/fleet-stats.js';
+import { Shard, type ShardConfig } from './shard.js';
+import type { WorkerCommand, WorkerEvent } from './protocol.js';
+
+export type FleetConfig = Omit<ShardConfig, 'first' | 'count' | 'stride'> & {
+  /** Charge points in this process. */
+  count: number;
+  /** Worker threads; 0 = run on the main thread. */
+  workers: number;
+  /** This process's slice of a larger fleet: shard index (0-based) of n processes. */
+  slice?: { index: number; of: number };
+};
+
+export interface Fleet {
+  readonly stats: FleetStats;
+  /** Errors of crashed workers. */
+  readonly errors: string[];
+  /** Asks every shard to stop gracefully; resolves when all have. */
+  stop(): Promise<void>;
+  /** Resolves when every shard has ended (stopped or crashed). */
+  readonly done: Promise<void>;
+}
+
+/** Splits `count` positions into `workers` striped shards (position p → shard p mod workers). */
+export function partition(count: number, workers: number): { first: number; count: number; stride: number }[] {
+  const n = Math.max(1, Math.min(workers, count));
+  return Array.from({ length: n }, (_, w) => ({ first: w, count: Math.ceil((count - w) / n), stride: n }));
+}
+
+export function startFleet(config: FleetConfig): Fleet {
+  const stats = new FleetStats();
+  const errors: string[] = [];
+  const parts = partition(config.count, config.workers || 1).filter((p) => p.count > 0);
+  const { count: _count, workers, slice, ...shared } = config;
+  // A slice i/n of a larger fleet owns positions i, i+n, i+2n…: fold that into each shard's stripes.
+  const offset = slice?.index ?? 0;
+  const step = slice?.of ?? 1;
+  const shardConfigs: ShardConfig[] = parts.map((p) => ({
+    ...shared,
+    first: offset + p.first * step,
+    count: p.count,
+    stride: p.stride * step,
+  }));
+
+  if (workers === 0) return inProcess(shardConfigs, stats);
+
+  const pool = new Piscina({
+    filename: new URL('./shard-worker.js', import.meta.url).href,
+    minThreads: shardConfigs.length,
+    maxThreads: shardConfigs.length,
+    concurrentTasksPerWorker: 1,
+    atomics: 'disabled',
+    idleTimeout: Infinity,
+  });
+  const ports = shardConfigs.map((cfg, i) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (ev: WorkerEvent) => stats.ingest(i, ev.snapshot));
+    return { port: port1, task: pool.run({ config: cfg, port: port2 }, { transferList: [port2] }) as Promise<void> };
+  });
+  const done = Promise.all(
+    ports.map(({ task }, i) =>
+      task.catch((err: Error) => {
+        errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
+        stats.lost += shardConfigs[i].count;
+      }),
+    ),
+  ).then(async () => {
+    for (const { port } of ports) port.close();
+    await pool.destroy();
+  });
+  return {
+    stats,
+    errors,
+    done,
+    async stop() {
+      for (const { port } of ports) port.postMessage({ type: 'stop' } satisfies WorkerCommand);
+      await done;
+    },
+  };
+}
+
+function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
+  const shards = configs.map((c) => new Shard(c));
+  shards.forEach((s) => s.start());
+  const timer = setInterval(() => shards.forEach((s, i) => stats.ingest(i, s.snapshot())), 1000);
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  return {
+    stats,
+    errors: [],
+    done,
+    async stop() {
+      await Promise.all(shards.map((s) => s.stop()));
+      clearInterval(timer);
+      shards.forEach((s, i) => stats.ingest(i, s.snapshot()));
+      resolveDone();
+    },
+  };
+}

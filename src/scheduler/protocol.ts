@@ -1,0 +1,16 @@
+/**
+ * Messages between the main thread and shard workers, over the MessagePort each shard task gets.
+ */
+import type { StatsSnapshot } from '../metrics/shard-stats.js';
+
+/** Main → worker. */
+export type WorkerCommand = { type: 'stop' };
+
+/** Worker → main. */
+export type WorkerEvent =
+  | { type: 'stats'; snapshot: StatsSnapshot }
+  /** The shard has stopped; this is its last snapshot. */
+  | { type: 'done'; snapshot: StatsSnapshot };
+
+/** How often a shard reports its counters (ms). */
+export const STATS_INTERVAL_MS = 1000;

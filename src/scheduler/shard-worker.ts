@@ -1,0 +1,29 @@
+/**
+ * The piscina task: one long-lived shard per worker thread. It runs until the main thread sends
+ * `stop` over the task's MessagePort, posting counters every second. An exception rejects the task,
+ * so the main thread reports the worker's error and counts its charge points as lost.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { Shard, type ShardConfig } from './shard.js';
+import { STATS_INTERVAL_MS, type WorkerCommand, type WorkerEvent } from './protocol.js';
+
+export interface ShardTask {
+  config: ShardConfig;
+  port: MessagePort;
+}
+
+export default async function runShard({ config, port }: ShardTask): Promise<void> {
+  const shard = new Shard(config);
+  const post = (event: WorkerEvent) => port.postMessage(event);
+  const timer = setInterval(() => post({ type: 'stats', snapshot: shard.snapshot() }), STATS_INTERVAL_MS);
+  await new Promise<void>((resolve) => {
+    port.on('message', (cmd: WorkerCommand) => {
+      if (cmd.type === 'stop') resolve();
+    });
+    shard.start();
+  });
+  await shard.stop();
+  clearInterval(timer);
+  post({ type: 'done', snapshot: shard.snapshot() });
+  port.close();
+}

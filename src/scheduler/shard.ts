@@ -1,0 +1,191 @@
+/**
+ * A shard: the charge points one worker (or, in tests, the main thread) simulates. It owns the timer
+ * wheel, the counters and everything the stations share, spreads their first connections over the
+ * ramp-up, and stops them gracefully.
+ *
+ * Partition: the fleet's positions p = 0…N-1 are striped over W shards (p mod W = w), so every shard
+ * shares the ramp-up and computes its own connect times, t(p) = p ÷ rate, with no coordinator.
+ */
+import type { ClientOptions } from 'ws';
+import { ShardStats, S, type StatsSnapshot } from '../metrics/shard-stats.js';
+import { defaultConfiguration } from '../ocpp16/configuration.js';
+import * as dialect16 from '../ocpp16/dialect.js';
+import { handlers16 } from '../ocpp16/handlers/index.js';
+import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
+import type { Connector, Transaction } from '../station/connector.js';
+import { advanceMeter, connectorLimitW } from '../station/meter.js';
+import type { DriverModel, StationProfile } from '../station/profile.js';
+import type { ShardContext, StationOptions } from '../station/shard-context.js';
+import { Station } from '../station/station.js';
+import { formatIdentity } from '../util/ids.js';
+import { seedFor } from '../util/random.js';
+import { TimerWheel } from './timer-wheel.js';
+
+/** Everything a shard needs, as plain data (it crosses the worker boundary). */
+export interface ShardConfig {
+  /** The CSMS URL; each identity is appended as the last path segment. */
+  csmsUrl: string;
+  idPrefix: string;
+  idStart: number;
+  idWidth: number;
+  /** Fleet positions of this shard: first, first + stride, … (count of them). */
+  first: number;
+  count: number;
+  stride: number;
+  profile: StationProfile;
+  driver: DriverModel;
+  options: StationOptions;
+  /** Security profile 1: HTTP Basic auth, one password for all or one per identity. */
+  password?: string;
+  passwords?: Record<string, string>;
+  /** Security profiles 2/3: PEM strings. */
+  tls?: { ca?: string; cert?: string; key?: string };
+  seed: number;
+  /** New connections per second across the whole fleet; 0 = as fast as possible. */
+  rampPerSec: number;
+  /** Source addresses to spread outgoing connections over. */
+  localAddresses?: string[];
+  /** How long a graceful stop waits for queued transaction messages (ms). */
+  stopTimeoutMs: number;
+}
+
+export class Shard implements ShardContext {
+  readonly version = OCPP16;
+  readonly subprotocols = [SUBPROTOCOL_16];
+  readonly validator = validator16();
+  readonly handlers = handlers16;
+  readonly stats = new ShardStats();
+  readonly wheel: TimerWheel<Station>;
+  readonly defaultConfig: ReadonlyMap<string, string>;
+  readonly stations: Station[] = [];
+  stopping = false;
+  private readonly limitW: number;
+  private readonly baseWsOptions: ClientOptions;
+  private readonly measurandLists = new Map<string, string[]>();
+
+  constructor(readonly config: ShardConfig) {
+    this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
+    this.defaultConfig = defaultConfiguration(config.profile);
+    this.limitW = connectorLimitW(config.profile);
+    this.baseWsOptions = {
+      // permessage-deflate costs ~230 KiB per socket (DESIGN §4, measured); OCPP frames are small.
+      perMessageDeflate: false,
+      handshakeTimeout: config.options.connectTimeoutMs,
+      maxPayload: 1 << 20,
+      ...(config.tls ?? {}),
+    };
+    const base = config.csmsUrl.replace(/\/+$/, '');
+    for (let k = 0; k < config.count; k++) {
+      const p = config.first + k * config.stride;
+      const identity = formatIdentity(config.idPrefix, config.idStart + p, config.idWidth);
+      const st = new Station(this, p, identity, `${base}/${encodeURIComponent(identity)}`, seedFor(config.seed, config.idStart + p));
+      this.stations.push(st);
+    }
+    this.stats.states[S.Connecting] = this.stations.length;
+  }
+
+  get profile(): StationProfile {
+    return this.config.profile;
+  }
+  get driver(): DriverModel {
+    return this.config.driver;
+  }
+  get options(): StationOptions {
+    return this.config.options;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** Plans every station's first connection along the ramp and starts the clock. */
+  start(): void {
+    const t0 = this.now();
+    const rate = this.config.rampPerSec;
+    for (const st of this.stations) {
+      st.reconnectAt = rate > 0 ? t0 + (st.index * 1000) / rate : t0;
+      this.wheel.schedule(st, st.reconnectAt);
+    }
+    this.wheel.start();
+    this.wheel.advance();
+  }
+
+  wsOptions(st: Station): ClientOptions {
+    const { password, passwords, localAddresses } = this.config;
+    const pw = passwords?.[st.identity] ?? password;
+    if (pw === undefined && !localAddresses?.length) return this.baseWsOptions;
+    const opts: ClientOptions = { ...this.baseWsOptions };
+    if (pw !== undefined) {
+      // Security profile 1: Basic auth with the charge point identity as the user (OCPP 1.6 security whitepaper §3.1).
+      opts.headers = { authorization: 'Basic ' + Buffer.from(`${st.identity}:${pw}`).toString('base64') };
+    }
+    if (localAddresses?.length) opts.localAddress = localAddresses[st.index % localAddresses.length];
+    return opts;
+  }
+
+  // ---------------------------------------------------------------- dialect (1.6)
+
+  bootPayload(st: Station): Record<string, unknown> {
+    return dialect16.bootNotification(this.config.profile, `SIM-${st.identity}`.slice(0, 25)) as never;
+  }
+  statusPayload(c: Connector, now: number): Record<string, unknown> {
+    return dialect16.statusNotification(c, now) as never;
+  }
+  startPayload(tx: Transaction): Record<string, unknown> {
+    return dialect16.startTransaction(tx) as never;
+  }
+  stopPayload(st: Station, tx: Transaction, reason: string): Record<string, unknown> {
+    return dialect16.stopTransaction(tx, reason as dialect16.StopReason, st.getConfig('StopTxnSampledData') ?? '') as never;
+  }
+  meterPayload(st: Station, c: Connector, now: number, context: 'Sample.Periodic' | 'Trigger' | 'Sample.Clock'): Record<string, unknown> {
+    const list = this.measurands(st.getConfig('MeterValuesSampledData') ?? '');
+    return dialect16.meterValues(c, this.config.profile, list, now, context) as never;
+  }
+  advanceMeter(c: Connector, now: number): void {
+    advanceMeter(c, now, this.limitW, this.config.profile.current === 'DC');
+  }
+
+  /** Parsed measurand lists, shared by every station with the same setting. */
+  private measurands(csl: string): string[] {
+    let list = this.measurandLists.get(csl);
+    if (!list) {
+      list = csl.split(',').map((s) => s.trim()).filter(Boolean);
+      this.measurandLists.set(csl, list);
+    }
+    return list;
+  }
+
+  // ---------------------------------------------------------------- end of run
+
+  /**
+   * Graceful stop: no new sessions; open transactions are stopped and their StopTransaction
+   * delivered (up to stopTimeoutMs); then every socket is closed.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const now = this.now();
+    for (const st of this.stations) {
+      st.stop(now);
+      st.arm(now);
+    }
+    const deadline = now + this.config.stopTimeoutMs;
+    while (this.now() < deadline && !this.stations.every((s) => s.drained || s.ws === null)) {
+      await sleep(50);
+    }
+    this.wheel.stop();
+    for (const st of this.stations) st.shutdown();
+    const closeBy = this.now() + 2000;
+    while (this.now() < closeBy && this.stations.some((s) => s.ws !== null && s.ws.readyState !== s.ws.CLOSED)) {
+      await sleep(20);
+    }
+    for (const st of this.stations) st.ws?.terminate();
+  }
+
+  snapshot(): StatsSnapshot {
+    return this.stats.snapshot();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,157 @@
+/**
+ * The default behaviour of the people and cars at a charge point: a car arrives after an idle time,
+ * plugs in, the driver authorizes, the car charges for a while (its power tapering as it fills),
+ * the driver stops and unplugs, and the connector waits for the next car. Issue #4's scenarios
+ * replace this with YAML; the protocol side (handlers) stays the same either way.
+ *
+ * Each connector keeps only a phase and the time it ends; the station's single wake-up calls
+ * {@link step} when any connector's phase is due.
+ */
+import { Kind, OutboundCall } from './outbound.js';
+import { Phase, type Connector, type Transaction } from './connector.js';
+import { uniform, random } from '../util/random.js';
+import type { Station } from './station.js';
+
+/** Seconds a rejected driver or a finished car lingers before unplugging. */
+const LINGER_MS = 5_000;
+
+/** After (re)boot: every connector starts idle and waits for its first car. */
+export function start(st: Station, now: number): void {
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (c.phase === Phase.Idle) c.phaseUntil = nextArrival(st, now);
+  }
+}
+
+/** A reboot loses whatever the connector was doing, but not its energy register. */
+export function reboot(st: Station, c: Connector): void {
+  if (c.id === 0) return;
+  c.phase = Phase.Idle;
+  c.phaseUntil = Infinity;
+  c.tx = null;
+  c.powerW = 0;
+  c.status = c.operative ? 'Available' : 'Unavailable';
+}
+
+function nextArrival(st: Station, now: number): number {
+  if (st.ctx.stopping) return Infinity;
+  const d = st.ctx.driver;
+  return now + uniform(st, d.idleMinS, d.idleMaxS) * 1000;
+}
+
+/** Advances every connector whose phase is due. */
+export function step(st: Station, now: number): void {
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (c.phaseUntil > now) continue;
+    c.phaseUntil = Infinity;
+    switch (c.phase) {
+      case Phase.Idle:
+        arrive(st, c, now);
+        break;
+      case Phase.Charging:
+        // The driver comes back and ends the session at the charge point (reason Local).
+        st.endTransaction(c, 'Local', now);
+        finish(st, c, now);
+        break;
+      case Phase.Plugged:
+      case Phase.Finished:
+        unplug(st, c, now);
+        break;
+      case Phase.Authorizing:
+        break;
+    }
+  }
+}
+
+/** A car plugs in and its driver presents an idTag. */
+function arrive(st: Station, c: Connector, now: number): void {
+  if (!c.operative || st.operativeBlocked() || c.status !== 'Available' || st.ctx.stopping) {
+    c.phaseUntil = nextArrival(st, now);
+    return;
+  }
+  plugIn(st, c, now);
+  const tags = st.ctx.driver.idTags;
+  c.idTag = tags[Math.floor(random(st) * tags.length)];
+  c.phase = Phase.Authorizing;
+  st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag: c.idTag }, null, c.id));
+}
+
+/** The cable goes in: the EV arrives with a random state of charge. */
+export function plugIn(st: Station, c: Connector, now: number): void {
+  const d = st.ctx.driver;
+  c.evBatteryWh = d.batteryWh;
+  c.evMaxPowerW = d.evMaxPowerW;
+  c.soc = uniform(st, d.socMin, d.socMax);
+  c.phase = Phase.Plugged;
+  st.setStatus(c, 'Preparing', now);
+}
+
+/** Authorize.conf arrived for the driver at this connector. */
+export function authorized(st: Station, connectorId: number, status: string, now: number): void {
+  const c = st.connectors[connectorId];
+  if (c.phase !== Phase.Authorizing) return;
+  if (status !== 'Accepted' || st.ctx.stopping) {
+    // Blocked, Expired or Invalid: the driver gives up and unplugs.
+    c.phase = Phase.Finished;
+    c.phaseUntil = now + LINGER_MS;
+    st.arm(now);
+    return;
+  }
+  startSession(st, c, c.idTag, now);
+}
+
+export function authorizeFailed(st: Station, connectorId: number, now: number): void {
+  authorized(st, connectorId, 'Failed', now);
+}
+
+/** Starts a transaction and plans its end after the driver's dwell time. */
+export function startSession(st: Station, c: Connector, idTag: string, now: number): Transaction {
+  const d = st.ctx.driver;
+  c.idTag = idTag;
+  c.phase = Phase.Charging;
+  const tx = st.beginTransaction(c, idTag, now);
+  c.phaseUntil = now + uniform(st, d.sessionMinS, d.sessionMaxS) * 1000;
+  st.arm(now);
+  return tx;
+}
+
+/** The transaction has ended; the cable is still in. */
+export function finish(st: Station, c: Connector, now: number): void {
+  c.phase = Phase.Finished;
+  c.phaseUntil = now + LINGER_MS;
+  st.setStatus(c, 'Finishing', now);
+  st.arm(now);
+}
+
+/** The cable comes out; the connector is free (or unavailable, if that was scheduled). */
+function unplug(st: Station, c: Connector, now: number): void {
+  c.phase = Phase.Idle;
+  c.evBatteryWh = 0;
+  c.soc = 0;
+  c.tx = c.tx && !c.tx.stopped ? c.tx : null;
+  st.setStatus(c, c.operative ? 'Available' : 'Unavailable', now);
+  c.phaseUntil = nextArrival(st, now);
+}
+
+/**
+ * The CSMS refused the transaction's idTag (StartTransaction.conf not Accepted): with
+ * StopTransactionOnInvalidId the charge point stops it (reason DeAuthorized, OCPP 1.6 §5.17),
+ * otherwise it keeps the transaction but stops delivering energy (SuspendedEVSE).
+ */
+export function transactionRefused(st: Station, tx: Transaction, now: number): void {
+  const c = st.connectors[tx.connectorId];
+  if (c.tx !== tx || tx.stopped) return;
+  if (st.getConfig('StopTransactionOnInvalidId') === 'true') {
+    st.endTransaction(c, 'DeAuthorized', now);
+    finish(st, c, now);
+  } else {
+    c.evMaxPowerW = 0;
+    st.setStatus(c, 'SuspendedEVSE', now);
+  }
+}
+
+/** After a meter sample: a full battery suspends the session (SuspendedEV), as real EVs do. */
+export function onSample(st: Station, c: Connector, now: number): void {
+  if (c.status === 'Charging' && c.powerW === 0) st.setStatus(c, 'SuspendedEV', now);
+}

@@ -1,0 +1,60 @@
+/**
+ * The physical model of a charging session. Energy is computed analytically when a sample is due —
+ * power × elapsed time — not by ticking every second. Power is the smallest of the connector's
+ * limit, the profile's power and what the EV accepts at its state of charge (constant power, then a
+ * linear taper above the knee, as a CC-CV battery does). The register never goes backwards.
+ */
+import type { Connector } from './connector.js';
+import type { StationProfile } from './profile.js';
+
+/** State of charge above which the EV starts tapering its power: later for AC, earlier for DC. */
+const KNEE_AC = 0.8;
+const KNEE_DC = 0.6;
+/** Below this fraction of its maximum the EV is "full" for practical purposes and stops drawing. */
+const MIN_TAPER = 0.02;
+
+/** The connector's power limit (W) from the hardware alone. */
+export function connectorLimitW(profile: StationProfile): number {
+  const byCurrent =
+    profile.current === 'AC'
+      ? profile.voltage * profile.maxCurrentA * profile.phases
+      : profile.voltage * profile.maxCurrentA;
+  return Math.min(profile.maxPowerW, byCurrent);
+}
+
+/** What the EV draws at this state of charge (W); 0 when full. */
+export function evAcceptanceW(c: Connector, dc: boolean): number {
+  const knee = dc ? KNEE_DC : KNEE_AC;
+  if (c.soc >= 1) return 0;
+  if (c.soc <= knee) return c.evMaxPowerW;
+  const taper = (1 - c.soc) / (1 - knee);
+  return taper < MIN_TAPER ? 0 : c.evMaxPowerW * taper;
+}
+
+/**
+ * Brings the connector's register up to `now`: adds power × time since the last update, moves the
+ * EV's state of charge, and sets the power for the next interval. `limitW` is the hardware (or,
+ * later, smart-charging) limit. Returns the energy added (Wh).
+ */
+export function advanceMeter(c: Connector, now: number, limitW: number, dc: boolean): number {
+  const hours = (now - c.meterAt) / 3_600_000;
+  c.meterAt = now;
+  let added = 0;
+  if (hours > 0 && c.powerW > 0) {
+    added = c.powerW * hours;
+    if (c.evBatteryWh > 0) {
+      const room = (1 - c.soc) * c.evBatteryWh;
+      if (added > room) added = room;
+      c.soc += added / c.evBatteryWh;
+    }
+    c.energyWh += added;
+  }
+  c.powerW = Math.min(limitW, evAcceptanceW(c, dc));
+  return added;
+}
+
+/** Current per phase (A) for a power (W). */
+export function currentA(powerW: number, profile: StationProfile): number {
+  const phases = profile.current === 'AC' ? profile.phases : 1;
+  return powerW / (profile.voltage * phases);
+}

@@ -1,0 +1,87 @@
+/**
+ * Outbound calls a charge point makes, as queue entries. The payload of a transaction message is
+ * completed only when it is sent (a MeterValues queued offline learns its transactionId once the
+ * StartTransaction before it has been confirmed).
+ */
+import type { Transaction } from './connector.js';
+
+/** Why a call is made: selects what to do with its answer. */
+export const enum Kind {
+  Boot,
+  Heartbeat,
+  Status,
+  Authorize,
+  StartTx,
+  MeterValues,
+  StopTx,
+  /** Anything whose answer needs no action (DataTransfer, notifications, raw scenario sends). */
+  Other,
+}
+
+export class OutboundCall {
+  attempts = 0;
+  /** Not to be sent before this time (ms): a transaction message waiting for its retry. */
+  notBefore = 0;
+  constructor(
+    readonly kind: Kind,
+    readonly action: string,
+    readonly payload: Record<string, unknown>,
+    /** The transaction this message belongs to (StartTransaction, its MeterValues, StopTransaction). */
+    readonly tx: Transaction | null = null,
+    readonly connectorId = 0,
+  ) {}
+
+  /**
+   * Transaction-related messages survive disconnects and are retried (OCPP 1.6 §4.7 "Transaction-related
+   * messages" and the TransactionMessageAttempts / TransactionMessageRetryInterval keys).
+   */
+  get isTransactional(): boolean {
+    return this.kind === Kind.StartTx || this.kind === Kind.StopTx || (this.kind === Kind.MeterValues && this.tx !== null);
+  }
+}
+
+/** A small FIFO of calls waiting for the one outstanding-call slot (OCPP-J §4.1.1). */
+export class CallQueue {
+  private items: OutboundCall[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): OutboundCall | undefined {
+    return this.items[this.head];
+  }
+
+  push(call: OutboundCall): void {
+    this.items.push(call);
+  }
+
+  /** Puts a call back in front (a transaction message to be retried or resent after reconnect). */
+  unshift(call: OutboundCall): void {
+    if (this.head > 0) this.items[--this.head] = call;
+    else this.items.unshift(call);
+  }
+
+  shift(): OutboundCall | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const call = this.items[this.head];
+    this.items[this.head++] = undefined as unknown as OutboundCall;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    }
+    return call;
+  }
+
+  /** Keeps only the calls `keep` accepts, in order. */
+  retain(keep: (call: OutboundCall) => boolean): void {
+    this.items = this.items.slice(this.head).filter(keep);
+    this.head = 0;
+  }
+
+  has(kind: Kind): boolean {
+    for (let i = this.head; i < this.items.length; i++) if (this.items[i].kind === kind) return true;
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * What every station of a shard shares: the profile, the protocol dialect, validators, handlers,
+ * counters and the timer wheel. One object per shard; stations hold a reference, never a copy.
+ */
+import type { ClientOptions } from 'ws';
+import type { ShardStats } from '../metrics/shard-stats.js';
+import type { SchemaValidator } from '../protocol/validate.js';
+import type { TimerWheel } from '../scheduler/timer-wheel.js';
+import type { Connector, Transaction } from './connector.js';
+import type { DriverModel, StationProfile } from './profile.js';
+import type { Station } from './station.js';
+
+/** Handles one CSMS-initiated action: returns the response payload or throws an OcppError. */
+export type InboundHandler = (station: Station, request: any, now: number) => object;
+
+export interface StationOptions {
+  /** Call timeout (ms): a call not answered by then is counted as a timeout (OCPP-J leaves it to us). */
+  callTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Validate every outgoing message too, refusing to send an invalid one. */
+  strict: boolean;
+  /** Reconnect backoff: initial delay doubling up to max, ±25 % jitter. */
+  reconnect: { initialMs: number; maxMs: number };
+  /** Wait before retrying a boot whose CSMS gave no interval, or that failed. */
+  bootRetryMs: number;
+  /** How long a soft reset waits for queued messages before rebooting, and how long a reboot takes. */
+  softResetDrainMs: number;
+  rebootDelayMs: number;
+}
+
+export interface ShardContext {
+  readonly version: string;
+  readonly subprotocols: string[];
+  readonly options: StationOptions;
+  readonly profile: StationProfile;
+  readonly driver: DriverModel;
+  readonly defaultConfig: ReadonlyMap<string, string>;
+  readonly validator: SchemaValidator;
+  readonly handlers: Readonly<Record<string, InboundHandler | undefined>>;
+  readonly stats: ShardStats;
+  readonly wheel: TimerWheel<Station>;
+  now(): number;
+  wsOptions(station: Station): ClientOptions;
+  /** The run is ending: no new sessions. */
+  readonly stopping: boolean;
+
+  // The version's dialect: payloads for what a station reports.
+  bootPayload(station: Station): Record<string, unknown>;
+  statusPayload(c: Connector, now: number): Record<string, unknown>;
+  startPayload(tx: Transaction): Record<string, unknown>;
+  stopPayload(station: Station, tx: Transaction, reason: string): Record<string, unknown>;
+  meterPayload(station: Station, c: Connector, now: number, context: 'Sample.Periodic' | 'Trigger' | 'Sample.Clock'): Record<string, unknown>;
+  /** Brings a connector's meter up to `now` under the hardware limit. */
+  advanceMeter(c: Connector, now: number): void;
+}

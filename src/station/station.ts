@@ -1,0 +1,618 @@
+/**
+ * One simulated charge point: its connection, its single outstanding call, its queue and its
+ * connectors — all plain fields, initialised in the constructor in a fixed order so every station
+ * has the same hidden class. What a station shares with its shard (profile, validators, handlers,
+ * the timer wheel, counters) is reached through `ctx`, never copied.
+ *
+ * Life cycle: connect → BootNotification (retried on Pending/Rejected) → StatusNotification for every
+ * connector → heartbeats, the driver's sessions, meter values → on a dropped connection, reconnect
+ * with backoff and resend what was not confirmed.
+ */
+import { WebSocket } from 'ws';
+import { decodeFrame, encodeCall, encodeCallError, encodeCallResult, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
+import { OcppError, parseErrorCode } from '../protocol/errors.js';
+import { A, S, T } from '../metrics/shard-stats.js';
+import { jitter } from '../util/random.js';
+import { Connector, Transaction, type ConnectorStatus } from './connector.js';
+import { CallQueue, Kind, OutboundCall } from './outbound.js';
+import type { ShardContext } from './shard-context.js';
+import { onResponse } from './responses.js';
+import * as driver from './driver.js';
+
+const kStation = Symbol('station');
+
+/** Connection state. */
+export const enum Link {
+  /** Not connected; `reconnectAt` says when to try. */
+  Down,
+  Connecting,
+  Open,
+  /** Stopping for good (end of run). */
+  Closed,
+}
+
+/** Boot state (OCPP 1.6 §4.2 BootNotification, RegistrationStatus). */
+export const enum Boot {
+  None,
+  Pending,
+  Accepted,
+  Rejected,
+}
+
+export class Station {
+  // Timer wheel bookkeeping (see scheduler/timer-wheel.ts).
+  wakeAt = Infinity;
+  filedAt = NaN;
+
+  ws: WebSocket | null = null;
+  link = Link.Down;
+  boot = Boot.None;
+  /** The state this station is counted under in the fleet gauge. */
+  gauge = S.Connecting;
+
+  // The one outstanding outbound CALL (OCPP-J 1.6 §4.1.1: at most one at a time).
+  pending: OutboundCall | null = null;
+  pendingId = '';
+  pendingSentAt = 0;
+  pendingDeadline = Infinity;
+  readonly queue = new CallQueue();
+  /** While answering an inbound CALL, follow-up calls wait until the answer is on the wire. */
+  replying = false;
+  private msgSeq = 0;
+
+  // Deadlines (absolute ms); Infinity = not planned.
+  reconnectAt = 0;
+  reconnectAttempt = 0;
+  bootRetryAt = Infinity;
+  heartbeatIntervalMs = 0;
+  nextHeartbeatAt = Infinity;
+  nextMeterAt = Infinity;
+  /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
+  rebootAt = Infinity;
+  /** Ever booted since power-up: a reconnect after that does not boot again (OCPP 1.6 §4.2). */
+  poweredUp = false;
+  everBooted = false;
+
+  /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
+  config: Map<string, string> | null = null;
+  /** Random state (see util/random.ts). */
+  rng: number;
+  readonly connectors: Connector[];
+
+  constructor(
+    readonly ctx: ShardContext,
+    readonly index: number,
+    readonly identity: string,
+    readonly url: string,
+    rngSeed: number,
+  ) {
+    this.rng = rngSeed;
+    const n = ctx.profile.connectors;
+    this.connectors = new Array(n + 1);
+    for (let i = 0; i <= n; i++) this.connectors[i] = new Connector(i, ctx.profile.registerStartWh);
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  getConfig(key: string): string | undefined {
+    return this.config?.get(key) ?? this.ctx.defaultConfig.get(key);
+  }
+
+  configInt(key: string): number {
+    return Number(this.getConfig(key) ?? 0);
+  }
+
+  setConfig(key: string, value: string): void {
+    (this.config ??= new Map()).set(key, value);
+    if (key === 'HeartbeatInterval') this.armHeartbeat(this.ctx.now());
+    if (key === 'MeterValueSampleInterval') this.armMeter(this.ctx.now());
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  connect(): void {
+    const { options } = this.ctx;
+    this.link = Link.Connecting;
+    this.setGauge(S.Connecting);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url, this.ctx.subprotocols, this.ctx.wsOptions(this));
+    } catch (err) {
+      this.ctx.stats.problem(`${this.identity}: cannot connect: ${(err as Error).message}`);
+      this.onClosed(this.ctx.now());
+      return;
+    }
+    (ws as unknown as Record<symbol, Station>)[kStation] = this;
+    ws.on('open', socketOnOpen);
+    ws.on('message', socketOnMessage);
+    ws.on('close', socketOnClose);
+    ws.on('error', socketOnError);
+    ws.on('unexpected-response', socketOnUnexpectedResponse);
+    this.ws = ws;
+    this.pendingDeadline = this.ctx.now() + options.connectTimeoutMs;
+  }
+
+  onOpen(now: number): void {
+    this.link = Link.Open;
+    this.pendingDeadline = Infinity;
+    this.reconnectAttempt = 0;
+    if (this.ws!.protocol !== this.ctx.subprotocols[0]) {
+      // OCPP-J §3.1.2: the server must agree on the OCPP version; without it we cannot talk.
+      this.ctx.stats.problem(`${this.identity}: CSMS did not accept subprotocol ${this.ctx.subprotocols[0]}`);
+      this.ws!.close(1002, 'subprotocol required');
+      return;
+    }
+    this.setGauge(S.Connected);
+    if (this.boot === Boot.Accepted && this.poweredUp) {
+      this.afterAccepted(now, false);
+    } else {
+      this.sendBoot();
+    }
+  }
+
+  /** The socket is gone: requeue what must not be lost, plan a reconnect with backoff. */
+  onClosed(now: number): void {
+    this.ws = null;
+    const wasOpen = this.link === Link.Open;
+    if (this.pending) {
+      const call = this.pending;
+      this.pending = null;
+      this.pendingDeadline = Infinity;
+      if (call.isTransactional) this.queue.unshift(call);
+    }
+    // Only transaction messages are kept for later (OCPP 1.6 §4.7); status is re-synced on reconnect
+    // and heartbeats or authorizations made for a connection that is gone mean nothing.
+    this.queue.retain((c) => c.isTransactional);
+    this.nextHeartbeatAt = Infinity;
+    this.bootRetryAt = Infinity;
+    if (this.boot !== Boot.Accepted) this.boot = Boot.None;
+    if (this.link === Link.Closed) return;
+    this.link = Link.Down;
+    if (this.rebootAt !== Infinity) {
+      this.powerCycle(now);
+      return;
+    }
+    if (wasOpen) this.ctx.stats.totals[T.Reconnects]++;
+    else this.ctx.stats.totals[T.ConnectFailures]++;
+    this.setGauge(S.Offline);
+    const { initialMs, maxMs } = this.ctx.options.reconnect;
+    const delay = Math.min(maxMs, initialMs * 2 ** this.reconnectAttempt);
+    this.reconnectAttempt++;
+    this.reconnectAt = now + jitter(this, delay, 0.25);
+    this.arm(now);
+  }
+
+  /** Sends raw text if the socket is open. */
+  sendRaw(text: string): boolean {
+    const ws = this.ws;
+    if (!ws || this.link !== Link.Open || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(text);
+    this.ctx.stats.totals[T.MessagesOut]++;
+    return true;
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.ws?.close(code, reason);
+  }
+
+  // ---------------------------------------------------------------- outbound calls
+
+  /** Queues a call; it goes out when the slot is free and the station may send it. */
+  enqueue(call: OutboundCall): void {
+    this.queue.push(call);
+    if (!this.replying) this.pump(this.ctx.now());
+  }
+
+  /** Sends the next queued call if nothing is outstanding and sending is allowed. */
+  pump(now: number): void {
+    if (this.pending || this.link !== Link.Open) return;
+    const next = this.queue.peek();
+    if (!next || next.notBefore > now) return;
+    // Before BootNotification is accepted nothing else may be sent (OCPP 1.6 §4.2).
+    if (this.boot !== Boot.Accepted && next.kind !== Kind.Boot) return;
+    this.queue.shift();
+    this.send(next, now);
+  }
+
+  private send(call: OutboundCall, now: number): void {
+    const { ctx } = this;
+    let payload = call.payload;
+    if (call.tx !== null && call.kind !== Kind.StartTx) {
+      if (call.tx.transactionId === null) {
+        // Its StartTransaction was never confirmed: the CSMS cannot place this message. Drop it.
+        ctx.stats.problem(`${this.identity}: dropped ${call.action} of an unconfirmed transaction`);
+        return this.pump(now);
+      }
+      payload.transactionId = call.tx.transactionId;
+    }
+    const action = ctx.stats.actionIndex(call.action);
+    if (ctx.options.strict) {
+      const bad = ctx.validator.request(call.action, payload);
+      if (bad) {
+        ctx.stats.problem(`${this.identity}: refusing to send invalid ${call.action}: ${bad.message}`);
+        ctx.stats.count(action, A.CallErrors);
+        return this.pump(now);
+      }
+    }
+    this.pendingId = String(++this.msgSeq);
+    this.pending = call;
+    call.attempts++;
+    this.pendingSentAt = performance.now();
+    this.pendingDeadline = now + ctx.options.callTimeoutMs;
+    ctx.stats.count(action, A.CallsSent);
+    this.sendRaw(encodeCall(this.pendingId, call.action, payload));
+    this.arm(now);
+  }
+
+  /** The outstanding call ended (answered, failed or timed out): move on. */
+  private settle(now: number): void {
+    this.pending = null;
+    this.pendingDeadline = Infinity;
+    this.pump(now);
+    this.arm(now);
+  }
+
+  /**
+   * A transaction message that got a CALLERROR, an invalid answer or no answer is retried up to
+   * TransactionMessageAttempts times, waiting TransactionMessageRetryInterval × attempts between
+   * tries (OCPP 1.6 §4.7, §9.1.32–33). Anything else is given up.
+   */
+  private failed(call: OutboundCall, now: number): void {
+    if (call.isTransactional && call.attempts < Math.max(1, this.configInt('TransactionMessageAttempts'))) {
+      call.notBefore = now + this.configInt('TransactionMessageRetryInterval') * 1000 * call.attempts;
+      this.queue.unshift(call);
+    } else if (call.kind === Kind.Boot) {
+      this.bootRetryAt = now + this.ctx.options.bootRetryMs;
+    } else if (call.kind === Kind.Authorize) {
+      driver.authorizeFailed(this, call.connectorId, now);
+    } else if (call.kind === Kind.StartTx && call.tx) {
+      this.ctx.stats.totals[T.TxRejected]++;
+      driver.transactionRefused(this, call.tx, now);
+    }
+  }
+
+  // ---------------------------------------------------------------- inbound frames
+
+  onFrame(text: string, now: number): void {
+    const { ctx } = this;
+    ctx.stats.totals[T.MessagesIn]++;
+    const frame = decodeFrame(text);
+    if (frame instanceof FrameError) {
+      ctx.stats.totals[T.BadFrames]++;
+      ctx.stats.problem(`${this.identity}: bad frame from CSMS (${frame.message}): ${text.slice(0, 120)}`);
+      if (frame.replyId !== null) {
+        this.sendRaw(encodeCallError(frame.replyId, frame.code, frame.message, {}, ctx.version));
+      }
+      return;
+    }
+    if (frame[0] === CALL) return this.onCall(frame[1], frame[2], frame[3], now);
+    const call = this.pending;
+    if (!call || frame[1] !== this.pendingId) {
+      ctx.stats.totals[T.BadFrames]++;
+      ctx.stats.problem(`${this.identity}: response to unknown message id ${frame[1]}`);
+      return;
+    }
+    const action = ctx.stats.actionIndex(call.action);
+    ctx.stats.latencyUs(action, (performance.now() - this.pendingSentAt) * 1000);
+    if (frame[0] === CALLRESULT) {
+      const bad = ctx.validator.response(call.action, frame[2]);
+      if (bad) {
+        ctx.stats.count(action, A.InvalidResponses);
+        ctx.stats.problem(`${this.identity}: invalid ${call.action} response: ${bad.message}`);
+        this.failed(call, now);
+      } else {
+        ctx.stats.count(action, A.Results);
+        onResponse(this, call, frame[2], now);
+      }
+    } else {
+      ctx.stats.count(action, A.CallErrors);
+      const code = parseErrorCode(frame[2]) ?? frame[2];
+      ctx.stats.problem(`${this.identity}: ${call.action} answered with CALLERROR ${code}: ${frame[3]}`);
+      this.failed(call, now);
+    }
+    this.settle(now);
+  }
+
+  private onCall(id: string, action: string, payload: Record<string, unknown>, now: number): void {
+    const { ctx } = this;
+    const idx = ctx.stats.actionIndex(action);
+    ctx.stats.count(idx, A.CallsReceived);
+    // While Rejected the charge point does not answer CSMS calls (OCPP 1.6 §4.2.1).
+    if (this.boot === Boot.Rejected) return;
+    let reply: string;
+    this.replying = true;
+    try {
+      const bad = ctx.validator.request(action, payload);
+      if (bad) {
+        ctx.stats.count(idx, A.InvalidCalls);
+        throw new OcppError(bad.code, bad.message);
+      }
+      const handler = ctx.handlers[action];
+      if (!handler) {
+        throw new OcppError(
+          ctx.validator.hasAction(action) ? 'NotSupported' : 'NotImplemented',
+          `${action} is ${ctx.validator.hasAction(action) ? 'not supported by this charge point' : 'not a known action'}`,
+        );
+      }
+      const response = handler(this, payload, now);
+      if (ctx.options.strict) {
+        const wrong = ctx.validator.response(action, response);
+        if (wrong) throw new OcppError('InternalError', `simulator built an invalid ${action} response: ${wrong.message}`);
+      }
+      reply = encodeCallResult(id, response);
+    } catch (err) {
+      ctx.stats.count(idx, A.ErrorsSent);
+      const e = err instanceof OcppError ? err : new OcppError('InternalError', (err as Error).message);
+      if (!(err instanceof OcppError)) ctx.stats.problem(`${this.identity}: ${action} handler failed: ${e.message}`);
+      reply = encodeCallError(id, e.code, e.message, e.details, ctx.version);
+    }
+    this.sendRaw(reply);
+    this.replying = false;
+    this.pump(now);
+    this.arm(now);
+  }
+
+  // ---------------------------------------------------------------- boot, heartbeat, status
+
+  sendBoot(): void {
+    this.bootRetryAt = Infinity;
+    this.queue.retain((c) => c.kind !== Kind.Boot);
+    this.queue.unshift(new OutboundCall(Kind.Boot, 'BootNotification', this.ctx.bootPayload(this)));
+    this.pump(this.ctx.now());
+  }
+
+  /** Boot accepted (or reconnected after an accepted boot): report status, start the clocks. */
+  afterAccepted(now: number, fresh: boolean): void {
+    this.boot = Boot.Accepted;
+    this.poweredUp = true;
+    this.setGauge(this.anyCharging() ? S.Charging : S.Booted);
+    for (const c of this.connectors) {
+      // After a boot every connector is reported; after a reconnect only what changed (OCPP 1.6 §4.9).
+      if (fresh || c.status !== c.reportedStatus) this.reportStatus(c, now);
+    }
+    this.armHeartbeat(now);
+    this.armMeter(now);
+    if (fresh) driver.start(this, now);
+    this.pump(now);
+    this.arm(now);
+  }
+
+  armHeartbeat(now: number): void {
+    if (this.boot !== Boot.Accepted) return;
+    const interval = this.heartbeatIntervalMs || this.configInt('HeartbeatInterval') * 1000;
+    this.nextHeartbeatAt = interval > 0 ? now + interval : Infinity;
+    this.arm(now);
+  }
+
+  armMeter(now: number): void {
+    const interval = this.configInt('MeterValueSampleInterval') * 1000;
+    this.nextMeterAt = interval > 0 && this.anyCharging() ? now + interval : Infinity;
+    this.arm(now);
+  }
+
+  /** ChangeAvailability on connector 0 made the whole charge point inoperative. */
+  operativeBlocked(): boolean {
+    return !this.connectors[0].operative;
+  }
+
+  anyCharging(): boolean {
+    for (let i = 1; i < this.connectors.length; i++) if (this.connectors[i].tx && !this.connectors[i].tx!.stopped) return true;
+    return false;
+  }
+
+  /** Changes a connector's status and reports it (checked against the 1.6 transition table). */
+  setStatus(c: Connector, status: ConnectorStatus, now: number): void {
+    if (c.status === status) return;
+    c.status = status;
+    this.reportStatus(c, now);
+  }
+
+  reportStatus(c: Connector, now: number): void {
+    this.enqueue(new OutboundCall(Kind.Status, 'StatusNotification', this.ctx.statusPayload(c, now), null, c.id));
+  }
+
+  setGauge(state: S): void {
+    if (this.gauge === state) return;
+    this.ctx.stats.move(this.gauge, state);
+    this.gauge = state;
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  beginTransaction(c: Connector, idTag: string, now: number): Transaction {
+    const tx = new Transaction(c.id, idTag, Math.floor(c.energyWh), now);
+    c.tx = tx;
+    c.meterAt = now;
+    this.ctx.advanceMeter(c, now);
+    this.enqueue(new OutboundCall(Kind.StartTx, 'StartTransaction', this.ctx.startPayload(tx), tx, c.id));
+    this.ctx.stats.totals[T.TxStarted]++;
+    this.setStatus(c, c.powerW > 0 ? 'Charging' : 'SuspendedEV', now);
+    this.setGauge(S.Charging);
+    if (this.nextMeterAt === Infinity) this.armMeter(now);
+    return tx;
+  }
+
+  /** Ends the connector's transaction with a reason; StopTransaction is queued and kept until confirmed. */
+  endTransaction(c: Connector, reason: string, now: number): void {
+    const tx = c.tx;
+    if (!tx || tx.stopped) return;
+    this.ctx.advanceMeter(c, now);
+    tx.stopped = true;
+    tx.meterStop = Math.floor(c.energyWh);
+    tx.stoppedAt = now;
+    c.powerW = 0;
+    this.ctx.stats.totals[T.EnergyWh] += tx.meterStop - tx.meterStart;
+    this.enqueue(new OutboundCall(Kind.StopTx, 'StopTransaction', this.ctx.stopPayload(this, tx, reason), tx, c.id));
+    if (!this.anyCharging()) {
+      this.nextMeterAt = Infinity;
+      if (this.gauge === S.Charging) this.setGauge(S.Booted);
+    }
+    if (c.scheduledOperative !== null) {
+      // A ChangeAvailability answered "Scheduled" takes effect now that the transaction is over (§5.2).
+      c.operative = c.scheduledOperative;
+      c.scheduledOperative = null;
+    }
+  }
+
+  findTransaction(transactionId: number): Connector | undefined {
+    for (let i = 1; i < this.connectors.length; i++) {
+      const tx = this.connectors[i].tx;
+      if (tx && !tx.stopped && tx.transactionId === transactionId) return this.connectors[i];
+    }
+    return undefined;
+  }
+
+  private sampleMeters(now: number): void {
+    for (let i = 1; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      if (!c.tx || c.tx.stopped) continue;
+      this.ctx.advanceMeter(c, now);
+      this.enqueue(new OutboundCall(Kind.MeterValues, 'MeterValues', this.ctx.meterPayload(this, c, now, 'Sample.Periodic'), c.tx, c.id));
+      driver.onSample(this, c, now);
+    }
+  }
+
+  // ---------------------------------------------------------------- reset / reboot
+
+  /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
+  reset(hard: boolean, now: number): void {
+    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], hard ? 'HardReset' : 'SoftReset', now);
+    this.rebootAt = now + (hard ? 0 : this.ctx.options.softResetDrainMs);
+    this.arm(now);
+  }
+
+  /** Power cycle: forget the session, come back after the boot delay, boot again. */
+  private powerCycle(now: number): void {
+    this.rebootAt = Infinity;
+    this.boot = Boot.None;
+    this.poweredUp = false;
+    this.heartbeatIntervalMs = 0;
+    for (const c of this.connectors) driver.reboot(this, c);
+    this.setGauge(S.Offline);
+    this.reconnectAt = now + this.ctx.options.rebootDelayMs;
+    this.arm(now);
+  }
+
+  // ---------------------------------------------------------------- the one wake-up
+
+  /** Called by the shard's timer wheel when this station's earliest deadline has come. */
+  wake(now: number): void {
+    if (this.link === Link.Closed) return;
+    if (this.link === Link.Down) {
+      if (now >= this.reconnectAt) this.connect();
+      return this.arm(now);
+    }
+    if (now >= this.pendingDeadline) this.timedOut(now);
+    if (this.rebootAt <= now && (this.queue.length === 0 || this.rebootAt + 5000 <= now || this.link !== Link.Open)) {
+      this.close(1000, 'reset');
+      if (this.link !== Link.Open) this.onClosed(now);
+      return;
+    }
+    if (now >= this.bootRetryAt) this.sendBoot();
+    if (this.boot === Boot.Accepted) {
+      if (now >= this.nextHeartbeatAt) {
+        if (!this.queue.has(Kind.Heartbeat) && this.pending?.kind !== Kind.Heartbeat) {
+          this.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
+        }
+        this.armHeartbeat(now);
+      }
+      if (now >= this.nextMeterAt) {
+        this.sampleMeters(now);
+        this.armMeter(now);
+      }
+      driver.step(this, now);
+    }
+    this.pump(now);
+    this.arm(now);
+  }
+
+  private timedOut(now: number): void {
+    if (this.link === Link.Connecting) {
+      this.ctx.stats.problem(`${this.identity}: connection timed out`);
+      this.ws?.terminate();
+      return;
+    }
+    const call = this.pending;
+    if (!call) return;
+    const idx = this.ctx.stats.actionIndex(call.action);
+    this.ctx.stats.count(idx, A.Timeouts);
+    this.ctx.stats.problem(`${this.identity}: ${call.action} not answered within ${this.ctx.options.callTimeoutMs} ms`);
+    this.failed(call, now);
+    this.settle(now);
+  }
+
+  /** Files this station in the wheel at its earliest deadline. */
+  arm(now: number): void {
+    let at = this.pendingDeadline;
+    if (this.link === Link.Down) at = Math.min(at, this.reconnectAt);
+    if (this.rebootAt < at) at = this.rebootAt;
+    if (this.bootRetryAt < at) at = this.bootRetryAt;
+    if (this.boot === Boot.Accepted) {
+      if (this.nextHeartbeatAt < at) at = this.nextHeartbeatAt;
+      if (this.nextMeterAt < at) at = this.nextMeterAt;
+      for (let i = 1; i < this.connectors.length; i++) if (this.connectors[i].phaseUntil < at) at = this.connectors[i].phaseUntil;
+    }
+    const head = this.queue.peek();
+    if (head && head.notBefore > now && head.notBefore < at && !this.pending) at = head.notBefore;
+    if (at !== this.wakeAt) this.ctx.wheel.schedule(this, at);
+  }
+
+  // ---------------------------------------------------------------- end of run
+
+  /** Graceful stop: end transactions, deliver what is queued, then close. */
+  stop(now: number): void {
+    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], 'Other', now);
+    for (const c of this.connectors) c.phaseUntil = Infinity;
+  }
+
+  /** True when nothing is left to deliver. */
+  get drained(): boolean {
+    return this.pending === null && this.queue.length === 0;
+  }
+
+  shutdown(): void {
+    this.link = Link.Closed;
+    this.wakeAt = Infinity;
+    this.setGauge(S.Stopped);
+    this.ws?.close(1000, 'simulation ended');
+  }
+}
+
+// Socket listeners: module-level functions shared by every station, reaching their station through
+// a symbol on the socket, so no closures are allocated per connection (ws's own pattern).
+
+function stationOf(ws: unknown): Station {
+  return (ws as Record<symbol, Station>)[kStation];
+}
+
+function socketOnOpen(this: WebSocket): void {
+  const st = stationOf(this);
+  st.onOpen(st.ctx.now());
+}
+
+function socketOnMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const st = stationOf(this);
+  if (isBinary) {
+    // OCPP-J uses text frames only (§3.2); a binary frame is a protocol error we count and skip.
+    st.ctx.stats.totals[T.BadFrames]++;
+    st.ctx.stats.problem(`${st.identity}: binary frame from CSMS ignored`);
+    return;
+  }
+  st.onFrame(data.toString(), st.ctx.now());
+}
+
+function socketOnClose(this: WebSocket): void {
+  const st = stationOf(this);
+  if (st.ws === this) st.onClosed(st.ctx.now());
+}
+
+function socketOnError(this: WebSocket, err: Error): void {
+  const st = stationOf(this);
+  if (st.link === Link.Connecting) st.ctx.stats.problem(`${st.identity}: ${err.message}`);
+}
+
+function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
+  const st = stationOf(this);
+  st.ctx.stats.problem(`${st.identity}: CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
+  this.terminate();
+}
