@@ -59,6 +59,13 @@ export class FleetStats {
     return sum;
   }
 
+  /** When the last charge point had its first boot accepted (ms epoch), across shards. */
+  lastFirstBootAt(): number {
+    let t = 0;
+    for (const s of this.shards.values()) t = Math.max(t, s.lastFirstBootAt);
+    return t;
+  }
+
   states(): Record<CpState, number> {
     const out = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
     for (const s of this.shards.values()) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));

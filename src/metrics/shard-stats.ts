@@ -85,6 +85,8 @@ export interface StatsSnapshot {
   latency: ({ pairs: number[]; max: number } | null)[];
   /** Up to a few sample messages per kind of problem, for the summary ("why did it fail"). */
   problems: string[];
+  /** When the latest charge point of this shard had its first boot accepted (ms epoch; 0 = none yet). */
+  lastFirstBootAt: number;
 }
 
 const MAX_PROBLEMS = 20;
@@ -97,6 +99,7 @@ export class ShardStats {
   readonly totals = new Float64Array(T.COUNT);
   readonly states = new Int32Array(CP_STATES.length);
   private problems: string[] = [];
+  lastFirstBootAt = 0;
   private problemCount = 0;
 
   /** Dense index for an action name, assigned on first sight. */
@@ -158,6 +161,7 @@ export class ShardStats {
       states: Array.from(this.states),
       latency,
       problems,
+      lastFirstBootAt: this.lastFirstBootAt,
     };
   }
 }

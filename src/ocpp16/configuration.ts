@@ -99,6 +99,11 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
   ]);
 }
 
+/** The definition of a Core key, or undefined (never an Object.prototype member such as "constructor"). */
+export function keyDef(key: string): KeyDef | undefined {
+  return Object.hasOwn(CORE_KEYS, key) ? CORE_KEYS[key] : undefined;
+}
+
 export type ChangeResult = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
 
 /**
@@ -106,7 +111,7 @@ export type ChangeResult = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupp
  * value is not valid for the key or the key is read-only, "NotSupported" when the key is unknown).
  */
 export function checkChange(key: string, value: string): ChangeResult {
-  const def = CORE_KEYS[key];
+  const def = keyDef(key);
   if (!def) return 'NotSupported';
   if (def.readonly) return 'Rejected';
   switch (def.type) {
@@ -117,7 +122,7 @@ export function checkChange(key: string, value: string): ChangeResult {
       if (!/^\d{1,9}$/.test(value)) return 'Rejected';
       break;
     case 'csl': {
-      const items = value === '' ? [] : value.split(',').map((s) => s.trim());
+      const items = value.split(',').map((s) => s.trim()).filter(Boolean);
       if (def.maxItems !== undefined && items.length > def.maxItems) return 'Rejected';
       if (def.items && items.some((i) => !def.items!.includes(i))) return 'Rejected';
       break;
@@ -130,7 +135,7 @@ export function checkChange(key: string, value: string): ChangeResult {
 
 /** Normalises an accepted value for storage (booleans in lower case, CSL without spaces). */
 export function normaliseValue(key: string, value: string): string {
-  const def = CORE_KEYS[key];
+  const def = keyDef(key);
   if (def?.type === 'boolean') return value.toLowerCase();
   if (def?.type === 'csl') return value.split(',').map((s) => s.trim()).filter(Boolean).join(',');
   return value;

@@ -60,7 +60,7 @@ export function wireErrorCode(code: ErrorCode, version: string): string {
 
 /** A received error code in our spelling, or undefined when it is not an OCPP-J code at all. */
 export function parseErrorCode(wire: unknown): ErrorCode | undefined {
-  return typeof wire === 'string' ? FROM_WIRE[wire] : undefined;
+  return typeof wire === 'string' && Object.hasOwn(FROM_WIRE, wire) ? FROM_WIRE[wire] : undefined;
 }
 
 /**

@@ -22,6 +22,12 @@ export interface Fleet {
   readonly stats: FleetStats;
   /** Errors of crashed workers. */
   readonly errors: string[];
+  /** In-process fleets only: the shards themselves, for tests to inspect. */
+  readonly shards?: Shard[];
+  /** Pulls fresh counters now (in-process); workers report every second by themselves. */
+  refresh(): void;
+  /** Benchmark saturation: every charge point sends calls back to back. */
+  backToBack(on: boolean): void;
   /** Asks every shard to stop gracefully; resolves when all have. */
   stop(): Promise<void>;
   /** Resolves when every shard has ended (stopped or crashed). */
@@ -79,6 +85,10 @@ export function startFleet(config: FleetConfig): Fleet {
     stats,
     errors,
     done,
+    refresh() {},
+    backToBack(on) {
+      for (const { port } of ports) port.postMessage({ type: 'back-to-back', on } satisfies WorkerCommand);
+    },
     async stop() {
       for (const { port } of ports) port.postMessage({ type: 'stop' } satisfies WorkerCommand);
       await done;
@@ -89,17 +99,21 @@ export function startFleet(config: FleetConfig): Fleet {
 function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
   const shards = configs.map((c) => new Shard(c));
   shards.forEach((s) => s.start());
-  const timer = setInterval(() => shards.forEach((s, i) => stats.ingest(i, s.snapshot())), 1000);
+  const refresh = () => shards.forEach((s, i) => stats.ingest(i, s.snapshot()));
+  const timer = setInterval(refresh, 1000);
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   return {
     stats,
     errors: [],
+    shards,
     done,
+    refresh,
+    backToBack: (on) => shards.forEach((s) => s.backToBack(on)),
     async stop() {
       await Promise.all(shards.map((s) => s.stop()));
       clearInterval(timer);
-      shards.forEach((s, i) => stats.ingest(i, s.snapshot()));
+      refresh();
       resolveDone();
     },
   };

@@ -4,7 +4,10 @@
 import type { StatsSnapshot } from '../metrics/shard-stats.js';
 
 /** Main → worker. */
-export type WorkerCommand = { type: 'stop' };
+export type WorkerCommand =
+  | { type: 'stop' }
+  /** Benchmark saturation on or off: every charge point sends calls back to back. */
+  | { type: 'back-to-back'; on: boolean };
 
 /** Worker → main. */
 export type WorkerEvent =

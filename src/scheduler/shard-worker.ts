@@ -19,6 +19,7 @@ export default async function runShard({ config, port }: ShardTask): Promise<voi
   await new Promise<void>((resolve) => {
     port.on('message', (cmd: WorkerCommand) => {
       if (cmd.type === 'stop') resolve();
+      else if (cmd.type === 'back-to-back') shard.backToBack(cmd.on);
     });
     shard.start();
   });

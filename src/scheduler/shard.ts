@@ -16,7 +16,7 @@ import type { Connector, Transaction } from '../station/connector.js';
 import { advanceMeter, connectorLimitW } from '../station/meter.js';
 import type { DriverModel, StationProfile } from '../station/profile.js';
 import type { ShardContext, StationOptions } from '../station/shard-context.js';
-import { Station } from '../station/station.js';
+import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
 import { seedFor } from '../util/random.js';
 import { TimerWheel } from './timer-wheel.js';
@@ -47,6 +47,8 @@ export interface ShardConfig {
   localAddresses?: string[];
   /** How long a graceful stop waits for queued transaction messages (ms). */
   stopTimeoutMs: number;
+  /** WebSocket handshakes in flight at once in this shard (default 256). */
+  maxConnecting?: number;
 }
 
 export class Shard implements ShardContext {
@@ -62,6 +64,9 @@ export class Shard implements ShardContext {
   private readonly limitW: number;
   private readonly baseWsOptions: ClientOptions;
   private readonly measurandLists = new Map<string, string[]>();
+  private connecting = 0;
+  private readonly waiting: Station[] = [];
+  private waitingHead = 0;
 
   constructor(readonly config: ShardConfig) {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
@@ -110,6 +115,30 @@ export class Shard implements ShardContext {
     this.wheel.advance();
   }
 
+  requestConnect(st: Station): void {
+    if (this.connecting < (this.config.maxConnecting ?? 256)) {
+      this.connecting++;
+      st.connect();
+    } else {
+      this.waiting.push(st);
+    }
+  }
+
+  connectSettled(): void {
+    this.connecting--;
+    while (this.waitingHead < this.waiting.length) {
+      const next = this.waiting[this.waitingHead++];
+      if (next.link !== Link.Waiting) continue; // stopped meanwhile
+      this.connecting++;
+      next.connect();
+      break;
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    }
+  }
+
   wsOptions(st: Station): ClientOptions {
     const { password, passwords, localAddresses } = this.config;
     const pw = passwords?.[st.identity] ?? password;
@@ -153,6 +182,12 @@ export class Shard implements ShardContext {
       this.measurandLists.set(csl, list);
     }
     return list;
+  }
+
+  /** Benchmark saturation: every booted station sends calls back to back (or stops doing so). */
+  backToBack(on: boolean): void {
+    this.config.options.backToBack = on;
+    if (on) for (const st of this.stations) if (st.drained) st.kick();
   }
 
   // ---------------------------------------------------------------- end of run

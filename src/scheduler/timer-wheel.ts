@@ -57,8 +57,9 @@ export class TimerWheel<T extends Wakeable> {
   }
 
   start(): void {
+    // The cursor is not moved here: items filed before start() must still be swept (a regression
+    // once left whole shards waiting a full turn of the wheel).
     if (this.timer) return;
-    this.cursor = Math.floor(this.now() / this.resolution);
     this.timer = setInterval(() => this.advance(), this.resolution);
   }
 

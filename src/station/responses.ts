@@ -50,6 +50,7 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
     if (!st.everBooted) {
       st.everBooted = true;
       totals[T.ChargePointsBooted]++;
+      st.ctx.stats.lastFirstBootAt = Date.now();
     }
     st.heartbeatIntervalMs = intervalMs;
     // The CSMS's interval becomes the HeartbeatInterval key's value (OCPP 1.6 §4.2).

@@ -26,6 +26,8 @@ export interface StationOptions {
   /** How long a soft reset waits for queued messages before rebooting, and how long a reboot takes. */
   softResetDrainMs: number;
   rebootDelayMs: number;
+  /** Benchmark saturation: send the next Heartbeat as soon as the previous call is answered. */
+  backToBack?: boolean;
 }
 
 export interface ShardContext {
@@ -41,6 +43,14 @@ export interface ShardContext {
   readonly wheel: TimerWheel<Station>;
   now(): number;
   wsOptions(station: Station): ClientOptions;
+  /**
+   * Connects the station when one of the shard's connection slots is free, or later in arrival
+   * order: a bounded number of handshakes in flight keeps the kernel's SYN backlog from overflowing
+   * (dropped SYNs are retried only after 1 s, 3 s, 7 s…, which turns a storm into minutes).
+   */
+  requestConnect(station: Station): void;
+  /** A handshake ended (open or failed): its slot goes to the next waiting station. */
+  connectSettled(): void;
   /** The run is ending: no new sessions. */
   readonly stopping: boolean;
 

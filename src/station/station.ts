@@ -25,6 +25,8 @@ const kStation = Symbol('station');
 export const enum Link {
   /** Not connected; `reconnectAt` says when to try. */
   Down,
+  /** Waiting for one of the shard's connection slots (see Shard.requestConnect). */
+  Waiting,
   Connecting,
   Open,
   /** Stopping for good (end of run). */
@@ -133,6 +135,7 @@ export class Station {
   }
 
   onOpen(now: number): void {
+    this.ctx.connectSettled();
     this.link = Link.Open;
     this.pendingDeadline = Infinity;
     this.reconnectAttempt = 0;
@@ -154,6 +157,7 @@ export class Station {
   onClosed(now: number): void {
     this.ws = null;
     const wasOpen = this.link === Link.Open;
+    if (this.link === Link.Connecting) this.ctx.connectSettled();
     if (this.pending) {
       const call = this.pending;
       this.pending = null;
@@ -248,6 +252,7 @@ export class Station {
   private settle(now: number): void {
     this.pending = null;
     this.pendingDeadline = Infinity;
+    if (this.ctx.options.backToBack && this.queue.length === 0) this.kick();
     this.pump(now);
     this.arm(now);
   }
@@ -269,6 +274,11 @@ export class Station {
       this.ctx.stats.totals[T.TxRejected]++;
       driver.transactionRefused(this, call.tx, now);
     }
+  }
+
+  /** Queues a Heartbeat now (benchmark saturation; TriggerMessage uses the same call). */
+  kick(): void {
+    if (this.boot === Boot.Accepted) this.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
   }
 
   // ---------------------------------------------------------------- inbound frames
@@ -498,9 +508,11 @@ export class Station {
   /** Called by the shard's timer wheel when this station's earliest deadline has come. */
   wake(now: number): void {
     if (this.link === Link.Closed) return;
+    if (this.link === Link.Waiting) return;
     if (this.link === Link.Down) {
-      if (now >= this.reconnectAt) this.connect();
-      return this.arm(now);
+      if (now < this.reconnectAt) return this.arm(now);
+      this.link = Link.Waiting;
+      return this.ctx.requestConnect(this);
     }
     if (now >= this.pendingDeadline) this.timedOut(now);
     if (this.rebootAt <= now && (this.queue.length === 0 || this.rebootAt + 5000 <= now || this.link !== Link.Open)) {

@@ -39,8 +39,9 @@ export function parseRate(text: string, what = 'rate'): number {
 
 /** Human-readable duration for summaries: 1h02m, 3m05s, 12.3s, 250ms. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  // Thresholds sit where rounding would carry into the next unit (999.6 ms is "1.0s", not "1000ms").
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;

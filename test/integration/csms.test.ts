@@ -64,8 +64,8 @@ function rawClient(csms: Csms, identity: string, protocols: string[] = ['ocpp1.6
 /** Resolves with the HTTP status of a refused upgrade. */
 function upgradeStatus(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<number> {
   const ws = new WebSocket(url, protocols, { headers });
-  ws.on('error', () => {}); // the refused handshake is reported here too
   return new Promise((resolve, reject) => {
+    ws.on('error', reject); // also emitted after a refused handshake, when the promise is settled
     ws.once('unexpected-response', (req, res) => {
       req.destroy();
       resolve(res.statusCode ?? 0);
@@ -296,6 +296,20 @@ describe('CSMS-initiated calls', () => {
     expect(await closed).toBe(4001);
     await expect(pending).rejects.toMatchObject({ code: 'Disconnected' });
     expect(csms.connected()).toEqual([]);
+  });
+});
+
+describe('shutdown', () => {
+  it('Close__clients_get_1001_and_calls_are_rejected', async () => {
+    const csms = await startCsms();
+    const cp = await rawClient(csms, 'CP001');
+    const rejected = expect(csms.call('CP001', 'ClearCache', {})).rejects.toMatchObject({ code: 'Disconnected' });
+    const closed = new Promise<number>((resolve) => cp.ws.once('close', resolve));
+    await csms.close();
+    expect(await closed).toBe(1001);
+    await rejected;
+    expect(csms.stats.connections.current).toBe(0);
+    expect(await upgradeStatus(`${csms.url}/CP001`, ['ocpp1.6']).catch(() => 'refused')).toBe('refused');
   });
 });
 

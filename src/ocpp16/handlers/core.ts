@@ -6,7 +6,7 @@
 import { Phase } from '../../station/connector.js';
 import * as driver from '../../station/driver.js';
 import type { Station } from '../../station/station.js';
-import { checkChange, CORE_KEYS, normaliseValue } from '../configuration.js';
+import { checkChange, CORE_KEYS, keyDef, normaliseValue } from '../configuration.js';
 import type {
   ChangeAvailabilityRequest,
   ChangeAvailabilityResponse,
@@ -103,7 +103,7 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
   const configurationKey: NonNullable<GetConfigurationResponse['configurationKey']> = [];
   const unknownKey: string[] = [];
   for (const key of keys) {
-    const def = CORE_KEYS[key];
+    const def = keyDef(key);
     const value = st.getConfig(key);
     if (!def || value === undefined) unknownKey.push(key);
     else configurationKey.push({ key, readonly: def.readonly, value });

@@ -1,0 +1,122 @@
+/**
+ * One benchmark case in a fresh process (so memory figures start clean): N charge points with W
+ * workers against an embedded CSMS running in another process. Prints one JSON line of results.
+ *
+ *   (a) boot storm   — connect + boot as fast as possible: time until all booted, boots/s
+ *   (b) steady state — every connector charging, MeterValues every 10 s plus heartbeats:
+ *                      CPU per 1,000 messages, share of one core, RSS per charge point
+ *   (c) saturation   — every charge point sends Heartbeats back to back: round trips/s
+ */
+import { startFleet } from '../scheduler/fleet.js';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
+import { identityWidth } from '../util/ids.js';
+
+export interface CaseResult {
+  n: number;
+  workers: number;
+  booted: number;
+  bootSeconds: number;
+  bootsPerSec: number;
+  steadyMsgsPerSec: number;
+  steadyCpuPctOfCore: number;
+  cpuUsPerMsg: number;
+  rssMiB: number;
+  baselineRssMiB: number;
+  rssPerCpKiB: number;
+  roundTripsPerSec: number;
+  errors: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const [csmsUrl, nText, wText, steadyText, satText] = process.argv.slice(2);
+  const n = Number(nText);
+  const workers = Number(wText);
+  const steadyMs = Number(steadyText ?? 20) * 1000;
+  const saturationMs = Number(satText ?? 10) * 1000;
+  const baseline = process.memoryUsage().rss;
+
+  const fleet = startFleet({
+    csmsUrl,
+    idPrefix: `B${n}W${workers}-`,
+    idStart: 1,
+    idWidth: identityWidth(1, n),
+    count: n,
+    workers,
+    // One connector each, so "every connector charging" is one session per charge point.
+    profile: { ...DEFAULT_PROFILE, connectors: 1, meterValueSampleInterval: 10 },
+    // Cars arrive within a second and stay for the whole benchmark.
+    driver: { ...DEFAULT_DRIVER, idleMinS: 0, idleMaxS: 1, sessionMinS: 3600, sessionMaxS: 3600, socMin: 0.1, socMax: 0.2 },
+    options: {
+      callTimeoutMs: 60_000,
+      connectTimeoutMs: 60_000,
+      strict: false,
+      reconnect: { initialMs: 1000, maxMs: 30_000 },
+      bootRetryMs: 10_000,
+      softResetDrainMs: 1000,
+      rebootDelayMs: 1000,
+    },
+    seed: 1,
+    rampPerSec: 0,
+    stopTimeoutMs: 20_000,
+  });
+  const t0 = Date.now();
+
+  // (a) boot storm
+  const bootDeadline = t0 + 120_000;
+  while (fleet.stats.total('chargePointsBooted') < n && Date.now() < bootDeadline) await sleep(100);
+  const booted = fleet.stats.total('chargePointsBooted');
+  const bootSeconds = ((fleet.stats.lastFirstBootAt() || Date.now()) - t0) / 1000;
+
+  // (b) steady state: let every session start and the first samples go out, then measure a window.
+  await sleep(5000);
+  const msgs = () => fleet.stats.total('messagesIn') + fleet.stats.total('messagesOut');
+  const cpu0 = process.cpuUsage();
+  const m0 = msgs();
+  const s0 = Date.now();
+  await sleep(steadyMs);
+  const cpu1 = process.cpuUsage(cpu0);
+  const m1 = msgs();
+  const window = (Date.now() - s0) / 1000;
+  const rss = process.memoryUsage().rss;
+  const cpuSec = (cpu1.user + cpu1.system) / 1e6;
+
+  // (c) saturation
+  const rt = () => fleet.stats.actions().reduce((k, a) => k + a.sent, 0);
+  fleet.backToBack(true);
+  await sleep(2000);
+  const r0 = rt();
+  const sat0 = Date.now();
+  await sleep(saturationMs);
+  const r1 = rt();
+  const satWindow = (Date.now() - sat0) / 1000;
+  fleet.backToBack(false);
+  await fleet.stop();
+
+  const errors = fleet.stats.actions().reduce((k, a) => k + a.errors, 0);
+  const result: CaseResult = {
+    n,
+    workers,
+    booted,
+    bootSeconds: round(bootSeconds, 2),
+    bootsPerSec: Math.round(booted / Math.max(bootSeconds, 0.001)),
+    steadyMsgsPerSec: round((m1 - m0) / window, 1),
+    steadyCpuPctOfCore: round((cpuSec / window) * 100, 1),
+    cpuUsPerMsg: round((cpuSec * 1e6) / Math.max(1, m1 - m0), 1),
+    rssMiB: round(rss / 2 ** 20, 1),
+    baselineRssMiB: round(baseline / 2 ** 20, 1),
+    rssPerCpKiB: round((rss - baseline) / 1024 / n, 1),
+    roundTripsPerSec: Math.round((r1 - r0) / satWindow),
+    errors,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+void main();

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: the project's own benchmark. Starts the embedded CSMS in a separate process on
+ * loopback, then runs each case (N charge points × W workers) in a fresh process of its own, prints
+ * a table and writes it as JSON (bench-results.json, or --out FILE).
+ *
+ *   npm run bench                      # N = 1,000 and 10,000 with 1 and 2 workers
+ *   npm run bench -- --n 1000,10000,19000 --workers 1,2 --steady 20 --saturation 10
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CaseResult } from './bench-case.js';
+
+const bin = fileURLToPath(new URL('../../bin/ocpp-sim.js', import.meta.url));
+const caseScript = fileURLToPath(new URL('./bench-case.js', import.meta.url));
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess }> {
+  // Heartbeats every 60 s: the steady state is dominated by MeterValues every 10 s, as in the brief.
+  const proc = spawn(process.execPath, [bin, 'csms', '--port', '0', '--quiet', '--heartbeat-interval', '60'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /(ws:\/\/[^\s]+\/ocpp)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', (code) => reject(new Error(`csms exited with ${code}`)));
+  });
+  proc.stdout!.resume();
+  return { url, proc };
+}
+
+function runCase(url: string, n: number, workers: number, steady: string, saturation: string): Promise<CaseResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [caseScript, url, String(n), String(workers), steady, saturation], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`case N=${n} W=${workers} failed (exit ${code}): ${out}`));
+      }
+    });
+  });
+}
+
+function table(rows: CaseResult[]): string {
+  const head = ['N', 'W', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.n, r.workers, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const ns = arg('n', '1000,10000').split(',').map(Number);
+  const ws = arg('workers', '1,2').split(',').map(Number);
+  const steady = arg('steady', '20');
+  const saturation = arg('saturation', '10');
+  const out = arg('out', 'bench-results.json');
+  const { url, proc } = await startCsmsProcess();
+  const rows: CaseResult[] = [];
+  try {
+    for (const n of ns) {
+      for (const w of ws) {
+        process.stderr.write(`bench: N=${n} workers=${w} …\n`);
+        rows.push(await runCase(url, n, w, steady, saturation));
+        // Let the CSMS see the previous fleet's sockets close before the next storm.
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  } finally {
+    proc.kill('SIGTERM');
+  }
+  const text = table(rows);
+  process.stdout.write(`\n${text}\n`);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
+  process.stdout.write(`\nwritten to ${out}\n`);
+}
+
+void main();

@@ -1,0 +1,136 @@
+/** The OCPP 1.6 configuration key store: ChangeConfiguration checks, normalisation, defaults. */
+import { describe, expect, it } from 'vitest';
+import { checkChange, CORE_KEYS, defaultConfiguration, MEASURANDS, normaliseValue } from '../../src/ocpp16/configuration.js';
+import { DEFAULT_PROFILE } from '../../src/station/profile.js';
+
+describe('checkChange', () => {
+  // [key, value, expected]
+  const cases: [string, string, string][] = [
+    // boolean, case-insensitive
+    ['LocalAuthorizeOffline', 'true', 'Accepted'],
+    ['LocalAuthorizeOffline', 'false', 'Accepted'],
+    ['LocalAuthorizeOffline', 'TRUE', 'Accepted'],
+    ['AuthorizeRemoteTxRequests', 'False', 'Accepted'],
+    ['LocalAuthorizeOffline', 'yes', 'Rejected'],
+    ['LocalAuthorizeOffline', '1', 'Rejected'],
+    ['LocalAuthorizeOffline', '', 'Rejected'],
+    ['LocalAuthorizeOffline', ' true', 'Rejected'],
+    ['LocalAuthorizeOffline', 'truefalse', 'Rejected'],
+    // integer
+    ['HeartbeatInterval', '300', 'Accepted'],
+    ['HeartbeatInterval', '0', 'Accepted'],
+    ['MeterValueSampleInterval', '999999999', 'Accepted'],
+    ['HeartbeatInterval', '1000000000', 'Rejected'], // more than 9 digits
+    ['HeartbeatInterval', '-1', 'Rejected'],
+    ['HeartbeatInterval', '1.5', 'Rejected'],
+    ['HeartbeatInterval', '1e3', 'Rejected'],
+    ['HeartbeatInterval', 'abc', 'Rejected'],
+    ['HeartbeatInterval', '', 'Rejected'],
+    ['HeartbeatInterval', ' 60', 'Rejected'],
+    // CSL of measurands
+    ['MeterValuesSampledData', 'Energy.Active.Import.Register', 'Accepted'],
+    ['MeterValuesSampledData', 'Energy.Active.Import.Register,Power.Active.Import,SoC', 'Accepted'],
+    ['MeterValuesSampledData', 'Energy.Active.Import.Register, Voltage ,Current.Import', 'Accepted'],
+    ['MeterValuesSampledData', '', 'Accepted'],
+    ['StopTxnSampledData', 'Energy.Active.Import.Register', 'Accepted'],
+    ['MeterValuesAlignedData', MEASURANDS.join(','), 'Accepted'], // all 8: at the limit
+    ['MeterValuesSampledData', 'Energy.Active.Import.Register,Frequency', 'Rejected'], // unknown measurand
+    ['MeterValuesSampledData', 'energy.active.import.register', 'Rejected'], // case matters
+    ['StopTxnAlignedData', 'Bogus', 'Rejected'],
+    ['MeterValuesSampledData', [...MEASURANDS, 'Voltage'].join(','), 'Rejected'], // 9 items > 8
+    // CSL without an item list
+    ['ConnectorPhaseRotation', '0.RST,1.RST,2.RTS', 'Accepted'],
+    // read-only
+    ['NumberOfConnectors', '4', 'Rejected'],
+    ['GetConfigurationMaxKeys', '10', 'Rejected'],
+    ['SupportedFeatureProfiles', 'Core', 'Rejected'],
+    ['MeterValuesSampledDataMaxLength', '8', 'Rejected'],
+    // unknown keys
+    ['NoSuchKey', 'true', 'NotSupported'],
+    ['heartbeatinterval', '300', 'NotSupported'], // keys are case-sensitive
+    ['', '', 'NotSupported'],
+    // reboot required
+    ['WebSocketPingInterval', '30', 'RebootRequired'],
+    ['WebSocketPingInterval', 'x', 'Rejected'],
+  ];
+
+  it.each(cases)('%s = %j → %s', (key, value, expected) => {
+    expect(checkChange(key, value)).toBe(expected);
+  });
+
+  it('every writable key accepts its own default value', () => {
+    const defaults = defaultConfiguration(DEFAULT_PROFILE);
+    for (const [key, def] of Object.entries(CORE_KEYS)) {
+      const expected = def.readonly ? 'Rejected' : def.reboot ? 'RebootRequired' : 'Accepted';
+      expect(checkChange(key, defaults.get(key)!), key).toBe(expected);
+    }
+  });
+
+  // Regression: lookups must not find inherited Object.prototype members (or round into the wrong unit).
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+    'inherited property name %s is NotSupported',
+    (key) => {
+      expect(checkChange(key, 'x')).toBe('NotSupported');
+    },
+  );
+});
+
+describe('normaliseValue', () => {
+  it.each([
+    ['LocalAuthorizeOffline', 'TRUE', 'true'],
+    ['LocalAuthorizeOffline', 'False', 'false'],
+    ['MeterValuesSampledData', 'Energy.Active.Import.Register, Voltage , SoC', 'Energy.Active.Import.Register,Voltage,SoC'],
+    ['MeterValuesSampledData', '', ''],
+    ['ConnectorPhaseRotation', ' 0.RST , 1.RST ', '0.RST,1.RST'],
+    ['HeartbeatInterval', '0300', '0300'], // integers are stored as sent
+    ['NoSuchKey', ' Mixed Case ', ' Mixed Case '], // unknown keys untouched
+  ])('%s %j → %j', (key, value, expected) => {
+    expect(normaliseValue(key, value)).toBe(expected);
+  });
+
+  it('a normalised accepted value is still accepted', () => {
+    for (const [key, value] of [
+      ['LocalPreAuthorize', 'TrUe'],
+      ['StopTxnSampledData', 'Energy.Active.Import.Register , Current.Import'],
+    ]) {
+      expect(checkChange(key, value)).toBe('Accepted');
+      expect(checkChange(key, normaliseValue(key, value))).toBe('Accepted');
+    }
+  });
+});
+
+describe('defaultConfiguration', () => {
+  const defaults = defaultConfiguration(DEFAULT_PROFILE);
+
+  it('covers exactly every CORE_KEYS key', () => {
+    expect([...defaults.keys()].sort()).toEqual(Object.keys(CORE_KEYS).sort());
+  });
+
+  it.each(Object.entries(CORE_KEYS))('%s default matches its type', (key, def) => {
+    const value = defaults.get(key)!;
+    expect(typeof value).toBe('string');
+    if (def.type === 'boolean') expect(value).toMatch(/^(true|false)$/);
+    if (def.type === 'integer') expect(value).toMatch(/^\d{1,9}$/);
+    if (def.type === 'csl' && def.items) {
+      const items = value === '' ? [] : value.split(',');
+      expect(items.length).toBeLessThanOrEqual(def.maxItems!);
+      for (const item of items) expect(def.items).toContain(item);
+    }
+  });
+
+  it('derives profile-specific values', () => {
+    expect(defaults.get('NumberOfConnectors')).toBe('2');
+    expect(defaults.get('MeterValueSampleInterval')).toBe('60');
+    expect(defaults.get('MeterValuesSampledData')).toBe(DEFAULT_PROFILE.meterValuesSampledData);
+    expect(defaults.get('ConnectorPhaseRotation')).toBe('0.RST,1.RST,2.RST');
+    expect(defaults.get('GetConfigurationMaxKeys')).toBe(String(Object.keys(CORE_KEYS).length));
+    const four = defaultConfiguration({ ...DEFAULT_PROFILE, connectors: 4, meterValueSampleInterval: 15 });
+    expect(four.get('NumberOfConnectors')).toBe('4');
+    expect(four.get('MeterValueSampleInterval')).toBe('15');
+    expect(four.get('ConnectorPhaseRotation')).toBe('0.RST,1.RST,2.RST,3.RST,4.RST');
+  });
+
+  it('StopTxnSampledData includes the energy register by default', () => {
+    expect(defaults.get('StopTxnSampledData')).toContain('Energy.Active.Import.Register');
+  });
+});

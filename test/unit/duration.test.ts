@@ -1,0 +1,115 @@
+/** Durations, ranges and rates as people write them on the command line, and back for summaries. */
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration, parseRange, parseRate } from '../../src/util/duration.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['2d', 172_800_000],
+    ['1h30m', 5_400_000],
+    ['1m30s', 90_000],
+    ['1h0m5s250ms', 3_605_250],
+    ['1.5s', 1_500],
+    ['0.25h', 900_000],
+    ['0s', 0],
+    ['  30s  ', 30_000],
+    // bare numbers are seconds
+    ['30', 30_000],
+    ['0', 0],
+    ['2.5', 2_500],
+  ])('%j → %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each([
+    [30, 30_000],
+    [0.5, 500],
+    [0, 0],
+  ])('number %d (seconds) → %i ms', (n, ms) => {
+    expect(parseDuration(n)).toBe(ms);
+  });
+
+  it.each(['', '   ', 'abc', '30x', '30 s', 's', '-5s', '5m30', '1h 30m', '.5s', '1,5s', 'ms', '30sec', '1e3'])(
+    '%j is rejected with an error naming the input',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(`invalid duration '${text}'`);
+    },
+  );
+
+  it('names the option in the error', () => {
+    expect(() => parseDuration('soon', '--heartbeat')).toThrow(/invalid --heartbeat 'soon': use e\.g\. 500ms/);
+  });
+});
+
+describe('parseRange', () => {
+  it.each([
+    ['5s-60s', [5, 60]],
+    ['30s', [30, 30]],
+    ['30', [30, 30]],
+    ['1m-5m', [60, 300]],
+    ['30s-1h', [30, 3_600]],
+    ['500ms-1s', [0.5, 1]],
+    ['10-20', [10, 20]],
+    ['60s-1m', [60, 60]],
+  ] as const)('%j → %j seconds', (text, range) => {
+    expect(parseRange(text, '--session')).toEqual(range);
+  });
+
+  it.each(['60s-5s', '5m-1m', '1-2-3', 'a-b', '5s-', '-5s', ''])('%j is rejected', (text) => {
+    expect(() => parseRange(text, '--idle')).toThrow(/--idle/);
+  });
+});
+
+describe('parseRate', () => {
+  it.each([
+    ['500/s', 500],
+    ['60/m', 1],
+    ['30/m', 0.5],
+    ['3600/h', 1],
+    ['10', 10],
+    ['0.5', 0.5],
+    ['0.5/s', 0.5],
+    [' 500 / s ', 500],
+    ['0/s', 0],
+  ])('%j → %d per second', (text, rate) => {
+    expect(parseRate(text)).toBeCloseTo(rate, 12);
+  });
+
+  it.each(['', 'fast', '500/d', '500/', '/s', '-1/s', '5 00/s', '500/s/s', '1e3'])('%j is rejected', (text) => {
+    expect(() => parseRate(text, '--rate')).toThrow(`invalid --rate '${text}'`);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [250, '250ms'],
+    [999, '999ms'],
+    [1_000, '1.0s'],
+    [12_345, '12.3s'],
+    [59_000, '59.0s'],
+    [60_000, '1m00s'],
+    [185_000, '3m05s'],
+    [3_599_000, '59m59s'],
+    [3_600_000, '1h00m'],
+    [3_720_000, '1h02m'],
+    [90_061_000, '25h01m'],
+  ])('%i ms → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('parseDuration reads back the minute/hour forms', () => {
+    for (const ms of [60_000, 185_000, 3_600_000, 3_720_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
+  });
+
+  // Regression: lookups must not find inherited Object.prototype members (or round into the wrong unit).
+  it.each([
+    [59_999, '1m00s'],
+    [999.6, '1.0s'],
+  ])('%d ms near a unit boundary → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
