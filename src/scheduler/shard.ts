@@ -204,7 +204,8 @@ export class Shard implements ShardContext {
       st.arm(now);
     }
     const deadline = now + this.config.stopTimeoutMs;
-    while (this.now() < deadline && !this.stations.every((s) => s.drained || s.ws === null)) {
+    // A station between reconnect attempts is not done: it reconnects and delivers its queue.
+    while (this.now() < deadline && !this.stations.every((s) => s.drained)) {
       await sleep(50);
     }
     this.wheel.stop();

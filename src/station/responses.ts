@@ -52,8 +52,8 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
       totals[T.ChargePointsBooted]++;
       st.ctx.stats.lastFirstBootAt = Date.now();
     }
-    st.heartbeatIntervalMs = intervalMs;
-    // The CSMS's interval becomes the HeartbeatInterval key's value (OCPP 1.6 §4.2).
+    // The CSMS's interval becomes the HeartbeatInterval key's value (OCPP 1.6 §4.2), so a later
+    // ChangeConfiguration of the key changes the rate too.
     if (intervalMs > 0) (st.config ??= new Map()).set('HeartbeatInterval', String(res.interval));
     st.afterAccepted(now, !st.poweredUp || st.boot !== Boot.Accepted);
     return;

@@ -66,7 +66,6 @@ export class Station {
   reconnectAt = 0;
   reconnectAttempt = 0;
   bootRetryAt = Infinity;
-  heartbeatIntervalMs = 0;
   nextHeartbeatAt = Infinity;
   nextMeterAt = Infinity;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
@@ -389,7 +388,7 @@ export class Station {
 
   armHeartbeat(now: number): void {
     if (this.boot !== Boot.Accepted) return;
-    const interval = this.heartbeatIntervalMs || this.configInt('HeartbeatInterval') * 1000;
+    const interval = this.configInt('HeartbeatInterval') * 1000;
     this.nextHeartbeatAt = interval > 0 ? now + interval : Infinity;
     this.arm(now);
   }
@@ -496,7 +495,6 @@ export class Station {
     this.rebootAt = Infinity;
     this.boot = Boot.None;
     this.poweredUp = false;
-    this.heartbeatIntervalMs = 0;
     for (const c of this.connectors) driver.reboot(this, c);
     this.setGauge(S.Offline);
     this.reconnectAt = now + this.ctx.options.rebootDelayMs;

@@ -213,10 +213,9 @@ describe('operator calls from the strict CSMS', () => {
     expect(p.failures).toEqual([]);
   });
 
-  // BUG (src/station/station.ts armHeartbeat): the interval BootNotification.conf gave is kept in
-  // `heartbeatIntervalMs` and always wins over the HeartbeatInterval key, so a later
-  // ChangeConfiguration(HeartbeatInterval) is Accepted and shown by GetConfiguration but never used.
-  it.fails('ChangeConfiguration HeartbeatInterval changes the heartbeat rate', async () => {
+  // Regression: the interval BootNotification.conf gave once overrode the HeartbeatInterval key, so a
+  // later ChangeConfiguration(HeartbeatInterval) was Accepted but never used.
+  it('ChangeConfiguration HeartbeatInterval changes the heartbeat rate', async () => {
     const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER }, (q) =>
       q.respond('BootNotification', () => ({ status: 'Accepted', interval: 60, currentTime: new Date().toISOString() })),
     );
@@ -356,10 +355,9 @@ describe('resilience', () => {
     expect(p.failures).toEqual([]);
   });
 
-  // BUG (src/scheduler/shard.ts Shard.stop): the drain loop counts a station with `ws === null` as
-  // done, so a charge point that is between reconnect attempts when the run stops is shut down with
-  // its StopTransaction still queued: the transaction stays open on the CSMS forever.
-  it.fails('fleet.stop() during a reconnect backoff still delivers the StopTransaction', async () => {
+  // Regression: the stop once counted a station between reconnect attempts as drained, shutting it
+  // down with its StopTransaction still queued.
+  it('fleet.stop() during a reconnect backoff still delivers the StopTransaction', async () => {
     const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER });
     await booted(p, CP);
     await p.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'OFFLINE1' });
