@@ -58,7 +58,7 @@ export function startFleet(config: FleetConfig): Fleet {
   if (workers === 0) return inProcess(shardConfigs, stats);
 
   const pool = new Piscina({
-    filename: new URL('./shard-worker.js', import.meta.url).href,
+    filename: workerFile(),
     minThreads: shardConfigs.length,
     maxThreads: shardConfigs.length,
     concurrentTasksPerWorker: 1,
@@ -94,6 +94,12 @@ export function startFleet(config: FleetConfig): Fleet {
       await done;
     },
   };
+}
+
+/** The compiled worker entry. Node 20 workers cannot load TypeScript, so from the sources (tests) use the build. */
+function workerFile(): string {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? '../../dist/scheduler/shard-worker.js' : './shard-worker.js', here).href;
 }
 
 function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {

@@ -1,0 +1,126 @@
+/**
+ * The simulator against our own embedded CSMS in strict mode, over real loopback sockets: what the
+ * fleet counts must equal what the CSMS received, operator calls go through the HTTP API, a dropped
+ * connection loses no transaction, and the worker-thread path (piscina) aggregates across shards.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCsms, type Csms } from '../../src/csms/server.js';
+import type { Fleet } from '../../src/scheduler/fleet.js';
+import { startTestFleet, until } from '../helpers/fleet.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function csmsAndFleet(count: number, overrides = {}): Promise<{ csms: Csms; fleet: Fleet }> {
+  const csms = await startCsms({ strict: true, heartbeatInterval: 1 });
+  cleanups.push(() => csms.close());
+  const fleet = startTestFleet(csms.url, { count, ...overrides });
+  let stopped = false;
+  cleanups.push(async () => {
+    if (!stopped) await fleet.stop();
+  });
+  const stop = fleet.stop.bind(fleet);
+  fleet.stop = async () => {
+    stopped = true;
+    await stop();
+  };
+  return { csms, fleet };
+}
+
+async function api(csms: Csms, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const base = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '');
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+describe('fleet against the embedded CSMS', () => {
+  it('boots, charges and stops; fleet counts equal what the CSMS received', async () => {
+    const { csms, fleet } = await csmsAndFleet(5);
+    await until(() => csms.stats.transactions.stopped >= 5, 'five completed transactions', 10_000);
+    await fleet.stop();
+    const s = csms.stats;
+    expect(s.boots).toBe(5);
+    expect(s.transactions.active).toBe(0);
+    expect(s.callErrorsSent).toBe(0);
+    const byAction = Object.fromEntries(fleet.stats.actions().map((a) => [a.action, a]));
+    for (const action of ['BootNotification', 'StatusNotification', 'Authorize', 'StartTransaction', 'MeterValues', 'StopTransaction', 'Heartbeat'] as const) {
+      expect(byAction[action]?.sent, action).toBe(s.received[action]);
+      expect(byAction[action]?.errors, action).toBe(0);
+    }
+    expect(fleet.stats.total('transactionsStarted')).toBe(s.transactions.started);
+    expect(fleet.stats.total('transactionsCompleted')).toBe(s.transactions.stopped);
+    expect(fleet.stats.total('energyWh')).toBe(s.energyWh);
+    expect(fleet.stats.total('energyWh')).toBeGreaterThan(0);
+    expect(fleet.stats.problems).toEqual([]);
+  });
+
+  it('answers operator calls sent through the HTTP API', async () => {
+    const { csms, fleet } = await csmsAndFleet(2, { driver: { ...quietDriver() } });
+    await until(() => csms.stats.booted === 2, 'two booted charge points');
+    const list = await api(csms, 'GET', '/api/charge-points');
+    expect(list.json.map((c: { identity: string }) => c.identity).sort()).toEqual(['TEST001', 'TEST002']);
+
+    const start = await api(csms, 'POST', '/api/charge-points/TEST001/RemoteStartTransaction', { idTag: 'OPERATOR', connectorId: 2 });
+    expect(start).toEqual({ status: 200, json: { result: { status: 'Accepted' } } });
+    await until(() => csms.stats.transactions.active === 1, 'the remote-started transaction');
+    const tx = fleet.shards![0].stations[0].connectors[2].tx!;
+    await until(() => tx.transactionId !== null, 'its transactionId');
+
+    const config = await api(csms, 'POST', '/api/charge-points/TEST001/GetConfiguration', { key: ['MeterValueSampleInterval', 'Nope'] });
+    expect(config.json.result).toEqual({ configurationKey: [{ key: 'MeterValueSampleInterval', readonly: false, value: '1' }], unknownKey: ['Nope'] });
+
+    const stop = await api(csms, 'POST', '/api/charge-points/TEST001/RemoteStopTransaction', { transactionId: tx.transactionId });
+    expect(stop.json.result).toEqual({ status: 'Accepted' });
+    await until(() => csms.stats.transactions.active === 0, 'the remote stop');
+
+    const unsupported = await api(csms, 'POST', '/api/charge-points/TEST002/ReserveNow', {
+      connectorId: 1,
+      expiryDate: new Date(Date.now() + 60_000).toISOString(),
+      idTag: 'X',
+      reservationId: 1,
+    });
+    expect(unsupported.status).toBe(502);
+    expect(unsupported.json.error.code).toBe('NotSupported');
+  });
+
+  it('reconnects after the CSMS drops it and loses no transaction message', async () => {
+    const { csms, fleet } = await csmsAndFleet(3);
+    await until(() => csms.stats.transactions.active >= 2, 'two charging sessions', 8000);
+    for (const id of csms.connected()) csms.disconnect(id, 1012);
+    fleet.refresh();
+    await until(() => (fleet.refresh(), fleet.stats.total('reconnects')) >= 3, 'three reconnects', 8000);
+    await until(() => csms.connected().length === 3, 'all reconnected');
+    await until(() => csms.stats.transactions.stopped >= 4, 'more completed sessions', 8000);
+    await fleet.stop();
+    expect(csms.stats.boots).toBe(3); // a reconnect is not a reboot (OCPP 1.6 §4.2)
+    expect(csms.stats.transactions.active).toBe(0);
+    expect(csms.stats.transactions.unknownStops).toBe(0);
+    expect(fleet.stats.total('transactionsStarted')).toBe(csms.stats.transactions.started);
+    expect(fleet.stats.total('transactionsCompleted')).toBe(csms.stats.transactions.stopped);
+  });
+
+  it('shards the fleet over worker threads and aggregates their counters', async () => {
+    const { csms, fleet } = await csmsAndFleet(12, { workers: 2 });
+    await until(() => csms.stats.boots === 12, 'twelve boots', 10_000);
+    await until(() => fleet.stats.total('chargePointsBooted') === 12, 'both workers reporting', 5000);
+    await fleet.stop();
+    expect(fleet.errors).toEqual([]);
+    expect(fleet.stats.states().stopped).toBe(12);
+    const boots = fleet.stats.actions().find((a) => a.action === 'BootNotification')!;
+    expect(boots.sent).toBe(12);
+    expect(boots.p50Ms).toBeGreaterThan(0);
+    expect(fleet.stats.total('transactionsStarted')).toBe(csms.stats.transactions.started);
+    expect(csms.stats.transactions.active).toBe(0);
+  });
+});
+
+/** Drivers that never arrive on their own, so only operator calls start sessions. */
+function quietDriver() {
+  return { idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600, idTags: ['T'], batteryWh: 60_000, evMaxPowerW: 11_000, socMin: 0.2, socMax: 0.5 };
+}
