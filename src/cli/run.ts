@@ -9,7 +9,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type DriverModel, type StationProfile } from '../station/profile.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { identityWidth } from '../util/ids.js';
+import { parseAddresses } from '../util/addresses.js';
 import { parseDuration, parseRange, parseRate } from '../util/duration.js';
+import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
 import { UsageError } from './exit-codes.js';
 import { runFleet } from './run-fleet.js';
 
@@ -19,7 +21,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('count', { alias: 'n', type: 'number', default: 10, describe: 'Number of charge points' })
     .option('duration', { alias: 'd', type: 'string', default: '60s', describe: 'How long to run (e.g. 30s, 10m, 2h)' })
     .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: one per core, at most one per charge point; 0 = main thread)' })
-    .option('ramp-up', { type: 'string', default: '0', describe: 'New connections per second (e.g. 500/s), or a duration to spread the fleet over (e.g. 60s); 0 = all at once' })
+    .option('ramp-up', { type: 'string', default: '0', describe: 'Arrival of the fleet: a rate (500/s), a share per period (10%/1m), or a duration to spread it over (60s); 0 = as fast as possible' })
     .option('id-prefix', { type: 'string', default: 'CP', describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
     .option('id-start', { type: 'number', default: 1, describe: 'First n' })
     .option('shard', { type: 'string', describe: "Simulate only slice i of n of the fleet ('i/n', i from 1): processes or machines share one fleet without overlap" })
@@ -28,7 +30,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('ca', { type: 'string', describe: 'PEM file of the CA that signed the CSMS certificate (wss://)' })
     .option('cert', { type: 'string', describe: 'PEM client certificate (security profile 3)' })
     .option('key', { type: 'string', describe: 'PEM private key of --cert' })
-    .option('local-address', { type: 'string', describe: 'Comma-separated source addresses to spread connections over' })
+    .option('local-address', { type: 'string', describe: 'Source addresses to spread connections over: a list and/or IPv4 CIDR blocks (127.0.0.2,127.0.1.0/24)' })
     .option('connectors', { type: 'number', default: DEFAULT_PROFILE.connectors, describe: 'Connectors per charge point' })
     .option('power', { type: 'number', default: DEFAULT_PROFILE.maxPowerW / 1000, describe: 'Maximum power per connector (kW)' })
     .option('dc', { type: 'boolean', default: false, describe: 'DC charger (reports SoC) instead of 3-phase AC' })
@@ -59,6 +61,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
   const total = int(args.count, '--count', 1);
   const slice = args.shard ? parseSlice(args.shard) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
+  checkFileLimit(count);
   const workers = args.workers ?? Math.min(availableParallelism(), count);
   const durationMs = guard(() => parseDuration(args.duration, '--duration'));
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
@@ -108,7 +111,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     tls: url.protocol === 'wss:' ? readTls(args) : undefined,
     seed: args.seed,
     rampPerSec: rampRate(args['ramp-up'], total),
-    localAddresses: args['local-address']?.split(',').map((s) => s.trim()).filter(Boolean),
+    localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
     stopTimeoutMs: 10_000,
   };
   return { config, durationMs };
@@ -127,9 +130,30 @@ function guard<T>(f: () => T): T {
   }
 }
 
-/** `--ramp-up 500/s` is a rate; `--ramp-up 60s` spreads the whole fleet over 60 s. */
+/** Each charge point holds a socket: say how many fit before starting, rather than failing half-way. */
+function checkFileLimit(count: number): void {
+  const limit = openFileLimit();
+  if (limit === undefined || count <= chargePointsThatFit(limit)) return;
+  throw new UsageError(
+    `${count} charge points need ${count} sockets, but this process may open only ${limit} files ` +
+      `(ulimit -n): at most ${chargePointsThatFit(limit)} charge points fit. Raise the limit, or split the fleet ` +
+      `over processes with --shard 1/N … N/N.`,
+  );
+}
+
+/**
+ * Arrival of the fleet: `500/s` (or `/m`, `/h`) is a rate; `10%/1m` a staged share of the fleet per
+ * period; a duration (`60s`) spreads the whole fleet evenly over it; `0` is as fast as possible.
+ */
 function rampRate(text: string, total: number): number {
   if (/^\s*0\s*$/.test(text)) return 0;
+  const staged = /^\s*(\d+(?:\.\d+)?)%\/(.+)$/.exec(text);
+  if (staged) {
+    const periodS = guard(() => parseDuration(staged[2], '--ramp-up')) / 1000;
+    const rate = (total * Number(staged[1])) / 100 / periodS;
+    if (!(rate > 0)) throw new UsageError(`--ramp-up '${text}' gives no arrivals`);
+    return rate;
+  }
   if (text.includes('/')) return guard(() => parseRate(text, '--ramp-up'));
   const ms = guard(() => parseDuration(text, '--ramp-up'));
   return ms > 0 ? total / (ms / 1000) : 0;
