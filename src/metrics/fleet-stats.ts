@@ -37,8 +37,13 @@ export class FleetStats {
   /** Charge points of shards that crashed. */
   lost = 0;
 
+  /**
+   * Takes a shard's snapshot: its latency deltas and problems always add up; its cumulative counters
+   * replace the shard's previous ones unless an even newer snapshot arrived first.
+   */
   ingest(shard: number, snap: StatsSnapshot): void {
-    this.shards.set(shard, snap);
+    const prev = this.shards.get(shard);
+    if (!prev || prev.seq < snap.seq) this.shards.set(shard, snap);
     snap.latency.forEach((delta, i) => {
       if (!delta) return;
       const name = snap.actionNames[i];

@@ -76,6 +76,8 @@ export const enum T {
 
 /** What a shard posts every second: cumulative counters, and histogram deltas since the last one. */
 export interface StatsSnapshot {
+  /** Increases with every snapshot of a shard: a late-delivered older one must not win. */
+  seq: number;
   actionNames: string[];
   /** actionNames.length × A.COUNT cumulative counters, row-major by action. */
   actions: number[];
@@ -99,6 +101,7 @@ export class ShardStats {
   readonly totals = new Float64Array(T.COUNT);
   readonly states = new Int32Array(CP_STATES.length);
   private problems: string[] = [];
+  private seq = 0;
   lastFirstBootAt = 0;
   private problemCount = 0;
 
@@ -155,6 +158,7 @@ export class ShardStats {
     const problems = this.problems;
     this.problems = [];
     return {
+      seq: ++this.seq,
       actionNames: this.actionNames.slice(),
       actions: Array.from(this.actions.subarray(0, this.actionNames.length * A.COUNT)),
       totals: Array.from(this.totals),

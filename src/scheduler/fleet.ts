@@ -6,6 +6,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FleetStats } from '../metrics/fleet-stats.js';
+import type { StatsSnapshot } from '../metrics/shard-stats.js';
 import { Shard, type ShardConfig } from './shard.js';
 import type { WorkerCommand, WorkerEvent } from './protocol.js';
 
@@ -68,11 +69,11 @@ export function startFleet(config: FleetConfig): Fleet {
   const ports = shardConfigs.map((cfg, i) => {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (ev: WorkerEvent) => stats.ingest(i, ev.snapshot));
-    return { port: port1, task: pool.run({ config: cfg, port: port2 }, { transferList: [port2] }) as Promise<void> };
+    return { port: port1, task: pool.run({ config: cfg, port: port2 }, { transferList: [port2] }) as Promise<StatsSnapshot> };
   });
   const done = Promise.all(
     ports.map(({ task }, i) =>
-      task.catch((err: Error) => {
+      task.then((final) => stats.ingest(i, final)).catch((err: Error) => {
         errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
         stats.lost += shardConfigs[i].count;
       }),

@@ -9,11 +9,8 @@ export type WorkerCommand =
   /** Benchmark saturation on or off: every charge point sends calls back to back. */
   | { type: 'back-to-back'; on: boolean };
 
-/** Worker → main. */
-export type WorkerEvent =
-  | { type: 'stats'; snapshot: StatsSnapshot }
-  /** The shard has stopped; this is its last snapshot. */
-  | { type: 'done'; snapshot: StatsSnapshot };
+/** Worker → main, every second. The final snapshot is the task's result instead (see shard-worker.ts). */
+export type WorkerEvent = { type: 'stats'; snapshot: StatsSnapshot };
 
 /** How often a shard reports its counters (ms). */
 export const STATS_INTERVAL_MS = 1000;

@@ -1,9 +1,12 @@
 /**
  * The piscina task: one long-lived shard per worker thread. It runs until the main thread sends
- * `stop` over the task's MessagePort, posting counters every second. An exception rejects the task,
- * so the main thread reports the worker's error and counts its charge points as lost.
+ * `stop` over the task's MessagePort, posting counters every second. The final counters are the
+ * task's result, not a port message: a message could still be unread when the task settles. An
+ * exception rejects the task, so the main thread reports the worker's error and counts its charge
+ * points as lost.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { StatsSnapshot } from '../metrics/shard-stats.js';
 import { Shard, type ShardConfig } from './shard.js';
 import { STATS_INTERVAL_MS, type WorkerCommand, type WorkerEvent } from './protocol.js';
 
@@ -12,7 +15,7 @@ export interface ShardTask {
   port: MessagePort;
 }
 
-export default async function runShard({ config, port }: ShardTask): Promise<void> {
+export default async function runShard({ config, port }: ShardTask): Promise<StatsSnapshot> {
   const shard = new Shard(config);
   const post = (event: WorkerEvent) => port.postMessage(event);
   const timer = setInterval(() => post({ type: 'stats', snapshot: shard.snapshot() }), STATS_INTERVAL_MS);
@@ -25,6 +28,6 @@ export default async function runShard({ config, port }: ShardTask): Promise<voi
   });
   await shard.stop();
   clearInterval(timer);
-  post({ type: 'done', snapshot: shard.snapshot() });
   port.close();
+  return shard.snapshot();
 }

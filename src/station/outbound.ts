@@ -80,6 +80,19 @@ export class CallQueue {
     this.head = 0;
   }
 
+  /** Removes and returns the first call `match` accepts, if any. */
+  takeFirst(match: (call: OutboundCall) => boolean): OutboundCall | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      if (match(this.items[i])) return this.items.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
+  hasTransactional(): boolean {
+    for (let i = this.head; i < this.items.length; i++) if (this.items[i].isTransactional) return true;
+    return false;
+  }
+
   has(kind: Kind): boolean {
     for (let i = this.head; i < this.items.length; i++) if (this.items[i].kind === kind) return true;
     return false;

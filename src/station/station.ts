@@ -209,12 +209,14 @@ export class Station {
   /** Sends the next queued call if nothing is outstanding and sending is allowed. */
   pump(now: number): void {
     if (this.pending || this.link !== Link.Open) return;
-    const next = this.queue.peek();
-    if (!next || next.notBefore > now) return;
+    const head = this.queue.peek();
+    if (!head) return;
     // Before BootNotification is accepted nothing else may be sent (OCPP 1.6 §4.2).
-    if (this.boot !== Boot.Accepted && next.kind !== Kind.Boot) return;
-    this.queue.shift();
-    this.send(next, now);
+    if (this.boot !== Boot.Accepted && head.kind !== Kind.Boot) return;
+    // A transaction message waiting for its retry keeps transaction messages in order behind it,
+    // but must not silence the rest: the first other call that is due may go first.
+    const next = head.notBefore <= now ? this.queue.shift() : this.queue.takeFirst((c) => !c.isTransactional);
+    if (next) this.send(next, now);
   }
 
   private send(call: OutboundCall, now: number): void {
@@ -262,7 +264,9 @@ export class Station {
    * tries (OCPP 1.6 §4.7, §9.1.32–33). Anything else is given up.
    */
   private failed(call: OutboundCall, now: number): void {
-    if (call.isTransactional && call.attempts < Math.max(1, this.configInt('TransactionMessageAttempts'))) {
+    // While the run stops, the attempt stop() made due is the last one.
+    const retry = call.isTransactional && !this.ctx.stopping;
+    if (retry && call.attempts < Math.max(1, this.configInt('TransactionMessageAttempts'))) {
       call.notBefore = now + this.configInt('TransactionMessageRetryInterval') * 1000 * call.attempts;
       this.queue.unshift(call);
     } else if (call.kind === Kind.Boot) {
@@ -387,7 +391,7 @@ export class Station {
   }
 
   armHeartbeat(now: number): void {
-    if (this.boot !== Boot.Accepted) return;
+    if (this.boot !== Boot.Accepted || this.ctx.stopping) return;
     const interval = this.configInt('HeartbeatInterval') * 1000;
     this.nextHeartbeatAt = interval > 0 ? now + interval : Infinity;
     this.arm(now);
@@ -573,11 +577,19 @@ export class Station {
   stop(now: number): void {
     for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], 'Other', now);
     for (const c of this.connectors) c.phaseUntil = Infinity;
+    // Only transaction messages still matter: no more heartbeats, and retries waiting for their
+    // interval go now.
+    this.nextHeartbeatAt = Infinity;
+    this.queue.retain((c) => {
+      c.notBefore = 0;
+      return c.isTransactional;
+    });
+    this.pump(now);
   }
 
-  /** True when nothing is left to deliver. */
+  /** True when no transaction message is left to deliver (other calls do not hold up a stop). */
   get drained(): boolean {
-    return this.pending === null && this.queue.length === 0;
+    return (this.pending === null || !this.pending.isTransactional) && !this.queue.hasTransactional();
   }
 
   shutdown(): void {
