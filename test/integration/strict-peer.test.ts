@@ -254,7 +254,7 @@ describe('operator calls from the strict CSMS', () => {
     expect(await p.call(CP, 'Reset', { type: 'Soft' })).toEqual({ status: 'Accepted' });
     expect((await arrives(p, CP, 'StopTransaction', (q) => q.transactionId === txId)).params.reason).toBe('SoftReset');
     await until(() => p.connections.get(CP)!.length === 2, 'the reconnect after reset');
-    await booted(p, CP);
+    await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot after the reset');
     expect(p.calls(CP, 'BootNotification').map((c) => c.conn)).toEqual([0, 1]);
     expect(f.shards![0].stations[0].connectors[2].tx).toBeNull();
     expect(openTxIds(p)).toEqual([]);
