@@ -13,7 +13,7 @@ import { decodeFrame, encodeCall, encodeCallError, encodeCallResult, FrameError,
 import { OcppError, parseErrorCode } from '../protocol/errors.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
-import { Connector, Transaction, type ConnectorStatus } from './connector.js';
+import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
 import { onResponse } from './responses.js';
@@ -416,6 +416,10 @@ export class Station {
   /** Changes a connector's status and reports it (checked against the 1.6 transition table). */
   setStatus(c: Connector, status: ConnectorStatus, now: number): void {
     if (c.status === status) return;
+    if (!canTransition(c.id, c.status, status)) {
+      // A simulator bug, not the CSMS's: say so rather than send an impossible sequence silently.
+      this.ctx.stats.problem(`${this.identity}: connector ${c.id} ${c.status} → ${status} is not a 1.6 transition`);
+    }
     c.status = status;
     this.reportStatus(c, now);
   }
