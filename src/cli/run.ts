@@ -38,6 +38,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('session', { type: 'string', default: `${DEFAULT_DRIVER.sessionMinS}s-${DEFAULT_DRIVER.sessionMaxS}s`, describe: 'Charging session length, or a range to draw from' })
     .option('idle', { type: 'string', default: `${DEFAULT_DRIVER.idleMinS}s-${DEFAULT_DRIVER.idleMaxS}s`, describe: 'Idle time between sessions, or a range to draw from' })
     .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
+    .option('data-transfer', { type: 'string', describe: "A DataTransfer each charge point sends after booting: 'vendorId[,messageId[,data]]'" })
     .option('call-timeout', { type: 'string', default: '30s', describe: 'How long to wait for the CSMS to answer a call' })
     .option('seed', { type: 'number', default: 1, describe: 'Random seed: the same seed replays the same arrivals and sessions' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate every message we send against the OCPP schemas' })
@@ -76,6 +77,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     model: args.dc ? 'Virtual DC' : DEFAULT_PROFILE.model,
     meterValueSampleInterval: guard(() => parseDuration(args['meter-interval'], '--meter-interval')) / 1000,
     meterValuesSampledData: args.dc ? 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC' : DEFAULT_PROFILE.meterValuesSampledData,
+    bootDataTransfer: args['data-transfer'] ? parseDataTransfer(args['data-transfer']) : undefined,
   };
   const driver: DriverModel = {
     ...DEFAULT_DRIVER,
@@ -115,6 +117,18 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     stopTimeoutMs: 10_000,
   };
   return { config, durationMs };
+}
+
+/** `vendorId[,messageId[,data]]`, within the DataTransfer schema's lengths (255 / 50). */
+function parseDataTransfer(text: string): NonNullable<StationProfile['bootDataTransfer']> {
+  const [vendorId, messageId, ...rest] = text.split(',');
+  if (!vendorId || vendorId.length > 255 || (messageId && messageId.length > 50)) {
+    throw new UsageError(`--data-transfer '${text}' must be vendorId[,messageId[,data]] (vendorId ≤ 255, messageId ≤ 50 characters)`);
+  }
+  const dt: NonNullable<StationProfile['bootDataTransfer']> = { vendorId };
+  if (messageId) dt.messageId = messageId;
+  if (rest.length > 0) dt.data = rest.join(',');
+  return dt;
 }
 
 function int(v: number, flag: string, min: number): number {

@@ -21,6 +21,8 @@ export interface StationProfile {
   meterValuesSampledData: string;
   /** Energy register at first power-up (Wh). */
   registerStartWh: number;
+  /** A vendor DataTransfer the charge point sends after every accepted boot, as many models do. */
+  bootDataTransfer?: { vendorId: string; messageId?: string; data?: string };
 }
 
 export const DEFAULT_PROFILE: StationProfile = {

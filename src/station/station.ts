@@ -383,6 +383,8 @@ export class Station {
       // After a boot every connector is reported; after a reconnect only what changed (OCPP 1.6 §4.9).
       if (fresh || c.status !== c.reportedStatus) this.reportStatus(c, now);
     }
+    const dt = this.ctx.profile.bootDataTransfer;
+    if (fresh && dt) this.enqueue(new OutboundCall(Kind.Other, 'DataTransfer', { ...dt }));
     this.armHeartbeat(now);
     this.armMeter(now);
     if (fresh) driver.start(this, now);

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
+import { DEFAULT_PROFILE } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -119,6 +120,33 @@ describe('fleet against the embedded CSMS', () => {
     expect(csms.stats.transactions.active).toBe(0);
   });
 });
+
+describe('fleet edge cases', () => {
+  it('sends the profile\'s DataTransfer after every boot', async () => {
+    const { csms, fleet } = await csmsAndFleet(3, {
+      profile: { ...testProfile(), bootDataTransfer: { vendorId: 'ocpp-sim', messageId: 'echo', data: 'hello' } },
+    });
+    await until(() => csms.stats.received.DataTransfer === 3, 'three DataTransfers');
+    await fleet.stop();
+    expect(fleet.stats.actions().find((a) => a.action === 'DataTransfer')).toMatchObject({ sent: 3, errors: 0 });
+  });
+
+  it('a crashed worker is reported, its charge points counted as lost, and the fleet does not hang', async () => {
+    const csms = await startCsms({ heartbeatInterval: 1 });
+    cleanups.push(() => csms.close());
+    // A profile the shard cannot build (a fractional connector count) throws inside both workers.
+    const fleet = startTestFleet(csms.url, { count: 4, workers: 2, profile: { ...testProfile(), connectors: 1.5 } });
+    await fleet.done;
+    expect(fleet.errors).toHaveLength(2);
+    expect(fleet.errors[0]).toMatch(/worker \d crashed: .*RangeError/s);
+    expect(fleet.stats.lost).toBe(4);
+    await fleet.stop(); // stopping an ended fleet returns at once
+  });
+});
+
+function testProfile() {
+  return { ...DEFAULT_PROFILE, meterValueSampleInterval: 1 };
+}
 
 /** Drivers that never arrive on their own, so only operator calls start sessions. */
 function quietDriver() {
