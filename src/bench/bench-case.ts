@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     count: n,
     workers,
     // One connector each, so "every connector charging" is one session per charge point.
-    profile: { ...DEFAULT_PROFILE, connectors: 1, meterValueSampleInterval: 10 },
+    profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 10 },
     // Cars arrive within a second and stay for the whole benchmark.
     driver: { ...DEFAULT_DRIVER, idleMinS: 0, idleMaxS: 1, sessionMinS: 3600, sessionMaxS: 3600, socMin: 0.1, socMax: 0.2 },
     options: {

@@ -30,8 +30,10 @@ const PLAIN_PROGRESS_EVERY_MS = 5000;
 export async function runFleet(config: FleetConfig, opts: RunOptions): Promise<RunResult> {
   const out = opts.out ?? process.stdout;
   const tty = out.isTTY === true;
-  const started = Date.now();
   const fleet = startFleet(config);
+  // The duration counts from when every worker runs, not from thread start-up.
+  await Promise.race([fleet.ready, fleet.done]);
+  const started = Date.now();
   let lastCalls = 0;
   let lastAt = started;
   let lastPlain = started;

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type DriverModel, type StationProfile } from '../station/profile.js';
+import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
+import { loadProfile } from '../profile/load.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { identityWidth } from '../util/ids.js';
 import { parseAddresses } from '../util/addresses.js';
@@ -31,10 +32,10 @@ export function runOptions<T>(y: Argv<T>) {
     .option('cert', { type: 'string', describe: 'PEM client certificate (security profile 3)' })
     .option('key', { type: 'string', describe: 'PEM private key of --cert' })
     .option('local-address', { type: 'string', describe: 'Source addresses to spread connections over: a list and/or IPv4 CIDR blocks (127.0.0.2,127.0.1.0/24)' })
-    .option('connectors', { type: 'number', default: DEFAULT_PROFILE.connectors, describe: 'Connectors per charge point' })
-    .option('power', { type: 'number', default: DEFAULT_PROFILE.maxPowerW / 1000, describe: 'Maximum power per connector (kW)' })
-    .option('dc', { type: 'boolean', default: false, describe: 'DC charger (reports SoC) instead of 3-phase AC' })
-    .option('meter-interval', { type: 'string', default: `${DEFAULT_PROFILE.meterValueSampleInterval}s`, describe: 'MeterValueSampleInterval' })
+    .option('profile', { alias: 'p', type: 'string', default: 'generic-16-ac', describe: 'Device profile: a built-in name (see `ocpp-sim list profiles`) or a YAML file' })
+    .option('connectors', { type: 'number', describe: "Override the profile: this many connectors, like its first one" })
+    .option('power', { type: 'number', describe: "Override the profile: maximum power per connector (kW)" })
+    .option('meter-interval', { type: 'string', describe: "Override the profile's MeterValueSampleInterval (e.g. 10s)" })
     .option('session', { type: 'string', default: `${DEFAULT_DRIVER.sessionMinS}s-${DEFAULT_DRIVER.sessionMaxS}s`, describe: 'Charging session length, or a range to draw from' })
     .option('idle', { type: 'string', default: `${DEFAULT_DRIVER.idleMinS}s-${DEFAULT_DRIVER.idleMaxS}s`, describe: 'Idle time between sessions, or a range to draw from' })
     .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
@@ -67,18 +68,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
   const durationMs = guard(() => parseDuration(args.duration, '--duration'));
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
   const [idleMinS, idleMaxS] = guard(() => parseRange(args.idle, '--idle'));
-  const profile: StationProfile = {
-    ...DEFAULT_PROFILE,
-    connectors: int(args.connectors, '--connectors', 1),
-    maxPowerW: args.power * 1000,
-    current: args.dc ? 'DC' : 'AC',
-    voltage: args.dc ? 400 : DEFAULT_PROFILE.voltage,
-    maxCurrentA: args.dc ? Math.ceil((args.power * 1000) / 400) : DEFAULT_PROFILE.maxCurrentA,
-    model: args.dc ? 'Virtual DC' : DEFAULT_PROFILE.model,
-    meterValueSampleInterval: guard(() => parseDuration(args['meter-interval'], '--meter-interval')) / 1000,
-    meterValuesSampledData: args.dc ? 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC' : DEFAULT_PROFILE.meterValuesSampledData,
-    bootDataTransfer: args['data-transfer'] ? parseDataTransfer(args['data-transfer']) : undefined,
-  };
+  const profile = profileFrom(args);
   const driver: DriverModel = {
     ...DEFAULT_DRIVER,
     sessionMinS,
@@ -86,7 +76,6 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     idleMinS,
     idleMaxS,
     idTags: args['id-tags'].split(',').map((s) => s.trim()).filter(Boolean),
-    evMaxPowerW: args.dc ? Math.min(150_000, profile.maxPowerW) : DEFAULT_DRIVER.evMaxPowerW,
   };
   if (driver.idTags.length === 0) throw new UsageError('--id-tags needs at least one idTag');
   const config: FleetConfig = {
@@ -104,7 +93,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
       connectTimeoutMs: 30_000,
       strict: args.strict,
       reconnect: { initialMs: 1000, maxMs: 30_000 },
-      bootRetryMs: 30_000,
+      bootRetryMs: profile.bootRetryS * 1000,
       softResetDrainMs: 3000,
       rebootDelayMs: 2000,
     },
@@ -117,6 +106,26 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     stopTimeoutMs: 10_000,
   };
   return { config, durationMs };
+}
+
+/** The profile named by --profile, with the command line's overrides on top. */
+function profileFrom(args: RunArgs): StationProfile {
+  const base = loadProfile(args.profile);
+  if (!base.ocppVersions.includes('1.6')) {
+    throw new UsageError(`profile ${base.name} speaks OCPP ${base.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP 1.6 only`);
+  }
+  let connectors = base.connectors;
+  if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1));
+  if (args.power !== undefined) {
+    if (!(args.power > 0)) throw new UsageError(`--power must be a positive number of kW, not ${args.power}`);
+    connectors = connectors.map((c) => ({ ...c, maxPowerW: args.power! * 1000 }));
+  }
+  return {
+    ...base,
+    connectors,
+    meterValueSampleInterval: args['meter-interval'] ? guard(() => parseDuration(args['meter-interval']!, '--meter-interval')) / 1000 : base.meterValueSampleInterval,
+    bootDataTransfer: args['data-transfer'] ? parseDataTransfer(args['data-transfer']) : base.bootDataTransfer,
+  };
 }
 
 /** `vendorId[,messageId[,data]]`, within the DataTransfer schema's lengths (255 / 50). */

@@ -67,13 +67,14 @@ export const CORE_KEYS: Readonly<Record<string, KeyDef>> = {
 /** The defaults for a profile: computed once per profile and shared by all its charge points. */
 export function defaultConfiguration(profile: StationProfile): ReadonlyMap<string, string> {
   const sampled = profile.meterValuesSampledData;
-  return new Map<string, string>([
+  const n = profile.connectors.length;
+  const defaults = new Map<string, string>([
     ['AllowOfflineTxForUnknownId', 'false'],
     ['AuthorizationCacheEnabled', 'false'],
     ['AuthorizeRemoteTxRequests', 'false'],
-    ['ClockAlignedDataInterval', '0'],
+    ['ClockAlignedDataInterval', String(profile.clockAlignedDataInterval)],
     ['ConnectionTimeOut', '60'],
-    ['ConnectorPhaseRotation', Array.from({ length: profile.connectors + 1 }, (_, i) => `${i}.RST`).join(',')],
+    ['ConnectorPhaseRotation', Array.from({ length: n + 1 }, (_, i) => `${i}.RST`).join(',')],
     ['GetConfigurationMaxKeys', String(Object.keys(CORE_KEYS).length)],
     ['HeartbeatInterval', '300'],
     ['LocalAuthorizeOffline', 'true'],
@@ -83,7 +84,7 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
     ['MeterValuesSampledData', sampled],
     ['MeterValuesSampledDataMaxLength', String(MAX_CSL)],
     ['MeterValueSampleInterval', String(profile.meterValueSampleInterval)],
-    ['NumberOfConnectors', String(profile.connectors)],
+    ['NumberOfConnectors', String(n)],
     ['ResetRetries', '3'],
     ['StopTransactionOnEVSideDisconnect', 'true'],
     ['StopTransactionOnInvalidId', 'true'],
@@ -97,6 +98,17 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
     ['UnlockConnectorOnEVSideDisconnect', 'true'],
     ['WebSocketPingInterval', '0'],
   ]);
+  // The model's own defaults (profile `configuration:`), already checked by the profile loader.
+  for (const [key, { value }] of Object.entries(profile.configuration)) defaults.set(key, value);
+  return defaults;
+}
+
+/** Keys this model makes read-only on top of those the specification makes read-only. */
+export function readonlyKeys(profile: StationProfile): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [key, def] of Object.entries(CORE_KEYS)) if (def.readonly) out.add(key);
+  for (const [key, { readonly }] of Object.entries(profile.configuration)) if (readonly) out.add(key);
+  return out;
 }
 
 /** The definition of a Core key, or undefined (never an Object.prototype member such as "constructor"). */
@@ -104,16 +116,18 @@ export function keyDef(key: string): KeyDef | undefined {
   return Object.hasOwn(CORE_KEYS, key) ? CORE_KEYS[key] : undefined;
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
 export type ChangeResult = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
 
 /**
  * Checks a ChangeConfiguration value against its key's type (OCPP 1.6 §5.3: "Rejected" when the
  * value is not valid for the key or the key is read-only, "NotSupported" when the key is unknown).
  */
-export function checkChange(key: string, value: string): ChangeResult {
+export function checkChange(key: string, value: string, readonly: ReadonlySet<string> = EMPTY): ChangeResult {
   const def = keyDef(key);
   if (!def) return 'NotSupported';
-  if (def.readonly) return 'Rejected';
+  if (def.readonly || readonly.has(key)) return 'Rejected';
   switch (def.type) {
     case 'boolean':
       if (!/^(true|false)$/i.test(value)) return 'Rejected';

@@ -4,7 +4,7 @@
  */
 import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
 import { currentA } from '../station/meter.js';
-import type { StationProfile } from '../station/profile.js';
+import type { ConnectorSpec, Quirks, StationProfile } from '../station/profile.js';
 import type {
   BootNotificationRequest,
   MeterValuesRequest,
@@ -18,14 +18,17 @@ type SampledValue = MeterValue['sampledValue'][number];
 type ReadingContext = NonNullable<SampledValue['context']>;
 export type StopReason = NonNullable<StopTransactionRequest['reason']>;
 
-export function bootNotification(profile: StationProfile, serial: string): BootNotificationRequest {
-  return {
+export function bootNotification(profile: StationProfile, serial: string, iccid?: string, imsi?: string): BootNotificationRequest {
+  const req: BootNotificationRequest = {
     chargePointVendor: profile.vendor,
     chargePointModel: profile.model,
     chargePointSerialNumber: serial,
     chargeBoxSerialNumber: serial,
     firmwareVersion: profile.firmwareVersion,
   };
+  if (iccid) req.iccid = iccid;
+  if (imsi) req.imsi = imsi;
+  return req;
 }
 
 export function statusNotification(c: Connector, now: number): StatusNotificationRequest {
@@ -47,14 +50,14 @@ export function startTransaction(tx: Transaction): StartTransactionRequest {
 }
 
 /** transactionId is filled in when the message is sent (see station/outbound.ts). */
-export function stopTransaction(tx: Transaction, reason: StopReason, stopData: string): Omit<StopTransactionRequest, 'transactionId'> {
+export function stopTransaction(tx: Transaction, reason: StopReason, stopData: string, quirks: Quirks): Omit<StopTransactionRequest, 'transactionId'> {
   const req: Omit<StopTransactionRequest, 'transactionId'> = {
     idTag: tx.idTag,
     meterStop: tx.meterStop,
     timestamp: new Date(tx.stoppedAt).toISOString(),
     reason,
   };
-  if (stopData.includes('Energy.Active.Import.Register')) {
+  if (quirks.transactionBeginEndMeterValues && stopData.includes('Energy.Active.Import.Register')) {
     // StopTxnSampledData: the register at the start and the end of the transaction (OCPP 1.6 §9.1.29).
     req.transactionData = [
       { timestamp: new Date(tx.startedAt).toISOString(), sampledValue: [energy(tx.meterStart, 'Transaction.Begin')] },
@@ -75,15 +78,16 @@ function energy(wh: number, context: ReadingContext): SampledValue {
  */
 export function meterValues(
   c: Connector,
-  profile: StationProfile,
+  spec: ConnectorSpec,
+  quirks: Quirks,
   measurands: readonly string[],
   now: number,
   context: ReadingContext,
 ): MeterValuesRequest {
   const sampled: SampledValue[] = [];
-  const ac = profile.current === 'AC';
-  const threePhase = ac && profile.phases === 3;
-  const amps = currentA(c.powerW, profile);
+  const ac = spec.current === 'AC';
+  const threePhase = ac && spec.phases === 3 && quirks.meterValuesPerPhase;
+  const amps = currentA(c.powerW, spec);
   for (const m of measurands) {
     switch (m) {
       case 'Energy.Active.Import.Register':
@@ -93,10 +97,10 @@ export function meterValues(
         sampled.push({ value: c.powerW.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'W' });
         break;
       case 'Power.Offered':
-        sampled.push({ value: String(profile.maxPowerW), context, measurand: m, location: 'Outlet', unit: 'W' });
+        sampled.push({ value: String(spec.maxPowerW), context, measurand: m, location: 'Outlet', unit: 'W' });
         break;
       case 'Current.Offered':
-        sampled.push({ value: String(profile.maxCurrentA), context, measurand: m, location: 'Outlet', unit: 'A' });
+        sampled.push({ value: String(spec.maxCurrentA), context, measurand: m, location: 'Outlet', unit: 'A' });
         break;
       case 'Current.Import':
         if (threePhase) {
@@ -110,15 +114,15 @@ export function meterValues(
       case 'Voltage':
         if (threePhase) {
           for (const phase of ['L1-N', 'L2-N', 'L3-N'] as const) {
-            sampled.push({ value: profile.voltage.toFixed(1), context, measurand: m, phase, location: 'Outlet', unit: 'V' });
+            sampled.push({ value: spec.voltage.toFixed(1), context, measurand: m, phase, location: 'Outlet', unit: 'V' });
           }
         } else {
-          sampled.push({ value: profile.voltage.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'V' });
+          sampled.push({ value: spec.voltage.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'V' });
         }
         break;
       case 'SoC':
         // Only a DC charger talks to the EV's battery management and knows its state of charge.
-        if (!ac && c.evBatteryWh > 0) {
+        if (!ac && quirks.socInMeterValues && c.evBatteryWh > 0) {
           sampled.push({ value: String(Math.round(c.soc * 100)), context, measurand: m, location: 'EV', unit: 'Percent' });
         }
         break;

@@ -33,6 +33,8 @@ export interface Fleet {
   stop(): Promise<void>;
   /** Resolves when every shard has ended (stopped or crashed). */
   readonly done: Promise<void>;
+  /** Resolves when every shard is running (or has ended): worker start-up is not simulation time. */
+  readonly ready: Promise<void>;
 }
 
 /** Splits `count` positions into `workers` striped shards (position p → shard p mod workers). */
@@ -66,9 +68,16 @@ export function startFleet(config: FleetConfig): Fleet {
     atomics: 'disabled',
     idleTimeout: Infinity,
   });
+  let running = 0;
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
   const ports = shardConfigs.map((cfg, i) => {
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (ev: WorkerEvent) => stats.ingest(i, ev.snapshot));
+    let reported = false;
+    port1.on('message', (ev: WorkerEvent) => {
+      stats.ingest(i, ev.snapshot);
+      if (!reported && (reported = true) && ++running === shardConfigs.length) markReady();
+    });
     return { port: port1, task: pool.run({ config: cfg, port: port2 }, { transferList: [port2] }) as Promise<StatsSnapshot> };
   });
   const done = Promise.all(
@@ -79,6 +88,7 @@ export function startFleet(config: FleetConfig): Fleet {
       }),
     ),
   ).then(async () => {
+    markReady();
     for (const { port } of ports) port.close();
     await pool.destroy();
   });
@@ -86,6 +96,7 @@ export function startFleet(config: FleetConfig): Fleet {
     stats,
     errors,
     done,
+    ready,
     refresh() {},
     backToBack(on) {
       for (const { port } of ports) port.postMessage({ type: 'back-to-back', on } satisfies WorkerCommand);
@@ -115,6 +126,7 @@ function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
     errors: [],
     shards,
     done,
+    ready: Promise.resolve(),
     refresh,
     backToBack: (on) => shards.forEach((s) => s.backToBack(on)),
     async stop() {

@@ -25,6 +25,8 @@ export default async function runShard({ config, port }: ShardTask): Promise<Sta
       else if (cmd.type === 'back-to-back') shard.backToBack(cmd.on);
     });
     shard.start();
+    // The first snapshot tells the main thread this shard runs (the run's clock starts then).
+    post({ type: 'stats', snapshot: shard.snapshot() });
   });
   await shard.stop();
   clearInterval(timer);

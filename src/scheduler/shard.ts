@@ -8,17 +8,17 @@
  */
 import type { ClientOptions } from 'ws';
 import { ShardStats, S, type StatsSnapshot } from '../metrics/shard-stats.js';
-import { defaultConfiguration } from '../ocpp16/configuration.js';
+import { defaultConfiguration, readonlyKeys } from '../ocpp16/configuration.js';
 import * as dialect16 from '../ocpp16/dialect.js';
 import { handlers16 } from '../ocpp16/handlers/index.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
 import type { Connector, Transaction } from '../station/connector.js';
 import { advanceMeter, connectorLimitW } from '../station/meter.js';
-import type { DriverModel, StationProfile } from '../station/profile.js';
+import { expandTemplate, type DriverModel, type StationProfile } from '../station/profile.js';
 import type { ShardContext, StationOptions } from '../station/shard-context.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
-import { seedFor } from '../util/random.js';
+import { random, seedFor } from '../util/random.js';
 import { TimerWheel } from './timer-wheel.js';
 
 /** Everything a shard needs, as plain data (it crosses the worker boundary). */
@@ -59,9 +59,9 @@ export class Shard implements ShardContext {
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;
+  readonly readonlyKeys: ReadonlySet<string>;
   readonly stations: Station[] = [];
   stopping = false;
-  private readonly limitW: number;
   private readonly baseWsOptions: ClientOptions;
   private readonly measurandLists = new Map<string, string[]>();
   private connecting = 0;
@@ -71,7 +71,7 @@ export class Shard implements ShardContext {
   constructor(readonly config: ShardConfig) {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
     this.defaultConfig = defaultConfiguration(config.profile);
-    this.limitW = connectorLimitW(config.profile);
+    this.readonlyKeys = readonlyKeys(config.profile);
     this.baseWsOptions = {
       // permessage-deflate costs ~230 KiB per socket (DESIGN §4, measured); OCPP frames are small.
       perMessageDeflate: false,
@@ -103,12 +103,16 @@ export class Shard implements ShardContext {
     return Date.now();
   }
 
-  /** Plans every station's first connection along the ramp and starts the clock. */
+  /**
+   * Plans every station's first connection along the ramp — plus the model's power-up jitter, drawn
+   * from the station's own random stream — and starts the clock.
+   */
   start(): void {
     const t0 = this.now();
     const rate = this.config.rampPerSec;
+    const jitterMs = this.config.profile.bootJitterS * 1000;
     for (const st of this.stations) {
-      st.reconnectAt = rate > 0 ? t0 + (st.index * 1000) / rate : t0;
+      st.reconnectAt = (rate > 0 ? t0 + (st.index * 1000) / rate : t0) + (jitterMs > 0 ? random(st) * jitterMs : 0);
       this.wheel.schedule(st, st.reconnectAt);
     }
     this.wheel.start();
@@ -155,7 +159,11 @@ export class Shard implements ShardContext {
   // ---------------------------------------------------------------- dialect (1.6)
 
   bootPayload(st: Station): Record<string, unknown> {
-    return dialect16.bootNotification(this.config.profile, `SIM-${st.identity}`.slice(0, 25)) as never;
+    const { profile, idStart } = this.config;
+    const n = idStart + st.index;
+    // Cut to the 1.6 field lengths: a long identity in `${id}` must not make the boot invalid.
+    const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
+    return dialect16.bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20)) as never;
   }
   statusPayload(c: Connector, now: number): Record<string, unknown> {
     return dialect16.statusNotification(c, now) as never;
@@ -164,14 +172,18 @@ export class Shard implements ShardContext {
     return dialect16.startTransaction(tx) as never;
   }
   stopPayload(st: Station, tx: Transaction, reason: string): Record<string, unknown> {
-    return dialect16.stopTransaction(tx, reason as dialect16.StopReason, st.getConfig('StopTxnSampledData') ?? '') as never;
+    return dialect16.stopTransaction(tx, reason as dialect16.StopReason, st.getConfig('StopTxnSampledData') ?? '', this.config.profile.quirks) as never;
   }
   meterPayload(st: Station, c: Connector, now: number, context: 'Sample.Periodic' | 'Trigger' | 'Sample.Clock'): Record<string, unknown> {
-    const list = this.measurands(st.getConfig('MeterValuesSampledData') ?? '');
-    return dialect16.meterValues(c, this.config.profile, list, now, context) as never;
+    const list = this.measurands(st.getConfig(context === 'Sample.Clock' ? 'MeterValuesAlignedData' : 'MeterValuesSampledData') ?? '');
+    return dialect16.meterValues(c, c.spec!, this.config.profile.quirks, list, now, context) as never;
   }
   advanceMeter(c: Connector, now: number): void {
-    advanceMeter(c, now, this.limitW, this.config.profile.current === 'DC');
+    const spec = c.spec!;
+    // Energy flows only within a transaction: a reading of an idle or merely plugged connector
+    // (triggered, clock-aligned) shows the register as it is and no power.
+    const charging = c.tx !== null && !c.tx.stopped;
+    advanceMeter(c, now, charging ? connectorLimitW(spec) : 0, spec.current === 'DC');
   }
 
   /** Parsed measurand lists, shared by every station with the same setting. */

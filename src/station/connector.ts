@@ -39,6 +39,8 @@ export function canTransition(connectorId: number, from: ConnectorStatus, to: Co
   return TRANSITIONS[from].includes(to);
 }
 
+import type { ConnectorSpec } from './profile.js';
+
 /** What the (simulated) driver and EV are doing at this connector. */
 export const enum Phase {
   /** Nobody here; waiting for the next arrival. */
@@ -97,6 +99,8 @@ export class Connector {
   constructor(
     readonly id: number,
     registerStartWh: number,
+    /** The outlet's hardware (shared with every charge point of the model); null for connector 0. */
+    readonly spec: ConnectorSpec | null = null,
   ) {
     this.energyWh = registerStartWh;
   }

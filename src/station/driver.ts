@@ -70,18 +70,25 @@ function arrive(st: Station, c: Connector, now: number): void {
     c.phaseUntil = nextArrival(st, now);
     return;
   }
-  plugIn(st, c, now);
+  // Most socket wallboxes see the cable first (Preparing, then Authorize); RFID-first models are
+  // authorized before the cable goes in (profile quirk preparingBeforeAuthorize: false).
+  if (st.ctx.profile.quirks.preparingBeforeAuthorize) plugIn(st, c, now);
   const tags = st.ctx.driver.idTags;
-  c.idTag = tags[Math.floor(random(st) * tags.length)];
+  authorize(st, c, tags[Math.floor(random(st) * tags.length)]);
+}
+
+/** The idTag is presented: Authorize, then {@link authorized} continues. */
+export function authorize(st: Station, c: Connector, idTag: string): void {
+  c.idTag = idTag;
   c.phase = Phase.Authorizing;
-  st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag: c.idTag }, null, c.id));
+  st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag }, null, c.id));
 }
 
 /** The cable goes in: the EV arrives with a random state of charge. */
 export function plugIn(st: Station, c: Connector, now: number): void {
   const d = st.ctx.driver;
   c.evBatteryWh = d.batteryWh;
-  c.evMaxPowerW = d.evMaxPowerW;
+  c.evMaxPowerW = c.spec?.current === 'DC' ? d.evMaxDcPowerW : d.evMaxPowerW;
   c.soc = uniform(st, d.socMin, d.socMax);
   c.phase = Phase.Plugged;
   st.setStatus(c, 'Preparing', now);
@@ -98,6 +105,7 @@ export function authorized(st: Station, connectorId: number, status: string, now
     st.arm(now);
     return;
   }
+  if (c.status === 'Available') plugIn(st, c, now); // authorized first: now the cable goes in
   startSession(st, c, c.idTag, now);
 }
 
@@ -153,5 +161,5 @@ export function transactionRefused(st: Station, tx: Transaction, now: number): v
 
 /** After a meter sample: a full battery suspends the session (SuspendedEV), as real EVs do. */
 export function onSample(st: Station, c: Connector, now: number): void {
-  if (c.status === 'Charging' && c.powerW === 0) st.setStatus(c, 'SuspendedEV', now);
+  if (c.status === 'Charging' && c.powerW === 0 && st.ctx.profile.quirks.suspendedEVWhenFull) st.setStatus(c, 'SuspendedEV', now);
 }

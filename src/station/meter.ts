@@ -5,7 +5,7 @@
  * linear taper above the knee, as a CC-CV battery does). The register never goes backwards.
  */
 import type { Connector } from './connector.js';
-import type { StationProfile } from './profile.js';
+import type { ConnectorSpec } from './profile.js';
 
 /** State of charge above which the EV starts tapering its power: later for AC, earlier for DC. */
 const KNEE_AC = 0.8;
@@ -14,12 +14,9 @@ const KNEE_DC = 0.6;
 const MIN_TAPER = 0.02;
 
 /** The connector's power limit (W) from the hardware alone. */
-export function connectorLimitW(profile: StationProfile): number {
-  const byCurrent =
-    profile.current === 'AC'
-      ? profile.voltage * profile.maxCurrentA * profile.phases
-      : profile.voltage * profile.maxCurrentA;
-  return Math.min(profile.maxPowerW, byCurrent);
+export function connectorLimitW(spec: ConnectorSpec): number {
+  const byCurrent = spec.current === 'AC' ? spec.voltage * spec.maxCurrentA * spec.phases : spec.voltage * spec.maxCurrentA;
+  return Math.min(spec.maxPowerW, byCurrent);
 }
 
 /** What the EV draws at this state of charge (W); 0 when full. */
@@ -54,7 +51,7 @@ export function advanceMeter(c: Connector, now: number, limitW: number, dc: bool
 }
 
 /** Current per phase (A) for a power (W). */
-export function currentA(powerW: number, profile: StationProfile): number {
-  const phases = profile.current === 'AC' ? profile.phases : 1;
-  return powerW / (profile.voltage * phases);
+export function currentA(powerW: number, spec: ConnectorSpec): number {
+  const phases = spec.current === 'AC' ? spec.phases : 1;
+  return powerW / (spec.voltage * phases);
 }

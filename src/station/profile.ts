@@ -1,44 +1,113 @@
 /**
- * What the hardware is: one immutable object shared by every charge point of a model. Issue #4 loads
- * these from YAML; until then the CLI builds one from flags over {@link DEFAULT_PROFILE}.
+ * What the hardware is: one immutable object shared by every charge point of a model, loaded from a
+ * YAML profile (src/profile/load.ts) or built by tests. Per-charge-point values (serial numbers)
+ * are templates expanded when used.
  */
+
+export type ConnectorType = 'Type1' | 'Type2' | 'Type2Tethered' | 'CCS1' | 'CCS2' | 'CHAdeMO' | 'GBT' | 'Schuko' | 'NACS';
+
+/** One outlet's hardware. */
+export interface ConnectorSpec {
+  type: ConnectorType;
+  current: 'AC' | 'DC';
+  /** AC phases (1 or 3); 1 for DC. */
+  phases: 1 | 3;
+  /** Nominal voltage per phase (AC) or maximum DC output voltage (V). */
+  voltage: number;
+  maxCurrentA: number;
+  maxPowerW: number;
+  /** The EVSE (2.0.1) this connector belongs to. */
+  evse: number;
+}
+
+/** Known behaviours of a model that a CSMS must cope with. */
+export interface Quirks {
+  /** Plug-in first: Preparing before Authorize (false: authorize first, then plug in). */
+  preparingBeforeAuthorize: boolean;
+  /** SuspendedEV when the battery is full, rather than Charging at 0 W. */
+  suspendedEVWhenFull: boolean;
+  /** Per-phase Current.Import and Voltage on 3-phase AC. */
+  meterValuesPerPhase: boolean;
+  /** StopTransaction carries Transaction.Begin/End transactionData. */
+  transactionBeginEndMeterValues: boolean;
+  /** DC: the EV's SoC in meter values. */
+  socInMeterValues: boolean;
+  /** StatusNotification for connector 0 (the charge point as a whole). */
+  statusNotificationConnectorZero: boolean;
+}
+
 export interface StationProfile {
+  /** Built-in name or file the profile came from. */
+  name: string;
+  description: string;
   vendor: string;
   model: string;
   firmwareVersion: string;
-  /** Number of connectors (ids 1…n; connector 0 is the charge point itself). */
-  connectors: number;
-  current: 'AC' | 'DC';
-  /** AC phases (1 or 3); ignored for DC. */
-  phases: 1 | 3;
-  /** Nominal voltage per phase (AC) or at the DC bus (V). */
-  voltage: number;
-  /** Per connector. */
-  maxCurrentA: number;
-  maxPowerW: number;
-  /** Default MeterValueSampleInterval (s) and MeterValuesSampledData (comma-separated measurands). */
+  /** chargePointSerialNumber template: ${n}, ${n:06}, ${id}. */
+  serial: string;
+  iccid?: string;
+  imsi?: string;
+  ocppVersions: string[];
+  /** Connector ids 1…n in order. */
+  connectors: ConnectorSpec[];
+  /** Defaults of MeterValueSampleInterval and ClockAlignedDataInterval (s), MeterValuesSampledData (CSL). */
   meterValueSampleInterval: number;
+  clockAlignedDataInterval: number;
   meterValuesSampledData: string;
   /** Energy register at first power-up (Wh). */
   registerStartWh: number;
+  /** Configuration key defaults of this model, and which keys it makes read-only. */
+  configuration: Record<string, { value: string; readonly?: boolean }>;
+  /** Wait before retrying a boot when the CSMS gives no interval, and random delay before the first connection (s). */
+  bootRetryS: number;
+  bootJitterS: number;
+  quirks: Quirks;
   /** A vendor DataTransfer the charge point sends after every accepted boot, as many models do. */
   bootDataTransfer?: { vendorId: string; messageId?: string; data?: string };
 }
 
+export const DEFAULT_QUIRKS: Quirks = {
+  preparingBeforeAuthorize: true,
+  suspendedEVWhenFull: true,
+  meterValuesPerPhase: true,
+  transactionBeginEndMeterValues: true,
+  socInMeterValues: true,
+  statusNotificationConnectorZero: true,
+};
+
+const AC22: ConnectorSpec = { type: 'Type2', current: 'AC', phases: 3, voltage: 230, maxCurrentA: 32, maxPowerW: 22_000, evse: 1 };
+
+/** A two-socket 22 kW AC charge point: what tests use, and the shape of `generic-16-ac`. */
 export const DEFAULT_PROFILE: StationProfile = {
+  name: 'default',
+  description: 'Generic OCPP 1.6 AC charge point, two 22 kW Type 2 sockets',
   vendor: 'ocpp-sim',
   model: 'Virtual AC 22',
   firmwareVersion: '1.0.0',
-  connectors: 2,
-  current: 'AC',
-  phases: 3,
-  voltage: 230,
-  maxCurrentA: 32,
-  maxPowerW: 22_000,
+  serial: 'SIM-${id}',
+  ocppVersions: ['1.6'],
+  connectors: [AC22, { ...AC22, evse: 2 }],
   meterValueSampleInterval: 60,
+  clockAlignedDataInterval: 0,
   meterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage',
   registerStartWh: 0,
+  configuration: {},
+  bootRetryS: 30,
+  bootJitterS: 0,
+  quirks: DEFAULT_QUIRKS,
 };
+
+/** `count` copies of a connector spec, one EVSE each. */
+export function connectorsOf(spec: Omit<ConnectorSpec, 'evse'>, count: number): ConnectorSpec[] {
+  return Array.from({ length: count }, (_, i) => ({ ...spec, evse: i + 1 }));
+}
+
+/** Expands `${n}`, `${n:06}` (zero-padded) and `${id}` in a profile template. */
+export function expandTemplate(template: string, n: number, id: string): string {
+  return template.replace(/\$\{(n|id)(?::0?(\d+))?\}/g, (_, name: string, width?: string) =>
+    name === 'id' ? id : width ? String(n).padStart(Number(width), '0') : String(n),
+  );
+}
 
 /** The EV and driver side of the default behaviour (issue #4's scenarios replace it). */
 export interface DriverModel {
@@ -50,9 +119,10 @@ export interface DriverModel {
   sessionMaxS: number;
   /** idTags drivers present, picked at random. */
   idTags: readonly string[];
-  /** EV battery (Wh), its maximum charging power (W) and the arrival state of charge range. */
+  /** EV battery (Wh), its maximum AC (on-board charger) and DC charging power (W), and the arrival state of charge range. */
   batteryWh: number;
   evMaxPowerW: number;
+  evMaxDcPowerW: number;
   socMin: number;
   socMax: number;
 }
@@ -65,6 +135,7 @@ export const DEFAULT_DRIVER: DriverModel = {
   idTags: ['TAG0001', 'TAG0002', 'TAG0003', 'TAG0004'],
   batteryWh: 60_000,
   evMaxPowerW: 11_000,
+  evMaxDcPowerW: 150_000,
   socMin: 0.2,
   socMax: 0.6,
 };

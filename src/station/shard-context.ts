@@ -37,6 +37,8 @@ export interface ShardContext {
   readonly profile: StationProfile;
   readonly driver: DriverModel;
   readonly defaultConfig: ReadonlyMap<string, string>;
+  /** Configuration keys that cannot be changed on this model. */
+  readonly readonlyKeys: ReadonlySet<string>;
   readonly validator: SchemaValidator;
   readonly handlers: Readonly<Record<string, InboundHandler | undefined>>;
   readonly stats: ShardStats;

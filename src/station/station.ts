@@ -68,6 +68,8 @@ export class Station {
   bootRetryAt = Infinity;
   nextHeartbeatAt = Infinity;
   nextMeterAt = Infinity;
+  /** Next clock-aligned meter reading (ClockAlignedDataInterval, aligned to midnight UTC). */
+  nextClockAt = Infinity;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
   rebootAt = Infinity;
   /** Ever booted since power-up: a reconnect after that does not boot again (OCPP 1.6 §4.2). */
@@ -88,9 +90,10 @@ export class Station {
     rngSeed: number,
   ) {
     this.rng = rngSeed;
-    const n = ctx.profile.connectors;
-    this.connectors = new Array(n + 1);
-    for (let i = 0; i <= n; i++) this.connectors[i] = new Connector(i, ctx.profile.registerStartWh);
+    const specs = ctx.profile.connectors;
+    this.connectors = new Array(specs.length + 1);
+    this.connectors[0] = new Connector(0, 0);
+    for (let i = 1; i <= specs.length; i++) this.connectors[i] = new Connector(i, ctx.profile.registerStartWh, specs[i - 1]);
   }
 
   // ---------------------------------------------------------------- configuration
@@ -107,6 +110,7 @@ export class Station {
     (this.config ??= new Map()).set(key, value);
     if (key === 'HeartbeatInterval') this.armHeartbeat(this.ctx.now());
     if (key === 'MeterValueSampleInterval') this.armMeter(this.ctx.now());
+    if (key === 'ClockAlignedDataInterval') this.armClock(this.ctx.now());
   }
 
   // ---------------------------------------------------------------- connection
@@ -379,7 +383,9 @@ export class Station {
     this.boot = Boot.Accepted;
     this.poweredUp = true;
     this.setGauge(this.anyCharging() ? S.Charging : S.Booted);
+    const zero = this.ctx.profile.quirks.statusNotificationConnectorZero;
     for (const c of this.connectors) {
+      if (c.id === 0 && !zero) continue;
       // After a boot every connector is reported; after a reconnect only what changed (OCPP 1.6 §4.9).
       if (fresh || c.status !== c.reportedStatus) this.reportStatus(c, now);
     }
@@ -387,6 +393,7 @@ export class Station {
     if (fresh && dt) this.enqueue(new OutboundCall(Kind.Other, 'DataTransfer', { ...dt }));
     this.armHeartbeat(now);
     this.armMeter(now);
+    this.armClock(now);
     if (fresh) driver.start(this, now);
     this.pump(now);
     this.arm(now);
@@ -408,6 +415,16 @@ export class Station {
   /** ChangeAvailability on connector 0 made the whole charge point inoperative. */
   operativeBlocked(): boolean {
     return !this.connectors[0].operative;
+  }
+
+  /**
+   * Clock-aligned readings fall on multiples of ClockAlignedDataInterval from midnight (OCPP 1.6
+   * §9.1.2); epoch multiples are midnight-UTC multiples for every interval that divides a day.
+   */
+  armClock(now: number): void {
+    const interval = this.configInt('ClockAlignedDataInterval') * 1000;
+    this.nextClockAt = interval > 0 && this.boot === Boot.Accepted ? (Math.floor(now / interval) + 1) * interval : Infinity;
+    this.arm(now);
   }
 
   anyCharging(): boolean {
@@ -481,6 +498,16 @@ export class Station {
     return undefined;
   }
 
+  /** Clock-aligned readings of every connector (MeterValuesAlignedData), part of a running transaction's data. */
+  private sampleClock(now: number): void {
+    for (let i = 1; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      const tx = c.tx && !c.tx.stopped ? c.tx : null;
+      this.ctx.advanceMeter(c, now);
+      this.enqueue(new OutboundCall(Kind.MeterValues, 'MeterValues', this.ctx.meterPayload(this, c, now, 'Sample.Clock'), tx, c.id));
+    }
+  }
+
   private sampleMeters(now: number): void {
     for (let i = 1; i < this.connectors.length; i++) {
       const c = this.connectors[i];
@@ -540,6 +567,10 @@ export class Station {
         this.sampleMeters(now);
         this.armMeter(now);
       }
+      if (now >= this.nextClockAt) {
+        this.sampleClock(now);
+        this.armClock(now);
+      }
       driver.step(this, now);
     }
     this.pump(now);
@@ -570,6 +601,7 @@ export class Station {
     if (this.boot === Boot.Accepted) {
       if (this.nextHeartbeatAt < at) at = this.nextHeartbeatAt;
       if (this.nextMeterAt < at) at = this.nextMeterAt;
+      if (this.nextClockAt < at) at = this.nextClockAt;
       for (let i = 1; i < this.connectors.length; i++) if (this.connectors[i].phaseUntil < at) at = this.connectors[i].phaseUntil;
     }
     const head = this.queue.peek();

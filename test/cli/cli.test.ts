@@ -39,14 +39,18 @@ describe.concurrent('ocpp-sim --help', () => {
   it('top-level --help exits 0 and lists the commands', async ({ expect }) => {
     const r = await runCli(['--help']);
     expect(r.code, describeRun(r)).toBe(0);
-    for (const cmd of ['run', 'csms', 'demo']) expect(r.stdout).toMatch(new RegExp(`ocpp-sim ${cmd}\\b`));
+    for (const cmd of ['run', 'csms', 'demo', 'validate', 'list']) expect(r.stdout).toMatch(new RegExp(`ocpp-sim ${cmd}\\b`));
     expect(r.stdout).toMatch(/Exit codes/);
   });
 
   it('run --help lists the run options', async ({ expect }) => {
     const r = await runCli(['run', '--help']);
     expect(r.code, describeRun(r)).toBe(0);
-    for (const flag of ['--csms', '--count', '--duration', '--password', '--ca']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--csms', '--count', '--duration', '--password', '--ca', '--profile', '--connectors', '--power', '--meter-interval']) {
+      expect(r.stdout).toContain(flag);
+    }
+    // DC now comes from a profile (e.g. generic-16-dc), not a flag.
+    expect(r.stdout).not.toMatch(/--dc\b/);
   });
 });
 
@@ -61,7 +65,14 @@ describe.concurrent('usage errors exit 2 with a message on stderr', () => {
     { name: '--cert without --key', args: ['run', '--csms', 'wss://127.0.0.1:9/ocpp', '--cert', 'client.pem'], message: /--cert and --key go together/ },
     { name: 'an unknown flag', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--bogus-flag'], message: /Unknown arguments?: bogus-flag/ },
     { name: 'an unknown command', args: ['frobnicate'], message: /Unknown argument: frobnicate/ },
-    { name: 'no command', args: [], message: /Name a command: run, csms or demo/ },
+    { name: 'no command', args: [], message: /Name a command: run, csms, demo, validate or list/ },
+    { name: 'the removed --dc flag', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--dc'], message: /Unknown arguments?: dc/ },
+    { name: '--connectors 0', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--connectors', '0'], message: /--connectors must be a whole number ≥ 1, not 0/ },
+    { name: '--power 0', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--power', '0'], message: /--power must be a positive number of kW, not 0/ },
+    { name: 'a bad --meter-interval', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--meter-interval', 'often'], message: /--meter-interval/ },
+    { name: 'list without what', args: ['list'], message: /Not enough non-option arguments/ },
+    { name: 'list of an unknown kind', args: ['list', 'scenarios'], message: /Invalid values?:[\s\S]*scenarios/ },
+    { name: 'validate without files', args: ['validate'], message: /Not enough non-option arguments/ },
   ];
   for (const c of cases) {
     it(c.name, async ({ expect }) => {

@@ -122,6 +122,38 @@ describe('fleet against the embedded CSMS', () => {
 });
 
 describe('fleet edge cases', () => {
+  it('sends clock-aligned readings when ClockAlignedDataInterval is set, and authorizes remote starts when told to', async () => {
+    const { csms, fleet } = await csmsAndFleet(1, { driver: quietDriver() });
+    const seen: { action: string; payload: any; at: number }[] = [];
+    csms.onRequest = (_id, action, payload) => {
+      seen.push({ action, payload, at: Date.now() });
+      return undefined;
+    };
+    await until(() => csms.stats.booted === 1, 'the boot');
+    const change = (key: string, value: string) => api(csms, 'POST', '/api/charge-points/TEST001/ChangeConfiguration', { key, value });
+    expect((await change('ClockAlignedDataInterval', '1')).json.result).toEqual({ status: 'Accepted' });
+    await until(() => seen.filter((s) => s.action === 'MeterValues').length >= 4, 'two rounds of clock-aligned readings');
+    const clock = seen.filter((s) => s.action === 'MeterValues');
+    for (const m of clock) {
+      const [value] = m.payload.meterValue;
+      expect(value.sampledValue[0].context).toBe('Sample.Clock');
+      // On the second: aligned to the interval, not to when the key was set.
+      expect(new Date(value.timestamp).getUTCMilliseconds()).toBeLessThan(100);
+    }
+    await change('ClockAlignedDataInterval', '0');
+
+    expect((await change('AuthorizeRemoteTxRequests', 'true')).json.result).toEqual({ status: 'Accepted' });
+    seen.length = 0;
+    await api(csms, 'POST', '/api/charge-points/TEST001/RemoteStartTransaction', { idTag: 'REMOTE1', connectorId: 1 });
+    await until(() => seen.some((s) => s.action === 'StartTransaction'), 'the StartTransaction');
+    const order = seen.filter((s) => s.action === 'Authorize' || s.action === 'StartTransaction');
+    expect(order.map((s) => [s.action, s.payload.idTag])).toEqual([
+      ['Authorize', 'REMOTE1'],
+      ['StartTransaction', 'REMOTE1'],
+    ]);
+    await fleet.stop();
+  });
+
   it('sends the profile\'s DataTransfer after every boot', async () => {
     const { csms, fleet } = await csmsAndFleet(3, {
       profile: { ...testProfile(), bootDataTransfer: { vendorId: 'ocpp-sim', messageId: 'echo', data: 'hello' } },
@@ -135,7 +167,7 @@ describe('fleet edge cases', () => {
     const csms = await startCsms({ heartbeatInterval: 1 });
     cleanups.push(() => csms.close());
     // A profile the shard cannot build (a fractional connector count) throws inside both workers.
-    const fleet = startTestFleet(csms.url, { count: 4, workers: 2, profile: { ...testProfile(), connectors: 1.5 } });
+    const fleet = startTestFleet(csms.url, { count: 4, workers: 2, profile: { ...testProfile(), connectors: 1.5 as never } });
     await fleet.done;
     expect(fleet.errors).toHaveLength(2);
     expect(fleet.errors[0]).toMatch(/worker \d crashed: .*RangeError/s);

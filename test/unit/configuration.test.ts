@@ -1,7 +1,7 @@
 /** The OCPP 1.6 configuration key store: ChangeConfiguration checks, normalisation, defaults. */
 import { describe, expect, it } from 'vitest';
-import { checkChange, CORE_KEYS, defaultConfiguration, MEASURANDS, normaliseValue } from '../../src/ocpp16/configuration.js';
-import { DEFAULT_PROFILE } from '../../src/station/profile.js';
+import { checkChange, CORE_KEYS, defaultConfiguration, MEASURANDS, normaliseValue, readonlyKeys } from '../../src/ocpp16/configuration.js';
+import { connectorsOf, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 
 describe('checkChange', () => {
   // [key, value, expected]
@@ -66,6 +66,17 @@ describe('checkChange', () => {
     }
   });
 
+  it('a key the model makes read-only is Rejected, whatever the value', () => {
+    const ro = new Set(['HeartbeatInterval']);
+    expect(checkChange('HeartbeatInterval', '300', ro)).toBe('Rejected');
+    expect(checkChange('HeartbeatInterval', '300')).toBe('Accepted');
+    // Other keys are unaffected; unknown keys stay NotSupported even when listed.
+    expect(checkChange('MeterValueSampleInterval', '30', ro)).toBe('Accepted');
+    expect(checkChange('NoSuchKey', 'x', new Set(['NoSuchKey']))).toBe('NotSupported');
+    // RebootRequired keys made read-only are Rejected, not RebootRequired.
+    expect(checkChange('WebSocketPingInterval', '30', new Set(['WebSocketPingInterval']))).toBe('Rejected');
+  });
+
   // Regression: lookups must not find inherited Object.prototype members (or round into the wrong unit).
   it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
     'inherited property name %s is NotSupported',
@@ -124,13 +135,57 @@ describe('defaultConfiguration', () => {
     expect(defaults.get('MeterValuesSampledData')).toBe(DEFAULT_PROFILE.meterValuesSampledData);
     expect(defaults.get('ConnectorPhaseRotation')).toBe('0.RST,1.RST,2.RST');
     expect(defaults.get('GetConfigurationMaxKeys')).toBe(String(Object.keys(CORE_KEYS).length));
-    const four = defaultConfiguration({ ...DEFAULT_PROFILE, connectors: 4, meterValueSampleInterval: 15 });
+    expect(defaults.get('ClockAlignedDataInterval')).toBe('0');
+    const four = defaultConfiguration({
+      ...DEFAULT_PROFILE,
+      connectors: connectorsOf(DEFAULT_PROFILE.connectors[0], 4),
+      meterValueSampleInterval: 15,
+      clockAlignedDataInterval: 900,
+    });
     expect(four.get('NumberOfConnectors')).toBe('4');
     expect(four.get('MeterValueSampleInterval')).toBe('15');
+    expect(four.get('ClockAlignedDataInterval')).toBe('900');
     expect(four.get('ConnectorPhaseRotation')).toBe('0.RST,1.RST,2.RST,3.RST,4.RST');
+  });
+
+  it("applies the profile's configuration defaults over the built-in ones", () => {
+    const profile: StationProfile = {
+      ...DEFAULT_PROFILE,
+      configuration: { HeartbeatInterval: { value: '120' }, LocalPreAuthorize: { value: 'true', readonly: true } },
+    };
+    const d = defaultConfiguration(profile);
+    expect(d.get('HeartbeatInterval')).toBe('120');
+    expect(d.get('LocalPreAuthorize')).toBe('true');
+    expect(d.get('MeterValueSampleInterval')).toBe('60'); // untouched keys keep their defaults
+    expect([...d.keys()].sort()).toEqual(Object.keys(CORE_KEYS).sort());
+    expect(defaults.get('HeartbeatInterval')).toBe('300'); // the default profile is unchanged
   });
 
   it('StopTxnSampledData includes the energy register by default', () => {
     expect(defaults.get('StopTxnSampledData')).toContain('Energy.Active.Import.Register');
+  });
+});
+
+describe('readonlyKeys', () => {
+  const specReadonly = Object.entries(CORE_KEYS).filter(([, d]) => d.readonly).map(([k]) => k).sort();
+
+  it('are the specification read-only keys for a profile without configuration', () => {
+    expect(specReadonly.length).toBeGreaterThan(0);
+    expect([...readonlyKeys(DEFAULT_PROFILE)].sort()).toEqual(specReadonly);
+  });
+
+  it("add the keys the profile marks readonly, and only those", () => {
+    const ro = readonlyKeys({
+      ...DEFAULT_PROFILE,
+      configuration: {
+        HeartbeatInterval: { value: '300', readonly: true },
+        MeterValueSampleInterval: { value: '30', readonly: false },
+        LocalPreAuthorize: { value: 'true' },
+      },
+    });
+    expect([...ro].sort()).toEqual([...specReadonly, 'HeartbeatInterval'].sort());
+    expect(checkChange('HeartbeatInterval', '60', ro)).toBe('Rejected');
+    expect(checkChange('MeterValueSampleInterval', '60', ro)).toBe('Accepted');
+    expect(checkChange('LocalPreAuthorize', 'false', ro)).toBe('Accepted');
   });
 });

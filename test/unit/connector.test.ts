@@ -1,6 +1,7 @@
 /** The OCPP 1.6 §4.9 StatusNotification transition table, and the plain connector/transaction state. */
 import { describe, expect, it } from 'vitest';
 import { canTransition, Connector, type ConnectorStatus, Phase, Transaction } from '../../src/station/connector.js';
+import { DEFAULT_PROFILE } from '../../src/station/profile.js';
 
 const STATUSES: ConnectorStatus[] = [
   'Available', 'Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Reserved', 'Unavailable', 'Faulted',
@@ -88,6 +89,12 @@ describe('Connector and Transaction', () => {
     expect(c.tx).toBeNull();
     expect(c.energyWh).toBe(1_234);
     expect([c.powerW, c.soc, c.evBatteryWh, c.evMaxPowerW]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a connector carries its hardware spec (shared, not copied); connector 0 has none', () => {
+    const spec = DEFAULT_PROFILE.connectors[1];
+    expect(new Connector(2, 0, spec).spec).toBe(spec);
+    expect(new Connector(0, 0).spec).toBeNull();
   });
 
   it('a new transaction has no CSMS id yet and is not stopped', () => {

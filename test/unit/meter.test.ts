@@ -2,10 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../../src/station/connector.js';
 import { advanceMeter, connectorLimitW, currentA, evAcceptanceW } from '../../src/station/meter.js';
-import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
+import { DEFAULT_PROFILE, type ConnectorSpec } from '../../src/station/profile.js';
 
 const HOUR = 3_600_000;
-const DC: StationProfile = { ...DEFAULT_PROFILE, current: 'DC', voltage: 400, maxCurrentA: 200, maxPowerW: 150_000 };
+/** The default profile's connector: Type 2, 3-phase AC, 230 V, 32 A, 22 kW. */
+const AC: ConnectorSpec = DEFAULT_PROFILE.connectors[0];
+const DC: ConnectorSpec = { ...AC, type: 'CCS2', current: 'DC', phases: 1, voltage: 400, maxCurrentA: 200, maxPowerW: 150_000 };
 
 function ev(soc: number, batteryWh = 60_000, evMaxPowerW = 11_000, registerWh = 0): Connector {
   const c = new Connector(1, registerWh);
@@ -17,26 +19,32 @@ function ev(soc: number, batteryWh = 60_000, evMaxPowerW = 11_000, registerWh = 
 
 describe('connectorLimitW', () => {
   it.each([
-    ['AC 3-phase 32 A 230 V, 22 kW cap', DEFAULT_PROFILE, 22_000],
-    ['AC 3-phase 32 A 230 V, no cap', { ...DEFAULT_PROFILE, maxPowerW: 50_000 }, 22_080],
-    ['AC 1-phase 32 A 230 V', { ...DEFAULT_PROFILE, phases: 1 as const }, 7_360],
-    ['AC 3-phase 16 A 230 V', { ...DEFAULT_PROFILE, maxCurrentA: 16 }, 11_040],
+    ['AC 3-phase 32 A 230 V, 22 kW cap', AC, 22_000],
+    ['AC 3-phase 32 A 230 V, no cap', { ...AC, maxPowerW: 50_000 }, 22_080],
+    ['AC 1-phase 32 A 230 V', { ...AC, phases: 1 as const }, 7_360],
+    ['AC 3-phase 16 A 230 V', { ...AC, maxCurrentA: 16 }, 11_040],
     ['DC 400 V 200 A, 150 kW cap', DC, 80_000],
     ['DC 800 V 500 A, 150 kW cap', { ...DC, voltage: 800, maxCurrentA: 500 }, 150_000],
     ['DC ignores phases', { ...DC, phases: 3 as const }, 80_000],
-  ])('%s → %i W', (_name, profile, watts) => {
-    expect(connectorLimitW(profile)).toBe(watts);
+  ])('%s → %i W', (_name, spec, watts) => {
+    expect(connectorLimitW(spec)).toBe(watts);
+  });
+
+  it('each connector of a mixed profile has its own limit', () => {
+    const mixed: ConnectorSpec[] = [{ ...DC, voltage: 500, maxCurrentA: 125, maxPowerW: 50_000 }, { ...AC, evse: 2 }];
+    expect(mixed.map(connectorLimitW)).toEqual([50_000, 22_000]);
   });
 });
 
 describe('currentA', () => {
   it.each([
-    ['3-phase AC', DEFAULT_PROFILE, 22_080, 32],
-    ['1-phase AC', { ...DEFAULT_PROFILE, phases: 1 as const }, 2_300, 10],
+    ['3-phase AC', AC, 22_080, 32],
+    ['1-phase AC', { ...AC, phases: 1 as const }, 2_300, 10],
     ['DC', DC, 50_000, 125],
-    ['no power', DEFAULT_PROFILE, 0, 0],
-  ])('%s: %i W → %i A per phase', (_name, profile, watts, amps) => {
-    expect(currentA(watts, profile)).toBeCloseTo(amps, 9);
+    ['DC ignores phases', { ...DC, phases: 3 as const }, 50_000, 125],
+    ['no power', AC, 0, 0],
+  ])('%s: %i W → %i A per phase', (_name, spec, watts, amps) => {
+    expect(currentA(watts, spec)).toBeCloseTo(amps, 9);
   });
 });
 
@@ -77,7 +85,7 @@ describe('advanceMeter', () => {
   it('sets the power for the next interval without adding energy on the first call', () => {
     const c = ev(0.2);
     c.meterAt = 1_000;
-    expect(advanceMeter(c, 1_000, connectorLimitW(DEFAULT_PROFILE), false)).toBe(0);
+    expect(advanceMeter(c, 1_000, connectorLimitW(AC), false)).toBe(0);
     expect(c.energyWh).toBe(0);
     expect(c.powerW).toBe(11_000); // the EV limits below the 22 kW connector
   });
@@ -109,7 +117,7 @@ describe('advanceMeter', () => {
 
   it.each([false, true])('over a long session (dc=%s) SoC grows to 1 and stops; power tapers to 0', (dc) => {
     const c = ev(0.3, 40_000, 50_000, 1_000);
-    const limit = dc ? connectorLimitW(DC) : connectorLimitW(DEFAULT_PROFILE);
+    const limit = dc ? connectorLimitW(DC) : connectorLimitW(AC);
     advanceMeter(c, 0, limit, dc);
     let lastEnergy = c.energyWh;
     let lastSoc = c.soc;

@@ -33,8 +33,8 @@ export const SIM_VENDOR_ID = 'ocpp-sim';
 /**
  * RemoteStartTransaction (§5.11): pick the requested connector, or the first free one when none is
  * given. A free connector here is one without a transaction that is operative and not faulted; the
- * EV is (or gets) plugged in and the transaction starts. AuthorizeRemoteTxRequests=true would first
- * Authorize the idTag — we start directly, as the key's default (false) says.
+ * EV is (or gets) plugged in and the transaction starts — after an Authorize of the idTag when
+ * AuthorizeRemoteTxRequests is true (§9.1.3).
  */
 export function remoteStartTransaction(st: Station, req: RemoteStartTransactionRequest, now: number): RemoteStartTransactionResponse {
   const c =
@@ -43,7 +43,8 @@ export function remoteStartTransaction(st: Station, req: RemoteStartTransactionR
       : st.connectors.find((k) => k.id > 0 && isFree(st, k.id));
   if (!c || c.id === 0 || !isFree(st, c.id)) return { status: 'Rejected' };
   if (c.phase === Phase.Idle) driver.plugIn(st, c, now);
-  driver.startSession(st, c, req.idTag, now);
+  if (st.getConfig('AuthorizeRemoteTxRequests') === 'true') driver.authorize(st, c, req.idTag);
+  else driver.startSession(st, c, req.idTag, now);
   return { status: 'Accepted' };
 }
 
@@ -106,7 +107,7 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
     const def = keyDef(key);
     const value = st.getConfig(key);
     if (!def || value === undefined) unknownKey.push(key);
-    else configurationKey.push({ key, readonly: def.readonly, value });
+    else configurationKey.push({ key, readonly: st.ctx.readonlyKeys.has(key), value });
   }
   const res: GetConfigurationResponse = { configurationKey };
   if (unknownKey.length > 0) res.unknownKey = unknownKey;
@@ -115,7 +116,7 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
 
 /** ChangeConfiguration (§5.3): typed and read-only checks over the real key store. */
 export function changeConfiguration(st: Station, req: ChangeConfigurationRequest): ChangeConfigurationResponse {
-  const status = checkChange(req.key, req.value);
+  const status = checkChange(req.key, req.value, st.ctx.readonlyKeys);
   if (status === 'Accepted' || status === 'RebootRequired') st.setConfig(req.key, normaliseValue(req.key, req.value));
   return { status };
 }

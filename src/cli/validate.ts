@@ -1,0 +1,43 @@
+/**
+ * `ocpp-sim validate FILE...`: checks configuration files and reports every problem with
+ * file:line:column, the field, and the nearest valid name where one fits. Exit 0 when all are good,
+ * 2 otherwise (the same code a run gives for a bad configuration).
+ */
+import chalk from 'chalk';
+import type { Argv, CommandModule } from 'yargs';
+import { formatIssue, type ConfigIssue } from '../config/errors.js';
+import { checkProfileFile } from '../profile/load.js';
+import { ExitCode } from './exit-codes.js';
+
+interface ValidateArgs {
+  files: string[];
+}
+
+/** Checks each file; returns the issues per file. */
+export function validateFiles(files: readonly string[]): Map<string, ConfigIssue[]> {
+  const out = new Map<string, ConfigIssue[]>();
+  for (const f of files) out.set(f, checkProfileFile(f));
+  return out;
+}
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate <files..>',
+  describe: 'Check profile files: every error with file:line:column and a suggestion',
+  builder: (y: Argv) =>
+    y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'YAML files to check' }) as unknown as Argv<ValidateArgs>,
+  handler: (args) => {
+    const results = validateFiles(args.files);
+    let bad = 0;
+    for (const [file, issues] of results) {
+      if (issues.length === 0) {
+        process.stdout.write(`${chalk.green('✓')} ${file}\n`);
+        continue;
+      }
+      bad++;
+      process.stdout.write(`${chalk.red('✗')} ${file}\n`);
+      for (const i of issues) process.stdout.write(`  ${formatIssue(i)}\n`);
+    }
+    process.stdout.write(`\n${results.size - bad} of ${results.size} file(s) valid\n`);
+    process.exitCode = bad === 0 ? ExitCode.Ok : ExitCode.Usage;
+  },
+};

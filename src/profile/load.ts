@@ -1,0 +1,223 @@
+/**
+ * Device profiles from YAML: resolve a built-in name or a path, follow `extends:` (maps merge deeply,
+ * lists are replaced, a cycle is an error), check every file against profiles/profile.schema.json and
+ * the result for what a runnable model needs, and turn it into the shared {@link StationProfile}.
+ * Every problem in every file of the chain is reported at once, with file:line:column.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
+import { checkSchema } from '../config/schema-check.js';
+import { YamlFile } from '../config/yaml-file.js';
+import { checkChange, keyDef } from '../ocpp16/configuration.js';
+import { DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type StationProfile } from '../station/profile.js';
+import { parseDuration } from '../util/duration.js';
+
+/** The built-in library (profiles/ in the package). */
+export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
+
+const SCHEMA = JSON.parse(readFileSync(join(PROFILES_DIR, 'profile.schema.json'), 'utf8')) as object;
+
+/** Largest charge point number a serial template must fit (${n:06} and friends). */
+const LARGEST_N = 999_999;
+
+/** The raw (merged) YAML shape; validated by the schema before use. */
+interface RawProfile {
+  description?: string;
+  extends?: string;
+  abstract?: boolean;
+  identity?: { vendor?: string; model?: string; serial?: string; firmwareVersion?: string; iccid?: string; imsi?: string };
+  ocpp?: string[];
+  connectors?: Partial<ConnectorSpec>[];
+  meter?: { measurands?: string[]; sampleInterval?: string; clockAlignedInterval?: string; registerStartWh?: number };
+  configuration?: Record<string, string | number | boolean | { value: string | number | boolean; readonly?: boolean }>;
+  boot?: { retryInterval?: string; jitter?: string };
+  quirks?: Partial<typeof DEFAULT_QUIRKS>;
+}
+
+/** Built-in profiles: name → file, sorted by name. */
+export function builtinProfiles(): { name: string; file: string }[] {
+  return readdirSync(PROFILES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -'.yaml'.length), file: join(PROFILES_DIR, f) }));
+}
+
+/**
+ * A profile reference is a path when it contains a slash or ends in .yaml/.yml (relative to `from`,
+ * the directory of the file that names it, or the working directory), and a built-in name otherwise.
+ */
+export function resolveProfileRef(ref: string, from = process.cwd()): string {
+  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(from, ref);
+  const builtin = builtinProfiles().find((p) => p.name === ref);
+  if (builtin) return builtin.file;
+  const hint = nearest(ref, builtinProfiles().map((p) => p.name));
+  throw new Error(`unknown profile '${ref}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`ocpp-sim list profiles\``);
+}
+
+/** Loads a runnable profile by name or path; throws ConfigError with every problem found. */
+export function loadProfile(ref: string): StationProfile {
+  let file: string;
+  try {
+    file = resolveProfileRef(ref);
+  } catch (e) {
+    throw new ConfigError([{ file: ref, line: 1, col: 1, field: '', message: (e as Error).message }]);
+  }
+  const issues: ConfigIssue[] = [];
+  const profile = buildProfile(file, issues);
+  if (issues.length > 0 || !profile) throw new ConfigError(issues);
+  return profile;
+}
+
+/** Every problem of a profile file (and the files it extends); empty when it is good. */
+export function checkProfileFile(file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  buildProfile(resolve(file), issues, true);
+  return issues;
+}
+
+function buildProfile(file: string, issues: ConfigIssue[], allowAbstract = false): StationProfile | undefined {
+  const chain = readChain(file, issues, []);
+  if (!chain) return undefined;
+  const { raw, top } = chain;
+  if (raw.abstract && allowAbstract) return undefined;
+  if (raw.abstract) {
+    issues.push(top.issue(['abstract'], 'this profile is a family base (abstract: true); run one of the models that extend it'));
+    return undefined;
+  }
+  const before = issues.length;
+  for (const [key, what] of [
+    [['identity', 'vendor'], 'identity.vendor'],
+    [['identity', 'model'], 'identity.model'],
+    [['ocpp'], 'ocpp'],
+    [['connectors'], 'connectors'],
+  ] as const) {
+    if (valueAt(raw, key) === undefined) issues.push(top.issue([], `a runnable profile needs ${what} (here or in a profile it extends)`));
+  }
+  if (issues.length > before) return undefined;
+  const builtin = builtinProfiles().find((p) => p.file === file);
+  return toStationProfile(raw, top, builtin?.name ?? (relative(process.cwd(), file) || file), issues);
+}
+
+/** Reads `file` and its `extends` ancestors, merged; schema problems go to `issues`. */
+function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: RawProfile; top: YamlFile } | undefined {
+  let yaml: YamlFile;
+  try {
+    yaml = YamlFile.read(file);
+  } catch (e) {
+    if (e instanceof ConfigError) issues.push(...e.issues);
+    else throw e;
+    return undefined;
+  }
+  const schemaIssues = checkSchema(yaml, SCHEMA);
+  issues.push(...schemaIssues, ...checkConfigurationValues(yaml));
+  if (schemaIssues.length > 0 || typeof yaml.value !== 'object' || yaml.value === null) return undefined;
+  const own = yaml.value as RawProfile;
+  if (!own.extends) return { raw: own, top: yaml };
+  let parentFile: string;
+  try {
+    parentFile = resolveProfileRef(own.extends, dirname(file));
+  } catch (e) {
+    issues.push(yaml.issue(['extends'], (e as Error).message));
+    return undefined;
+  }
+  if (seen.includes(parentFile) || parentFile === file) {
+    issues.push(yaml.issue(['extends'], `extends forms a cycle: ${[...seen, file, parentFile].map((f) => relative(process.cwd(), f)).join(' → ')}`));
+    return undefined;
+  }
+  const parent = readChain(parentFile, issues, [...seen, file]);
+  if (!parent) return undefined;
+  const { abstract: _ignored, ...inherited } = parent.raw;
+  return { raw: merge(inherited, own) as RawProfile, top: yaml };
+}
+
+/** Configuration values of the key's type (an integer for HeartbeatInterval, known measurands…). */
+function checkConfigurationValues(yaml: YamlFile): ConfigIssue[] {
+  const config = isMap(yaml.value) ? yaml.value.configuration : undefined;
+  if (!isMap(config)) return [];
+  const issues: ConfigIssue[] = [];
+  for (const [key, v] of Object.entries(config)) {
+    // Unknown and specification read-only keys are the schema's to report.
+    if (!keyDef(key) || keyDef(key)!.readonly) continue;
+    const value = String(isMap(v) ? v.value : v);
+    if (checkChange(key, value) === 'Rejected') issues.push(yaml.issue(['configuration', key], `'${value}' is not a valid value for ${key}`));
+  }
+  return issues;
+}
+
+/** Deep merge: the child's map keys override the parent's; lists and scalars are replaced. */
+function merge(parent: unknown, child: unknown): unknown {
+  if (!isMap(parent) || !isMap(child)) return child === undefined ? parent : child;
+  const out: Record<string, unknown> = { ...parent };
+  for (const [k, v] of Object.entries(child)) out[k] = k === 'extends' ? v : merge(parent[k], v);
+  return out;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const p of path) v = isMap(v) ? v[p] : undefined;
+  return v;
+}
+
+function toStationProfile(raw: RawProfile, top: YamlFile, name: string, issues: ConfigIssue[]): StationProfile | undefined {
+  const id = raw.identity!;
+  const connectors: ConnectorSpec[] = raw.connectors!.map((c, i) => {
+    const ac = c.current === 'AC';
+    const phases = ac ? (c.phases ?? 3) : 1;
+    const voltage = c.voltage ?? (ac ? 230 : 500);
+    const maxPowerW = c.maxPowerW!;
+    if (!ac && c.phases !== undefined) issues.push(top.issue(['connectors', i, 'phases'], 'phases apply to AC connectors only'));
+    return {
+      type: c.type!,
+      current: c.current!,
+      phases: phases as 1 | 3,
+      voltage,
+      maxCurrentA: c.maxCurrentA ?? Math.ceil(maxPowerW / (voltage * phases)),
+      maxPowerW,
+      evse: c.evse ?? i + 1,
+    };
+  });
+  const configuration: StationProfile['configuration'] = {};
+  for (const [key, v] of Object.entries(raw.configuration ?? {})) {
+    const entry = isMap(v) ? (v as { value: unknown; readonly?: boolean }) : { value: v };
+    configuration[key] = { value: String(entry.value), readonly: entry.readonly };
+  }
+  const serial = id.serial ?? 'SIM-${id}';
+  // The shortest possible expansion (an empty ${id}) must fit; a long identity is cut at run time.
+  for (const [field, template, max] of [
+    ['serial', serial, 25],
+    ['iccid', id.iccid, 20],
+    ['imsi', id.imsi, 20],
+  ] as const) {
+    if (template && expandTemplate(template, LARGEST_N, '').length > max) {
+      issues.push(top.issue(['identity', field], `expands to more than ${max} characters (the OCPP 1.6 limit)`));
+    }
+  }
+  const seconds = (d: string | undefined, fallback: number) => (d === undefined ? fallback : parseDuration(d) / 1000);
+  const measurands = raw.meter?.measurands ?? ['Energy.Active.Import.Register', 'Power.Active.Import'];
+  return {
+    name,
+    description: raw.description!,
+    vendor: id.vendor!,
+    model: id.model!,
+    firmwareVersion: id.firmwareVersion ?? '1.0.0',
+    serial,
+    iccid: id.iccid,
+    imsi: id.imsi,
+    ocppVersions: raw.ocpp!,
+    connectors,
+    meterValueSampleInterval: seconds(raw.meter?.sampleInterval, 60),
+    clockAlignedDataInterval: seconds(raw.meter?.clockAlignedInterval, 0),
+    meterValuesSampledData: measurands.join(','),
+    registerStartWh: raw.meter?.registerStartWh ?? 0,
+    configuration,
+    bootRetryS: seconds(raw.boot?.retryInterval, 30),
+    bootJitterS: seconds(raw.boot?.jitter, 0),
+    quirks: { ...DEFAULT_QUIRKS, ...raw.quirks },
+  };
+}
