@@ -5,10 +5,11 @@ import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../config/errors.js';
 import { builtinProfiles, loadProfile } from '../profile/load.js';
+import { builtinScenarios, loadScenario } from '../scenario/parse.js';
 import type { StationProfile } from '../station/profile.js';
 
 interface ListArgs {
-  what: 'profiles';
+  what: 'profiles' | 'scenarios';
 }
 
 /** One line describing a profile's hardware: `2× Type2 22 kW AC` or `CCS2 50 kW DC + CHAdeMO 50 kW DC`. */
@@ -23,9 +24,10 @@ export function hardwareSummary(p: StationProfile): string {
 
 export const listCommand: CommandModule<object, ListArgs> = {
   command: 'list <what>',
-  describe: 'Show the built-in library (profiles)',
-  builder: (y: Argv) => y.positional('what', { choices: ['profiles'] as const, demandOption: true }) as unknown as Argv<ListArgs>,
-  handler: () => {
+  describe: 'Show the built-in library: profiles or scenarios',
+  builder: (y: Argv) => y.positional('what', { choices: ['profiles', 'scenarios'] as const, demandOption: true }) as unknown as Argv<ListArgs>,
+  handler: (args) => {
+    if (args.what === 'scenarios') return listScenarios();
     const rows: string[][] = [];
     for (const { name, file } of builtinProfiles()) {
       try {
@@ -40,3 +42,15 @@ export const listCommand: CommandModule<object, ListArgs> = {
     for (const r of rows) process.stdout.write(`${chalk.bold(r[0].padEnd(w[0]))}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${chalk.dim(r[3])}\n`);
   },
 };
+
+function listScenarios(): void {
+  const rows = builtinScenarios().map(({ name, file }) => {
+    try {
+      return [name, loadScenario(file).description];
+    } catch {
+      return [name, chalk.red('invalid: run `ocpp-sim validate` on it')];
+    }
+  });
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, text] of rows) process.stdout.write(`${chalk.bold(name.padEnd(w))}  ${chalk.dim(text)}\n`);
+}

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
 import { loadProfile } from '../profile/load.js';
+import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { identityWidth } from '../util/ids.js';
 import { parseAddresses } from '../util/addresses.js';
@@ -33,6 +34,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('key', { type: 'string', describe: 'PEM private key of --cert' })
     .option('local-address', { type: 'string', describe: 'Source addresses to spread connections over: a list and/or IPv4 CIDR blocks (127.0.0.2,127.0.1.0/24)' })
     .option('profile', { alias: 'p', type: 'string', default: 'generic-16-ac', describe: 'Device profile: a built-in name (see `ocpp-sim list profiles`) or a YAML file' })
+    .option('scenario', { alias: 's', type: 'string', describe: 'What happens to each charge point: a built-in scenario (see `ocpp-sim list scenarios`) or a YAML file; default: random arrivals per --idle/--session' })
     .option('connectors', { type: 'number', describe: "Override the profile: this many connectors, like its first one" })
     .option('power', { type: 'number', describe: "Override the profile: maximum power per connector (kW)" })
     .option('meter-interval', { type: 'string', describe: "Override the profile's MeterValueSampleInterval (e.g. 10s)" })
@@ -69,6 +71,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
   const [idleMinS, idleMaxS] = guard(() => parseRange(args.idle, '--idle'));
   const profile = profileFrom(args);
+  const scenario = args.scenario ? loadScenario(args.scenario) : undefined;
   const driver: DriverModel = {
     ...DEFAULT_DRIVER,
     sessionMinS,
@@ -100,6 +103,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     password: args.password,
     passwords: args.passwords ? readPasswords(args.passwords) : undefined,
     tls: url.protocol === 'wss:' ? readTls(args) : undefined,
+    scenario,
     seed: args.seed,
     rampPerSec: rampRate(args['ramp-up'], total),
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,

@@ -51,6 +51,9 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     `charge points  ${stats.total('chargePointsBooted')}/${total} booted · boots accepted ${stats.total('bootsAccepted')}, pending ${stats.total('bootsPending')}, rejected ${stats.total('bootsRejected')}`,
     `transactions   ${stats.total('transactionsStarted')} started · ${stats.total('transactionsCompleted')} completed · ${stats.total('transactionsRejected')} refused`,
     `energy         ${(stats.total('energyWh') / 1000).toFixed(2)} kWh`,
+    ...(stats.total('expectationsPassed') + stats.total('expectationsFailed') > 0
+      ? [`expectations   ${stats.total('expectationsPassed')} passed · ${stats.total('expectationsFailed')} failed`]
+      : []),
     `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · reconnects ${stats.total('reconnects')} · failed connects ${stats.total('connectFailures')} · bad frames ${stats.total('badFrames')}`,
   );
   if (stats.problems.length > 0) {

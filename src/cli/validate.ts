@@ -6,23 +6,33 @@
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { formatIssue, type ConfigIssue } from '../config/errors.js';
+import { readFileSync } from 'node:fs';
 import { checkProfileFile } from '../profile/load.js';
+import { checkScenarioFile } from '../scenario/parse.js';
 import { ExitCode } from './exit-codes.js';
 
 interface ValidateArgs {
   files: string[];
 }
 
-/** Checks each file; returns the issues per file. */
+/** Checks each file as what it is (a scenario has `steps:`, a profile not); returns the issues per file. */
 export function validateFiles(files: readonly string[]): Map<string, ConfigIssue[]> {
   const out = new Map<string, ConfigIssue[]>();
-  for (const f of files) out.set(f, checkProfileFile(f));
+  for (const f of files) out.set(f, isScenario(f) ? checkScenarioFile(f) : checkProfileFile(f));
   return out;
+}
+
+function isScenario(file: string): boolean {
+  try {
+    return /^steps\s*:/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false; // unreadable: the profile check reports it
+  }
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
-  describe: 'Check profile files: every error with file:line:column and a suggestion',
+  describe: 'Check profiles and scenarios: every error with file:line:column and a suggestion',
   builder: (y: Argv) =>
     y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'YAML files to check' }) as unknown as Argv<ValidateArgs>,
   handler: (args) => {

@@ -35,6 +35,8 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
     invalid += a.invalidResponses;
     badCalls += a.invalidCalls;
   }
+  const failedExpectations = stats.total('expectationsFailed');
+  if (failedExpectations > 0) reasons.push(`${failedExpectations} scenario expectation(s) failed`);
   if (callErrors > 0) reasons.push(`${callErrors} call(s) answered with CALLERROR`);
   if (timeouts > 0) reasons.push(`${timeouts} call(s) timed out`);
   const badFrames = stats.total('badFrames');

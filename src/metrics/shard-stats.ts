@@ -54,6 +54,8 @@ export const TOTALS = [
   'badFrames',
   'messagesIn',
   'messagesOut',
+  'expectationsPassed',
+  'expectationsFailed',
 ] as const;
 export type TotalName = (typeof TOTALS)[number];
 export const enum T {
@@ -71,6 +73,8 @@ export const enum T {
   BadFrames,
   MessagesIn,
   MessagesOut,
+  ExpectationsPassed,
+  ExpectationsFailed,
   COUNT,
 }
 

@@ -15,7 +15,10 @@ import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
 import type { Connector, Transaction } from '../station/connector.js';
 import { advanceMeter, connectorLimitW } from '../station/meter.js';
 import { expandTemplate, type DriverModel, type StationProfile } from '../station/profile.js';
-import type { ShardContext, StationOptions } from '../station/shard-context.js';
+import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
+import { defaultBehaviour } from '../station/driver.js';
+import type { ScenarioProgram } from '../scenario/program.js';
+import { scenarioBehaviour } from '../scenario/interpreter.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
 import { random, seedFor } from '../util/random.js';
@@ -49,6 +52,8 @@ export interface ShardConfig {
   stopTimeoutMs: number;
   /** WebSocket handshakes in flight at once in this shard (default 256). */
   maxConnecting?: number;
+  /** What happens to each charge point; without one, the default behaviour (station/driver.ts). */
+  scenario?: ScenarioProgram;
 }
 
 export class Shard implements ShardContext {
@@ -62,6 +67,8 @@ export class Shard implements ShardContext {
   readonly readonlyKeys: ReadonlySet<string>;
   readonly stations: Station[] = [];
   stopping = false;
+  readonly behaviour: Behaviour;
+  readonly scenario: ScenarioProgram | null;
   private readonly baseWsOptions: ClientOptions;
   private readonly measurandLists = new Map<string, string[]>();
   private connecting = 0;
@@ -72,6 +79,8 @@ export class Shard implements ShardContext {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
     this.defaultConfig = defaultConfiguration(config.profile);
     this.readonlyKeys = readonlyKeys(config.profile);
+    this.scenario = config.scenario ?? null;
+    this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;
     this.baseWsOptions = {
       // permessage-deflate costs ~230 KiB per socket (DESIGN §4, measured); OCPP frames are small.
       perMessageDeflate: false,
@@ -94,6 +103,9 @@ export class Shard implements ShardContext {
   }
   get driver(): DriverModel {
     return this.config.driver;
+  }
+  get idStart(): number {
+    return this.config.idStart;
   }
   get options(): StationOptions {
     return this.config.options;

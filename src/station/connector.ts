@@ -55,6 +55,14 @@ export const enum Phase {
   Finished,
 }
 
+/** What a scenario step on this connector is waiting for. */
+export const enum Await {
+  Nothing,
+  Authorize,
+  Start,
+  Send,
+}
+
 /** One charging transaction. Kept until its StopTransaction is confirmed (messages may be queued). */
 export class Transaction {
   /** Assigned by the CSMS in StartTransaction.conf; null until then (offline start). */
@@ -85,6 +93,14 @@ export class Connector {
   phaseUntil = Infinity;
   idTag = '';
   tx: Transaction | null = null;
+
+  // A scenario's program on this connector (src/scenario/interpreter.ts): where it is, its loop
+  // registers (allocated on the first repeat), and which answer it waits for.
+  pc = 0;
+  loops: Float64Array | null = null;
+  awaiting = Await.Nothing;
+  /** The status to return to when a fault clears. */
+  statusBeforeFault: ConnectorStatus = 'Available';
 
   /** Energy register (Wh); only ever grows. */
   energyWh: number;

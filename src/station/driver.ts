@@ -8,9 +8,10 @@
  * {@link step} when any connector's phase is due.
  */
 import { Kind, OutboundCall } from './outbound.js';
-import { Phase, type Connector, type Transaction } from './connector.js';
+import { Await, Phase, type Connector, type Transaction } from './connector.js';
 import { uniform, random } from '../util/random.js';
 import type { Station } from './station.js';
+import type { Behaviour } from './shard-context.js';
 
 /** Seconds a rejected driver or a finished car lingers before unplugging. */
 const LINGER_MS = 5_000;
@@ -26,6 +27,7 @@ export function start(st: Station, now: number): void {
 /** A reboot loses whatever the connector was doing, but not its energy register. */
 export function reboot(st: Station, c: Connector): void {
   if (c.id === 0) return;
+  c.awaiting = Await.Nothing; // an answer lost in the reboot is never coming
   c.phase = Phase.Idle;
   c.phaseUntil = Infinity;
   c.tx = null;
@@ -109,9 +111,6 @@ export function authorized(st: Station, connectorId: number, status: string, now
   startSession(st, c, c.idTag, now);
 }
 
-export function authorizeFailed(st: Station, connectorId: number, now: number): void {
-  authorized(st, connectorId, 'Failed', now);
-}
 
 /** Starts a transaction and plans its end after the driver's dwell time. */
 export function startSession(st: Station, c: Connector, idTag: string, now: number): Transaction {
@@ -133,7 +132,7 @@ export function finish(st: Station, c: Connector, now: number): void {
 }
 
 /** The cable comes out; the connector is free (or unavailable, if that was scheduled). */
-function unplug(st: Station, c: Connector, now: number): void {
+export function unplug(st: Station, c: Connector, now: number): void {
   c.phase = Phase.Idle;
   c.evBatteryWh = 0;
   c.soc = 0;
@@ -163,3 +162,11 @@ export function transactionRefused(st: Station, tx: Transaction, now: number): v
 export function onSample(st: Station, c: Connector, now: number): void {
   if (c.status === 'Charging' && c.powerW === 0 && st.ctx.profile.quirks.suspendedEVWhenFull) st.setStatus(c, 'SuspendedEV', now);
 }
+
+/** The default behaviour: cars arrive, charge and leave at random (see the top of this file). */
+export const defaultBehaviour: Behaviour = {
+  start,
+  step,
+  // The default driver never waits on an answer through Connector.awaiting.
+  resume() {},
+};

@@ -14,8 +14,10 @@ export const enum Kind {
   StartTx,
   MeterValues,
   StopTx,
-  /** Anything whose answer needs no action (DataTransfer, notifications, raw scenario sends). */
+  /** Anything whose answer needs no action (DataTransfer, notifications). */
   Other,
+  /** A scenario's `send` step: its answer goes back to the scenario. */
+  Scenario,
 }
 
 export class OutboundCall {

@@ -4,6 +4,7 @@
  */
 import { T } from '../metrics/shard-stats.js';
 import * as driver from './driver.js';
+import { Await } from './connector.js';
 import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
 
@@ -19,7 +20,7 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       st.connectors[call.connectorId].reportedStatus = call.payload.status as never;
       return;
     case Kind.Authorize:
-      return driver.authorized(st, call.connectorId, (payload.idTagInfo as IdTagInfo).status, now);
+      return authorizeAnswered(st, call, (payload.idTagInfo as IdTagInfo).status, now);
     case Kind.StartTx: {
       const tx = call.tx!;
       tx.transactionId = payload.transactionId as number;
@@ -28,7 +29,13 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
         st.ctx.stats.totals[T.TxRejected]++;
         driver.transactionRefused(st, tx, now);
       }
-      return;
+      return startAnswered(st, call, status, now);
+    }
+    case Kind.Scenario: {
+      // A raw send's answer status: `status`, or idTagInfo.status (Authorize, Start/StopTransaction).
+      const info = payload.idTagInfo as IdTagInfo | undefined;
+      const status = typeof payload.status === 'string' ? payload.status : (info?.status ?? 'Accepted');
+      return resumeIf(st, call, Await.Send, status, now);
     }
     case Kind.StopTx:
       st.ctx.stats.totals[T.TxCompleted]++;
@@ -36,6 +43,39 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
     default:
       return;
   }
+}
+
+/**
+ * A call failed (CALLERROR, invalid answer, timeout): whoever waits for it hears `status`
+ * ('Failed' or the error code) — the scenario step that made it, or the default flow.
+ */
+export function onFailure(st: Station, call: OutboundCall, status: string, now: number): void {
+  switch (call.kind) {
+    case Kind.Authorize:
+      return authorizeAnswered(st, call, status, now);
+    case Kind.StartTx:
+      return startAnswered(st, call, status, now);
+    case Kind.Scenario:
+      return resumeIf(st, call, Await.Send, status, now);
+    default:
+      return;
+  }
+}
+
+function authorizeAnswered(st: Station, call: OutboundCall, status: string, now: number): void {
+  if (st.connectors[call.connectorId].awaiting === Await.Authorize) return resumeIf(st, call, Await.Authorize, status, now);
+  driver.authorized(st, call.connectorId, status, now);
+}
+
+function startAnswered(st: Station, call: OutboundCall, status: string, now: number): void {
+  if (st.connectors[call.connectorId].tx === call.tx) resumeIf(st, call, Await.Start, status, now);
+}
+
+function resumeIf(st: Station, call: OutboundCall, what: Await, status: string, now: number): void {
+  const c = st.connectors[call.connectorId];
+  if (c.awaiting !== what) return;
+  c.awaiting = Await.Nothing;
+  st.ctx.behaviour.resume(st, c, status, now);
 }
 
 /**

@@ -9,6 +9,20 @@ import type { TimerWheel } from '../scheduler/timer-wheel.js';
 import type { Connector, Transaction } from './connector.js';
 import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
+import type { ScenarioProgram } from '../scenario/program.js';
+
+/**
+ * What drives the local side (EV, driver, hardware events): the default behaviour (station/driver.ts)
+ * or a scenario (scenario/interpreter.ts). The protocol side is the same under either.
+ */
+export interface Behaviour {
+  /** After a fresh boot. */
+  start(st: Station, now: number): void;
+  /** Some connector's `phaseUntil` has come. */
+  step(st: Station, now: number): void;
+  /** The answer a connector was waiting for (Connector.awaiting): a status, or 'Failed'/an error code. */
+  resume(st: Station, c: Connector, status: string, now: number): void;
+}
 
 /** Handles one CSMS-initiated action: returns the response payload or throws an OcppError. */
 export type InboundHandler = (station: Station, request: any, now: number) => object;
@@ -36,6 +50,11 @@ export interface ShardContext {
   readonly options: StationOptions;
   readonly profile: StationProfile;
   readonly driver: DriverModel;
+  readonly behaviour: Behaviour;
+  /** The fleet number of position 0 (charge point n = idStart + position). */
+  readonly idStart: number;
+  /** The scenario being run, if any (for variables and failure messages). */
+  readonly scenario: ScenarioProgram | null;
   readonly defaultConfig: ReadonlyMap<string, string>;
   /** Configuration keys that cannot be changed on this model. */
   readonly readonlyKeys: ReadonlySet<string>;

@@ -16,7 +16,7 @@ import { jitter } from '../util/random.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
-import { onResponse } from './responses.js';
+import { onFailure, onResponse } from './responses.js';
 import * as driver from './driver.js';
 
 const kStation = Symbol('station');
@@ -72,6 +72,8 @@ export class Station {
   nextClockAt = Infinity;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
   rebootAt = Infinity;
+  /** A scenario took the station offline until then (ms). */
+  offlineUntil = 0;
   /** Ever booted since power-up: a reconnect after that does not boot again (OCPP 1.6 §4.2). */
   poweredUp = false;
   everBooted = false;
@@ -161,19 +163,23 @@ export class Station {
     this.ws = null;
     const wasOpen = this.link === Link.Open;
     if (this.link === Link.Connecting) this.ctx.connectSettled();
+    const lost: OutboundCall[] = [];
     if (this.pending) {
       const call = this.pending;
       this.pending = null;
       this.pendingDeadline = Infinity;
       if (call.isTransactional) this.queue.unshift(call);
+      else lost.push(call);
     }
     // Only transaction messages are kept for later (OCPP 1.6 §4.7); status is re-synced on reconnect
     // and heartbeats or authorizations made for a connection that is gone mean nothing.
-    this.queue.retain((c) => c.isTransactional);
+    this.queue.retain((c) => c.isTransactional || (lost.push(c), false));
     this.nextHeartbeatAt = Infinity;
     this.bootRetryAt = Infinity;
     if (this.boot !== Boot.Accepted) this.boot = Boot.None;
     if (this.link === Link.Closed) return;
+    // Whoever waited for a dropped call's answer hears that it failed.
+    for (const call of lost) onFailure(this, call, 'Disconnected', now);
     this.link = Link.Down;
     if (this.rebootAt !== Infinity) {
       this.powerCycle(now);
@@ -182,6 +188,11 @@ export class Station {
     if (wasOpen) this.ctx.stats.totals[T.Reconnects]++;
     else this.ctx.stats.totals[T.ConnectFailures]++;
     this.setGauge(S.Offline);
+    if (this.offlineUntil > now) {
+      // Offline on purpose: come back when planned, without backoff.
+      this.reconnectAt = this.offlineUntil;
+      return this.arm(now);
+    }
     const { initialMs, maxMs } = this.ctx.options.reconnect;
     const delay = Math.min(maxMs, initialMs * 2 ** this.reconnectAttempt);
     this.reconnectAttempt++;
@@ -275,11 +286,12 @@ export class Station {
       this.queue.unshift(call);
     } else if (call.kind === Kind.Boot) {
       this.bootRetryAt = now + this.ctx.options.bootRetryMs;
-    } else if (call.kind === Kind.Authorize) {
-      driver.authorizeFailed(this, call.connectorId, now);
-    } else if (call.kind === Kind.StartTx && call.tx) {
-      this.ctx.stats.totals[T.TxRejected]++;
-      driver.transactionRefused(this, call.tx, now);
+    } else {
+      if (call.kind === Kind.StartTx && call.tx) {
+        this.ctx.stats.totals[T.TxRejected]++;
+        driver.transactionRefused(this, call.tx, now);
+      }
+      onFailure(this, call, 'Failed', now);
     }
   }
 
@@ -394,7 +406,7 @@ export class Station {
     this.armHeartbeat(now);
     this.armMeter(now);
     this.armClock(now);
-    if (fresh) driver.start(this, now);
+    if (fresh) this.ctx.behaviour.start(this, now);
     this.pump(now);
     this.arm(now);
   }
@@ -522,9 +534,25 @@ export class Station {
 
   /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
   reset(hard: boolean, now: number): void {
-    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], hard ? 'HardReset' : 'SoftReset', now);
-    this.rebootAt = now + (hard ? 0 : this.ctx.options.softResetDrainMs);
+    this.shutDownFor(hard ? 'HardReset' : 'SoftReset', hard ? 0 : this.ctx.options.softResetDrainMs, now);
+  }
+
+  /** A power loss (scenario `reboot`): transactions end with PowerLoss, then a reboot at once. */
+  powerLoss(now: number): void {
+    this.shutDownFor('PowerLoss', 0, now);
+  }
+
+  private shutDownFor(reason: string, drainMs: number, now: number): void {
+    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], reason, now);
+    this.rebootAt = now + drainMs;
     this.arm(now);
+  }
+
+  /** Drops the connection and stays offline until `until` (scenario `disconnect`); then reconnects. */
+  goOffline(until: number): void {
+    this.offlineUntil = until;
+    if (this.ws) this.ws.terminate();
+    else this.reconnectAt = Math.max(this.reconnectAt, until);
   }
 
   /** Power cycle: forget the session, come back after the boot delay, boot again. */
@@ -543,26 +571,30 @@ export class Station {
   /** Called by the shard's timer wheel when this station's earliest deadline has come. */
   wake(now: number): void {
     if (this.link === Link.Closed) return;
-    if (this.link === Link.Waiting) return;
-    if (this.link === Link.Down) {
-      if (now < this.reconnectAt) return this.arm(now);
+    // The connection: reconnect when due, or time out a handshake or call.
+    if (this.link === Link.Down && now >= this.reconnectAt) {
       this.link = Link.Waiting;
-      return this.ctx.requestConnect(this);
+      this.ctx.requestConnect(this);
+    } else if ((this.link === Link.Open || this.link === Link.Connecting) && now >= this.pendingDeadline) {
+      this.timedOut(now);
     }
-    if (now >= this.pendingDeadline) this.timedOut(now);
     if (this.rebootAt <= now && (this.queue.length === 0 || this.rebootAt + 5000 <= now || this.link !== Link.Open)) {
-      this.close(1000, 'reset');
-      if (this.link !== Link.Open) this.onClosed(now);
+      // Reboot: close the socket (its close event power-cycles), or power-cycle now if there is none.
+      if (this.link === Link.Open) this.close(1000, 'reset');
+      else if (this.ws) this.ws.terminate();
+      else this.onClosed(now);
       return;
     }
-    if (now >= this.bootRetryAt) this.sendBoot();
+    if (this.link === Link.Open && now >= this.bootRetryAt) this.sendBoot();
     if (this.boot === Boot.Accepted) {
-      if (now >= this.nextHeartbeatAt) {
+      if (this.link === Link.Open && now >= this.nextHeartbeatAt) {
         if (!this.queue.has(Kind.Heartbeat) && this.pending?.kind !== Kind.Heartbeat) {
           this.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
         }
         this.armHeartbeat(now);
       }
+      // The local side goes on offline: meters keep sampling (transaction data is queued) and the
+      // behaviour keeps running.
       if (now >= this.nextMeterAt) {
         this.sampleMeters(now);
         this.armMeter(now);
@@ -571,7 +603,7 @@ export class Station {
         this.sampleClock(now);
         this.armClock(now);
       }
-      driver.step(this, now);
+      this.ctx.behaviour.step(this, now);
     }
     this.pump(now);
     this.arm(now);

@@ -71,7 +71,7 @@ describe.concurrent('usage errors exit 2 with a message on stderr', () => {
     { name: '--power 0', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--power', '0'], message: /--power must be a positive number of kW, not 0/ },
     { name: 'a bad --meter-interval', args: ['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--meter-interval', 'often'], message: /--meter-interval/ },
     { name: 'list without what', args: ['list'], message: /Not enough non-option arguments/ },
-    { name: 'list of an unknown kind', args: ['list', 'scenarios'], message: /Invalid values?:[\s\S]*scenarios/ },
+    { name: 'list of an unknown kind', args: ['list', 'plans'], message: /Invalid values?:[\s\S]*plans/ },
     { name: 'validate without files', args: ['validate'], message: /Not enough non-option arguments/ },
   ];
   for (const c of cases) {

@@ -1,0 +1,210 @@
+/**
+ * Runs a compiled scenario (program.ts) on every participating connector of a station: each
+ * connector has a program counter, loop registers and the answer it waits for, and the station's
+ * single wake-up calls {@link step} when a connector's wait is over. Steps drive the local side only
+ * (EV, driver, hardware); CSMS calls are answered by the handlers as under the default behaviour.
+ *
+ * A step that makes a call (authorize, start, send) blocks its connector until the answer arrives
+ * (Connector.awaiting); `expect` then compares the status and records a pass or a failure naming
+ * the charge point, connector, file:line:col, expected and got.
+ */
+import { T } from '../metrics/shard-stats.js';
+import { Await, Phase, type Connector } from '../station/connector.js';
+import * as driver from '../station/driver.js';
+import { Kind, OutboundCall } from '../station/outbound.js';
+import { expandTemplate } from '../station/profile.js';
+import type { Behaviour } from '../station/shard-context.js';
+import type { Station } from '../station/station.js';
+import { random } from '../util/random.js';
+import { sampleDuration } from './parse.js';
+import { Op, type Instr, type ScenarioProgram } from './program.js';
+
+/** Instructions one connector may run without blocking in one go: a repeat with no wait in it is a bug. */
+const MAX_STEPS_AT_ONCE = 1000;
+
+function participates(prog: ScenarioProgram, c: Connector): boolean {
+  return c.id > 0 && (prog.connectors === 'all' || prog.connectors.includes(c.id));
+}
+
+/** After a boot: connectors that are not waiting for anything go on (or begin) now. */
+function start(st: Station, now: number): void {
+  const prog = st.ctx.scenario!;
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (participates(prog, c) && c.awaiting === Await.Nothing && c.phaseUntil === Infinity) c.phaseUntil = now;
+  }
+  step(st, now);
+}
+
+function step(st: Station, now: number): void {
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (c.phaseUntil > now || c.awaiting !== Await.Nothing) continue;
+    c.phaseUntil = Infinity;
+    run(st, c, now);
+  }
+  st.arm(now);
+}
+
+/** The answer a step was waiting for: check the expectation, then carry on. */
+function resume(st: Station, c: Connector, status: string, now: number): void {
+  const ins = st.ctx.scenario!.instrs[c.pc - 1];
+  if (ins?.expect !== undefined) expectation(st, c, ins, ins.expect === status, `expected ${ins.expect}, got ${status}`);
+  run(st, c, now);
+  st.arm(now);
+}
+
+export const scenarioBehaviour: Behaviour = { start, step, resume };
+
+/** Executes instructions until one blocks (a wait, an answer) or the program ends. */
+function run(st: Station, c: Connector, now: number): void {
+  const prog = st.ctx.scenario!;
+  for (let budget = MAX_STEPS_AT_ONCE; budget > 0; budget--) {
+    if (st.ctx.stopping) return;
+    const ins = prog.instrs[c.pc];
+    if (!ins) return; // the program has ended: the connector stays as it is
+    c.pc++;
+    switch (ins.op) {
+      case Op.Wait:
+        c.phaseUntil = now + draw(st, ins);
+        return;
+      case Op.Plug:
+        if (c.phase === Phase.Idle || c.status === 'Available') {
+          driver.plugIn(st, c, now);
+          if (ins.ev?.batteryWh !== undefined) c.evBatteryWh = ins.ev.batteryWh;
+          if (ins.ev?.soc !== undefined) c.soc = ins.ev.soc;
+          if (ins.ev?.maxPowerW !== undefined) c.evMaxPowerW = ins.ev.maxPowerW;
+        }
+        break;
+      case Op.Authorize:
+        c.awaiting = Await.Authorize;
+        driver.authorize(st, c, idTagFor(st, c, ins));
+        c.phase = c.status === 'Available' ? Phase.Idle : Phase.Plugged; // the scenario, not the driver, goes on
+        return;
+      case Op.Start: {
+        if (c.tx && !c.tx.stopped) {
+          expectation(st, c, ins, false, 'a transaction is already running on this connector');
+          break;
+        }
+        if (c.status === 'Available') driver.plugIn(st, c, now);
+        const idTag = ins.idTag !== undefined || ins.idTags !== undefined ? idTagFor(st, c, ins) : c.idTag || idTagFor(st, c, ins);
+        driver.startSession(st, c, idTag, now);
+        c.phaseUntil = Infinity; // the scenario decides when the session ends
+        // Only an expectation waits for the answer: offline, the start is queued and charging goes on.
+        if (ins.expect === undefined) break;
+        c.awaiting = Await.Start;
+        return;
+      }
+      case Op.Charge:
+        c.phaseUntil = now + draw(st, ins);
+        return;
+      case Op.Stop:
+        if (c.tx && !c.tx.stopped) {
+          st.endTransaction(c, ins.reason ?? 'Local', now);
+          driver.finish(st, c, now);
+          c.phaseUntil = Infinity;
+        }
+        break;
+      case Op.Unplug:
+        // Pulling the cable mid-session ends it from the EV side (StopTransactionOnEVSideDisconnect).
+        if (c.tx && !c.tx.stopped && st.getConfig('StopTransactionOnEVSideDisconnect') !== 'false') st.endTransaction(c, 'EVDisconnected', now);
+        driver.unplug(st, c, now);
+        c.phaseUntil = Infinity;
+        break;
+      case Op.Fault:
+        c.statusBeforeFault = c.status === 'Faulted' ? c.statusBeforeFault : c.status;
+        c.errorCode = ins.errorCode ?? 'OtherError';
+        st.setStatus(c, 'Faulted', now);
+        break;
+      case Op.Recover:
+        if (c.status === 'Faulted') {
+          c.errorCode = 'NoError';
+          // Back to what it was, unless that was a session that has ended meanwhile.
+          const running = c.tx !== null && !c.tx.stopped;
+          const before = c.statusBeforeFault;
+          st.setStatus(c, !running && (before === 'Charging' || before === 'SuspendedEV' || before === 'SuspendedEVSE') ? 'Finishing' : before, now);
+        }
+        break;
+      case Op.Disconnect: {
+        const until = now + draw(st, ins);
+        st.goOffline(until);
+        c.phaseUntil = until;
+        return;
+      }
+      case Op.Reboot:
+        st.powerLoss(now);
+        break;
+      case Op.Send:
+        c.awaiting = Await.Send;
+        st.enqueue(new OutboundCall(Kind.Scenario, ins.action!, expandPayload(st, c, ins.payload ?? {}), null, c.id));
+        return;
+      case Op.Loop:
+        enterLoop(c, ins, prog, now);
+        break;
+      case Op.EndLoop:
+        if (loopAgain(c, prog.instrs[ins.start!], now)) c.pc = ins.start! + 1;
+        break;
+    }
+  }
+  // A repeat without a blocking step would spin forever: say so, and slow it down to once a second.
+  st.ctx.stats.problem(`${st.identity} connector ${c.id}: ${where(st, prog.instrs[c.pc - 1])}: ${MAX_STEPS_AT_ONCE} steps without a wait; pausing 1 s`);
+  c.phaseUntil = now + 1000;
+}
+
+function enterLoop(c: Connector, ins: Instr, prog: ScenarioProgram, now: number): void {
+  c.loops ??= new Float64Array(prog.registers);
+  // A count of iterations left, or the time the loop ends; forever is Infinity.
+  c.loops[ins.register!] = ins.times !== undefined ? ins.times : ins.forMs !== undefined ? now + ins.forMs : Infinity;
+  if (ins.times === 0) c.pc = ins.end! + 1;
+}
+
+function loopAgain(c: Connector, loop: Instr, now: number): boolean {
+  const r = loop.register!;
+  if (loop.times !== undefined) return --c.loops![r] > 0;
+  return now < c.loops![r];
+}
+
+function draw(st: Station, ins: Instr): number {
+  return ins.duration ? sampleDuration(ins.duration, () => random(st)) : 0;
+}
+
+/** The idTag of an authorize/start step: one of its list, or its template expanded. */
+function idTagFor(st: Station, c: Connector, ins: Instr): string {
+  if (ins.idTags && ins.idTags.length > 0) return expand(st, c, ins.idTags[Math.floor(random(st) * ins.idTags.length)]);
+  if (ins.idTag !== undefined) return expand(st, c, ins.idTag);
+  const tags = st.ctx.driver.idTags;
+  return tags[Math.floor(random(st) * tags.length)];
+}
+
+/** Expands ${var} (the scenario's variables), then ${n}, ${n:06}, ${id} and ${connector}. */
+function expand(st: Station, c: Connector, text: string): string {
+  if (!text.includes('${')) return text;
+  const vars = st.ctx.scenario!.vars;
+  const n = st.ctx.idStart + st.index;
+  const withVars = text.replace(/\$\{([A-Za-z_][\w]*)\}/g, (m, name: string) =>
+    name === 'n' || name === 'id' || name === 'connector' ? m : vars[name] ?? m,
+  );
+  return expandTemplate(withVars.replace(/\$\{connector\}/g, String(c.id)), n, st.identity);
+}
+
+function expandPayload(st: Station, c: Connector, value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value), (_k, v) => (typeof v === 'string' ? expand(st, c, v) : v));
+}
+
+function where(st: Station, ins: Instr | undefined): string {
+  return `${st.ctx.scenario!.file}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
+}
+
+function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, detail: string): void {
+  const { stats } = st.ctx;
+  if (passed) {
+    stats.totals[T.ExpectationsPassed]++;
+    return;
+  }
+  stats.totals[T.ExpectationsFailed]++;
+  stats.problem(`${st.identity} connector ${c.id}: ${where(st, ins)}: ${stepName(ins.op)}: ${detail}`);
+}
+
+function stepName(op: Op): string {
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat'][op];
+}

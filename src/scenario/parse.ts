@@ -1,0 +1,652 @@
+/**
+ * Scenarios from YAML: resolve a built-in name or a path, check the file (the top level against
+ * scenarios/scenario.schema.json, the steps here, so that every error names the step and its field
+ * plainly instead of listing the schema's oneOf branches), and compile the steps into the flat
+ * {@link ScenarioProgram} the interpreter runs. Every problem is reported at once, with
+ * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
+import { checkSchema } from '../config/schema-check.js';
+import { YamlFile, type PathItem } from '../config/yaml-file.js';
+import { ACTIONS, INITIATOR } from '../ocpp16/generated/actions.gen.js';
+import { ERROR_DESCRIPTIONS, wireErrorCode, type ErrorCode } from '../protocol/errors.js';
+import { parseDuration } from '../util/duration.js';
+import { Op, type Duration, type Instr, type ScenarioProgram } from './program.js';
+
+/** The built-in library (scenarios/ in the package). */
+export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+let topSchema: object | undefined;
+
+/**
+ * The part of the schema file (written for editors) checked with ajv: the top level only. Steps,
+ * connectors and vars are checked here, where a wrong step gets one clear message rather than one
+ * per oneOf branch.
+ */
+function schema(): object {
+  if (!topSchema) {
+    const full = JSON.parse(readFileSync(join(SCENARIOS_DIR, 'scenario.schema.json'), 'utf8')) as { properties: Record<string, object> };
+    const properties = Object.fromEntries(Object.entries(full.properties).map(([k, v]) => [k, SELF_CHECKED.has(k) ? {} : v]));
+    topSchema = { ...full, properties };
+  }
+  return topSchema;
+}
+
+const SELF_CHECKED = new Set(['connectors', 'vars', 'steps']);
+
+/** Built-in scenarios: name → file, sorted by name. */
+export function builtinScenarios(): { name: string; file: string }[] {
+  return readdirSync(SCENARIOS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -'.yaml'.length), file: join(SCENARIOS_DIR, f) }));
+}
+
+/**
+ * A scenario reference is a path when it contains a slash or ends in .yaml/.yml (relative to `from`
+ * or the working directory), and a built-in name otherwise.
+ */
+export function resolveScenarioRef(ref: string, from = process.cwd()): string {
+  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(from, ref);
+  const builtins = builtinScenarios();
+  const builtin = builtins.find((s) => s.name === ref);
+  if (builtin) return builtin.file;
+  const hint = nearest(ref, builtins.map((s) => s.name));
+  throw new Error(`unknown scenario '${ref}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`ocpp-sim list scenarios\``);
+}
+
+/** Loads and compiles a scenario by name or path; throws ConfigError with every problem found. */
+export function loadScenario(ref: string): ScenarioProgram {
+  let file: string;
+  try {
+    file = resolveScenarioRef(ref);
+  } catch (e) {
+    throw new ConfigError([{ file: ref, line: 1, col: 1, field: '', message: (e as Error).message }]);
+  }
+  const issues: ConfigIssue[] = [];
+  const program = buildScenario(file, issues);
+  if (issues.length > 0 || !program) throw new ConfigError(issues);
+  return program;
+}
+
+/** Every problem of a scenario file; empty when it is good. */
+export function checkScenarioFile(file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  buildScenario(resolve(file), issues);
+  return issues;
+}
+
+/** Compiles YAML text (for tests and tools that hold the text already); throws ConfigError. */
+export function compileScenarioText(file: string, text: string, name = file): ScenarioProgram {
+  const issues: ConfigIssue[] = [];
+  const program = compile(YamlFile.parse(file, text), name, issues); // a YAML syntax error throws ConfigError itself
+  if (issues.length > 0 || !program) throw new ConfigError(issues);
+  return program;
+}
+
+function buildScenario(file: string, issues: ConfigIssue[]): ScenarioProgram | undefined {
+  let yaml: YamlFile;
+  try {
+    yaml = YamlFile.read(file);
+  } catch (e) {
+    if (e instanceof ConfigError) issues.push(...e.issues);
+    else throw e;
+    return undefined;
+  }
+  const builtin = builtinScenarios().find((s) => s.file === file);
+  return compile(yaml, builtin?.name ?? (relative(process.cwd(), file) || file), issues);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sampling
+
+/** A draw of `d` in milliseconds, never negative, using `random` (uniform in [0, 1)). */
+export function sampleDuration(d: Duration, random: () => number): number {
+  switch (d.kind) {
+    case 'fixed':
+      return d.ms;
+    case 'uniform':
+      return d.min + (d.max - d.min) * random();
+    case 'normal':
+      return Math.max(0, d.mean + d.sd * gaussian(random));
+    case 'exponential':
+      return d.mean * Math.log(1 / (1 - random())); // = -mean·ln(1-u), without a -0
+    case 'lognormal':
+      return d.median * Math.exp(d.sigma * gaussian(random));
+  }
+}
+
+/** A standard normal draw from two uniforms (Box–Muller). */
+function gaussian(random: () => number): number {
+  const u1 = 1 - random(); // (0, 1]: the logarithm stays finite
+  const u2 = random();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+/** Steps that may be written bare (`- plug`): all their options are optional. */
+const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat'] as const;
+type StepName = (typeof STEPS)[number];
+
+/** Each step's options (for "unknown key" and for misindented options). */
+const STEP_KEYS: Record<StepName, readonly string[]> = {
+  wait: ['for'],
+  plug: ['ev'],
+  authorize: ['idTag', 'idTags', 'expect'],
+  start: ['idTag', 'idTags', 'expect'],
+  charge: ['for'],
+  stop: ['reason'],
+  unplug: [],
+  fault: ['errorCode'],
+  recover: [],
+  disconnect: ['for'],
+  reboot: [],
+  send: ['action', 'payload', 'expect'],
+  repeat: ['times', 'for', 'forever', 'steps'],
+};
+
+const EXAMPLES: Partial<Record<StepName, string>> = {
+  wait: 'wait: 30s',
+  charge: 'charge: 30m',
+  disconnect: 'disconnect: 30s',
+  send: 'send: {action: Heartbeat}',
+  repeat: 'repeat: {times: 3, steps: [...]}',
+};
+
+const AUTHORIZATION_STATUS = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
+const STOP_REASONS = ['EmergencyStop', 'EVDisconnected', 'HardReset', 'Local', 'Other', 'PowerLoss', 'Reboot', 'Remote', 'SoftReset', 'UnlockCommand', 'DeAuthorized'];
+const ERROR_CODES = [
+  'ConnectorLockFailure',
+  'EVCommunicationError',
+  'GroundFailure',
+  'HighTemperature',
+  'InternalError',
+  'LocalListConflict',
+  'OtherError',
+  'OverCurrentFailure',
+  'PowerMeterFailure',
+  'PowerSwitchFailure',
+  'ReaderFailure',
+  'ResetFailure',
+  'UnderVoltage',
+  'OverVoltage',
+  'WeakSignal',
+];
+const CP_ACTIONS: readonly string[] = ACTIONS.filter((a) => INITIATOR[a] !== 'csms');
+const DISTRIBUTIONS = ['uniform', 'normal', 'exponential', 'lognormal'];
+const BUILTIN_VARS = ['n', 'id', 'connector'];
+const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+const DURATION_HELP = 'use e.g. 500ms, 30s, 5m, 1h30m';
+/** Ops that make a connector wait (for time or an answer): a repeat without one would spin. */
+const BLOCKING = new Set([Op.Wait, Op.Charge, Op.Disconnect, Op.Authorize, Op.Send]);
+
+interface RawScenario {
+  description?: unknown;
+  connectors?: unknown;
+  vars?: unknown;
+  steps?: unknown;
+}
+
+function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioProgram | undefined {
+  const before = issues.length;
+  if (!isMap(yaml.value)) {
+    issues.push(yaml.issue([], 'a scenario is a map with description and steps'));
+    return undefined;
+  }
+  issues.push(...checkSchema(yaml, schema()));
+  const raw = yaml.value as RawScenario;
+  const c = new Compiler(yaml, issues);
+  const connectors = c.connectors(raw.connectors);
+  const vars = c.vars(raw.vars);
+  if (raw.steps !== undefined) c.stepList(raw.steps, ['steps']);
+  if (issues.length > before) {
+    // In file order, whichever check found them.
+    issues.splice(before, Infinity, ...issues.slice(before).sort((a, b) => a.line - b.line || a.col - b.col));
+    return undefined;
+  }
+  return {
+    name,
+    file: yaml.file,
+    description: String(raw.description),
+    connectors,
+    vars,
+    instrs: c.instrs,
+    registers: c.registers,
+  };
+}
+
+class Compiler {
+  readonly instrs: Instr[] = [];
+  registers = 0;
+  varNames = new Set<string>();
+
+  constructor(
+    private readonly yaml: YamlFile,
+    private readonly issues: ConfigIssue[],
+  ) {}
+
+  private error(path: readonly PathItem[], message: string, key = false): undefined {
+    this.issues.push(this.yaml.issue(path, message, key));
+    return undefined;
+  }
+
+  connectors(v: unknown): 'all' | number[] {
+    const path = ['connectors'];
+    if (v === undefined || v === 'all') return 'all';
+    if (!Array.isArray(v)) {
+      this.error(path, `connectors is 'all' or a list of connector ids, e.g. [1]`);
+      return 'all';
+    }
+    if (v.length === 0) this.error(path, 'the list of connectors is empty (leave connectors out for all of them)');
+    const ids: number[] = [];
+    v.forEach((id, i) => {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) this.error([...path, i], `'${String(id)}' is not a connector id (1, 2, …; 0 is the charge point itself)`);
+      else if (ids.includes(id)) this.error([...path, i], `connector ${id} is listed twice`);
+      else ids.push(id);
+    });
+    return ids;
+  }
+
+  vars(v: unknown): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (v === undefined || v === null) return out;
+    if (!isMap(v)) {
+      this.error(['vars'], 'vars is a map of name: template, e.g. tag: "TAG${n:04}"');
+      return out;
+    }
+    this.varNames = new Set(Object.keys(v));
+    for (const [k, value] of Object.entries(v)) {
+      const path = ['vars', k];
+      if (BUILTIN_VARS.includes(k)) this.error(path, `'${k}' is built in (\${n}, \${id}, \${connector}); pick another name`, true);
+      else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) this.error(path, `'${k}' is not a variable name (letters, digits and _, not starting with a digit)`, true);
+      if (typeof value === 'number' || typeof value === 'boolean') out[k] = String(value);
+      else if (typeof value === 'string') out[k] = this.template(value, path, true) ?? value;
+      else this.error(path, 'a variable is a string template, e.g. "TAG${n:04}"');
+    }
+    return out;
+  }
+
+  /** Checks the ${…} references of a template: builtins, and in steps the scenario's vars. */
+  template(text: string, path: readonly PathItem[], inVars = false): string | undefined {
+    const known = inVars ? BUILTIN_VARS : [...BUILTIN_VARS, ...this.varNames];
+    let ok = true;
+    for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+      const ref = m[1];
+      if (/^n(:\d+)?$/.test(ref) || known.includes(ref)) continue;
+      ok = false;
+      if (/^(id|connector):/.test(ref)) this.error(path, `'\${${ref}}': only \${n} takes a width (\${n:04})`);
+      else if (inVars && this.varNames.has(ref)) this.error(path, `'\${${ref}}': a variable cannot use another one (only \${n}, \${n:04}, \${id} and \${connector})`);
+      else {
+        const hint = nearest(ref, known);
+        this.error(path, `unknown variable '\${${ref}}'${hint ? ` (did you mean '\${${hint}}'?)` : ''}`);
+      }
+    }
+    return ok ? text : undefined;
+  }
+
+  stepList(v: unknown, path: readonly PathItem[]): void {
+    if (!Array.isArray(v)) {
+      this.error(path, 'steps is a list: one `- step` per line');
+      return;
+    }
+    if (v.length === 0) {
+      this.error(path, 'steps must not be empty');
+      return;
+    }
+    v.forEach((step, i) => this.step(step, [...path, i]));
+  }
+
+  step(v: unknown, path: readonly PathItem[]): void {
+    if (typeof v === 'string') {
+      if ((BARE_STEPS as readonly string[]).includes(v)) {
+        this.stepBody(v as StepName, null, path, this.yaml.position(path));
+        return;
+      }
+      if ((STEPS as readonly string[]).includes(v)) {
+        this.error(path, `'${v}' needs a value, e.g. \`${EXAMPLES[v as StepName]}\``);
+        return;
+      }
+      const hint = nearest(v, STEPS);
+      this.error(path, `unknown step '${v}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      return;
+    }
+    if (!isMap(v) || Object.keys(v).length === 0) {
+      this.error(path, 'a step is a name (`- plug`) or a map with one key (`- wait: 30s`)');
+      return;
+    }
+    const keys = Object.keys(v);
+    const name = keys.find((k) => (STEPS as readonly string[]).includes(k)) as StepName | undefined;
+    let misindented = false;
+    for (const k of keys) {
+      if (k === name) continue;
+      if (name && STEP_KEYS[name].includes(k)) {
+        this.error([...path, k], `'${k}' belongs to '${name}': indent it under ${name}`, true);
+        misindented = true;
+      } else if ((STEPS as readonly string[]).includes(k)) {
+        this.error([...path, k], `one step per list item: start '${k}' on its own line with '- '`, true);
+      } else {
+        const hint = nearest(k, STEPS);
+        this.error([...path, k], `unknown step '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}`, true);
+      }
+    }
+    if (name && !misindented) this.stepBody(name, v[name], [...path, name], this.yaml.position([...path, name], true));
+  }
+
+  /** One step's value at `path` (…, stepName), compiled at `pos` (the step's key). */
+  private stepBody(name: StepName, v: unknown, path: readonly PathItem[], pos: { line: number; col: number }): void {
+    const at = { line: pos.line, col: pos.col };
+    switch (name) {
+      case 'wait':
+      case 'charge':
+      case 'disconnect': {
+        const duration = this.timed(v, path, name);
+        if (duration) this.instrs.push({ op: name === 'wait' ? Op.Wait : name === 'charge' ? Op.Charge : Op.Disconnect, ...at, duration });
+        return;
+      }
+      case 'plug': {
+        const o = this.options(v, path, name);
+        if (!o) return;
+        const ins: Instr = { op: Op.Plug, ...at };
+        if (o.ev !== undefined) ins.ev = this.ev(o.ev, [...path, 'ev']);
+        this.instrs.push(ins);
+        return;
+      }
+      case 'authorize':
+      case 'start': {
+        const o = this.options(v, path, name);
+        if (!o) return;
+        const ins: Instr = { op: name === 'authorize' ? Op.Authorize : Op.Start, ...at };
+        if (o.idTag !== undefined && o.idTags !== undefined) this.error([...path, 'idTags'], 'use idTag or idTags, not both', true);
+        if (o.idTag !== undefined) {
+          if (typeof o.idTag === 'string' || typeof o.idTag === 'number') ins.idTag = this.template(String(o.idTag), [...path, 'idTag']);
+          else this.error([...path, 'idTag'], 'idTag is a string (a template such as "${tag}")');
+        }
+        if (o.idTags !== undefined) {
+          if (!Array.isArray(o.idTags) || o.idTags.length === 0) this.error([...path, 'idTags'], 'idTags is a non-empty list of idTags to pick from');
+          else {
+            ins.idTags = o.idTags.map((t, i) => {
+              if (typeof t !== 'string' && typeof t !== 'number') return this.error([...path, 'idTags', i], 'an idTag is a string') ?? '';
+              return this.template(String(t), [...path, 'idTags', i]) ?? '';
+            });
+          }
+        }
+        if (o.expect !== undefined) ins.expect = this.oneOf(o.expect, AUTHORIZATION_STATUS, [...path, 'expect']);
+        this.instrs.push(ins);
+        return;
+      }
+      case 'stop': {
+        const o = this.options(v, path, name);
+        if (!o) return;
+        this.instrs.push({ op: Op.Stop, ...at, reason: o.reason === undefined ? 'Local' : this.oneOf(o.reason, STOP_REASONS, [...path, 'reason']) });
+        return;
+      }
+      case 'fault': {
+        const o = this.options(v, path, name);
+        if (!o) return;
+        let errorCode = 'OtherError';
+        if (o.errorCode === 'NoError') this.error([...path, 'errorCode'], "NoError is not a fault (use the 'recover' step to clear one)");
+        else if (o.errorCode !== undefined) errorCode = this.oneOf(o.errorCode, ERROR_CODES, [...path, 'errorCode']) ?? errorCode;
+        this.instrs.push({ op: Op.Fault, ...at, errorCode });
+        return;
+      }
+      case 'unplug':
+      case 'recover':
+      case 'reboot':
+        if (v !== null) this.error(path, `${name} takes no options: write \`- ${name}\``);
+        else this.instrs.push({ op: name === 'unplug' ? Op.Unplug : name === 'recover' ? Op.Recover : Op.Reboot, ...at });
+        return;
+      case 'send':
+        return this.send(v, path, at);
+      case 'repeat':
+        return this.repeat(v, path, at);
+    }
+  }
+
+  /** A step's options map (null = none); unknown keys are reported. */
+  private options(v: unknown, path: readonly PathItem[], name: StepName): Record<string, unknown> | undefined {
+    if (v === null || v === undefined) return {};
+    if (!isMap(v)) return this.error(path, `${name} takes a map of options (${STEP_KEYS[name].join(', ')}), or none`);
+    this.knownKeys(v, STEP_KEYS[name], path); // reported; the known options are still checked
+    return v;
+  }
+
+  /** Reports keys of `v` not in `allowed`, with a suggestion; true when there were none. */
+  private knownKeys(v: Record<string, unknown>, allowed: readonly string[], path: readonly PathItem[]): boolean {
+    let ok = true;
+    for (const k of Object.keys(v)) {
+      if (allowed.includes(k)) continue;
+      const hint = nearest(k, allowed);
+      this.error([...path, k], `unknown key '${k}'${hint ? ` (did you mean '${hint}'?)` : allowed.length > 0 ? ` (expected ${allowed.join(', ')})` : ''}`, true);
+      ok = false;
+    }
+    return ok;
+  }
+
+  private oneOf(v: unknown, allowed: readonly string[], path: readonly PathItem[]): string | undefined {
+    if (typeof v === 'string' && allowed.includes(v)) return v;
+    const hint = typeof v === 'string' ? nearest(v, allowed) : undefined;
+    const list = allowed.length <= 16 ? allowed.join(', ') : `the ${allowed.length} allowed values`;
+    return this.error(path, `'${String(v)}' is not one of ${list}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+  }
+
+  private ev(v: unknown, path: readonly PathItem[]): Instr['ev'] {
+    if (!isMap(v)) return this.error(path, 'ev is a map: batteryKWh, soc, maxPowerKW');
+    this.knownKeys(v, ['batteryKWh', 'soc', 'maxPowerKW'], path);
+    const ev: NonNullable<Instr['ev']> = {};
+    const positive = (key: string) => {
+      const x = v[key];
+      if (x === undefined) return undefined;
+      if (typeof x === 'number' && x > 0 && Number.isFinite(x)) return x;
+      return this.error([...path, key], `${key} is a number above 0`);
+    };
+    const kwh = positive('batteryKWh');
+    if (kwh !== undefined) ev.batteryWh = kwh * 1000;
+    const kw = positive('maxPowerKW');
+    if (kw !== undefined) ev.maxPowerW = kw * 1000;
+    if (v.soc !== undefined) {
+      const soc = fraction(v.soc);
+      if (soc === undefined) this.error([...path, 'soc'], `'${String(v.soc)}' is not a state of charge: use a percentage (20%) or a fraction (0.2)`);
+      else ev.soc = soc;
+    }
+    return ev;
+  }
+
+  private send(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v)) {
+      this.error(path, 'send is a map: action, payload, expect');
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.send, path);
+    const ins: Instr = { op: Op.Send, ...at };
+    if (v.action === undefined) this.error(path, "missing required key 'action'");
+    else if (typeof v.action !== 'string') this.error([...path, 'action'], 'action is an OCPP 1.6 action name, e.g. DataTransfer');
+    else if (CP_ACTIONS.includes(v.action)) ins.action = v.action;
+    else if ((ACTIONS as readonly string[]).includes(v.action)) this.error([...path, 'action'], `${v.action} is sent by the CSMS, not by a charge point`);
+    else {
+      const hint = nearest(v.action, CP_ACTIONS);
+      this.error([...path, 'action'], `unknown action '${v.action}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    }
+    if (v.payload !== undefined && v.payload !== null) {
+      if (!isMap(v.payload)) this.error([...path, 'payload'], 'payload is a map (the request as JSON)');
+      else {
+        this.payloadTemplates(v.payload, [...path, 'payload']);
+        ins.payload = v.payload;
+      }
+    }
+    if (v.expect !== undefined) {
+      const statuses = ins.action ? answerStatuses(ins.action) : undefined;
+      const allowed = statuses && [...statuses, ...FAILURES];
+      if (typeof v.expect !== 'string') this.error([...path, 'expect'], 'expect is a status, e.g. Accepted');
+      else if (!allowed || allowed.includes(v.expect)) ins.expect = v.expect;
+      else {
+        const hint = nearest(v.expect, allowed);
+        this.error([...path, 'expect'], `'${v.expect}' is not a status ${ins.action} can get (${statuses!.join(', ')}, a CALLERROR code, or Failed)${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      }
+    }
+    this.instrs.push(ins);
+  }
+
+  private payloadTemplates(v: unknown, path: readonly PathItem[]): void {
+    if (typeof v === 'string') this.template(v, path);
+    else if (Array.isArray(v)) v.forEach((x, i) => this.payloadTemplates(x, [...path, i]));
+    else if (isMap(v)) for (const [k, x] of Object.entries(v)) this.payloadTemplates(x, [...path, k]);
+  }
+
+  private repeat(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v)) {
+      this.error(path, 'repeat is a map: one of times, for, forever; and steps');
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.repeat, path);
+    const loop: Instr = { op: Op.Loop, ...at, register: this.registers++ };
+    const how = ['times', 'for', 'forever'].filter((k) => v[k] !== undefined);
+    if (how.length === 0) this.error(path, 'repeat needs one of times, for or forever');
+    for (const k of how.slice(1)) this.error([...path, k], `repeat takes one of times, for or forever, not both ${how[0]} and ${k}`, true);
+    if (v.times !== undefined) {
+      if (typeof v.times === 'number' && Number.isInteger(v.times) && v.times >= 0) loop.times = v.times;
+      else this.error([...path, 'times'], 'times is a whole number (0 or more)');
+    }
+    if (isMap(v.for)) this.error([...path, 'for'], 'for takes a fixed duration here, e.g. 8h (not a distribution)');
+    else if (v.for !== undefined) {
+      const ms = this.fixed(v.for, [...path, 'for']);
+      if (ms !== undefined) loop.forMs = ms;
+    }
+    if (v.forever !== undefined && v.forever !== true) this.error([...path, 'forever'], 'forever is true (or leave it out and use times or for)');
+    const start = this.instrs.length;
+    this.instrs.push(loop);
+    if (v.steps === undefined) this.error(path, "missing required key 'steps'");
+    else this.stepList(v.steps, [...path, 'steps']);
+    const end = this.instrs.length;
+    this.instrs.push({ op: Op.EndLoop, ...at, start });
+    loop.end = end;
+    // Endless or timed loops must wait somewhere, or a connector would run them in a tight loop.
+    if (loop.times === undefined && how.length === 1 && !this.instrs.slice(start + 1, end).some((i) => BLOCKING.has(i.op) || (i.op === Op.Start && i.expect !== undefined))) {
+      this.error([...path, how[0]], 'this repeat never waits: add a wait, charge, disconnect, authorize or send step to it', true);
+    }
+  }
+
+  /** wait/charge/disconnect: a duration or distribution, or {for: …}. */
+  private timed(v: unknown, path: readonly PathItem[], name: StepName): Duration | undefined {
+    if (v === null || v === undefined) return this.error(path, `${name} needs a duration, e.g. \`${EXAMPLES[name]}\``);
+    if (isMap(v) && 'for' in v) {
+      if (!this.knownKeys(v, ['for'], path)) return undefined;
+      return this.duration(v.for, [...path, 'for']);
+    }
+    return this.duration(v, path, true);
+  }
+
+  /** A fixed duration string, or a distribution map. */
+  private duration(v: unknown, path: readonly PathItem[], forAllowed = false): Duration | undefined {
+    if (!isMap(v)) {
+      const ms = this.fixed(v, path);
+      return ms === undefined ? undefined : { kind: 'fixed', ms };
+    }
+    const keys = Object.keys(v);
+    const allowed = forAllowed ? [...DISTRIBUTIONS, 'for'] : DISTRIBUTIONS;
+    if (!this.knownKeys(v, allowed, path)) return undefined;
+    if (keys.length !== 1) return this.error(path, `a distribution has one key, one of ${DISTRIBUTIONS.join(', ')}; found ${keys.join(', ')}`);
+    const kind = keys[0];
+    const p = [...path, kind];
+    const body = v[kind];
+    switch (kind) {
+      case 'uniform': {
+        if (!Array.isArray(body) || body.length !== 2) return this.error(p, 'uniform is [min, max], e.g. [5s, 60s]');
+        const min = this.fixed(body[0], [...p, 0]);
+        const max = this.fixed(body[1], [...p, 1]);
+        if (min === undefined || max === undefined) return undefined;
+        if (max < min) return this.error(p, `uniform is [min, max]: ${String(body[0])} is more than ${String(body[1])}`);
+        return { kind: 'uniform', min, max };
+      }
+      case 'normal': {
+        const o = this.params(body, p, ['mean', 'sd'], 'normal: {mean: 30s, sd: 5s}');
+        if (!o) return undefined;
+        const mean = this.fixed(o.mean, [...p, 'mean']);
+        const sd = this.fixed(o.sd, [...p, 'sd']);
+        return mean === undefined || sd === undefined ? undefined : { kind: 'normal', mean, sd };
+      }
+      case 'exponential': {
+        const o = this.params(body, p, ['mean'], 'exponential: {mean: 10m}');
+        if (!o) return undefined;
+        const mean = this.fixed(o.mean, [...p, 'mean']);
+        if (mean === 0) return this.error([...p, 'mean'], 'the mean must be above 0');
+        return mean === undefined ? undefined : { kind: 'exponential', mean };
+      }
+      case 'lognormal': {
+        const o = this.params(body, p, ['median', 'sigma'], 'lognormal: {median: 30m, sigma: 0.5}');
+        if (!o) return undefined;
+        const median = this.fixed(o.median, [...p, 'median']);
+        if (median === 0) return this.error([...p, 'median'], 'the median must be above 0');
+        if (typeof o.sigma !== 'number' || !(o.sigma >= 0) || !Number.isFinite(o.sigma)) return this.error([...p, 'sigma'], 'sigma is a number, 0 or more (e.g. 0.5)');
+        return median === undefined ? undefined : { kind: 'lognormal', median, sigma: o.sigma };
+      }
+      default: // 'for' next to a distribution key: reported by the key count above
+        return undefined;
+    }
+  }
+
+  /** A distribution's parameter map: exactly the `required` keys. */
+  private params(v: unknown, path: readonly PathItem[], required: readonly string[], example: string): Record<string, unknown> | undefined {
+    if (!isMap(v)) return this.error(path, `use ${example}`);
+    let ok = this.knownKeys(v, required, path);
+    for (const k of required) {
+      if (v[k] === undefined) {
+        this.error(path, `missing required key '${k}' (${example})`);
+        ok = false;
+      }
+    }
+    return ok ? v : undefined;
+  }
+
+  /** A duration string (30s, 1h30m) in ms. */
+  private fixed(v: unknown, path: readonly PathItem[]): number | undefined {
+    if (typeof v === 'number') return this.error(path, `'${v}' has no unit: write e.g. ${v}s`);
+    if (typeof v !== 'string' || !DURATION_RE.test(v)) {
+      const shown = typeof v === 'string' ? v : isMap(v) || Array.isArray(v) ? JSON.stringify(v) : String(v);
+      return this.error(path, `'${shown}' is not a duration: ${DURATION_HELP}`);
+    }
+    return parseDuration(v);
+  }
+}
+
+/** The statuses a `send` of `action` can get answered: its response's status enum (Accepted when it has none). */
+function answerStatuses(action: string): string[] {
+  const conf = responseSchemas().get(action) as { properties?: Record<string, { enum?: string[]; properties?: { status?: { enum?: string[] } } }> } | undefined;
+  const props = conf?.properties ?? {};
+  return props.status?.enum ?? props.idTagInfo?.properties?.status?.enum ?? ['Accepted'];
+}
+
+/** What a `send` gets when there is no answer: a CALLERROR code (either spelling) or Failed. */
+const FAILURES = [...new Set([...Object.keys(ERROR_DESCRIPTIONS).flatMap((c) => [c, wireErrorCode(c as ErrorCode, '1.6')]), 'Failed'])];
+
+let confSchemas: Map<string, object> | undefined;
+
+function responseSchemas(): Map<string, object> {
+  if (!confSchemas) {
+    const all = JSON.parse(readFileSync(new URL('../../src/ocpp16/schemas/ocpp1_6.json', import.meta.url), 'utf8')) as { $id?: string; id?: string }[];
+    confSchemas = new Map();
+    for (const s of all) {
+      const m = /^urn:(\w+)\.conf$/.exec(s.$id ?? s.id ?? '');
+      if (m) confSchemas.set(m[1], s);
+    }
+  }
+  return confSchemas;
+}
+
+/** 20% → 0.2; a number 0…1 as is. */
+function fraction(v: unknown): number | undefined {
+  if (typeof v === 'number') return v >= 0 && v <= 1 ? v : undefined;
+  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+  if (!m) return undefined;
+  const x = Number(m[1]) / 100;
+  return x <= 1 ? x : undefined;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

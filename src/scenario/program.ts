@@ -1,0 +1,86 @@
+/**
+ * A compiled scenario: a flat array of instructions shared by every charge point that runs it.
+ * Each connector runs its own copy of the program (a program counter and a few registers on the
+ * connector); `repeat` compiles to Loop … EndLoop with a loop register, so running a scenario
+ * allocates nothing per step.
+ */
+
+/** A duration in milliseconds, fixed or drawn from a distribution (with the charge point's random stream). */
+export type Duration =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'normal'; mean: number; sd: number }
+  | { kind: 'exponential'; mean: number }
+  | { kind: 'lognormal'; median: number; sigma: number };
+
+export const enum Op {
+  /** Pause for `duration`. */
+  Wait,
+  /** The EV arrives and the cable goes in (Preparing). */
+  Plug,
+  /** Authorize an idTag; `expect` checks idTagInfo.status. */
+  Authorize,
+  /** StartTransaction; `expect` checks idTagInfo.status. */
+  Start,
+  /** Keep charging for `duration` (or until the EV is full / the transaction ends). */
+  Charge,
+  /** StopTransaction with `reason`. */
+  Stop,
+  /** The cable comes out (Available). */
+  Unplug,
+  /** The connector faults with `errorCode` (Faulted). */
+  Fault,
+  /** The fault clears (back to Available). */
+  Recover,
+  /** Drop the connection and stay offline for `duration`. */
+  Disconnect,
+  /** Power cycle: stop transactions (PowerLoss), reboot, boot again. */
+  Reboot,
+  /** Send `action` with `payload` as is (negative tests); `expect` checks the response's status. */
+  Send,
+  /** Start of a repeat block: `times`, `forMs` or forever; `end` is the index of its EndLoop. */
+  Loop,
+  /** End of a repeat block: jump back to `start` + 1 while the loop goes on. */
+  EndLoop,
+}
+
+export interface Instr {
+  op: Op;
+  /** Source position, for failure messages: file:line:col. */
+  line: number;
+  col: number;
+  duration?: Duration;
+  /** Authorize / Start: an idTag template (${n}, ${id}, ${connector}, ${var}) or a list to pick from. */
+  idTag?: string;
+  idTags?: string[];
+  /** Authorize / Start / Send: the expected status. */
+  expect?: string;
+  reason?: string;
+  errorCode?: string;
+  action?: string;
+  payload?: Record<string, unknown>;
+  /** Plug: the EV. */
+  ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
+  /** Loop: how many times (undefined = forever unless forMs) and for how long. */
+  times?: number;
+  forMs?: number;
+  /** Loop: index of its register in Connector.loops. */
+  register?: number;
+  /** Loop: index of the matching EndLoop. EndLoop: index of the matching Loop. */
+  end?: number;
+  start?: number;
+}
+
+export interface ScenarioProgram {
+  /** Built-in name or file. */
+  name: string;
+  file: string;
+  description: string;
+  /** Which connectors run the steps (each in parallel); 'all' = every connector of the profile. */
+  connectors: 'all' | number[];
+  /** Per-charge-point variables: name → template. */
+  vars: Record<string, string>;
+  instrs: Instr[];
+  /** Loop registers a connector needs. */
+  registers: number;
+}

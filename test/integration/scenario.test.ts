@@ -1,0 +1,135 @@
+/**
+ * Scenarios run by the interpreter against the embedded CSMS (strict) over loopback: each step's
+ * effect on the wire, expectations that pass and fail with file:line, offline queueing, faults,
+ * raw sends, and that CSMS calls are still answered while a scenario runs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startCsms, type Csms } from '../../src/csms/server.js';
+import type { Fleet } from '../../src/scheduler/fleet.js';
+import { loadScenario } from '../../src/scenario/parse.js';
+import { DEFAULT_PROFILE } from '../../src/station/profile.js';
+import { startTestFleet, until } from '../helpers/fleet.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-scenario-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Seen {
+  id: string;
+  action: string;
+  payload: any;
+}
+
+/** The embedded CSMS recording every call, and a fleet running `yaml` as its scenario. */
+async function run(yaml: string, count = 1, connectors = 1): Promise<{ csms: Csms; fleet: Fleet; seen: Seen[]; file: string }> {
+  const file = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, yaml);
+  const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
+  cleanups.push(() => csms.close());
+  const seen: Seen[] = [];
+  csms.onRequest = (id, action, payload) => {
+    seen.push({ id, action, payload });
+    return undefined;
+  };
+  const fleet = startTestFleet(csms.url, {
+    count,
+    profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, connectors), meterValueSampleInterval: 1 },
+    scenario: loadScenario(file),
+  });
+  cleanups.push(() => fleet.stop());
+  return { csms, fleet, seen, file };
+}
+
+const actions = (seen: Seen[], skip = ['Heartbeat', 'MeterValues']) => seen.filter((s) => !skip.includes(s.action)).map((s) => s.action);
+
+describe('scenario interpreter', () => {
+  it('runs a charging session step by step, twice, with passing expectations', async () => {
+    const { csms, fleet, seen } = await run(`description: two sessions
+steps:
+  - repeat:
+      times: 2
+      steps:
+        - plug
+        - authorize: {idTag: "TAG\${n:03}", expect: Accepted}
+        - start: {expect: Accepted}
+        - charge: 1500ms
+        - stop: {reason: EVDisconnected}
+        - unplug
+        - wait: 200ms
+`);
+    await until(() => csms.stats.transactions.stopped === 2, 'two sessions', 10_000);
+    fleet.refresh();
+    expect(fleet.stats.total('expectationsPassed')).toBe(4);
+    expect(fleet.stats.total('expectationsFailed')).toBe(0);
+    const flow = actions(seen).filter((a) => a !== 'BootNotification');
+    const session = ['StatusNotification', 'Authorize', 'StartTransaction', 'StatusNotification', 'StopTransaction', 'StatusNotification', 'StatusNotification'];
+    // After boot: statuses of connectors 0 and 1, then the session twice (Preparing, Charging, Finishing, Available).
+    expect(flow).toEqual(['StatusNotification', 'StatusNotification', ...session, ...session]);
+    const starts = seen.filter((s) => s.action === 'StartTransaction');
+    expect(starts.map((s) => s.payload.idTag)).toEqual(['TAG001', 'TAG001']);
+    const stops = seen.filter((s) => s.action === 'StopTransaction');
+    expect(stops.map((s) => s.payload.reason)).toEqual(['EVDisconnected', 'EVDisconnected']);
+    expect(seen.some((s) => s.action === 'MeterValues' && s.payload.transactionId !== undefined)).toBe(true);
+  });
+
+  it('records a failed expectation with the charge point, connector, file:line and expected vs got', async () => {
+    const { fleet, file } = await run(`description: blocked tags
+steps:
+  - authorize: {idTag: BLOCKED-1, expect: Blocked}
+  - authorize: {idTag: BLOCKED-2, expect: Accepted}
+`);
+    await until(() => (fleet.refresh(), fleet.stats.total('expectationsPassed') + fleet.stats.total('expectationsFailed')) === 2, 'both expectations');
+    expect(fleet.stats.total('expectationsPassed')).toBe(1);
+    expect(fleet.stats.total('expectationsFailed')).toBe(1);
+    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${file}:4:5: authorize: expected Accepted, got Blocked`);
+  });
+
+  it('goes offline while charging, queues the transaction messages and delivers them on reconnect', async () => {
+    const { csms, fleet, seen } = await run(`description: offline while charging
+steps:
+  - plug
+  - start
+  - charge: 500ms
+  - disconnect: 2s
+  - stop
+  - unplug
+`);
+    await until(() => csms.stats.transactions.stopped === 1, 'the stop after reconnecting', 10_000);
+    fleet.refresh();
+    expect(fleet.stats.total('reconnects')).toBe(1);
+    expect(csms.stats.boots).toBe(1); // a reconnect, not a reboot
+    const txMeter = seen.filter((s) => s.action === 'MeterValues' && s.payload.transactionId !== undefined);
+    // Samples every second: those taken while offline arrive after the reconnect, none lost.
+    expect(txMeter.length).toBeGreaterThanOrEqual(2);
+    const stop = seen.find((s) => s.action === 'StopTransaction')!;
+    expect(stop.payload.meterStop).toBeGreaterThan(0);
+  });
+
+  it('faults and recovers, sends raw messages, and still answers the CSMS meanwhile', async () => {
+    const { csms, fleet, seen } = await run(`description: fault and raw send
+steps:
+  - fault: {errorCode: GroundFailure}
+  - send: {action: DataTransfer, payload: {vendorId: "acme-\${id}"}, expect: UnknownVendorId}
+  - wait: 1s
+  - recover
+  - wait: 1h
+`);
+    await until(() => seen.some((s) => s.action === 'DataTransfer'), 'the raw DataTransfer');
+    const faulted = seen.find((s) => s.action === 'StatusNotification' && s.payload.status === 'Faulted')!;
+    expect(faulted.payload).toMatchObject({ connectorId: 1, errorCode: 'GroundFailure' });
+    expect(seen.find((s) => s.action === 'DataTransfer')!.payload).toEqual({ vendorId: 'acme-TEST001' });
+    // A remote start on the faulted connector is refused; the scenario does not disable the protocol.
+    expect(await csms.call('TEST001', 'RemoteStartTransaction', { idTag: 'X', connectorId: 1 })).toEqual({ status: 'Rejected' });
+    await until(() => seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).length >= 3, 'the recovery');
+    expect(seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).at(-1)!.payload).toMatchObject({ status: 'Available', errorCode: 'NoError' });
+    fleet.refresh();
+    expect(fleet.stats.total('expectationsPassed')).toBe(1);
+  });
+});
