@@ -132,8 +132,10 @@ function run(st: Station, c: Connector, now: number): void {
         return;
       }
       case Op.Reboot:
+        // Carry on after the reboot: start() resumes the connector once the boot is accepted.
         st.powerLoss(now);
-        break;
+        c.phaseUntil = Infinity;
+        return;
       case Op.Send:
         c.awaiting = Await.Send;
         st.enqueue(new OutboundCall(Kind.Scenario, ins.action!, expandPayload(st, c, ins.payload ?? {}), null, c.id));
