@@ -4,10 +4,11 @@
  * the result for what a runnable model needs, and turn it into the shared {@link StationProfile}.
  * Every problem in every file of the chain is reported at once, with file:line:column.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
+import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile } from '../config/yaml-file.js';
 import { checkChange, keyDef } from '../ocpp16/configuration.js';
@@ -37,33 +38,18 @@ interface RawProfile {
 }
 
 /** Built-in profiles: name → file, sorted by name. */
-export function builtinProfiles(): { name: string; file: string }[] {
-  return readdirSync(PROFILES_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => ({ name: f.slice(0, -'.yaml'.length), file: join(PROFILES_DIR, f) }));
+export function builtinProfiles(): LibraryEntry[] {
+  return listLibrary(PROFILES_DIR);
 }
 
-/**
- * A profile reference is a path when it contains a slash or ends in .yaml/.yml (relative to `from`,
- * the directory of the file that names it, or the working directory), and a built-in name otherwise.
- */
+/** A built-in profile name, or a path (relative to `from`); see config/library.ts. */
 export function resolveProfileRef(ref: string, from = process.cwd()): string {
-  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(from, ref);
-  const builtin = builtinProfiles().find((p) => p.name === ref);
-  if (builtin) return builtin.file;
-  const hint = nearest(ref, builtinProfiles().map((p) => p.name));
-  throw new Error(`unknown profile '${ref}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`ocpp-sim list profiles\``);
+  return resolveLibraryRef(ref, PROFILES_DIR, 'profile', from);
 }
 
 /** Loads a runnable profile by name or path; throws ConfigError with every problem found. */
 export function loadProfile(ref: string): StationProfile {
-  let file: string;
-  try {
-    file = resolveProfileRef(ref);
-  } catch (e) {
-    throw new ConfigError([{ file: ref, line: 1, col: 1, field: '', message: (e as Error).message }]);
-  }
+  const file = resolveOrConfigError(resolveProfileRef, ref);
   const issues: ConfigIssue[] = [];
   const profile = buildProfile(file, issues);
   if (issues.length > 0 || !profile) throw new ConfigError(issues);

@@ -5,10 +5,11 @@
  * {@link ScenarioProgram} the interpreter runs. Every problem is reported at once, with
  * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
+import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { ACTIONS, INITIATOR } from '../ocpp16/generated/actions.gen.js';
@@ -38,34 +39,18 @@ function schema(): object {
 const SELF_CHECKED = new Set(['connectors', 'vars', 'steps']);
 
 /** Built-in scenarios: name → file, sorted by name. */
-export function builtinScenarios(): { name: string; file: string }[] {
-  return readdirSync(SCENARIOS_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => ({ name: f.slice(0, -'.yaml'.length), file: join(SCENARIOS_DIR, f) }));
+export function builtinScenarios(): LibraryEntry[] {
+  return listLibrary(SCENARIOS_DIR);
 }
 
-/**
- * A scenario reference is a path when it contains a slash or ends in .yaml/.yml (relative to `from`
- * or the working directory), and a built-in name otherwise.
- */
+/** A built-in scenario name, or a path (relative to `from`); see config/library.ts. */
 export function resolveScenarioRef(ref: string, from = process.cwd()): string {
-  if (ref.includes('/') || /\.ya?ml$/.test(ref)) return isAbsolute(ref) ? ref : resolve(from, ref);
-  const builtins = builtinScenarios();
-  const builtin = builtins.find((s) => s.name === ref);
-  if (builtin) return builtin.file;
-  const hint = nearest(ref, builtins.map((s) => s.name));
-  throw new Error(`unknown scenario '${ref}'${hint ? ` (did you mean '${hint}'?)` : ''}; see \`ocpp-sim list scenarios\``);
+  return resolveLibraryRef(ref, SCENARIOS_DIR, 'scenario', from);
 }
 
 /** Loads and compiles a scenario by name or path; throws ConfigError with every problem found. */
 export function loadScenario(ref: string): ScenarioProgram {
-  let file: string;
-  try {
-    file = resolveScenarioRef(ref);
-  } catch (e) {
-    throw new ConfigError([{ file: ref, line: 1, col: 1, field: '', message: (e as Error).message }]);
-  }
+  const file = resolveOrConfigError(resolveScenarioRef, ref);
   const issues: ConfigIssue[] = [];
   const program = buildScenario(file, issues);
   if (issues.length > 0 || !program) throw new ConfigError(issues);
