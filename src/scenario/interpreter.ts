@@ -39,11 +39,30 @@ function start(st: Station, now: number): void {
 function step(st: Station, now: number): void {
   for (let i = 1; i < st.connectors.length; i++) {
     const c = st.connectors[i];
-    if (c.phaseUntil > now || c.awaiting !== Await.Nothing) continue;
+    if (c.phaseUntil > now) continue;
+    if (c.awaiting === Await.Call) {
+      // The expected CSMS call did not come in time.
+      const ins = st.ctx.scenario!.instrs[c.pc - 1];
+      expectation(st, c, ins, false, `no ${ins.action} from the CSMS within ${ins.duration?.kind === 'fixed' ? ins.duration.ms / 1000 : '?'} s`);
+      c.awaiting = Await.Nothing;
+    } else if (c.awaiting !== Await.Nothing) continue;
     c.phaseUntil = Infinity;
     run(st, c, now);
   }
   st.arm(now);
+}
+
+/** The CSMS sent `action`: connectors waiting for it pass their expectation and go on. */
+function called(st: Station, action: string, now: number): void {
+  const prog = st.ctx.scenario!;
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (c.awaiting !== Await.Call || prog.instrs[c.pc - 1].action !== action) continue;
+    expectation(st, c, prog.instrs[c.pc - 1], true, '');
+    c.awaiting = Await.Nothing;
+    c.phaseUntil = Infinity;
+    run(st, c, now);
+  }
 }
 
 /** The answer a step was waiting for: check the expectation, then carry on. */
@@ -54,7 +73,7 @@ function resume(st: Station, c: Connector, status: string, now: number): void {
   st.arm(now);
 }
 
-export const scenarioBehaviour: Behaviour = { start, step, resume };
+export const scenarioBehaviour: Behaviour = { start, step, resume, called };
 
 /** Executes instructions until one blocks (a wait, an answer) or the program ends. */
 function run(st: Station, c: Connector, now: number): void {
@@ -146,6 +165,14 @@ function run(st: Station, c: Connector, now: number): void {
       case Op.EndLoop:
         if (loopAgain(c, prog.instrs[ins.start!], now)) c.pc = ins.start! + 1;
         break;
+      case Op.Respond:
+        if (ins.rule!.mode === 'default' && !ins.rule!.delayMs) st.rules?.delete(ins.action!);
+        else (st.rules ??= new Map()).set(ins.action!, ins.rule!);
+        break;
+      case Op.ExpectCall:
+        c.awaiting = Await.Call;
+        c.phaseUntil = now + draw(st, ins);
+        return;
     }
   }
   // A repeat without a blocking step would spin forever: say so, and slow it down to once a second.
@@ -208,5 +235,5 @@ function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, det
 }
 
 function stepName(op: Op): string {
-  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat'][op];
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect'][op];
 }

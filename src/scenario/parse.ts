@@ -15,7 +15,7 @@ import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { ACTIONS, INITIATOR } from '../ocpp16/generated/actions.gen.js';
 import { ERROR_DESCRIPTIONS, wireErrorCode, type ErrorCode } from '../protocol/errors.js';
 import { parseDuration } from '../util/duration.js';
-import { Op, type Duration, type Instr, type ScenarioProgram } from './program.js';
+import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram } from './program.js';
 
 /** The built-in library (scenarios/ in the package). */
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -116,7 +116,7 @@ function gaussian(random: () => number): number {
 
 /** Steps that may be written bare (`- plug`): all their options are optional. */
 const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
-const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect'] as const;
 type StepName = (typeof STEPS)[number];
 
 /** Each step's options (for "unknown key" and for misindented options). */
@@ -134,6 +134,8 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   reboot: [],
   send: ['action', 'payload', 'expect'],
   repeat: ['times', 'for', 'forever', 'steps'],
+  respond: ['action', 'with', 'error', 'timeout', 'default', 'delay'],
+  expect: ['call', 'within'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -142,6 +144,8 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   disconnect: 'disconnect: 30s',
   send: 'send: {action: Heartbeat}',
   repeat: 'repeat: {times: 3, steps: [...]}',
+  respond: 'respond: {action: RemoteStartTransaction, with: {status: Rejected}}',
+  expect: 'expect: {call: SetChargingProfile, within: 30s}',
 };
 
 const AUTHORIZATION_STATUS = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
@@ -164,12 +168,15 @@ const ERROR_CODES = [
   'WeakSignal',
 ];
 const CP_ACTIONS: readonly string[] = ACTIONS.filter((a) => INITIATOR[a] !== 'csms');
+const CSMS_ACTIONS: readonly string[] = ACTIONS.filter((a) => INITIATOR[a] !== 'cp');
+/** CALLERROR codes a `respond` may answer with (our spelling; sent in the peer's version's spelling). */
+const ERROR_CODE_NAMES: readonly string[] = Object.keys(ERROR_DESCRIPTIONS);
 const DISTRIBUTIONS = ['uniform', 'normal', 'exponential', 'lognormal'];
 const BUILTIN_VARS = ['n', 'id', 'connector'];
 const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
 const DURATION_HELP = 'use e.g. 500ms, 30s, 5m, 1h30m';
 /** Ops that make a connector wait (for time or an answer): a repeat without one would spin. */
-const BLOCKING = new Set([Op.Wait, Op.Charge, Op.Disconnect, Op.Authorize, Op.Send]);
+const BLOCKING = new Set([Op.Wait, Op.Charge, Op.Disconnect, Op.Authorize, Op.Send, Op.ExpectCall]);
 
 interface RawScenario {
   description?: unknown;
@@ -390,7 +397,62 @@ class Compiler {
         return this.send(v, path, at);
       case 'repeat':
         return this.repeat(v, path, at);
+      case 'respond':
+        return this.respond(v, path, at);
+      case 'expect':
+        return this.expectCall(v, path, at);
     }
+  }
+
+  /** A CSMS-initiated action name at `path`, with a suggestion when it is not one. */
+  private csmsAction(v: unknown, path: readonly PathItem[]): string | undefined {
+    if (typeof v === 'string' && CSMS_ACTIONS.includes(v)) return v;
+    if (typeof v === 'string' && CP_ACTIONS.includes(v)) return this.error(path, `${v} is sent by a charge point, not by the CSMS`);
+    const hint = typeof v === 'string' ? nearest(v, CSMS_ACTIONS) : undefined;
+    return this.error(path, `unknown CSMS action '${String(v)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+  }
+
+  private respond(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v)) {
+      this.error(path, `respond is a map, e.g. \`${EXAMPLES.respond}\``);
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.respond, path);
+    const action = v.action === undefined ? this.error(path, "missing required key 'action'") : this.csmsAction(v.action, [...path, 'action']);
+    const modes = (['with', 'error', 'timeout', 'default'] as const).filter((m) => v[m] !== undefined);
+    if (modes.length !== 1) {
+      this.error(path, 'respond takes exactly one of with (a payload), error (a CALLERROR code), timeout: true, default: true');
+      return;
+    }
+    const mode = modes[0];
+    const rule: ResponseRule = { mode };
+    if (mode === 'with') {
+      if (!isMap(v.with)) this.error([...path, 'with'], 'with is the response payload, a map');
+      else {
+        this.payloadTemplates(v.with, [...path, 'with']);
+        rule.payload = v.with;
+      }
+    } else if (mode === 'error') {
+      rule.errorCode = this.oneOf(v.error, ERROR_CODE_NAMES, [...path, 'error']);
+    } else if (v[mode] !== true) {
+      this.error([...path, mode], `${mode} is true (or leave it out)`);
+    }
+    if (v.delay !== undefined) {
+      if (mode === 'timeout') this.error([...path, 'delay'], 'a timeout has no delay');
+      else rule.delayMs = this.fixed(v.delay, [...path, 'delay']);
+    }
+    if (action) this.instrs.push({ op: Op.Respond, ...at, action, rule });
+  }
+
+  private expectCall(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v)) {
+      this.error(path, `expect is a map, e.g. \`${EXAMPLES.expect}\``);
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.expect, path);
+    const action = v.call === undefined ? this.error(path, "missing required key 'call'") : this.csmsAction(v.call, [...path, 'call']);
+    const ms = v.within === undefined ? this.error(path, "missing required key 'within' (e.g. 30s)") : this.fixed(v.within, [...path, 'within']);
+    if (action && ms !== undefined) this.instrs.push({ op: Op.ExpectCall, ...at, action, duration: { kind: 'fixed', ms } });
   }
 
   /** A step's options map (null = none); unknown keys are reported. */

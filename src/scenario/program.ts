@@ -42,6 +42,20 @@ export const enum Op {
   Loop,
   /** End of a repeat block: jump back to `start` + 1 while the loop goes on. */
   EndLoop,
+  /** From now on answer the CSMS's `action` as `respond` says (fault injection). */
+  Respond,
+  /** Wait until the CSMS sends `action`, at most `duration`; a failed expectation otherwise. */
+  ExpectCall,
+}
+
+/** How the charge point answers a CSMS call (scenario `respond`): its own handler, or what the test wants. */
+export interface ResponseRule {
+  /** 'with': this payload; 'error': a CALLERROR with `errorCode`; 'timeout': no answer; 'default': the handler's. */
+  mode: 'with' | 'error' | 'timeout' | 'default';
+  payload?: Record<string, unknown>;
+  errorCode?: string;
+  /** Answer this much later (ms). */
+  delayMs?: number;
 }
 
 export interface Instr {
@@ -66,6 +80,8 @@ export interface Instr {
   forMs?: number;
   /** Loop: index of its register in Connector.loops. */
   register?: number;
+  /** Respond: the rule for `action`. */
+  rule?: ResponseRule;
   /** Loop: index of the matching EndLoop. EndLoop: index of the matching Loop. */
   end?: number;
   start?: number;

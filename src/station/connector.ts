@@ -61,6 +61,8 @@ export const enum Await {
   Authorize,
   Start,
   Send,
+  /** A call from the CSMS (scenario `expect: {call}`), until phaseUntil. */
+  Call,
 }
 
 /** One charging transaction. Kept until its StopTransaction is confirmed (messages may be queued). */

@@ -22,6 +22,8 @@ export interface Behaviour {
   step(st: Station, now: number): void;
   /** The answer a connector was waiting for (Connector.awaiting): a status, or 'Failed'/an error code. */
   resume(st: Station, c: Connector, status: string, now: number): void;
+  /** The CSMS sent `action` (a scenario may be waiting for it). */
+  called?(st: Station, action: string, now: number): void;
 }
 
 /** Handles one CSMS-initiated action: returns the response payload or throws an OcppError. */

@@ -10,7 +10,8 @@
  */
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeCall, encodeCallError, encodeCallResult, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
-import { OcppError, parseErrorCode } from '../protocol/errors.js';
+import { OcppError, parseErrorCode, type ErrorCode } from '../protocol/errors.js';
+import type { ResponseRule } from '../scenario/program.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
@@ -72,6 +73,10 @@ export class Station {
   nextClockAt = Infinity;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
   rebootAt = Infinity;
+  /** How the scenario wants CSMS calls answered, by action (lazy); and an answer held back until deferredAt. */
+  rules: Map<string, ResponseRule> | null = null;
+  deferred: string | null = null;
+  deferredAt = Infinity;
   /** A scenario took the station offline until then (ms). */
   offlineUntil = 0;
   /** Ever booted since power-up: a reconnect after that does not boot again (OCPP 1.6 §4.2). */
@@ -348,7 +353,8 @@ export class Station {
     ctx.stats.count(idx, A.CallsReceived);
     // While Rejected the charge point does not answer CSMS calls (OCPP 1.6 §4.2.1).
     if (this.boot === Boot.Rejected) return;
-    let reply: string;
+    let reply: string | null;
+    const rule = this.rules?.get(action);
     this.replying = true;
     try {
       const bad = ctx.validator.request(action, payload);
@@ -356,29 +362,45 @@ export class Station {
         ctx.stats.count(idx, A.InvalidCalls);
         throw new OcppError(bad.code, bad.message);
       }
-      const handler = ctx.handlers[action];
-      if (!handler) {
-        throw new OcppError(
-          ctx.validator.hasAction(action) ? 'NotSupported' : 'NotImplemented',
-          `${action} is ${ctx.validator.hasAction(action) ? 'not supported by this charge point' : 'not a known action'}`,
-        );
-      }
-      const response = handler(this, payload, now);
-      if (ctx.options.strict) {
-        const wrong = ctx.validator.response(action, response);
-        if (wrong) throw new OcppError('InternalError', `simulator built an invalid ${action} response: ${wrong.message}`);
-      }
-      reply = encodeCallResult(id, response);
+      if (rule?.mode === 'error') throw new OcppError(rule.errorCode as ErrorCode, 'answered as the scenario says');
+      // A charge point that times out neither answers nor acts; 'with' answers without acting.
+      reply = rule?.mode === 'timeout' ? null : encodeCallResult(id, this.answer(action, payload, rule, now));
     } catch (err) {
       ctx.stats.count(idx, A.ErrorsSent);
       const e = err instanceof OcppError ? err : new OcppError('InternalError', (err as Error).message);
       if (!(err instanceof OcppError)) ctx.stats.problem(`${this.identity}: ${action} handler failed: ${e.message}`);
       reply = encodeCallError(id, e.code, e.message, e.details, ctx.version);
     }
-    this.sendRaw(reply);
+    if (reply !== null && rule?.delayMs) this.deferReply(reply, now + rule.delayMs);
+    else if (reply !== null) this.sendRaw(reply);
     this.replying = false;
+    ctx.behaviour.called?.(this, action, now);
     this.pump(now);
     this.arm(now);
+  }
+
+  /** The response to a valid CSMS call: the scenario's payload, or what the handler does and says. */
+  private answer(action: string, payload: Record<string, unknown>, rule: ResponseRule | undefined, now: number): object {
+    const { ctx } = this;
+    if (rule?.mode === 'with') return rule.payload!;
+    const handler = ctx.handlers[action];
+    if (!handler) {
+      const known = ctx.validator.hasAction(action);
+      throw new OcppError(known ? 'NotSupported' : 'NotImplemented', `${action} is ${known ? 'not supported by this charge point' : 'not a known action'}`);
+    }
+    const response = handler(this, payload, now);
+    if (ctx.options.strict) {
+      const wrong = ctx.validator.response(action, response);
+      if (wrong) throw new OcppError('InternalError', `simulator built an invalid ${action} response: ${wrong.message}`);
+    }
+    return response;
+  }
+
+  /** Holds an answer back until `at` (scenario `respond` with a delay); one at a time. */
+  private deferReply(reply: string, at: number): void {
+    if (this.deferred !== null) this.sendRaw(this.deferred);
+    this.deferred = reply;
+    this.deferredAt = at;
   }
 
   // ---------------------------------------------------------------- boot, heartbeat, status
@@ -586,6 +608,12 @@ export class Station {
       return;
     }
     if (this.link === Link.Open && now >= this.bootRetryAt) this.sendBoot();
+    if (now >= this.deferredAt) {
+      // A CALLRESULT is meaningless on a later connection: it is sent only if the link stayed up.
+      if (this.link === Link.Open) this.sendRaw(this.deferred!);
+      this.deferred = null;
+      this.deferredAt = Infinity;
+    }
     if (this.boot === Boot.Accepted) {
       if (this.link === Link.Open && now >= this.nextHeartbeatAt) {
         if (!this.queue.has(Kind.Heartbeat) && this.pending?.kind !== Kind.Heartbeat) {
@@ -630,6 +658,7 @@ export class Station {
     if (this.link === Link.Down) at = Math.min(at, this.reconnectAt);
     if (this.rebootAt < at) at = this.rebootAt;
     if (this.bootRetryAt < at) at = this.bootRetryAt;
+    if (this.deferredAt < at) at = this.deferredAt;
     if (this.boot === Boot.Accepted) {
       if (this.nextHeartbeatAt < at) at = this.nextHeartbeatAt;
       if (this.nextMeterAt < at) at = this.nextMeterAt;

@@ -64,7 +64,9 @@ steps:
         - unplug
         - wait: 200ms
 `);
-    await until(() => csms.stats.transactions.stopped === 2, 'two sessions', 10_000);
+    // Two sessions, each ending with the cable out: Available after boot and after each unplug.
+    const available = () => seen.filter((x) => x.action === 'StatusNotification' && x.payload.connectorId === 1 && x.payload.status === 'Available').length;
+    await until(() => csms.stats.transactions.stopped === 2 && available() === 3, 'two sessions', 10_000);
     fleet.refresh();
     expect(fleet.stats.total('expectationsPassed')).toBe(4);
     expect(fleet.stats.total('expectationsFailed')).toBe(0);
@@ -110,6 +112,42 @@ steps:
     expect(txMeter.length).toBeGreaterThanOrEqual(2);
     const stop = seen.find((s) => s.action === 'StopTransaction')!;
     expect(stop.payload.meterStop).toBeGreaterThan(0);
+  });
+
+  it('answers CSMS calls as the scenario says: a payload, a CALLERROR, late, or not at all', async () => {
+    const { csms, fleet } = await run(`description: fault injection
+connectors: [1]
+steps:
+  - respond: {action: RemoteStartTransaction, with: {status: Rejected}}
+  - respond: {action: ClearCache, error: GenericError}
+  - respond: {action: DataTransfer, delay: 700ms, default: true}
+  - respond: {action: UnlockConnector, timeout: true}
+  - wait: 1h
+`);
+    await until(() => csms.stats.booted === 1, 'the boot');
+    await new Promise((r) => setTimeout(r, 100)); // the rules are set right after the boot
+    expect(await csms.call('TEST001', 'RemoteStartTransaction', { idTag: 'X', connectorId: 1 })).toEqual({ status: 'Rejected' });
+    expect(fleet.shards![0].stations[0].connectors[1].tx).toBeNull(); // answered, not acted on
+    await expect(csms.call('TEST001', 'ClearCache', {})).rejects.toMatchObject({ code: 'GenericError' });
+    const t0 = Date.now();
+    expect(await csms.call('TEST001', 'DataTransfer', { vendorId: 'ocpp-sim' })).toEqual({ status: 'Accepted' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(650);
+    await expect(csms.call('TEST001', 'UnlockConnector', { connectorId: 1 }, 800)).rejects.toMatchObject({ code: 'Timeout' });
+  });
+
+  it('expects a call from the CSMS within a time: passes when it comes, fails when it does not', async () => {
+    const { csms, fleet, file } = await run(`description: expect calls
+connectors: [1]
+steps:
+  - expect: {call: GetConfiguration, within: 5s}
+  - expect: {call: SetChargingProfile, within: 500ms}
+  - wait: 1h
+`);
+    await until(() => csms.stats.booted === 1, 'the boot');
+    await csms.call('TEST001', 'GetConfiguration', { key: ['HeartbeatInterval'] });
+    await until(() => (fleet.refresh(), fleet.stats.total('expectationsFailed')) === 1, 'the missed SetChargingProfile');
+    expect(fleet.stats.total('expectationsPassed')).toBe(1);
+    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${file}:5:5: expect: no SetChargingProfile from the CSMS within 0.5 s`);
   });
 
   it('faults and recovers, sends raw messages, and still answers the CSMS meanwhile', async () => {
