@@ -27,9 +27,11 @@ export interface RunResult {
 
 const PLAIN_PROGRESS_EVERY_MS = 5000;
 
-export async function runFleet(config: FleetConfig, opts: RunOptions): Promise<RunResult> {
+/** Runs one fleet, or a run plan's fleets together (one pool, one set of counters, one verdict). */
+export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOptions): Promise<RunResult> {
   const out = opts.out ?? process.stdout;
   const tty = out.isTTY === true;
+  const total = (Array.isArray(config) ? config : [config]).reduce((n, c) => n + c.count, 0);
   const fleet = startFleet(config);
   // The duration counts from when every worker runs, not from thread start-up.
   await Promise.race([fleet.ready, fleet.done]);
@@ -83,7 +85,7 @@ export async function runFleet(config: FleetConfig, opts: RunOptions): Promise<R
 
   const elapsedMs = Date.now() - started;
   for (const e of fleet.errors) out.write(chalk.red(`${e}\n`));
-  const v = verdict(fleet.stats, { total: config.count, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors });
-  out.write(summary(fleet.stats, config.count, elapsedMs, v) + '\n');
+  const v = verdict(fleet.stats, { total, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors });
+  out.write(summary(fleet.stats, total, elapsedMs, v) + '\n');
   return { exitCode: v.passed ? ExitCode.Ok : ExitCode.Failed, verdict: v, stats: fleet.stats, elapsedMs };
 }

@@ -1,7 +1,8 @@
 /**
  * `ocpp-sim run`: a fleet of OCPP 1.6J charge points against any CSMS.
  *
- * Precedence: command-line flags over built-in defaults (issue #4 adds plan files between them).
+ * Precedence: built-in defaults < a run plan's settings (`ocpp-sim run plan.yaml`) < flags given
+ * explicitly; see plan/precedence.ts.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,7 +13,12 @@ import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { identityWidth } from '../util/ids.js';
 import { parseAddresses } from '../util/addresses.js';
-import { parseDuration, parseRange, parseRate } from '../util/duration.js';
+import { parseDuration, parseRange } from '../util/duration.js';
+import { rampRate } from '../plan/ramp.js';
+import { loadPlan } from '../plan/plan.js';
+import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js';
+import { seedFor } from '../util/random.js';
+import { hideBin } from 'yargs/helpers';
 import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
 import { UsageError } from './exit-codes.js';
 import { runFleet } from './run-fleet.js';
@@ -51,8 +57,11 @@ export function runOptions<T>(y: Argv<T>) {
 
 type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
 
-/** Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. */
-export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationMs: number } {
+/**
+ * Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. As one
+ * fleet of a run plan, `plan.total` (all fleets' charge points) sizes the ramp and the file limit.
+ */
+export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { config: FleetConfig; durationMs: number } {
   const csms = args.csms;
   if (!csms) throw new UsageError('--csms is required (e.g. --csms ws://localhost:9000/ocpp)');
   let url: URL;
@@ -65,7 +74,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
   const total = int(args.count, '--count', 1);
   const slice = args.shard ? parseSlice(args.shard) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
-  checkFileLimit(count);
+  checkFileLimit(plan?.total ?? count);
   const workers = args.workers ?? Math.min(availableParallelism(), count);
   const durationMs = guard(() => parseDuration(args.duration, '--duration'));
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
@@ -105,7 +114,7 @@ export function fleetConfigFrom(args: RunArgs): { config: FleetConfig; durationM
     tls: url.protocol === 'wss:' ? readTls(args) : undefined,
     scenario,
     seed: args.seed,
-    rampPerSec: rampRate(args['ramp-up'], total),
+    rampPerSec: guard(() => rampRate(args['ramp-up'], plan?.total ?? total)),
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
     stopTimeoutMs: 10_000,
   };
@@ -168,24 +177,6 @@ function checkFileLimit(count: number): void {
   );
 }
 
-/**
- * Arrival of the fleet: `500/s` (or `/m`, `/h`) is a rate; `10%/1m` a staged share of the fleet per
- * period; a duration (`60s`) spreads the whole fleet evenly over it; `0` is as fast as possible.
- */
-function rampRate(text: string, total: number): number {
-  if (/^\s*0\s*$/.test(text)) return 0;
-  const staged = /^\s*(\d+(?:\.\d+)?)%\/(.+)$/.exec(text);
-  if (staged) {
-    const periodS = guard(() => parseDuration(staged[2], '--ramp-up')) / 1000;
-    const rate = (total * Number(staged[1])) / 100 / periodS;
-    if (!(rate > 0)) throw new UsageError(`--ramp-up '${text}' gives no arrivals`);
-    return rate;
-  }
-  if (text.includes('/')) return guard(() => parseRate(text, '--ramp-up'));
-  const ms = guard(() => parseDuration(text, '--ramp-up'));
-  return ms > 0 ? total / (ms / 1000) : 0;
-}
-
 function parseSlice(text: string): { index: number; of: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
@@ -230,11 +221,57 @@ function readTls(args: RunArgs): FleetConfig['tls'] {
   };
 }
 
-export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run',
-  describe: 'Run a fleet of charge points against a CSMS',
-  builder: (y) => runOptions(y),
+/**
+ * The fleet configurations of a run plan (checked in full first: see plan/plan.ts), with the plan's
+ * settings between the defaults and the flags given explicitly (`explicit`, see plan/precedence.ts).
+ */
+export function planConfigsFrom(
+  file: string,
+  args: RunArgs,
+  explicit: ReadonlySet<string>,
+): { configs: FleetConfig[]; durationMs: number; quiet: boolean } {
+  const conflicts = conflictingFlags(explicit);
+  if (conflicts.length > 0) {
+    throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
+  }
+  const plan = loadPlan(file);
+  const merged = planArgs(plan, args, explicit);
+  const total = plan.fleets.reduce((n, f) => n + f.count, 0);
+  const workers = merged.workers ?? Math.min(availableParallelism(), total);
+  let durationMs = 0;
+  const configs = plan.fleets.map((f, g) => {
+    const fleetArgs: RunArgs = {
+      ...merged,
+      profile: f.profile,
+      scenario: f.scenario,
+      'id-prefix': f.idPrefix,
+      count: f.count,
+      workers,
+      // Fleet 0 keeps the seed (a one-fleet plan replays like \`run\`); the others get their own streams.
+      seed: g === 0 ? merged.seed : seedFor(merged.seed, -1 - g),
+    };
+    const built = fleetConfigFrom(fleetArgs, { total });
+    durationMs = built.durationMs;
+    return built.config;
+  });
+  return { configs, durationMs, quiet: merged.quiet };
+}
+
+export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
+  command: 'run [plan]',
+  describe: 'Run a fleet of charge points against a CSMS, or the fleets of a run plan (plan.yaml)',
+  builder: (y) =>
+    runOptions(y).positional('plan', {
+      type: 'string',
+      describe: 'A run plan (YAML with fleets:): several fleets at once; flags given explicitly override its settings',
+    }) as unknown as Argv<RunArgs & { plan?: string }>,
   handler: async (args) => {
+    if (args.plan) {
+      const { configs, durationMs, quiet } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
+      const result = await runFleet(configs, { durationMs, quiet, allowInvalid: args['allow-invalid'] });
+      process.exitCode = result.exitCode;
+      return;
+    }
     const { config, durationMs } = fleetConfigFrom(args);
     const result = await runFleet(config, { durationMs, quiet: args.quiet, allowInvalid: args['allow-invalid'] });
     process.exitCode = result.exitCode;

@@ -1,6 +1,6 @@
 /**
- * `ocpp-sim validate FILE...`: checks configuration files and reports every problem with
- * file:line:column, the field, and the nearest valid name where one fits. Exit 0 when all are good,
+ * `ocpp-sim validate FILE...`: checks configuration files (profiles, scenarios, run plans) and
+ * reports every problem with file:line:column, the field, and the nearest valid name where one fits. Exit 0 when all are good,
  * 2 otherwise (the same code a run gives for a bad configuration).
  */
 import chalk from 'chalk';
@@ -9,30 +9,40 @@ import { formatIssue, type ConfigIssue } from '../config/errors.js';
 import { readFileSync } from 'node:fs';
 import { checkProfileFile } from '../profile/load.js';
 import { checkScenarioFile } from '../scenario/parse.js';
+import { checkPlanFile, isPlanText } from '../plan/plan.js';
 import { ExitCode } from './exit-codes.js';
 
 interface ValidateArgs {
   files: string[];
 }
 
-/** Checks each file as what it is (a scenario has `steps:`, a profile not); returns the issues per file. */
+/**
+ * Checks each file as what it is (a run plan has `fleets:`, a scenario `steps:`, a profile neither);
+ * returns the issues per file.
+ */
 export function validateFiles(files: readonly string[]): Map<string, ConfigIssue[]> {
   const out = new Map<string, ConfigIssue[]>();
-  for (const f of files) out.set(f, isScenario(f) ? checkScenarioFile(f) : checkProfileFile(f));
+  for (const f of files) {
+    const kind = kindOf(f);
+    out.set(f, kind === 'plan' ? checkPlanFile(f) : kind === 'scenario' ? checkScenarioFile(f) : checkProfileFile(f));
+  }
   return out;
 }
 
-function isScenario(file: string): boolean {
+function kindOf(file: string): 'plan' | 'scenario' | 'profile' {
+  let text: string;
   try {
-    return /^steps\s*:/m.test(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch {
-    return false; // unreadable: the profile check reports it
+    return 'profile'; // unreadable: the profile check reports it
   }
+  if (isPlanText(text)) return 'plan';
+  return /^steps\s*:/m.test(text) ? 'scenario' : 'profile';
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
-  describe: 'Check profiles and scenarios: every error with file:line:column and a suggestion',
+  describe: 'Check profiles, scenarios and run plans: every error with file:line:column and a suggestion',
   builder: (y: Argv) =>
     y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'YAML files to check' }) as unknown as Argv<ValidateArgs>,
   handler: (args) => {

@@ -43,20 +43,59 @@ export function partition(count: number, workers: number): { first: number; coun
   return Array.from({ length: n }, (_, w) => ({ first: w, count: Math.ceil((count - w) / n), stride: n }));
 }
 
-export function startFleet(config: FleetConfig): Fleet {
+/**
+ * Threads per group when several fleets share one pool: one each (a group never gets none, so with
+ * fewer workers than groups the total is the number of groups), the rest of `workers` in proportion
+ * to their sizes (largest remainder), never more than a group's charge points. `workers` 0 stays 0
+ * (main thread).
+ */
+export function shareWorkers(counts: readonly number[], workers: number): number[] {
+  if (workers === 0) return counts.map(() => 0);
+  const total = Math.max(1, counts.reduce((a, b) => a + b, 0));
+  const extra = Math.max(0, workers - counts.length);
+  const want = counts.map((c) => (extra * c) / total);
+  const share = want.map(Math.floor);
+  let left = extra - share.reduce((a, b) => a + b, 0);
+  for (const i of want.map((w, i) => i).sort((a, b) => want[b] - share[b] - (want[a] - share[a]) || a - b)) {
+    if (left-- <= 0) break;
+    share[i]++;
+  }
+  return counts.map((c, i) => Math.min(c, 1 + share[i]));
+}
+
+/**
+ * Starts one fleet, or several (a run plan's groups, each with its own profile, scenario, identity
+ * prefix and count) in one pool with one {@link FleetStats}. With several groups the `workers` budget
+ * is the largest any group gives, shared out by {@link shareWorkers}; shard indices are unique
+ * across groups, and each group's ramp queues behind the earlier ones' (`rampOffset`).
+ */
+export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
+  const groups = Array.isArray(configs) ? configs : [configs];
+  if (groups.length === 0) throw new Error('startFleet: no fleet to start');
   const stats = new FleetStats();
   const errors: string[] = [];
-  const parts = partition(config.count, config.workers || 1).filter((p) => p.count > 0);
-  const { count: _count, workers, slice, ...shared } = config;
-  // A slice i/n of a larger fleet owns positions i, i+n, i+2n…: fold that into each shard's stripes.
-  const offset = slice?.index ?? 0;
-  const step = slice?.of ?? 1;
-  const shardConfigs: ShardConfig[] = parts.map((p) => ({
-    ...shared,
-    first: offset + p.first * step,
-    count: p.count,
-    stride: p.stride * step,
-  }));
+  const budget = Math.max(...groups.map((g) => g.workers));
+  const threads = groups.length === 1 ? [budget] : shareWorkers(groups.map((g) => g.count), budget);
+  const shardConfigs: ShardConfig[] = [];
+  let rampOffset = 0;
+  groups.forEach((config, g) => {
+    const parts = partition(config.count, threads[g] || 1).filter((p) => p.count > 0);
+    const { count: _count, workers: _workers, slice, ...shared } = config;
+    // A slice i/n of a larger fleet owns positions i, i+n, i+2n…: fold that into each shard's stripes.
+    const offset = slice?.index ?? 0;
+    const step = slice?.of ?? 1;
+    for (const p of parts) {
+      shardConfigs.push({
+        ...shared,
+        ...(groups.length > 1 ? { rampOffset: (shared.rampOffset ?? 0) + rampOffset } : {}),
+        first: offset + p.first * step,
+        count: p.count,
+        stride: p.stride * step,
+      });
+    }
+    rampOffset += config.count;
+  });
+  const workers = budget;
 
   if (workers === 0) return inProcess(shardConfigs, stats);
 

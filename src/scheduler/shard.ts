@@ -46,6 +46,11 @@ export interface ShardConfig {
   seed: number;
   /** New connections per second across the whole fleet; 0 = as fast as possible. */
   rampPerSec: number;
+  /**
+   * Ramp slots before this fleet's first position (a run plan's later fleets queue behind the
+   * earlier ones: the sum of their counts); default 0.
+   */
+  rampOffset?: number;
   /** Source addresses to spread outgoing connections over. */
   localAddresses?: string[];
   /** How long a graceful stop waits for queued transaction messages (ms). */
@@ -122,9 +127,10 @@ export class Shard implements ShardContext {
   start(): void {
     const t0 = this.now();
     const rate = this.config.rampPerSec;
+    const offset = this.config.rampOffset ?? 0;
     const jitterMs = this.config.profile.bootJitterS * 1000;
     for (const st of this.stations) {
-      st.reconnectAt = (rate > 0 ? t0 + (st.index * 1000) / rate : t0) + (jitterMs > 0 ? random(st) * jitterMs : 0);
+      st.reconnectAt = (rate > 0 ? t0 + ((offset + st.index) * 1000) / rate : t0) + (jitterMs > 0 ? random(st) * jitterMs : 0);
       this.wheel.schedule(st, st.reconnectAt);
     }
     this.wheel.start();

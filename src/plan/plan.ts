@@ -1,0 +1,190 @@
+/**
+ * Run plans: one YAML file that mixes fleets (`ocpp-sim run plan.yaml`). The file is checked against
+ * scenarios/plan.schema.json (strict: an unknown key gets a "did you mean"), then every fleet's
+ * profile and scenario is loaded — an unknown name or a missing file is reported at the plan's own
+ * line and column, a problem inside the profile or scenario at theirs — and identity prefixes must be
+ * distinct. Every problem is reported at once, before any socket opens.
+ *
+ * Paths in a plan (profiles, scenarios, passwords, ca, cert, key) are relative to the plan's folder.
+ * How the plan's settings combine with flags: see precedence.ts (defaults < plan < flags).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { checkSchema } from '../config/schema-check.js';
+import { YamlFile, type PathItem } from '../config/yaml-file.js';
+import { loadProfile, resolveProfileRef } from '../profile/load.js';
+import { loadScenario, resolveScenarioRef, SCENARIOS_DIR } from '../scenario/parse.js';
+import { parseDuration } from '../util/duration.js';
+import { rampRate } from './ramp.js';
+
+const SCHEMA = JSON.parse(readFileSync(join(SCENARIOS_DIR, 'plan.schema.json'), 'utf8')) as object;
+
+/** One fleet of a plan; `profile` and `scenario` are resolved to files. */
+export interface PlanFleet {
+  profile: string;
+  scenario?: string;
+  count: number;
+  idPrefix: string;
+}
+
+/** A plan's run-wide settings under the `run` flags' names; file paths resolved against the plan. */
+export interface PlanSettings {
+  csms?: string;
+  password?: string;
+  passwords?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  'ramp-up'?: string;
+  duration?: string;
+  seed?: number;
+  workers?: number;
+  quiet?: boolean;
+}
+
+export interface Plan {
+  file: string;
+  description: string;
+  settings: PlanSettings;
+  fleets: PlanFleet[];
+}
+
+/** The raw YAML shape (checked by the schema before use). */
+interface RawPlan {
+  description: string;
+  csms?: string;
+  password?: string;
+  passwords?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rampUp?: string | number;
+  duration?: string;
+  seed?: number;
+  workers?: number;
+  quiet?: boolean;
+  fleets: { profile: string; count: number; scenario?: string; idPrefix: string }[];
+}
+
+/** A plan is a YAML file with a top-level `fleets:` key. */
+export function isPlanText(text: string): boolean {
+  return /^fleets\s*:/m.test(text);
+}
+
+/** Loads and checks a plan; throws ConfigError with every problem found. */
+export function loadPlan(file: string): Plan {
+  const issues: ConfigIssue[] = [];
+  const plan = buildPlan(file, issues);
+  if (issues.length > 0 || !plan) throw new ConfigError(issues);
+  return plan;
+}
+
+/** Every problem of a plan file (its profiles and scenarios included); empty when it is good. */
+export function checkPlanFile(file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  try {
+    buildPlan(file, issues);
+  } catch (e) {
+    if (e instanceof ConfigError) issues.push(...e.issues);
+    else throw e;
+  }
+  return issues;
+}
+
+function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
+  const yaml = YamlFile.read(file); // unreadable or bad YAML: ConfigError
+  const schemaIssues = checkSchema(yaml, SCHEMA);
+  issues.push(...schemaIssues);
+  if (schemaIssues.length > 0) return undefined;
+  const raw = yaml.value as RawPlan;
+  const dir = dirname(resolve(file));
+  const at = (path: PathItem[], message: string) => issues.push(yaml.issue(path, message));
+
+  if (raw.duration !== undefined) {
+    try {
+      parseDuration(raw.duration, 'duration');
+    } catch (e) {
+      at(['duration'], (e as Error).message);
+    }
+  }
+  if (raw.rampUp !== undefined) {
+    try {
+      rampRate(raw.rampUp, raw.fleets.reduce((n, f) => n + f.count, 0), 'rampUp');
+    } catch (e) {
+      at(['rampUp'], (e as Error).message);
+    }
+  }
+  const paths: Partial<Record<'passwords' | 'ca' | 'cert' | 'key', string>> = {};
+  for (const k of ['passwords', 'ca', 'cert', 'key'] as const) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    paths[k] = resolve(dir, v);
+    if (!existsSync(paths[k])) at([k], `no such file '${v}' (paths are relative to the plan)`);
+  }
+  if ((raw.cert === undefined) !== (raw.key === undefined)) at([raw.cert === undefined ? 'key' : 'cert'], 'cert and key go together');
+
+  const fleets: PlanFleet[] = raw.fleets.map((f, i) => {
+    const profile = loadRef(f.profile, ['fleets', i, 'profile'], 'profile');
+    const scenario = f.scenario === undefined ? undefined : loadRef(f.scenario, ['fleets', i, 'scenario'], 'scenario');
+    return { profile: profile ?? f.profile, scenario: f.scenario === undefined ? undefined : (scenario ?? f.scenario), count: f.count, idPrefix: f.idPrefix };
+  });
+
+  // Identities are <prefix><n>: equal prefixes repeat identities, and so can a prefix that another
+  // one continues with digits ('A-' n=11 and 'A-1' n=1 are both A-11).
+  raw.fleets.forEach((f, i) => {
+    for (let j = 0; j < i; j++) {
+      const other = raw.fleets[j].idPrefix;
+      const [short, long] = other.length <= f.idPrefix.length ? [other, f.idPrefix] : [f.idPrefix, other];
+      if (f.idPrefix === other) at(['fleets', i, 'idPrefix'], `duplicate idPrefix '${f.idPrefix}' (fleets[${j}] has it too); each fleet needs its own`);
+      else if (long.startsWith(short) && /^\d+$/.test(long.slice(short.length))) {
+        at(['fleets', i, 'idPrefix'], `idPrefix '${f.idPrefix}' and fleets[${j}].idPrefix '${other}' can give the same identities; choose prefixes that do not extend each other with digits`);
+      }
+    }
+  });
+
+  return {
+    file,
+    description: raw.description,
+    settings: {
+      csms: raw.csms,
+      password: raw.password,
+      ...paths,
+      'ramp-up': raw.rampUp === undefined ? undefined : String(raw.rampUp),
+      duration: raw.duration,
+      seed: raw.seed,
+      workers: raw.workers,
+      quiet: raw.quiet,
+    },
+    fleets,
+  };
+
+  /** Resolves and loads a profile or scenario reference; its problems join the plan's. */
+  function loadRef(ref: string, path: PathItem[], kind: 'profile' | 'scenario'): string | undefined {
+    let target: string;
+    try {
+      target = kind === 'profile' ? resolveProfileRef(ref, dir) : resolveScenarioRef(ref, dir);
+    } catch (e) {
+      at(path, (e as Error).message);
+      return undefined;
+    }
+    if (!existsSync(target)) {
+      at(path, `no such ${kind} file '${ref}' (paths are relative to the plan)`);
+      return undefined;
+    }
+    try {
+      if (kind === 'profile') {
+        const p = loadProfile(target);
+        if (!p.ocppVersions.includes('1.6')) {
+          at(path, `profile ${p.name} speaks OCPP ${p.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP 1.6 only`);
+        }
+      } else {
+        loadScenario(target);
+      }
+    } catch (e) {
+      if (e instanceof ConfigError) issues.push(...e.issues);
+      else at(path, (e as Error).message);
+    }
+    return target;
+  }
+}
