@@ -6,7 +6,7 @@
  * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
@@ -123,8 +123,8 @@ type StepName = (typeof STEPS)[number];
 const STEP_KEYS: Record<StepName, readonly string[]> = {
   wait: ['for'],
   plug: ['ev'],
-  authorize: ['idTag', 'idTags', 'expect'],
-  start: ['idTag', 'idTags', 'expect'],
+  authorize: ['idTag', 'idTags', 'idTagsFile', 'expect'],
+  start: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   charge: ['for'],
   stop: ['reason'],
   unplug: [],
@@ -222,6 +222,23 @@ class Compiler {
     private readonly yaml: YamlFile,
     private readonly issues: ConfigIssue[],
   ) {}
+
+  /** idTags from a file next to the scenario: one per line; blank lines and # comments skipped. */
+  private idTagsFile(v: unknown, path: readonly PathItem[]): string[] | undefined {
+    if (typeof v !== 'string' || v === '') return this.error(path, 'idTagsFile is a path, relative to this scenario');
+    const file = resolve(dirname(this.yaml.file), v);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return this.error(path, `cannot read ${v}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    const tags = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    if (tags.length === 0) return this.error(path, `${v} has no idTags (one per line)`);
+    const long = tags.find((t) => t.length > 20);
+    if (long) return this.error(path, `idTag '${long}' in ${v} is longer than 20 characters (the OCPP 1.6 limit)`);
+    return tags;
+  }
 
   private error(path: readonly PathItem[], message: string, key = false): undefined {
     this.issues.push(this.yaml.issue(path, message, key));
@@ -354,7 +371,9 @@ class Compiler {
         const o = this.options(v, path, name);
         if (!o) return;
         const ins: Instr = { op: name === 'authorize' ? Op.Authorize : Op.Start, ...at };
-        if (o.idTag !== undefined && o.idTags !== undefined) this.error([...path, 'idTags'], 'use idTag or idTags, not both', true);
+        const sources = ['idTag', 'idTags', 'idTagsFile'].filter((k) => o[k] !== undefined);
+        if (sources.length > 1) this.error([...path, sources[1]], `use one of idTag, idTags, idTagsFile, not ${sources.join(' and ')}`, true);
+        if (o.idTagsFile !== undefined) ins.idTags = this.idTagsFile(o.idTagsFile, [...path, 'idTagsFile']);
         if (o.idTag !== undefined) {
           if (typeof o.idTag === 'string' || typeof o.idTag === 'number') ins.idTag = this.template(String(o.idTag), [...path, 'idTag']);
           else this.error([...path, 'idTag'], 'idTag is a string (a template such as "${tag}")');

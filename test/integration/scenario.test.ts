@@ -150,6 +150,41 @@ steps:
     expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${file}:5:5: expect: no SetChargingProfile from the CSMS within 0.5 s`);
   });
 
+  it('the built-in remote-start-stop scenario: the CSMS starts and stops a waiting EV', async () => {
+    const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
+    cleanups.push(() => csms.close());
+    const fleet = startTestFleet(csms.url, { count: 1, scenario: loadScenario('remote-start-stop') });
+    cleanups.push(() => fleet.stop());
+    const plugged = () => fleet.shards![0].stations[0].connectors[1].status === 'Preparing';
+    await until(() => csms.stats.booted === 1 && plugged(), 'the EV waiting');
+    expect(await csms.call('TEST001', 'RemoteStartTransaction', { idTag: 'APP-1', connectorId: 1 })).toEqual({ status: 'Accepted' });
+    await until(() => csms.stats.transactions.active === 1, 'the remote start');
+    const tx = fleet.shards![0].stations[0].connectors[1].tx!;
+    await until(() => tx.transactionId !== null, 'its transactionId');
+    expect(await csms.call('TEST001', 'RemoteStopTransaction', { transactionId: tx.transactionId! })).toEqual({ status: 'Accepted' });
+    await until(() => csms.stats.transactions.stopped === 1, 'the remote stop');
+    fleet.refresh();
+    expect(fleet.stats.total('expectationsPassed')).toBe(2);
+    expect(fleet.stats.total('expectationsFailed')).toBe(0);
+  });
+
+  it('picks idTags from a file next to the scenario', async () => {
+    writeFileSync(join(dir, 'tags.txt'), '# fleet cards\nCARD-A\n\nCARD-B\n');
+    const { csms, seen } = await run(`description: tags from a file
+connectors: [1]
+steps:
+  - repeat:
+      times: 6
+      steps:
+        - authorize: {idTagsFile: tags.txt, expect: Accepted}
+  - wait: 1h
+`);
+    await until(() => seen.filter((x) => x.action === 'Authorize').length === 6, 'six authorizations');
+    const tags = new Set(seen.filter((x) => x.action === 'Authorize').map((x) => x.payload.idTag));
+    for (const t of tags) expect(['CARD-A', 'CARD-B']).toContain(t);
+    expect(csms.stats.received.Authorize).toBe(6);
+  });
+
   it('faults and recovers, sends raw messages, and still answers the CSMS meanwhile', async () => {
     const { csms, fleet, seen } = await run(`description: fault and raw send
 steps:

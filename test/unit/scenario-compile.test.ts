@@ -2,7 +2,8 @@
  * Scenario YAML → compiled program (src/scenario/parse.ts): every step form, nested repeats, the
  * built-in library, positioned errors with suggestions, and duration sampling.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -289,7 +290,7 @@ steps:
       '5:13 steps[1].unplug: unplug takes no options: write `- unplug`',
       '6:11 steps[2].plug: plug takes a map of options (ev), or none',
       "8:5 steps[3].charge: one step per list item: start 'charge' on its own line with '- '",
-      '9:27 steps[4].authorize.idTags: use idTag or idTags, not both',
+      '9:27 steps[4].authorize.idTags: use one of idTag, idTags, idTagsFile, not idTag and idTags',
       '10:25 steps[5].authorize.idTags: idTags is a non-empty list of idTags to pick from',
       '11:5 steps[6]: a step is a name (`- plug`) or a map with one key (`- wait: 30s`)',
       "12:11 steps[7].send: missing required key 'action'",
@@ -370,5 +371,23 @@ describe('sampleDuration', () => {
     sampleDuration({ kind: 'uniform', min: 0, max: 1 }, counting);
     sampleDuration({ kind: 'exponential', mean: 1 }, counting);
     expect(n).toBe(6);
+  });
+});
+
+describe('idTagsFile', () => {
+  it('reads idTags from a file relative to the scenario, and reports a missing or bad file at its position', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-tags-'));
+    try {
+      writeFileSync(join(dir, 'tags.txt'), 'A1\n# comment\n\nB2\n');
+      writeFileSync(join(dir, 'long.txt'), 'THIS-IDTAG-IS-WAY-TOO-LONG\n');
+      const ok = compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - authorize: {idTagsFile: tags.txt}\n');
+      expect(ok.instrs[0].idTags).toEqual(['A1', 'B2']);
+      const missing = () => compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - authorize: {idTagsFile: nope.txt}\n');
+      expect(missing).toThrow(/s\.yaml:3:29: steps\[0\]\.authorize\.idTagsFile: cannot read nope\.txt: no such file/);
+      const long = () => compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - start: {idTagsFile: long.txt}\n');
+      expect(long).toThrow(/longer than 20 characters/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
