@@ -8,6 +8,7 @@
  *   (c) saturation   — every charge point sends Heartbeats back to back: round trips/s
  */
 import { startFleet } from '../scheduler/fleet.js';
+import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
 import { identityWidth } from '../util/ids.js';
 
@@ -30,7 +31,7 @@ export interface CaseResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const [csmsUrl, nText, wText, steadyText, satText] = process.argv.slice(2);
+  const [csmsUrl, nText, wText, steadyText, satText, scenarioName] = process.argv.slice(2);
   const n = Number(nText);
   const workers = Number(wText);
   const steadyMs = Number(steadyText ?? 20) * 1000;
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       softResetDrainMs: 1000,
       rebootDelayMs: 1000,
     },
+    // With a scenario, the interpreter drives the charge points instead of the built-in behaviour.
+    scenario: scenarioName ? loadScenario(scenarioName) : undefined,
     seed: 1,
     rampPerSec: 0,
     stopTimeoutMs: 20_000,

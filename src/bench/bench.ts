@@ -5,6 +5,7 @@
  *
  *   npm run bench                      # N = 1,000 and 10,000 with 1 and 2 workers
  *   npm run bench -- --n 1000,10000,19000 --workers 1,2 --steady 20 --saturation 10
+ *   npm run bench -- --n 10000 --workers 2 --scenario bench-charging   # the scenario interpreter instead
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,9 +38,10 @@ async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess }> 
   return { url, proc };
 }
 
-function runCase(url: string, n: number, workers: number, steady: string, saturation: string): Promise<CaseResult> {
+function runCase(url: string, n: number, workers: number, steady: string, saturation: string, scenario: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [caseScript, url, String(n), String(workers), steady, saturation], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [caseScript, url, String(n), String(workers), steady, saturation, ...(scenario ? [scenario] : [])];
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => {
@@ -66,13 +68,14 @@ async function main(): Promise<void> {
   const steady = arg('steady', '20');
   const saturation = arg('saturation', '10');
   const out = arg('out', 'bench-results.json');
+  const scenario = arg('scenario', '');
   const { url, proc } = await startCsmsProcess();
   const rows: CaseResult[] = [];
   try {
     for (const n of ns) {
       for (const w of ws) {
         process.stderr.write(`bench: N=${n} workers=${w} …\n`);
-        rows.push(await runCase(url, n, w, steady, saturation));
+        rows.push(await runCase(url, n, w, steady, saturation, scenario));
         // Let the CSMS see the previous fleet's sockets close before the next storm.
         await new Promise((r) => setTimeout(r, 2000));
       }
