@@ -9,18 +9,18 @@
  * with backoff and resend what was not confirmed.
  */
 import { WebSocket } from 'ws';
-import { decodeFrame, encodeCall, encodeCallError, encodeCallResult, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
-import { OcppError, parseErrorCode, type ErrorCode } from '../protocol/errors.js';
+import { decodeFrame, encodeCall, encodeCallError, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
+import { parseErrorCode } from '../protocol/errors.js';
 import type { ResponseRule } from '../scenario/program.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
+import { handleCall } from './inbound.js';
 import { onFailure, onResponse } from './responses.js';
+import { attachSocket } from './socket.js';
 import * as driver from './driver.js';
-
-const kStation = Symbol('station');
 
 /** Connection state. */
 export const enum Link {
@@ -134,12 +134,7 @@ export class Station {
       this.onClosed(this.ctx.now());
       return;
     }
-    (ws as unknown as Record<symbol, Station>)[kStation] = this;
-    ws.on('open', socketOnOpen);
-    ws.on('message', socketOnMessage);
-    ws.on('close', socketOnClose);
-    ws.on('error', socketOnError);
-    ws.on('unexpected-response', socketOnUnexpectedResponse);
+    attachSocket(this, ws);
     this.ws = ws;
     this.pendingDeadline = this.ctx.now() + options.connectTimeoutMs;
   }
@@ -319,7 +314,7 @@ export class Station {
       }
       return;
     }
-    if (frame[0] === CALL) return this.onCall(frame[1], frame[2], frame[3], now);
+    if (frame[0] === CALL) return handleCall(this, frame[1], frame[2], frame[3], now);
     const call = this.pending;
     if (!call || frame[1] !== this.pendingId) {
       ctx.stats.totals[T.BadFrames]++;
@@ -345,62 +340,6 @@ export class Station {
       this.failed(call, now);
     }
     this.settle(now);
-  }
-
-  private onCall(id: string, action: string, payload: Record<string, unknown>, now: number): void {
-    const { ctx } = this;
-    const idx = ctx.stats.actionIndex(action);
-    ctx.stats.count(idx, A.CallsReceived);
-    // While Rejected the charge point does not answer CSMS calls (OCPP 1.6 §4.2.1).
-    if (this.boot === Boot.Rejected) return;
-    let reply: string | null;
-    const rule = this.rules?.get(action);
-    this.replying = true;
-    try {
-      const bad = ctx.validator.request(action, payload);
-      if (bad) {
-        ctx.stats.count(idx, A.InvalidCalls);
-        throw new OcppError(bad.code, bad.message);
-      }
-      if (rule?.mode === 'error') throw new OcppError(rule.errorCode as ErrorCode, 'answered as the scenario says');
-      // A charge point that times out neither answers nor acts; 'with' answers without acting.
-      reply = rule?.mode === 'timeout' ? null : encodeCallResult(id, this.answer(action, payload, rule, now));
-    } catch (err) {
-      ctx.stats.count(idx, A.ErrorsSent);
-      const e = err instanceof OcppError ? err : new OcppError('InternalError', (err as Error).message);
-      if (!(err instanceof OcppError)) ctx.stats.problem(`${this.identity}: ${action} handler failed: ${e.message}`);
-      reply = encodeCallError(id, e.code, e.message, e.details, ctx.version);
-    }
-    if (reply !== null && rule?.delayMs) this.deferReply(reply, now + rule.delayMs);
-    else if (reply !== null) this.sendRaw(reply);
-    this.replying = false;
-    ctx.behaviour.called?.(this, action, now);
-    this.pump(now);
-    this.arm(now);
-  }
-
-  /** The response to a valid CSMS call: the scenario's payload, or what the handler does and says. */
-  private answer(action: string, payload: Record<string, unknown>, rule: ResponseRule | undefined, now: number): object {
-    const { ctx } = this;
-    if (rule?.mode === 'with') return rule.payload!;
-    const handler = ctx.handlers[action];
-    if (!handler) {
-      const known = ctx.validator.hasAction(action);
-      throw new OcppError(known ? 'NotSupported' : 'NotImplemented', `${action} is ${known ? 'not supported by this charge point' : 'not a known action'}`);
-    }
-    const response = handler(this, payload, now);
-    if (ctx.options.strict) {
-      const wrong = ctx.validator.response(action, response);
-      if (wrong) throw new OcppError('InternalError', `simulator built an invalid ${action} response: ${wrong.message}`);
-    }
-    return response;
-  }
-
-  /** Holds an answer back until `at` (scenario `respond` with a delay); one at a time. */
-  private deferReply(reply: string, at: number): void {
-    if (this.deferred !== null) this.sendRaw(this.deferred);
-    this.deferred = reply;
-    this.deferredAt = at;
   }
 
   // ---------------------------------------------------------------- boot, heartbeat, status
@@ -697,43 +636,4 @@ export class Station {
     this.setGauge(S.Stopped);
     this.ws?.close(1000, 'simulation ended');
   }
-}
-
-// Socket listeners: module-level functions shared by every station, reaching their station through
-// a symbol on the socket, so no closures are allocated per connection (ws's own pattern).
-
-function stationOf(ws: unknown): Station {
-  return (ws as Record<symbol, Station>)[kStation];
-}
-
-function socketOnOpen(this: WebSocket): void {
-  const st = stationOf(this);
-  st.onOpen(st.ctx.now());
-}
-
-function socketOnMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  const st = stationOf(this);
-  if (isBinary) {
-    // OCPP-J uses text frames only (§3.2); a binary frame is a protocol error we count and skip.
-    st.ctx.stats.totals[T.BadFrames]++;
-    st.ctx.stats.problem(`${st.identity}: binary frame from CSMS ignored`);
-    return;
-  }
-  st.onFrame(data.toString(), st.ctx.now());
-}
-
-function socketOnClose(this: WebSocket): void {
-  const st = stationOf(this);
-  if (st.ws === this) st.onClosed(st.ctx.now());
-}
-
-function socketOnError(this: WebSocket, err: Error): void {
-  const st = stationOf(this);
-  if (st.link === Link.Connecting) st.ctx.stats.problem(`${st.identity}: ${err.message}`);
-}
-
-function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
-  const st = stationOf(this);
-  st.ctx.stats.problem(`${st.identity}: CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
-  this.terminate();
 }
