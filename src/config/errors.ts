@@ -50,3 +50,23 @@ function distance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/** Runs a checker that collects issues: its result, or a ConfigError carrying every issue it found. */
+export function resultOrThrow<T>(build: (issues: ConfigIssue[]) => T | undefined): T {
+  const issues: ConfigIssue[] = [];
+  const result = build(issues);
+  if (issues.length > 0 || result === undefined) throw new ConfigError(issues);
+  return result;
+}
+
+/** Every issue a checker collects, a ConfigError it throws (unreadable file, bad YAML) included. */
+export function issuesOf(build: (issues: ConfigIssue[]) => unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  try {
+    build(issues);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  }
+  return issues;
+}

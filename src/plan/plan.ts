@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { loadProfile, resolveProfileRef } from '../profile/load.js';
@@ -74,22 +74,12 @@ export function isPlanText(text: string): boolean {
 
 /** Loads and checks a plan; throws ConfigError with every problem found. */
 export function loadPlan(file: string): Plan {
-  const issues: ConfigIssue[] = [];
-  const plan = buildPlan(file, issues);
-  if (issues.length > 0 || !plan) throw new ConfigError(issues);
-  return plan;
+  return resultOrThrow((issues) => buildPlan(file, issues));
 }
 
 /** Every problem of a plan file (its profiles and scenarios included); empty when it is good. */
 export function checkPlanFile(file: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  try {
-    buildPlan(file, issues);
-  } catch (e) {
-    if (e instanceof ConfigError) issues.push(...e.issues);
-    else throw e;
-  }
-  return issues;
+  return issuesOf((issues) => buildPlan(file, issues));
 }
 
 function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile } from '../config/yaml-file.js';
@@ -50,17 +50,12 @@ export function resolveProfileRef(ref: string, from = process.cwd()): string {
 /** Loads a runnable profile by name or path; throws ConfigError with every problem found. */
 export function loadProfile(ref: string): StationProfile {
   const file = resolveOrConfigError(resolveProfileRef, ref);
-  const issues: ConfigIssue[] = [];
-  const profile = buildProfile(file, issues);
-  if (issues.length > 0 || !profile) throw new ConfigError(issues);
-  return profile;
+  return resultOrThrow((issues) => buildProfile(file, issues));
 }
 
 /** Every problem of a profile file (and the files it extends); empty when it is good. */
 export function checkProfileFile(file: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  buildProfile(resolve(file), issues, true);
-  return issues;
+  return issuesOf((issues) => buildProfile(resolve(file), issues, true));
 }
 
 function buildProfile(file: string, issues: ConfigIssue[], allowAbstract = false): StationProfile | undefined {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, nearest, type ConfigIssue } from '../config/errors.js';
+import { ConfigError, issuesOf, nearest, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
@@ -51,17 +51,12 @@ export function resolveScenarioRef(ref: string, from = process.cwd()): string {
 /** Loads and compiles a scenario by name or path; throws ConfigError with every problem found. */
 export function loadScenario(ref: string): ScenarioProgram {
   const file = resolveOrConfigError(resolveScenarioRef, ref);
-  const issues: ConfigIssue[] = [];
-  const program = buildScenario(file, issues);
-  if (issues.length > 0 || !program) throw new ConfigError(issues);
-  return program;
+  return resultOrThrow((issues) => buildScenario(file, issues));
 }
 
 /** Every problem of a scenario file; empty when it is good. */
 export function checkScenarioFile(file: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  buildScenario(resolve(file), issues);
-  return issues;
+  return issuesOf((issues) => buildScenario(resolve(file), issues));
 }
 
 /** Compiles YAML text (for tests and tools that hold the text already); throws ConfigError. */
