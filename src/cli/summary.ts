@@ -61,6 +61,7 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     for (const p of stats.problems.slice(0, 15)) out.push(`  ${p}`);
   }
   out.push('');
+  for (const note of v.notes) out.push(chalk.yellow(`Note: ${note}`));
   out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${v.reasons.join('; ')}`));
   return out.join('\n');
 }

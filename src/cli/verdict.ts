@@ -16,6 +16,8 @@ export interface VerdictOptions {
 export interface Verdict {
   passed: boolean;
   reasons: string[];
+  /** Worth saying, but not a failure of the CSMS (e.g. a run shorter than its ramp-up). */
+  notes: string[];
 }
 
 export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
@@ -24,7 +26,14 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   const rejected = stats.total('bootsRejected');
   if (opts.workerErrors.length > 0) reasons.push(`${opts.workerErrors.length} worker(s) crashed; ${stats.lost} charge points lost`);
   if (rejected > 0) reasons.push(`${rejected} BootNotification(s) rejected`);
-  if (booted < opts.total) reasons.push(`${opts.total - booted} of ${opts.total} charge points never booted`);
+  // Charge points whose first connection was planned after the run ended (ramp-up, boot jitter) never
+  // had a chance: that is the run's length, not the CSMS's doing.
+  const started = stats.total('chargePointsStarted');
+  const notes: string[] = [];
+  if (started < opts.total - stats.lost) {
+    notes.push(`${opts.total - stats.lost - started} of ${opts.total} charge points had not started when the run ended (ramp-up or the profile's boot jitter is longer than --duration)`);
+  }
+  if (booted < started) reasons.push(`${started - booted} of ${opts.total} charge points never booted`);
   let callErrors = 0;
   let timeouts = 0;
   let invalid = 0;
@@ -45,5 +54,5 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
     if (badCalls > 0) reasons.push(`${badCalls} schema-invalid call(s) from the CSMS`);
     if (badFrames > 0) reasons.push(`${badFrames} malformed frame(s) from the CSMS`);
   }
-  return { passed: reasons.length === 0, reasons };
+  return { passed: reasons.length === 0, reasons, notes };
 }

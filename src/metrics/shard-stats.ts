@@ -41,6 +41,7 @@ export const enum S {
 
 /** Fleet-level counters, in this order in {@link StatsSnapshot.totals}. */
 export const TOTALS = [
+  'chargePointsStarted',
   'chargePointsBooted',
   'bootsAccepted',
   'bootsPending',
@@ -59,6 +60,8 @@ export const TOTALS = [
 ] as const;
 export type TotalName = (typeof TOTALS)[number];
 export const enum T {
+  /** Distinct charge points that have tried to connect at least once. */
+  ChargePointsStarted,
   /** Distinct charge points that have had a boot accepted at least once. */
   ChargePointsBooted,
   BootsAccepted,

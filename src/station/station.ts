@@ -82,6 +82,7 @@ export class Station {
   /** Ever booted since power-up: a reconnect after that does not boot again (OCPP 1.6 §4.2). */
   poweredUp = false;
   everBooted = false;
+  everConnected = false;
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
@@ -124,6 +125,10 @@ export class Station {
 
   connect(): void {
     const { options } = this.ctx;
+    if (!this.everConnected) {
+      this.everConnected = true;
+      this.ctx.stats.totals[T.ChargePointsStarted]++;
+    }
     this.link = Link.Connecting;
     this.setGauge(S.Connecting);
     let ws: WebSocket;
