@@ -42,6 +42,14 @@ export const enum Boot {
   Rejected,
 }
 
+/** A one-off deadline of a station (see Station.later). */
+export interface Alarm {
+  at: number;
+  run(st: Station, now: number): void;
+  /** Who set it, so a feature can cancel its own alarms (e.g. a reservation's expiry). */
+  readonly tag: string;
+}
+
 export class Station {
   // Timer wheel bookkeeping (see scheduler/timer-wheel.ts).
   wakeAt = Infinity;
@@ -83,6 +91,15 @@ export class Station {
   poweredUp = false;
   everBooted = false;
   everConnected = false;
+
+  /**
+   * One-off deadlines of rarely used features (a firmware download, a reservation's expiry…), sorted
+   * by time; null until first used. They ride on this station's single wheel entry (see {@link later}).
+   */
+  alarms: Alarm[] | null = null;
+
+  // Feature-profile state (issue #6), each null until the CSMS first uses the feature, so the
+  // thousands of charge points that never do cost nothing for it.
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
@@ -532,6 +549,35 @@ export class Station {
     this.arm(now);
   }
 
+  // ---------------------------------------------------------------- alarms
+
+  /** Runs `run` at `at` (ms) on this station's wake-up; returns the alarm so it can be cancelled. */
+  later(at: number, tag: string, run: (st: Station, now: number) => void): Alarm {
+    const alarm: Alarm = { at, run, tag };
+    const list = (this.alarms ??= []);
+    let i = list.length;
+    while (i > 0 && list[i - 1].at > at) i--;
+    list.splice(i, 0, alarm);
+    this.arm(this.ctx.now());
+    return alarm;
+  }
+
+  /** Cancels one alarm, or every alarm with this tag. */
+  cancel(what: Alarm | string): void {
+    if (!this.alarms) return;
+    this.alarms = this.alarms.filter((a) => (typeof what === 'string' ? a.tag !== what : a !== what));
+    if (this.alarms.length === 0) this.alarms = null;
+  }
+
+  /** Runs the alarms that are due (each once; one may set new ones). */
+  private runAlarms(now: number): void {
+    while (this.alarms && this.alarms[0].at <= now) {
+      const alarm = this.alarms.shift()!;
+      if (this.alarms.length === 0) this.alarms = null;
+      alarm.run(this, now);
+    }
+  }
+
   // ---------------------------------------------------------------- the one wake-up
 
   /** Called by the shard's timer wheel when this station's earliest deadline has come. */
@@ -552,6 +598,7 @@ export class Station {
       return;
     }
     if (this.link === Link.Open && now >= this.bootRetryAt) this.sendBoot();
+    if (this.alarms !== null) this.runAlarms(now);
     if (now >= this.deferredAt) {
       // A CALLRESULT is meaningless on a later connection: it is sent only if the link stayed up.
       if (this.link === Link.Open) this.sendRaw(this.deferred!);
@@ -603,6 +650,7 @@ export class Station {
     if (this.rebootAt < at) at = this.rebootAt;
     if (this.bootRetryAt < at) at = this.bootRetryAt;
     if (this.deferredAt < at) at = this.deferredAt;
+    if (this.alarms !== null && this.alarms[0].at < at) at = this.alarms[0].at;
     if (this.boot === Boot.Accepted) {
       if (this.nextHeartbeatAt < at) at = this.nextHeartbeatAt;
       if (this.nextMeterAt < at) at = this.nextMeterAt;
@@ -638,6 +686,7 @@ export class Station {
   shutdown(): void {
     this.link = Link.Closed;
     this.wakeAt = Infinity;
+    this.alarms = null;
     this.setGauge(S.Stopped);
     this.ws?.close(1000, 'simulation ended');
   }
