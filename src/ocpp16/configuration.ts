@@ -1,6 +1,7 @@
 /**
- * The OCPP 1.6 configuration key store (OCPP 1.6 §9.1 Core Profile keys, §9.4 Remote Trigger has
- * none). Key definitions and defaults are shared per profile; a charge point holds only the keys
+ * The OCPP 1.6 configuration key store: the keys of every feature profile (OCPP 1.6 §9.1 Core, §9.2
+ * Local Auth List Management, §9.3 Reservation, §9.4 Smart Charging; Remote Trigger and Firmware
+ * Management have none) and of the security extension (OCPP 1.6 Security Whitepaper §6). Key definitions and defaults are shared per profile; a charge point holds only the keys
  * the CSMS changed, in a map created on the first ChangeConfiguration.
  */
 import type { StationProfile } from '../station/profile.js';
@@ -16,7 +17,15 @@ export interface KeyDef {
   maxItems?: number;
   /** Changing it takes effect only after a reboot (ChangeConfiguration answers RebootRequired). */
   reboot?: boolean;
+  /** The feature profile the key belongs to; without it, Core (or the security extension). */
+  feature?: FeatureProfile;
+  /** Never reported by GetConfiguration (AuthorizationKey: "W", write-only, Security Whitepaper §6). */
+  writeOnly?: boolean;
 }
+
+/** OCPP 1.6 feature profiles (§3.3), as SupportedFeatureProfiles lists them. */
+export const FEATURE_PROFILES = ['Core', 'FirmwareManagement', 'LocalAuthListManagement', 'Reservation', 'SmartCharging', 'RemoteTrigger'] as const;
+export type FeatureProfile = (typeof FEATURE_PROFILES)[number];
 
 /** Measurands this charge point can sample (OCPP 1.6 §7.31 Measurand, those a meter here provides). */
 export const MEASURANDS = [
@@ -33,7 +42,7 @@ export type Measurand = (typeof MEASURANDS)[number];
 
 const MAX_CSL = 8;
 
-export const CORE_KEYS: Readonly<Record<string, KeyDef>> = {
+export const CONFIG_KEYS: Readonly<Record<string, KeyDef>> = {
   AllowOfflineTxForUnknownId: { type: 'boolean', readonly: false },
   AuthorizationCacheEnabled: { type: 'boolean', readonly: false },
   AuthorizeRemoteTxRequests: { type: 'boolean', readonly: false },
@@ -62,6 +71,26 @@ export const CORE_KEYS: Readonly<Record<string, KeyDef>> = {
   TransactionMessageRetryInterval: { type: 'integer', readonly: false },
   UnlockConnectorOnEVSideDisconnect: { type: 'boolean', readonly: false },
   WebSocketPingInterval: { type: 'integer', readonly: false, reboot: true },
+  SupportedFileTransferProtocols: { type: 'csl', readonly: true },
+  // Local Auth List Management (§9.2)
+  LocalAuthListEnabled: { type: 'boolean', readonly: false, feature: 'LocalAuthListManagement' },
+  LocalAuthListMaxLength: { type: 'integer', readonly: true, feature: 'LocalAuthListManagement' },
+  SendLocalListMaxLength: { type: 'integer', readonly: true, feature: 'LocalAuthListManagement' },
+  // Reservation (§9.3)
+  ReserveConnectorZeroSupported: { type: 'boolean', readonly: true, feature: 'Reservation' },
+  // Smart Charging (§9.4)
+  ChargeProfileMaxStackLevel: { type: 'integer', readonly: true, feature: 'SmartCharging' },
+  ChargingScheduleAllowedChargingRateUnit: { type: 'csl', readonly: true, items: ['Current', 'Power'], feature: 'SmartCharging' },
+  ChargingScheduleMaxPeriods: { type: 'integer', readonly: true, feature: 'SmartCharging' },
+  ConnectorSwitch3to1PhaseSupported: { type: 'boolean', readonly: true, feature: 'SmartCharging' },
+  MaxChargingProfilesInstalled: { type: 'integer', readonly: true, feature: 'SmartCharging' },
+  // Security extension (Security Whitepaper §6)
+  AdditionalRootCertificateCheck: { type: 'boolean', readonly: true },
+  AuthorizationKey: { type: 'string', readonly: false, writeOnly: true },
+  CertificateSignedMaxChainSize: { type: 'integer', readonly: true },
+  CertificateStoreMaxLength: { type: 'integer', readonly: true },
+  CpoName: { type: 'string', readonly: false },
+  SecurityProfile: { type: 'integer', readonly: false },
 };
 
 /** The defaults for a profile: computed once per profile and shared by all its charge points. */
@@ -75,7 +104,7 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
     ['ClockAlignedDataInterval', String(profile.clockAlignedDataInterval)],
     ['ConnectionTimeOut', '60'],
     ['ConnectorPhaseRotation', Array.from({ length: n + 1 }, (_, i) => `${i}.RST`).join(',')],
-    ['GetConfigurationMaxKeys', String(Object.keys(CORE_KEYS).length)],
+    ['GetConfigurationMaxKeys', String(Object.keys(CONFIG_KEYS).length)],
     ['HeartbeatInterval', '300'],
     ['LocalAuthorizeOffline', 'true'],
     ['LocalPreAuthorize', 'false'],
@@ -92,11 +121,27 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
     ['StopTxnAlignedDataMaxLength', String(MAX_CSL)],
     ['StopTxnSampledData', 'Energy.Active.Import.Register'],
     ['StopTxnSampledDataMaxLength', String(MAX_CSL)],
-    ['SupportedFeatureProfiles', 'Core,RemoteTrigger'],
+    ['SupportedFeatureProfiles', FEATURE_PROFILES.join(',')],
+    ['SupportedFileTransferProtocols', 'HTTP,HTTPS,FTP'],
     ['TransactionMessageAttempts', '3'],
     ['TransactionMessageRetryInterval', '30'],
     ['UnlockConnectorOnEVSideDisconnect', 'true'],
     ['WebSocketPingInterval', '0'],
+    ['LocalAuthListEnabled', 'true'],
+    ['LocalAuthListMaxLength', '1000'],
+    ['SendLocalListMaxLength', '100'],
+    ['ReserveConnectorZeroSupported', 'true'],
+    ['ChargeProfileMaxStackLevel', '10'],
+    ['ChargingScheduleAllowedChargingRateUnit', 'Current,Power'],
+    ['ChargingScheduleMaxPeriods', '24'],
+    ['ConnectorSwitch3to1PhaseSupported', 'false'],
+    ['MaxChargingProfilesInstalled', '20'],
+    ['AdditionalRootCertificateCheck', 'false'],
+    ['AuthorizationKey', ''],
+    ['CertificateSignedMaxChainSize', '10000'],
+    ['CertificateStoreMaxLength', '20'],
+    ['CpoName', ''],
+    ['SecurityProfile', '0'],
   ]);
   // The model's own defaults (profile `configuration:`), already checked by the profile loader.
   for (const [key, { value }] of Object.entries(profile.configuration)) defaults.set(key, value);
@@ -106,14 +151,20 @@ export function defaultConfiguration(profile: StationProfile): ReadonlyMap<strin
 /** Keys this model makes read-only on top of those the specification makes read-only. */
 export function readonlyKeys(profile: StationProfile): ReadonlySet<string> {
   const out = new Set<string>();
-  for (const [key, def] of Object.entries(CORE_KEYS)) if (def.readonly) out.add(key);
+  for (const [key, def] of Object.entries(CONFIG_KEYS)) if (def.readonly) out.add(key);
   for (const [key, { readonly }] of Object.entries(profile.configuration)) if (readonly) out.add(key);
   return out;
 }
 
-/** The definition of a Core key, or undefined (never an Object.prototype member such as "constructor"). */
+/** A key's definition, or undefined (never an Object.prototype member such as "constructor"). */
 export function keyDef(key: string): KeyDef | undefined {
-  return Object.hasOwn(CORE_KEYS, key) ? CORE_KEYS[key] : undefined;
+  return Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
+}
+
+/** The feature profiles a model supports: its SupportedFeatureProfiles value (read-only, so per model). */
+export function supportedFeatures(defaults: ReadonlyMap<string, string>): ReadonlySet<FeatureProfile> {
+  const listed = (defaults.get('SupportedFeatureProfiles') ?? '').split(',').map((s) => s.trim());
+  return new Set(FEATURE_PROFILES.filter((f) => listed.includes(f)));
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -127,24 +178,30 @@ export type ChangeResult = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupp
 export function checkChange(key: string, value: string, readonly: ReadonlySet<string> = EMPTY): ChangeResult {
   const def = keyDef(key);
   if (!def) return 'NotSupported';
-  if (def.readonly || readonly.has(key)) return 'Rejected';
+  if (def.readonly || readonly.has(key) || !validValue(def, value)) return 'Rejected';
+  return def.reboot ? 'RebootRequired' : 'Accepted';
+}
+
+/** True when `value` is of the key's type (read-only or not): what a profile may set as a default. */
+export function checkValue(key: string, value: string): boolean {
+  const def = keyDef(key);
+  return def !== undefined && validValue(def, value);
+}
+
+function validValue(def: KeyDef, value: string): boolean {
   switch (def.type) {
     case 'boolean':
-      if (!/^(true|false)$/i.test(value)) return 'Rejected';
-      break;
+      return /^(true|false)$/i.test(value);
     case 'integer':
-      if (!/^\d{1,9}$/.test(value)) return 'Rejected';
-      break;
+      return /^\d{1,9}$/.test(value);
     case 'csl': {
       const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-      if (def.maxItems !== undefined && items.length > def.maxItems) return 'Rejected';
-      if (def.items && items.some((i) => !def.items!.includes(i))) return 'Rejected';
-      break;
+      if (def.maxItems !== undefined && items.length > def.maxItems) return false;
+      return !def.items || items.every((i) => def.items!.includes(i));
     }
     case 'string':
-      break;
+      return true;
   }
-  return def.reboot ? 'RebootRequired' : 'Accepted';
 }
 
 /** Normalises an accepted value for storage (booleans in lower case, CSL without spaces). */

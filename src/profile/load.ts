@@ -11,7 +11,7 @@ import { ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../confi
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile } from '../config/yaml-file.js';
-import { checkChange, keyDef } from '../ocpp16/configuration.js';
+import { checkValue, keyDef } from '../ocpp16/configuration.js';
 import { DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type StationProfile } from '../station/profile.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -119,10 +119,9 @@ function checkConfigurationValues(yaml: YamlFile): ConfigIssue[] {
   if (!isMap(config)) return [];
   const issues: ConfigIssue[] = [];
   for (const [key, v] of Object.entries(config)) {
-    // Unknown and specification read-only keys are the schema's to report.
-    if (!keyDef(key) || keyDef(key)!.readonly) continue;
     const value = String(isMap(v) ? v.value : v);
-    if (checkChange(key, value) === 'Rejected') issues.push(yaml.issue(['configuration', key], `'${value}' is not a valid value for ${key}`));
+    // Unknown keys are the schema's to report.
+    if (keyDef(key) && !checkValue(key, value)) issues.push(yaml.issue(['configuration', key], `'${value}' is not a valid value for ${key}`));
   }
   return issues;
 }

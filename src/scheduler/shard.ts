@@ -8,7 +8,7 @@
  */
 import type { ClientOptions } from 'ws';
 import { ShardStats, S, type StatsSnapshot } from '../metrics/shard-stats.js';
-import { defaultConfiguration, readonlyKeys } from '../ocpp16/configuration.js';
+import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProfile } from '../ocpp16/configuration.js';
 import * as dialect16 from '../ocpp16/dialect.js';
 import { handlers16 } from '../ocpp16/handlers/index.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
@@ -70,6 +70,7 @@ export class Shard implements ShardContext {
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;
   readonly readonlyKeys: ReadonlySet<string>;
+  readonly features: ReadonlySet<FeatureProfile>;
   readonly stations: Station[] = [];
   stopping = false;
   readonly behaviour: Behaviour;
@@ -84,6 +85,7 @@ export class Shard implements ShardContext {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
     this.defaultConfig = defaultConfiguration(config.profile);
     this.readonlyKeys = readonlyKeys(config.profile);
+    this.features = supportedFeatures(this.defaultConfig);
     this.scenario = config.scenario ?? null;
     this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;
     this.baseWsOptions = {

@@ -10,6 +10,7 @@ import type { Connector, Transaction } from './connector.js';
 import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
 import type { ScenarioProgram } from '../scenario/program.js';
+import type { FeatureProfile } from '../ocpp16/configuration.js';
 
 /**
  * What drives the local side (EV, driver, hardware events): the default behaviour (station/driver.ts)
@@ -58,6 +59,8 @@ export interface ShardContext {
   /** The scenario being run, if any (for variables and failure messages). */
   readonly scenario: ScenarioProgram | null;
   readonly defaultConfig: ReadonlyMap<string, string>;
+  /** The feature profiles this model supports (its read-only SupportedFeatureProfiles). */
+  readonly features: ReadonlySet<FeatureProfile>;
   /** Configuration keys that cannot be changed on this model. */
   readonly readonlyKeys: ReadonlySet<string>;
   readonly validator: SchemaValidator;

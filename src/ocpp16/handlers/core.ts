@@ -6,7 +6,7 @@
 import { Phase } from '../../station/connector.js';
 import * as driver from '../../station/driver.js';
 import type { Station } from '../../station/station.js';
-import { checkChange, CORE_KEYS, keyDef, normaliseValue } from '../configuration.js';
+import { checkChange, CONFIG_KEYS, keyDef, normaliseValue } from '../configuration.js';
 import type {
   ChangeAvailabilityRequest,
   ChangeAvailabilityResponse,
@@ -98,15 +98,21 @@ export function changeAvailability(st: Station, req: ChangeAvailabilityRequest, 
   return { status: scheduled ? 'Scheduled' : 'Accepted' };
 }
 
-/** GetConfiguration (§5.8): all keys when none are asked for; unknown ones listed in unknownKey. */
+/**
+ * GetConfiguration (§5.8): all keys when none are asked for — those of the feature profiles this
+ * model supports — with unknown ones listed in unknownKey. A write-only key (AuthorizationKey) is
+ * reported without its value.
+ */
 export function getConfiguration(st: Station, req: GetConfigurationRequest): GetConfigurationResponse {
-  const keys = req.key && req.key.length > 0 ? req.key : Object.keys(CORE_KEYS);
+  const { features } = st.ctx;
+  const keys = req.key && req.key.length > 0 ? req.key : Object.keys(CONFIG_KEYS).filter((k) => !CONFIG_KEYS[k].feature || features.has(CONFIG_KEYS[k].feature!));
   const configurationKey: NonNullable<GetConfigurationResponse['configurationKey']> = [];
   const unknownKey: string[] = [];
   for (const key of keys) {
     const def = keyDef(key);
     const value = st.getConfig(key);
-    if (!def || value === undefined) unknownKey.push(key);
+    if (!def || value === undefined || (def.feature && !features.has(def.feature))) unknownKey.push(key);
+    else if (def.writeOnly) configurationKey.push({ key, readonly: false });
     else configurationKey.push({ key, readonly: st.ctx.readonlyKeys.has(key), value });
   }
   const res: GetConfigurationResponse = { configurationKey };
