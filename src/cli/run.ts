@@ -13,7 +13,7 @@ import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { identityWidth } from '../util/ids.js';
 import { parseAddresses } from '../util/addresses.js';
-import { parseDuration, parseRange } from '../util/duration.js';
+import { parseDuration, parseRange, parseSpeed } from '../util/duration.js';
 import { rampRate } from '../plan/ramp.js';
 import { loadPlan } from '../plan/plan.js';
 import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js';
@@ -21,7 +21,10 @@ import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
 import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
 import { UsageError } from './exit-codes.js';
-import { runFleet } from './run-fleet.js';
+import { runFleet, type RunResult } from './run-fleet.js';
+import { resultOptionsFrom, writeResults, type ResultArgs, type ResultOptions } from '../report/write.js';
+import { buildReport } from '../report/report.js';
+import { metricsOptionsFrom, type MetricsOptions } from '../metrics/run-metrics.js';
 
 export function runOptions<T>(y: Argv<T>) {
   return y
@@ -49,10 +52,22 @@ export function runOptions<T>(y: Argv<T>) {
     .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
     .option('data-transfer', { type: 'string', describe: "A DataTransfer each charge point sends after booting: 'vendorId[,messageId[,data]]'" })
     .option('call-timeout', { type: 'string', default: '30s', describe: 'How long to wait for the CSMS to answer a call' })
+    .option('speed', { type: 'string', default: '1', describe: 'Time compression of the local side: 60 (or 60x) runs an hour of arrivals, sessions and energy in a minute; protocol timing stays real' })
     .option('seed', { type: 'number', default: 1, describe: 'Random seed: the same seed replays the same arrivals and sessions' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate every message we send against the OCPP schemas' })
     .option('allow-invalid', { type: 'boolean', default: false, describe: 'Do not fail the run on schema-invalid messages from the CSMS (they are still counted)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No live progress, only the summary' });
+    // Repeatable: yargs gives an array when the flag is given more than once.
+    .option('threshold', { type: 'string', describe: "A pass/fail threshold, repeatable: 'p95(BootNotification) < 500ms', 'errors(*) == 0', 'booted >= 99%' (README: Thresholds)" })
+    .option('abort-on-fail', { type: 'boolean', default: false, describe: 'Stop early once a scenario expectation fails or a threshold has failed for good (e.g. errors(*) == 0 after an error)' })
+    .option('report', { type: 'string', describe: 'Write the full result as JSON to this file (README: Reports)' })
+    .option('junit', { type: 'string', describe: 'Write JUnit XML to this file: a test case per scenario expectation, per threshold and for the verdict' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No live progress, only the summary' })
+    .option('json-logs', { type: 'boolean', default: false, describe: 'Progress and messages as one JSON object per line, the summary as a last JSON line' })
+    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics of the whole fleet at http://<metrics-host>:<port>/metrics while running (9464 is customary; 0 = any free port)' })
+    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on (0.0.0.0 for a Prometheus on another machine)' })
+    .option('pushgateway', { type: 'string', describe: 'Prometheus Pushgateway URL: the final metrics are pushed there (job ocpp_sim, grouped by run_id)' })
+    .option('push-interval', { type: 'string', describe: 'Also push to the Pushgateway every interval while running (e.g. 10s)' })
+    .option('run-id', { type: 'string', describe: 'Run id grouping pushed metrics (default: generated, printed after the summary)' });
 }
 
 type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
@@ -114,6 +129,7 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
     tls: url.protocol === 'wss:' ? readTls(args) : undefined,
     scenario,
     seed: args.seed,
+    speed: guard(() => parseSpeed(args.speed)),
     rampPerSec: guard(() => rampRate(args['ramp-up'], plan?.total ?? total)),
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
     stopTimeoutMs: 10_000,
@@ -229,7 +245,7 @@ export function planConfigsFrom(
   file: string,
   args: RunArgs,
   explicit: ReadonlySet<string>,
-): { configs: FleetConfig[]; durationMs: number; quiet: boolean } {
+): { configs: FleetConfig[]; durationMs: number; quiet: boolean; metrics?: MetricsOptions; thresholds: string[] } {
   const conflicts = conflictingFlags(explicit);
   if (conflicts.length > 0) {
     throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
@@ -254,7 +270,7 @@ export function planConfigsFrom(
     durationMs = built.durationMs;
     return built.config;
   });
-  return { configs, durationMs, quiet: merged.quiet };
+  return { configs, durationMs, quiet: merged.quiet, metrics: guard(() => metricsOptionsFrom(merged)), thresholds: plan.thresholds };
 }
 
 export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
@@ -267,13 +283,42 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
     }) as unknown as Argv<RunArgs & { plan?: string }>,
   handler: async (args) => {
     if (args.plan) {
-      const { configs, durationMs, quiet } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
-      const result = await runFleet(configs, { durationMs, quiet, allowInvalid: args['allow-invalid'] });
-      process.exitCode = result.exitCode;
+      const { configs, durationMs, quiet, metrics, thresholds } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
+      const results = guard(() => resultOptionsFrom(args as ResultArgs, thresholds));
+      const result = await runFleet(configs, { durationMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+      process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
+    const results = guard(() => resultOptionsFrom(args as ResultArgs));
     const { config, durationMs } = fleetConfigFrom(args);
-    const result = await runFleet(config, { durationMs, quiet: args.quiet, allowInvalid: args['allow-invalid'] });
-    process.exitCode = result.exitCode;
+    const metrics = guard(() => metricsOptionsFrom(args));
+    const result = await runFleet(config, { durationMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+    process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
   },
 };
+
+/**
+ * Writes --report and --junit after a run, and with --json-logs the report as the last JSON line;
+ * returns the exit code (1 if a file could not be written).
+ */
+function finishRun(
+  result: RunResult,
+  opts: ResultOptions,
+  ctx: { configs: FleetConfig[]; durationMs: number; plan?: string; runId?: string; allowInvalid: boolean },
+  jsonLogs: boolean,
+): number {
+  const input = { ...result, ...ctx, abortOnFail: opts.abortOnFail, thresholds: opts.thresholds.map((t) => t.expression) };
+  const json = (event: object) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+  try {
+    const lines = writeResults(input, opts);
+    for (const line of lines) {
+      if (jsonLogs) json({ event: 'log', level: 'info', message: line });
+      else process.stdout.write(`${line}\n`);
+    }
+    if (jsonLogs) json({ event: 'summary', ...buildReport(input) });
+    return result.exitCode;
+  } catch (e) {
+    process.stderr.write(`ocpp-sim: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

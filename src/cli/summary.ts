@@ -1,30 +1,11 @@
 /**
- * What a person reads: the live progress line during a run and the summary at its end.
+ * What a person reads at the end of a run (live progress is in progress.ts).
  */
 import chalk from 'chalk';
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import { formatDuration } from '../util/duration.js';
 import type { Verdict } from './verdict.js';
-
-/** One line of live progress: elapsed, charge points by state, call rate, p95, errors, transactions, energy. */
-export function progressLine(stats: FleetStats, elapsedMs: number, callsPerSec: number): string {
-  const s = stats.states();
-  let errors = 0;
-  for (const a of stats.actions()) errors += a.errors;
-  const parts = [
-    formatDuration(elapsedMs).padStart(6),
-    `booted ${stats.total('chargePointsBooted')}`,
-    `charging ${s.charging}`,
-    s.offline ? chalk.yellow(`offline ${s.offline}`) : `offline 0`,
-    s.connecting ? `connecting ${s.connecting}` : '',
-    `${Math.round(callsPerSec)} calls/s`,
-    `p95 ${stats.overallQuantile(0.95)} ms`,
-    errors ? chalk.red(`errors ${errors}`) : 'errors 0',
-    `tx ${stats.total('transactionsStarted')}/${stats.total('transactionsCompleted')}`,
-    `${(stats.total('energyWh') / 1000).toFixed(1)} kWh`,
-  ];
-  return parts.filter(Boolean).join(' · ');
-}
+import { formatResult } from '../report/thresholds.js';
 
 /** The end-of-run summary: per-action table, fleet figures, problems seen, verdict. */
 export function summary(stats: FleetStats, total: number, elapsedMs: number, v: Verdict): string {
@@ -60,9 +41,15 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     out.push('', chalk.yellow(`Problems (${stats.problemCount}, first ${stats.problems.length}):`));
     for (const p of stats.problems.slice(0, 15)) out.push(`  ${p}`);
   }
+  if (v.thresholds && v.thresholds.length > 0) {
+    out.push('', chalk.bold('Thresholds'));
+    for (const t of v.thresholds) out.push((t.passed ? chalk.green : chalk.red)(`  ${formatResult(t)}`));
+  }
+  if (v.aborted) out.push('', chalk.red(`Aborted early (--abort-on-fail): ${v.aborted}`));
   out.push('');
   for (const note of v.notes) out.push(chalk.yellow(`Note: ${note}`));
   out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${v.reasons.join('; ')}`));
+  out.push(chalk.dim(v.passed ? 'exit code 0: every check held' : `exit code 1: ${v.reasons.length} reason(s) above`));
   return out.join('\n');
 }
 

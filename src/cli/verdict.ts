@@ -3,6 +3,7 @@
  * named, so the summary can say why the exit code is what it is.
  */
 import type { FleetStats } from '../metrics/fleet-stats.js';
+import type { ThresholdResult } from '../report/thresholds.js';
 
 export interface VerdictOptions {
   /** Charge points the run was asked for. */
@@ -11,6 +12,10 @@ export interface VerdictOptions {
   allowInvalid: boolean;
   /** Crashed workers. */
   workerErrors: readonly string[];
+  /** Threshold verdicts (--threshold, a plan's thresholds:): each failed one is a reason. */
+  thresholds?: readonly ThresholdResult[];
+  /** Why the run was stopped early by --abort-on-fail, if it was. */
+  aborted?: string;
 }
 
 export interface Verdict {
@@ -18,10 +23,43 @@ export interface Verdict {
   reasons: string[];
   /** Worth saying, but not a failure of the CSMS (e.g. a run shorter than its ramp-up). */
   notes: string[];
+  /** Every threshold's verdict, in the order given (absent without thresholds). */
+  thresholds?: ThresholdResult[];
+  /** Why --abort-on-fail stopped the run early, if it did. */
+  aborted?: string;
 }
 
+/**
+ * Built-in rules a threshold on the same figure replaces: `errors(StartTransaction) < 5` tolerates
+ * a few CALLERRORs of StartTransaction, which the built-in rule (any CALLERROR fails) would not;
+ * errors of other actions still fail the run unless `errors(*)` governs them too. What a replaced
+ * rule would have said becomes a note.
+ */
+const GOVERNED: Readonly<Record<string, readonly Rule[]>> = {
+  errors: ['callErrors', 'timeouts', 'invalidResponses'],
+  timeouts: ['timeouts'],
+  booted: ['neverBooted'],
+  expectations: ['expectations'],
+};
+type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'expectations';
+
 export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
-  const reasons: string[] = [];
+  // Rules governed by a threshold, per action ('*' = every action) for the per-action figures.
+  const governed = new Set<string>();
+  for (const t of opts.thresholds ?? []) {
+    const scope = t.metric === 'errors' || t.metric === 'timeouts' ? (t.arg ?? '*') : '*';
+    for (const rule of GOVERNED[t.metric] ?? []) governed.add(`${rule}:${scope}`);
+  }
+  const isGoverned = (rule: Rule, action = '*') => governed.has(`${rule}:*`) || governed.has(`${rule}:${action}`);
+  const failures: string[] = [];
+  const notes: string[] = [];
+  // A built-in rule whose figure a threshold governs becomes a note instead of a failure.
+  const reasons = {
+    push(text: string, rule?: Rule, governedHere = rule !== undefined && isGoverned(rule)) {
+      if (governedHere) notes.push(`${text} (not a failure by itself: a threshold governs it)`);
+      else failures.push(text);
+    },
+  };
   const booted = stats.total('chargePointsBooted');
   const rejected = stats.total('bootsRejected');
   if (opts.workerErrors.length > 0) reasons.push(`${opts.workerErrors.length} worker(s) crashed; ${stats.lost} charge points lost`);
@@ -29,30 +67,39 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   // Charge points whose first connection was planned after the run ended (ramp-up, boot jitter) never
   // had a chance: that is the run's length, not the CSMS's doing.
   const started = stats.total('chargePointsStarted');
-  const notes: string[] = [];
   if (started < opts.total - stats.lost) {
     notes.push(`${opts.total - stats.lost - started} of ${opts.total} charge points had not started when the run ended (ramp-up or the profile's boot jitter is longer than --duration)`);
   }
-  if (booted < started) reasons.push(`${started - booted} of ${opts.total} charge points never booted`);
-  let callErrors = 0;
-  let timeouts = 0;
-  let invalid = 0;
+  if (booted < started) reasons.push(`${started - booted} of ${opts.total} charge points never booted`, 'neverBooted');
+  // Per-action figures: those of actions a threshold governs are counted apart (they become notes).
+  const counts = { callErrors: [0, 0], timeouts: [0, 0], invalidResponses: [0, 0] };
   let badCalls = 0;
   for (const a of stats.actions()) {
-    callErrors += a.callErrors;
-    timeouts += a.timeouts;
-    invalid += a.invalidResponses;
+    for (const rule of ['callErrors', 'timeouts', 'invalidResponses'] as const) counts[rule][isGoverned(rule, a.action) ? 1 : 0] += a[rule];
     badCalls += a.invalidCalls;
   }
+  const perAction = (rule: keyof typeof counts, text: (n: number) => string) => {
+    if (counts[rule][0] > 0) reasons.push(text(counts[rule][0]), rule, false);
+    if (counts[rule][1] > 0) reasons.push(text(counts[rule][1]), rule, true);
+  };
   const failedExpectations = stats.total('expectationsFailed');
-  if (failedExpectations > 0) reasons.push(`${failedExpectations} scenario expectation(s) failed`);
-  if (callErrors > 0) reasons.push(`${callErrors} call(s) answered with CALLERROR`);
-  if (timeouts > 0) reasons.push(`${timeouts} call(s) timed out`);
+  if (failedExpectations > 0) reasons.push(`${failedExpectations} scenario expectation(s) failed`, 'expectations');
+  perAction('callErrors', (n) => `${n} call(s) answered with CALLERROR`);
+  perAction('timeouts', (n) => `${n} call(s) timed out`);
   const badFrames = stats.total('badFrames');
   if (!opts.allowInvalid) {
-    if (invalid > 0) reasons.push(`${invalid} schema-invalid response(s) from the CSMS`);
+    perAction('invalidResponses', (n) => `${n} schema-invalid response(s) from the CSMS`);
     if (badCalls > 0) reasons.push(`${badCalls} schema-invalid call(s) from the CSMS`);
     if (badFrames > 0) reasons.push(`${badFrames} malformed frame(s) from the CSMS`);
   }
-  return { passed: reasons.length === 0, reasons, notes };
+  const thresholds = [...(opts.thresholds ?? [])];
+  for (const t of thresholds) if (!t.passed) failures.push(`threshold ${t.expression} failed (actual ${t.actualText})`);
+  if (opts.aborted) failures.push(`aborted early (--abort-on-fail): ${opts.aborted}`);
+  return {
+    passed: failures.length === 0,
+    reasons: failures,
+    notes,
+    ...(thresholds.length > 0 ? { thresholds } : {}),
+    ...(opts.aborted ? { aborted: opts.aborted } : {}),
+  };
 }

@@ -4,7 +4,7 @@
  * percentiles are exact to the bucket, never averages of averages).
  */
 import { Histogram } from './histogram.js';
-import { A, CP_STATES, TOTALS, type CpState, type StatsSnapshot, type TotalName } from './shard-stats.js';
+import { A, CALL_ERROR_CODES, CP_STATES, TOTALS, type CpState, type ExpectationFailure, type ExpectationSite, type StatsSnapshot, type TotalName } from './shard-stats.js';
 
 /** One action's figures for the summary and report. */
 export interface ActionSummary {
@@ -28,12 +28,16 @@ export interface ActionSummary {
 }
 
 const MAX_PROBLEMS = 50;
+/** Expectation failure records kept for the report (the first ones; the rest are counted per site). */
+const MAX_FAILURES = 50;
 
 export class FleetStats {
   private readonly shards = new Map<number, StatsSnapshot>();
   private readonly latency = new Map<string, Histogram>();
   readonly problems: string[] = [];
   problemCount = 0;
+  /** The first expectation failures of the run, in order of arrival. */
+  readonly failures: ExpectationFailure[] = [];
   /** Charge points of shards that crashed. */
   lost = 0;
 
@@ -55,6 +59,37 @@ export class FleetStats {
       this.problemCount++;
       if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
     }
+    for (const f of snap.failures ?? []) if (this.failures.length < MAX_FAILURES) this.failures.push(f);
+  }
+
+  /** Passes and failures per scenario expectation site, summed over shards, in order of first use. */
+  expectationSites(): ExpectationSite[] {
+    const merged = new Map<string, ExpectationSite>();
+    for (const snap of this.shards.values()) {
+      for (const e of snap.expectations ?? []) {
+        const key = `${e.site}\u0000${e.label}`;
+        const m = merged.get(key);
+        if (m) {
+          m.passed += e.passed;
+          m.failed += e.failed;
+        } else merged.set(key, { ...e });
+      }
+    }
+    return [...merged.values()];
+  }
+
+  /**
+   * Latency q-quantile (ms) of one action's calls, or of all calls with '*', from the merged
+   * histograms; q = 1 is the maximum. undefined when there were no such calls.
+   */
+  latencyMs(action: string, q: number): number | undefined {
+    let h: Histogram | undefined;
+    if (action === '*') {
+      h = new Histogram();
+      for (const one of this.latency.values()) h.addSparse(one.toSparse(), one.max);
+    } else h = this.latency.get(action);
+    if (!h || h.total === 0) return undefined;
+    return round((q >= 1 ? h.max : h.quantile(q)) / 1000);
   }
 
   total(name: TotalName): number {
@@ -108,6 +143,25 @@ export class FleetStats {
           maxMs: h ? round(h.max / 1000) : 0,
         };
       });
+  }
+
+  /** CALLERRORs received per action, summed over shards: action → counts in CALL_ERROR_CODES order. */
+  callErrorCodes(): Map<string, number[]> {
+    const n = CALL_ERROR_CODES.length;
+    const sums = new Map<string, number[]>();
+    for (const s of this.shards.values()) {
+      s.actionNames.forEach((name, i) => {
+        let row = sums.get(name);
+        if (!row) sums.set(name, (row = new Array(n).fill(0)));
+        for (let k = 0; k < n; k++) row[k] += s.errorCodes[i * n + k] ?? 0;
+      });
+    }
+    return sums;
+  }
+
+  /** The merged latency histograms by action (read-only: for exporters such as metrics/prometheus.ts). */
+  latencyHistograms(): ReadonlyMap<string, Histogram> {
+    return this.latency;
   }
 
   /** Latency quantile over all calls of all actions (ms). */

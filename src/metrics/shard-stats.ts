@@ -4,6 +4,14 @@
  * main thread merges {@link StatsSnapshot}s (see fleet-stats.ts).
  */
 import { Histogram } from './histogram.js';
+import { ERROR_DESCRIPTIONS, parseErrorCode } from '../protocol/errors.js';
+
+/**
+ * CALLERROR codes received, counted per action (ocpp_sim_call_errors_total{code}): the OCPP-J codes,
+ * then 'Other' for a code that is not one of them (so a CSMS cannot blow up the label set).
+ */
+export const CALL_ERROR_CODES = [...(Object.keys(ERROR_DESCRIPTIONS) as (keyof typeof ERROR_DESCRIPTIONS)[]), 'Other'] as const;
+const CODE_INDEX = new Map<string, number>(CALL_ERROR_CODES.map((c, i) => [c, i]));
 
 /** Per-action counters, in this order in {@link StatsSnapshot.actions}. */
 export const enum A {
@@ -57,6 +65,7 @@ export const TOTALS = [
   'messagesOut',
   'expectationsPassed',
   'expectationsFailed',
+  'transactionsActive',
 ] as const;
 export type TotalName = (typeof TOTALS)[number];
 export const enum T {
@@ -78,6 +87,8 @@ export const enum T {
   MessagesOut,
   ExpectationsPassed,
   ExpectationsFailed,
+  /** Current, not cumulative: transactions begun and not yet ended (nor lost in a reboot). */
+  TxActive,
   COUNT,
 }
 
@@ -92,18 +103,51 @@ export interface StatsSnapshot {
   states: number[];
   /** Per action index: sparse bucket deltas and the max seen, or null when nothing new. */
   latency: ({ pairs: number[]; max: number } | null)[];
+  /** actionNames.length × CALL_ERROR_CODES.length cumulative CALLERRORs received, row-major by action. */
+  errorCodes: number[];
   /** Up to a few sample messages per kind of problem, for the summary ("why did it fail"). */
   problems: string[];
   /** When the latest charge point of this shard had its first boot accepted (ms epoch; 0 = none yet). */
   lastFirstBootAt: number;
+  /** Cumulative passes and failures per scenario expectation site (issue #5: report and JUnit). */
+  expectations: ExpectationSite[];
+  /** Expectation failures since the last snapshot, the shard's first few only. */
+  failures: ExpectationFailure[];
+}
+
+/** One scenario `expect` (or expecting step) and how often it held, on this shard or merged. */
+export interface ExpectationSite {
+  /** file:line:col of the step in the scenario. */
+  site: string;
+  /** What is expected, e.g. `expect call UpdateFirmware within 30s`, `authorize expect Accepted`. */
+  label: string;
+  passed: number;
+  failed: number;
+}
+
+/** One failed expectation, with everything needed to find it again. */
+export interface ExpectationFailure {
+  chargePoint: string;
+  connector: number;
+  site: string;
+  label: string;
+  expected: string;
+  got: string;
+  /** ms epoch. */
+  at: number;
 }
 
 const MAX_PROBLEMS = 20;
+/** Expectation sites one shard tracks by name (scenarios have a few; the rest are only in the totals). */
+const MAX_SITES = 200;
+/** Failure records one shard ever sends: the first few are what a person reads. */
+const MAX_FAILURES = 10;
 
 export class ShardStats {
   private readonly index = new Map<string, number>();
   readonly actionNames: string[] = [];
   private actions = new Float64Array(16 * A.COUNT);
+  private errorCodes = new Float64Array(16 * CALL_ERROR_CODES.length);
   private readonly latency: (Histogram | null)[] = [];
   readonly totals = new Float64Array(T.COUNT);
   readonly states = new Int32Array(CP_STATES.length);
@@ -111,6 +155,11 @@ export class ShardStats {
   private seq = 0;
   lastFirstBootAt = 0;
   private problemCount = 0;
+  /** Expectation sites by their step (the compiled instruction object), in order of first use. */
+  private readonly siteIndex = new Map<object, number>();
+  private readonly sites: ExpectationSite[] = [];
+  private failures: ExpectationFailure[] = [];
+  private failuresSent = 0;
 
   /** Dense index for an action name, assigned on first sight. */
   actionIndex(action: string): number {
@@ -124,6 +173,9 @@ export class ShardStats {
         const grown = new Float64Array(this.actions.length * 2);
         grown.set(this.actions);
         this.actions = grown;
+        const codes = new Float64Array(this.errorCodes.length * 2);
+        codes.set(this.errorCodes);
+        this.errorCodes = codes;
       }
     }
     return i;
@@ -131,6 +183,12 @@ export class ShardStats {
 
   count(action: number, what: A): void {
     this.actions[action * A.COUNT + what]++;
+  }
+
+  /** A CALLERROR received for a call of `action`, by its (wire) error code. */
+  callError(action: number, wireCode: unknown): void {
+    const code = CODE_INDEX.get(parseErrorCode(wireCode) ?? 'Other') ?? CALL_ERROR_CODES.length - 1;
+    this.errorCodes[action * CALL_ERROR_CODES.length + code]++;
   }
 
   get(action: string, what: A): number {
@@ -155,6 +213,31 @@ export class ShardStats {
     if (this.problems.length < MAX_PROBLEMS) this.problems.push(text);
   }
 
+  /**
+   * Counts a pass or failure of the expectation at `step` (any object standing for the site, e.g. a
+   * scenario instruction); `describe(step, context)` names it the first time only, so counting
+   * allocates nothing.
+   */
+  expectation<K extends object, C>(step: K, passed: boolean, context: C, describe: (step: K, context: C) => { site: string; label: string }): void {
+    let i = this.siteIndex.get(step);
+    if (i === undefined) {
+      if (this.sites.length >= MAX_SITES) return;
+      this.siteIndex.set(step, (i = this.sites.length));
+      this.sites.push({ ...describe(step, context), passed: 0, failed: 0 });
+    }
+    if (passed) this.sites[i].passed++;
+    else this.sites[i].failed++;
+  }
+
+  /** Whether another failure record would still be kept (so callers build one only then). */
+  wantsFailure(): boolean {
+    return this.failuresSent + this.failures.length < MAX_FAILURES;
+  }
+
+  failure(f: ExpectationFailure): void {
+    if (this.wantsFailure()) this.failures.push(f);
+  }
+
   snapshot(): StatsSnapshot {
     const latency = this.latency.map((h) => {
       if (!h || h.total === 0) return null;
@@ -171,8 +254,18 @@ export class ShardStats {
       totals: Array.from(this.totals),
       states: Array.from(this.states),
       latency,
+      errorCodes: Array.from(this.errorCodes.subarray(0, this.actionNames.length * CALL_ERROR_CODES.length)),
       problems,
       lastFirstBootAt: this.lastFirstBootAt,
+      expectations: this.sites.map((s) => ({ ...s })),
+      failures: this.takeFailures(),
     };
+  }
+
+  private takeFailures(): ExpectationFailure[] {
+    const out = this.failures;
+    this.failuresSent += out.length;
+    this.failures = [];
+    return out;
   }
 }

@@ -18,13 +18,14 @@ type SampledValue = MeterValue['sampledValue'][number];
 type ReadingContext = NonNullable<SampledValue['context']>;
 export type StopReason = NonNullable<StopTransactionRequest['reason']>;
 
-export function bootNotification(profile: StationProfile, serial: string, iccid?: string, imsi?: string): BootNotificationRequest {
+/** `firmwareVersion`: the version installed by a firmware update, if any (else the profile's). */
+export function bootNotification(profile: StationProfile, serial: string, iccid?: string, imsi?: string, firmwareVersion?: string | null): BootNotificationRequest {
   const req: BootNotificationRequest = {
     chargePointVendor: profile.vendor,
     chargePointModel: profile.model,
     chargePointSerialNumber: serial,
     chargeBoxSerialNumber: serial,
-    firmwareVersion: profile.firmwareVersion,
+    firmwareVersion: firmwareVersion ?? profile.firmwareVersion,
   };
   if (iccid) req.iccid = iccid;
   if (imsi) req.imsi = imsi;
@@ -41,12 +42,15 @@ export function statusNotification(c: Connector, now: number): StatusNotificatio
 }
 
 export function startTransaction(tx: Transaction): StartTransactionRequest {
-  return {
+  const req: StartTransactionRequest = {
     connectorId: tx.connectorId,
     idTag: tx.idTag,
     meterStart: tx.meterStart,
     timestamp: new Date(tx.startedAt).toISOString(),
   };
+  // The reservation this transaction ends, so the CSMS knows it is over (OCPP 1.6 §5.13).
+  if (tx.reservationId !== undefined) req.reservationId = tx.reservationId;
+  return req;
 }
 
 /** transactionId is filled in when the message is sent (see station/outbound.ts). */
@@ -96,12 +100,18 @@ export function meterValues(
       case 'Power.Active.Import':
         sampled.push({ value: c.powerW.toFixed(1), context, measurand: m, location: 'Outlet', unit: 'W' });
         break;
-      case 'Power.Offered':
-        sampled.push({ value: String(spec.maxPowerW), context, measurand: m, location: 'Outlet', unit: 'W' });
+      // What the charge point offers the EV: the rating, or less under a smart-charging limit (§3.13)
+      // or the outlet's share of a power cabinet.
+      case 'Power.Offered': {
+        const offeredW = Math.min(c.limitW, c.shareW);
+        sampled.push({ value: String(offeredW < spec.maxPowerW ? tenth(offeredW) : spec.maxPowerW), context, measurand: m, location: 'Outlet', unit: 'W' });
         break;
-      case 'Current.Offered':
-        sampled.push({ value: String(spec.maxCurrentA), context, measurand: m, location: 'Outlet', unit: 'A' });
+      }
+      case 'Current.Offered': {
+        const limitA = currentA(Math.min(c.limitW, c.shareW), spec);
+        sampled.push({ value: String(limitA < spec.maxCurrentA ? tenth(limitA) : spec.maxCurrentA), context, measurand: m, location: 'Outlet', unit: 'A' });
         break;
+      }
       case 'Current.Import':
         if (threePhase) {
           for (const phase of ['L1', 'L2', 'L3'] as const) {
@@ -132,6 +142,10 @@ export function meterValues(
     }
   }
   return { connectorId: c.id, meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: sampled }] };
+}
+
+function tenth(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 /** The status a connector with a running transaction shows, given what the EV draws. */

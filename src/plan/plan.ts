@@ -15,8 +15,9 @@ import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { loadProfile, resolveProfileRef } from '../profile/load.js';
 import { loadScenario, resolveScenarioRef, SCENARIOS_DIR } from '../scenario/parse.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration, parseSpeed } from '../util/duration.js';
 import { rampRate } from './ramp.js';
+import { parseThreshold, ThresholdError } from '../report/thresholds.js';
 
 const SCHEMA = JSON.parse(readFileSync(join(SCENARIOS_DIR, 'plan.schema.json'), 'utf8')) as object;
 
@@ -39,8 +40,11 @@ export interface PlanSettings {
   'ramp-up'?: string;
   duration?: string;
   seed?: number;
+  speed?: string;
   workers?: number;
   quiet?: boolean;
+  'metrics-port'?: number;
+  pushgateway?: string;
 }
 
 export interface Plan {
@@ -48,6 +52,8 @@ export interface Plan {
   description: string;
   settings: PlanSettings;
   fleets: PlanFleet[];
+  /** Pass/fail thresholds (report/thresholds.ts); --threshold flags add to them. */
+  thresholds: string[];
 }
 
 /** The raw YAML shape (checked by the schema before use). */
@@ -62,9 +68,13 @@ interface RawPlan {
   rampUp?: string | number;
   duration?: string;
   seed?: number;
+  speed?: string | number;
   workers?: number;
   quiet?: boolean;
+  metricsPort?: number;
+  pushgateway?: string;
   fleets: { profile: string; count: number; scenario?: string; idPrefix: string }[];
+  thresholds?: string[];
 }
 
 /** A plan is a YAML file with a top-level `fleets:` key. */
@@ -105,6 +115,21 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
       at(['rampUp'], (e as Error).message);
     }
   }
+  if (raw.speed !== undefined) {
+    try {
+      parseSpeed(raw.speed, 'speed');
+    } catch (e) {
+      at(['speed'], (e as Error).message);
+    }
+  }
+  (raw.thresholds ?? []).forEach((text, i) => {
+    try {
+      parseThreshold(text);
+    } catch (e) {
+      if (!(e instanceof ThresholdError)) throw e;
+      at(['thresholds', i], `${e.message}`);
+    }
+  });
   const paths: Partial<Record<'passwords' | 'ca' | 'cert' | 'key', string>> = {};
   for (const k of ['passwords', 'ca', 'cert', 'key'] as const) {
     const v = raw[k];
@@ -143,10 +168,14 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
       'ramp-up': raw.rampUp === undefined ? undefined : String(raw.rampUp),
       duration: raw.duration,
       seed: raw.seed,
+      speed: raw.speed === undefined ? undefined : String(raw.speed),
       workers: raw.workers,
       quiet: raw.quiet,
+      'metrics-port': raw.metricsPort,
+      pushgateway: raw.pushgateway,
     },
     fleets,
+    thresholds: raw.thresholds ?? [],
   };
 
   /** Resolves and loads a profile or scenario reference; its problems join the plan's. */

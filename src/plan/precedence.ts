@@ -2,7 +2,8 @@
  * Where a run plan's settings stand among the others. Precedence, lowest first:
  *
  *   1. built-in defaults (the `run` flags' defaults: --duration 60s, --seed 1, --ramp-up 0, …)
- *   2. the plan file (csms, password(s), ca/cert/key, rampUp, duration, seed, workers, quiet)
+ *   2. the plan file (csms, password(s), ca/cert/key, rampUp, duration, seed, speed, workers, quiet,
+ *      metricsPort, pushgateway)
  *   3. flags given explicitly on the command line (`ocpp-sim run plan.yaml --duration 30s`)
  *
  * yargs fills in defaults, so "given explicitly" is read from the command-line tokens themselves

@@ -12,7 +12,7 @@ import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile } from '../config/yaml-file.js';
 import { checkValue, keyDef } from '../ocpp16/configuration.js';
-import { DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type StationProfile } from '../station/profile.js';
+import { DEFAULT_FIRMWARE, DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type StationProfile } from '../station/profile.js';
 import { parseDuration } from '../util/duration.js';
 
 /** The built-in library (profiles/ in the package). */
@@ -35,6 +35,16 @@ interface RawProfile {
   configuration?: Record<string, string | number | boolean | { value: string | number | boolean; readonly?: boolean }>;
   boot?: { retryInterval?: string; jitter?: string };
   quirks?: Partial<typeof DEFAULT_QUIRKS>;
+  powerSharing?: { connectors: number[]; maxPowerW: number }[];
+  firmware?: {
+    downloadFails?: boolean;
+    installFails?: boolean;
+    uploadFails?: boolean;
+    installTime?: string;
+    waitForTransactions?: boolean;
+    downloadBytesPerSecond?: number;
+    signedUpdatesOnly?: boolean;
+  };
 }
 
 /** Built-in profiles: name → file, sorted by name. */
@@ -162,6 +172,14 @@ function toStationProfile(raw: RawProfile, top: YamlFile, name: string, issues: 
       evse: c.evse ?? i + 1,
     };
   });
+  (raw.powerSharing ?? []).forEach((g, i) => {
+    g.connectors.forEach((id, k) => {
+      if (id > connectors.length) issues.push(top.issue(['powerSharing', i, 'connectors', k], `connector ${id} does not exist (this model has ${connectors.length})`));
+      else if (raw.powerSharing!.some((other, j) => j < i && other.connectors.includes(id))) {
+        issues.push(top.issue(['powerSharing', i, 'connectors', k], `connector ${id} is in two power-sharing groups`));
+      }
+    });
+  });
   const configuration: StationProfile['configuration'] = {};
   for (const [key, v] of Object.entries(raw.configuration ?? {})) {
     const entry = isMap(v) ? (v as { value: unknown; readonly?: boolean }) : { value: v };
@@ -199,5 +217,12 @@ function toStationProfile(raw: RawProfile, top: YamlFile, name: string, issues: 
     bootRetryS: seconds(raw.boot?.retryInterval, 30),
     bootJitterS: seconds(raw.boot?.jitter, 0),
     quirks: { ...DEFAULT_QUIRKS, ...raw.quirks },
+    powerSharing: raw.powerSharing,
+    firmware: firmwareBehaviourOf(raw.firmware),
   };
+}
+
+function firmwareBehaviourOf(raw: RawProfile['firmware']): StationProfile['firmware'] {
+  const { installTime, ...rest } = raw ?? {};
+  return { ...DEFAULT_FIRMWARE, ...rest, ...(installTime === undefined ? {} : { installMs: parseDuration(installTime) }) };
 }

@@ -11,6 +11,8 @@
 import { T } from '../metrics/shard-stats.js';
 import { Await, Phase, type Connector } from '../station/connector.js';
 import * as driver from '../station/driver.js';
+import { firmwareOf } from '../station/firmware-state.js';
+import { refusesStart } from '../station/reservation.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
 import type { Behaviour } from '../station/shard-context.js';
@@ -43,7 +45,8 @@ function step(st: Station, now: number): void {
     if (c.awaiting === Await.Call) {
       // The expected CSMS call did not come in time.
       const ins = st.ctx.scenario!.instrs[c.pc - 1];
-      expectation(st, c, ins, false, `no ${ins.action} from the CSMS within ${ins.duration?.kind === 'fixed' ? ins.duration.ms / 1000 : '?'} s`);
+      const within = `${ins.duration?.kind === 'fixed' ? ins.duration.ms / 1000 : '?'} s`;
+      expectation(st, c, ins, false, `${ins.action} within ${within}`, 'nothing', `no ${ins.action} from the CSMS within ${within}`);
       c.awaiting = Await.Nothing;
     } else if (c.awaiting !== Await.Nothing) continue;
     c.phaseUntil = Infinity;
@@ -58,7 +61,7 @@ function called(st: Station, action: string, now: number): void {
   for (let i = 1; i < st.connectors.length; i++) {
     const c = st.connectors[i];
     if (c.awaiting !== Await.Call || prog.instrs[c.pc - 1].action !== action) continue;
-    expectation(st, c, prog.instrs[c.pc - 1], true, '');
+    expectation(st, c, prog.instrs[c.pc - 1], true);
     c.awaiting = Await.Nothing;
     c.phaseUntil = Infinity;
     run(st, c, now);
@@ -68,7 +71,7 @@ function called(st: Station, action: string, now: number): void {
 /** The answer a step was waiting for: check the expectation, then carry on. */
 function resume(st: Station, c: Connector, status: string, now: number): void {
   const ins = st.ctx.scenario!.instrs[c.pc - 1];
-  if (ins?.expect !== undefined) expectation(st, c, ins, ins.expect === status, `expected ${ins.expect}, got ${status}`);
+  if (ins?.expect !== undefined) expectation(st, c, ins, ins.expect === status, ins.expect, status);
   run(st, c, now);
   st.arm(now);
 }
@@ -85,7 +88,7 @@ function run(st: Station, c: Connector, now: number): void {
     c.pc++;
     switch (ins.op) {
       case Op.Wait:
-        c.phaseUntil = now + draw(st, ins);
+        c.phaseUntil = now + localTime(st, ins);
         return;
       case Op.Plug:
         if (c.phase === Phase.Idle || c.status === 'Available') {
@@ -95,18 +98,30 @@ function run(st: Station, c: Connector, now: number): void {
           if (ins.ev?.maxPowerW !== undefined) c.evMaxPowerW = ins.ev.maxPowerW;
         }
         break;
-      case Op.Authorize:
-        c.awaiting = Await.Authorize;
-        driver.authorize(st, c, idTagFor(st, c, ins));
-        c.phase = c.status === 'Available' ? Phase.Idle : Phase.Plugged; // the scenario, not the driver, goes on
-        return;
+      case Op.Authorize: {
+        const local = driver.requestAuthorization(st, c, idTagFor(st, c, ins), now);
+        // The scenario, not the driver, goes on.
+        c.phase = c.status === 'Available' || c.status === 'Reserved' ? Phase.Idle : Phase.Plugged;
+        if (local === null) {
+          c.awaiting = Await.Authorize;
+          return;
+        }
+        // Decided by the local list, the cache or the offline rules (OCPP 1.6 §3.5): no answer to wait for.
+        if (ins.expect !== undefined) expectation(st, c, ins, ins.expect === local, ins.expect, local);
+        break;
+      }
       case Op.Start: {
         if (c.tx && !c.tx.stopped) {
-          expectation(st, c, ins, false, 'a transaction is already running on this connector');
+          expectation(st, c, ins, false, 'no transaction running', 'a running transaction', 'a transaction is already running on this connector');
           break;
         }
-        if (c.status === 'Available') driver.plugIn(st, c, now);
         const idTag = ins.idTag !== undefined || ins.idTags !== undefined ? idTagFor(st, c, ins) : c.idTag || idTagFor(st, c, ins);
+        if (refusesStart(st, c, idTag)) {
+          // OCPP 1.6 §5.13: a connector reserved for another idTag refuses to charge.
+          expectation(st, c, ins, false, 'a connector free for this idTag', 'reserved for another idTag', `connector ${c.id} is reserved for another idTag than ${idTag}`);
+          break;
+        }
+        if (c.status === 'Available' || c.status === 'Reserved') driver.plugIn(st, c, now);
         driver.startSession(st, c, idTag, now);
         c.phaseUntil = Infinity; // the scenario decides when the session ends
         // Only an expectation waits for the answer: offline, the start is queued and charging goes on.
@@ -115,7 +130,7 @@ function run(st: Station, c: Connector, now: number): void {
         return;
       }
       case Op.Charge:
-        c.phaseUntil = now + draw(st, ins);
+        c.phaseUntil = now + localTime(st, ins);
         return;
       case Op.Stop:
         if (c.tx && !c.tx.stopped) {
@@ -145,8 +160,9 @@ function run(st: Station, c: Connector, now: number): void {
         }
         break;
       case Op.Disconnect: {
-        const until = now + draw(st, ins);
+        const until = now + localTime(st, ins);
         st.goOffline(until);
+        if (ins.noWait) break; // e.g. start a transaction while offline: it is queued for the reconnect
         c.phaseUntil = until;
         return;
       }
@@ -160,7 +176,7 @@ function run(st: Station, c: Connector, now: number): void {
         st.enqueue(new OutboundCall(Kind.Scenario, ins.action!, expandPayload(st, c, ins.payload ?? {}), null, c.id));
         return;
       case Op.Loop:
-        enterLoop(c, ins, prog, now);
+        enterLoop(st, c, ins, prog, now);
         break;
       case Op.EndLoop:
         if (loopAgain(c, prog.instrs[ins.start!], now)) c.pc = ins.start! + 1;
@@ -169,6 +185,12 @@ function run(st: Station, c: Connector, now: number): void {
         if (ins.rule!.mode === 'default' && !ins.rule!.delayMs) st.rules?.delete(ins.action!);
         else (st.rules ??= new Map()).set(ins.action!, ins.rule!);
         break;
+      case Op.Firmware: {
+        // Per charge point, like `respond`: the failure modes its firmware jobs see from now on.
+        const fw = firmwareOf(st);
+        fw.overrides = { ...fw.overrides, ...ins.firmware };
+        break;
+      }
       case Op.ExpectCall:
         c.awaiting = Await.Call;
         c.phaseUntil = now + draw(st, ins);
@@ -180,10 +202,10 @@ function run(st: Station, c: Connector, now: number): void {
   c.phaseUntil = now + 1000;
 }
 
-function enterLoop(c: Connector, ins: Instr, prog: ScenarioProgram, now: number): void {
+function enterLoop(st: Station, c: Connector, ins: Instr, prog: ScenarioProgram, now: number): void {
   c.loops ??= new Float64Array(prog.registers);
   // A count of iterations left, or the time the loop ends; forever is Infinity.
-  c.loops[ins.register!] = ins.times !== undefined ? ins.times : ins.forMs !== undefined ? now + ins.forMs : Infinity;
+  c.loops[ins.register!] = ins.times !== undefined ? ins.times : ins.forMs !== undefined ? now + ins.forMs / st.ctx.speed : Infinity;
   if (ins.times === 0) c.pc = ins.end! + 1;
 }
 
@@ -195,6 +217,14 @@ function loopAgain(c: Connector, loop: Instr, now: number): boolean {
 
 function draw(st: Station, ins: Instr): number {
   return ins.duration ? sampleDuration(ins.duration, () => random(st)) : 0;
+}
+
+/**
+ * A duration of the local side (wait, charge, offline), compressed by --speed. A CSMS's time to
+ * act (`expect … within`) is not: the CSMS runs at wall-clock speed.
+ */
+function localTime(st: Station, ins: Instr): number {
+  return draw(st, ins) / st.ctx.speed;
 }
 
 /** The idTag of an authorize/start step: one of its list, or its template expanded. */
@@ -224,16 +254,44 @@ function where(st: Station, ins: Instr | undefined): string {
   return `${st.ctx.scenario!.file}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
 }
 
-function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, detail: string): void {
+/**
+ * Records an expectation's outcome: the totals, its site's counters (for --report and --junit) and,
+ * on failure, a problem line and the first few structured failure records. Strings are built on
+ * failure only.
+ */
+function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, expected = '', got = '', detail?: string): void {
   const { stats } = st.ctx;
+  stats.expectation(ins, passed, st.ctx.scenario!, describeSite);
   if (passed) {
     stats.totals[T.ExpectationsPassed]++;
     return;
   }
   stats.totals[T.ExpectationsFailed]++;
-  stats.problem(`${st.identity} connector ${c.id}: ${where(st, ins)}: ${stepName(ins.op)}: ${detail}`);
+  const site = where(st, ins);
+  stats.problem(`${st.identity} connector ${c.id}: ${site}: ${stepName(ins.op)}: ${detail ?? `expected ${expected}, got ${got}`}`);
+  if (stats.wantsFailure()) {
+    stats.failure({ chargePoint: st.identity, connector: c.id, site, label: describeSite(ins, st.ctx.scenario!).label, expected, got, at: Date.now() });
+  }
+}
+
+/** An expectation site: where it is, and what it expects (`expect call UpdateFirmware within 30s`). */
+function describeSite(ins: Instr, prog: ScenarioProgram): { site: string; label: string } {
+  const site = `${prog.file}:${ins.line}:${ins.col}`;
+  switch (ins.op) {
+    case Op.ExpectCall: {
+      const d = ins.duration;
+      const within = d?.kind === 'fixed' ? ` within ${d.ms % 1000 === 0 ? `${d.ms / 1000}s` : `${d.ms}ms`}` : '';
+      return { site, label: `expect call ${ins.action}${within}` };
+    }
+    case Op.Send:
+      return { site, label: `send ${ins.action} expect ${ins.expect}` };
+    case Op.Start:
+      return { site, label: ins.expect !== undefined ? `start expect ${ins.expect}` : 'start with no transaction running' };
+    default:
+      return { site, label: `${stepName(ins.op)} expect ${ins.expect}` };
+  }
 }
 
 function stepName(op: Op): string {
-  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect'][op];
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware'][op];
 }

@@ -111,7 +111,7 @@ function gaussian(random: () => number): number {
 
 /** Steps that may be written bare (`- plug`): all their options are optional. */
 const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
-const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware'] as const;
 type StepName = (typeof STEPS)[number];
 
 /** Each step's options (for "unknown key" and for misindented options). */
@@ -125,12 +125,13 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   unplug: [],
   fault: ['errorCode'],
   recover: [],
-  disconnect: ['for'],
+  disconnect: ['for', 'wait'],
   reboot: [],
   send: ['action', 'payload', 'expect'],
   repeat: ['times', 'for', 'forever', 'steps'],
   respond: ['action', 'with', 'error', 'timeout', 'default', 'delay'],
   expect: ['call', 'within'],
+  firmware: ['download', 'install', 'upload'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -141,6 +142,7 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   repeat: 'repeat: {times: 3, steps: [...]}',
   respond: 'respond: {action: RemoteStartTransaction, with: {status: Rejected}}',
   expect: 'expect: {call: SetChargingProfile, within: 30s}',
+  firmware: 'firmware: {download: fail}',
 };
 
 const AUTHORIZATION_STATUS = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
@@ -350,7 +352,13 @@ class Compiler {
       case 'charge':
       case 'disconnect': {
         const duration = this.timed(v, path, name);
-        if (duration) this.instrs.push({ op: name === 'wait' ? Op.Wait : name === 'charge' ? Op.Charge : Op.Disconnect, ...at, duration });
+        if (!duration) return;
+        const ins: Instr = { op: name === 'wait' ? Op.Wait : name === 'charge' ? Op.Charge : Op.Disconnect, ...at, duration };
+        if (name === 'disconnect' && isMap(v) && v.wait !== undefined) {
+          if (typeof v.wait !== 'boolean') return this.error([...path, 'wait'], 'wait is true (the default: the steps go on when the link is back) or false (they go on at once, offline)');
+          if (!v.wait) ins.noWait = true;
+        }
+        this.instrs.push(ins);
         return;
       }
       case 'plug': {
@@ -415,7 +423,25 @@ class Compiler {
         return this.respond(v, path, at);
       case 'expect':
         return this.expectCall(v, path, at);
+      case 'firmware':
+        return this.firmware(v, path, at);
     }
+  }
+
+  /** `firmware: {download: fail|ok, install: fail|ok, upload: fail|ok}`: failure modes from now on. */
+  private firmware(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v) || Object.keys(v).length === 0) {
+      this.error(path, `firmware is a map of download, install, upload: fail or ok, e.g. \`${EXAMPLES.firmware}\``);
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.firmware, path);
+    const firmware: NonNullable<Instr['firmware']> = {};
+    for (const [key, field] of [['download', 'downloadFails'], ['install', 'installFails'], ['upload', 'uploadFails']] as const) {
+      if (v[key] === undefined) continue;
+      const mode = this.oneOf(v[key], ['fail', 'ok'], [...path, key]);
+      if (mode !== undefined) firmware[field] = mode === 'fail';
+    }
+    this.instrs.push({ op: Op.Firmware, ...at, firmware });
   }
 
   /** A CSMS-initiated action name at `path`, with a suggestion when it is not one. */
@@ -587,7 +613,7 @@ class Compiler {
     this.instrs.push({ op: Op.EndLoop, ...at, start });
     loop.end = end;
     // Endless or timed loops must wait somewhere, or a connector would run them in a tight loop.
-    if (loop.times === undefined && how.length === 1 && !this.instrs.slice(start + 1, end).some((i) => BLOCKING.has(i.op) || (i.op === Op.Start && i.expect !== undefined))) {
+    if (loop.times === undefined && how.length === 1 && !this.instrs.slice(start + 1, end).some((i) => (BLOCKING.has(i.op) && !i.noWait) || (i.op === Op.Start && i.expect !== undefined))) {
       this.error([...path, how[0]], 'this repeat never waits: add a wait, charge, disconnect, authorize or send step to it', true);
     }
   }
@@ -596,7 +622,7 @@ class Compiler {
   private timed(v: unknown, path: readonly PathItem[], name: StepName): Duration | undefined {
     if (v === null || v === undefined) return this.error(path, `${name} needs a duration, e.g. \`${EXAMPLES[name]}\``);
     if (isMap(v) && 'for' in v) {
-      if (!this.knownKeys(v, ['for'], path)) return undefined;
+      if (!this.knownKeys(v, STEP_KEYS[name], path)) return undefined;
       return this.duration(v.for, [...path, 'for']);
     }
     return this.duration(v, path, true);

@@ -32,7 +32,7 @@ export const enum Op {
   Fault,
   /** The fault clears (back to Available). */
   Recover,
-  /** Drop the connection and stay offline for `duration`. */
+  /** Drop the connection and stay offline for `duration`; the steps wait for the link, unless `noWait`. */
   Disconnect,
   /** Power cycle: stop transactions (PowerLoss), reboot, boot again. */
   Reboot,
@@ -46,6 +46,8 @@ export const enum Op {
   Respond,
   /** Wait until the CSMS sends `action`, at most `duration`; a failed expectation otherwise. */
   ExpectCall,
+  /** From now on firmware downloads / installs / log uploads of this charge point fail or work (`firmware`). */
+  Firmware,
 }
 
 /** How the charge point answers a CSMS call (scenario `respond`): its own handler, or what the test wants. */
@@ -73,6 +75,10 @@ export interface Instr {
   errorCode?: string;
   action?: string;
   payload?: Record<string, unknown>;
+  /** Disconnect: the connector's steps go on at once, offline (scenario `wait: false`). */
+  noWait?: boolean;
+  /** Firmware: which failure modes to switch on (true) or off (false); absent ones stay as they are. */
+  firmware?: { downloadFails?: boolean; installFails?: boolean; uploadFails?: boolean };
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */

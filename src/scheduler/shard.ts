@@ -12,8 +12,9 @@ import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProf
 import * as dialect16 from '../ocpp16/dialect.js';
 import { handlers16 } from '../ocpp16/handlers/index.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
+import { basicAuthorization, connectionSettings } from '../ocpp16/security/connection.js';
 import type { Connector, Transaction } from '../station/connector.js';
-import { advanceMeter, connectorLimitW } from '../station/meter.js';
+import { advanceMeter, powerLimitW } from '../station/meter.js';
 import { expandTemplate, type DriverModel, type StationProfile } from '../station/profile.js';
 import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
 import { defaultBehaviour } from '../station/driver.js';
@@ -59,6 +60,8 @@ export interface ShardConfig {
   maxConnecting?: number;
   /** What happens to each charge point; without one, the default behaviour (station/driver.ts). */
   scenario?: ScenarioProgram;
+  /** Time compression of the local side (see ShardContext.speed); default 1. */
+  speed?: number;
 }
 
 export class Shard implements ShardContext {
@@ -71,6 +74,7 @@ export class Shard implements ShardContext {
   readonly defaultConfig: ReadonlyMap<string, string>;
   readonly readonlyKeys: ReadonlySet<string>;
   readonly features: ReadonlySet<FeatureProfile>;
+  readonly speed: number;
   readonly stations: Station[] = [];
   stopping = false;
   readonly behaviour: Behaviour;
@@ -87,6 +91,7 @@ export class Shard implements ShardContext {
     this.readonlyKeys = readonlyKeys(config.profile);
     this.features = supportedFeatures(this.defaultConfig);
     this.scenario = config.scenario ?? null;
+    this.speed = config.speed ?? 1;
     this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;
     this.baseWsOptions = {
       // permessage-deflate costs ~230 KiB per socket (DESIGN §4, measured); OCPP frames are small.
@@ -165,12 +170,15 @@ export class Shard implements ShardContext {
 
   wsOptions(st: Station): ClientOptions {
     const { password, passwords, localAddresses } = this.config;
-    const pw = passwords?.[st.identity] ?? password;
-    if (pw === undefined && !localAddresses?.length) return this.baseWsOptions;
-    const opts: ClientOptions = { ...this.baseWsOptions };
+    let pw: string | Buffer | undefined = passwords?.[st.identity] ?? password;
+    // What the CSMS set over the security extension (AuthorizationKey, roots, client certificate) comes on top.
+    const own = st.security !== null ? connectionSettings(st.security, pw, this.baseWsOptions, this.now()) : null;
+    if (own) pw = own.password;
+    if (pw === undefined && !localAddresses?.length && !own) return this.baseWsOptions;
+    const opts: ClientOptions = own ? { ...this.baseWsOptions, ...own.tls } : { ...this.baseWsOptions };
     if (pw !== undefined) {
-      // Security profile 1: Basic auth with the charge point identity as the user (OCPP 1.6 security whitepaper §3.1).
-      opts.headers = { authorization: 'Basic ' + Buffer.from(`${st.identity}:${pw}`).toString('base64') };
+      // Security profiles 1 and 2: Basic auth with the charge point identity as the user (Security Whitepaper A00.FR.202–205).
+      opts.headers = { authorization: basicAuthorization(st.identity, pw) };
     }
     if (localAddresses?.length) opts.localAddress = localAddresses[st.index % localAddresses.length];
     return opts;
@@ -183,7 +191,8 @@ export class Shard implements ShardContext {
     const n = idStart + st.index;
     // Cut to the 1.6 field lengths: a long identity in `${id}` must not make the boot invalid.
     const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
-    return dialect16.bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20)) as never;
+    const installed = st.firmware?.version; // after a firmware update (ocpp16/firmware-update.ts)
+    return dialect16.bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20), installed) as never;
   }
   statusPayload(c: Connector, now: number): Record<string, unknown> {
     return dialect16.statusNotification(c, now) as never;
@@ -203,7 +212,7 @@ export class Shard implements ShardContext {
     // Energy flows only within a transaction: a reading of an idle or merely plugged connector
     // (triggered, clock-aligned) shows the register as it is and no power.
     const charging = c.tx !== null && !c.tx.stopped;
-    advanceMeter(c, now, charging ? connectorLimitW(spec) : 0, spec.current === 'DC');
+    advanceMeter(c, now, charging ? powerLimitW(c) : 0, spec.current === 'DC', this.speed);
   }
 
   /** Parsed measurand lists, shared by every station with the same setting. */

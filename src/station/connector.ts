@@ -69,6 +69,8 @@ export const enum Await {
 export class Transaction {
   /** Assigned by the CSMS in StartTransaction.conf; null until then (offline start). */
   transactionId: number | null = null;
+  /** The reservation this transaction fulfils (StartTransaction.reservationId, OCPP 1.6 §5.13). */
+  reservationId: number | undefined = undefined;
   stopped = false;
   meterStop = 0;
   stoppedAt = 0;
@@ -109,6 +111,10 @@ export class Connector {
   /** Present power (W) and the time the register was last brought up to date. */
   powerW = 0;
   meterAt = 0;
+  /** The limit (W) smart charging sets now (OCPP 1.6 §3.13; kept by ocpp16/smart-charging); Infinity = none. */
+  limitW = Infinity;
+  /** This outlet's share of a power cabinet (profile powerSharing; set by Station.sharePower); Infinity = none. */
+  shareW = Infinity;
   /** The EV's state of charge (0…1) and battery (Wh), while one is plugged in. */
   soc = 0;
   evBatteryWh = 0;

@@ -12,6 +12,9 @@ import { Await, Phase, type Connector, type Transaction } from './connector.js';
 import { uniform, random } from '../util/random.js';
 import type { Station } from './station.js';
 import type { Behaviour } from './shard-context.js';
+import { T } from '../metrics/shard-stats.js';
+import { decideLocally } from './authorize-locally.js';
+import { claim, holderOf, idleStatus, refusesStart } from './reservation.js';
 
 /** Seconds a rejected driver or a finished car lingers before unplugging. */
 const LINGER_MS = 5_000;
@@ -30,15 +33,16 @@ export function reboot(st: Station, c: Connector): void {
   c.awaiting = Await.Nothing; // an answer lost in the reboot is never coming
   c.phase = Phase.Idle;
   c.phaseUntil = Infinity;
+  if (c.tx && !c.tx.stopped) st.ctx.stats.totals[T.TxActive]--; // lost with the reboot, never ended
   c.tx = null;
   c.powerW = 0;
-  c.status = c.operative ? 'Available' : 'Unavailable';
+  c.status = c.operative ? idleStatus(st, c) : 'Unavailable';
 }
 
 function nextArrival(st: Station, now: number): number {
   if (st.ctx.stopping) return Infinity;
   const d = st.ctx.driver;
-  return now + uniform(st, d.idleMinS, d.idleMaxS) * 1000;
+  return now + (uniform(st, d.idleMinS, d.idleMaxS) * 1000) / st.ctx.speed;
 }
 
 /** Advances every connector whose phase is due. */
@@ -68,7 +72,7 @@ export function step(st: Station, now: number): void {
 
 /** A car plugs in and its driver presents an idTag. */
 function arrive(st: Station, c: Connector, now: number): void {
-  if (!c.operative || st.operativeBlocked() || c.status !== 'Available' || st.ctx.stopping) {
+  if (!c.operative || st.operativeBlocked() || (c.status !== 'Available' && c.status !== 'Reserved') || st.ctx.stopping) {
     c.phaseUntil = nextArrival(st, now);
     return;
   }
@@ -76,14 +80,28 @@ function arrive(st: Station, c: Connector, now: number): void {
   // authorized before the cable goes in (profile quirk preparingBeforeAuthorize: false).
   if (st.ctx.profile.quirks.preparingBeforeAuthorize) plugIn(st, c, now);
   const tags = st.ctx.driver.idTags;
-  authorize(st, c, tags[Math.floor(random(st) * tags.length)]);
+  const drawn = tags[Math.floor(random(st) * tags.length)];
+  // At a reserved connector the driver who arrives is the one who reserved it (OCPP 1.6 §5.13).
+  authorize(st, c, holderOf(st, c) ?? drawn, now);
 }
 
-/** The idTag is presented: Authorize, then {@link authorized} continues. */
-export function authorize(st: Station, c: Connector, idTag: string): void {
+/** The idTag is presented: decided locally or by Authorize.conf, then {@link authorized} continues. */
+export function authorize(st: Station, c: Connector, idTag: string, now: number): void {
+  const local = requestAuthorization(st, c, idTag, now);
+  if (local !== null) authorized(st, c.id, local, now);
+}
+
+/**
+ * Presents an idTag at the connector: returns the status when the charge point decides it locally
+ * (Local Authorization List / Authorization Cache / offline rules, OCPP 1.6 §3.5), or sends
+ * Authorize.req and returns null — its answer then comes through responses.ts.
+ */
+export function requestAuthorization(st: Station, c: Connector, idTag: string, now: number): string | null {
   c.idTag = idTag;
   c.phase = Phase.Authorizing;
-  st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag }, null, c.id));
+  const local = decideLocally(st, idTag, now);
+  if (local === null) st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag }, null, c.id));
+  return local;
 }
 
 /** The cable goes in: the EV arrives with a random state of charge. */
@@ -100,14 +118,15 @@ export function plugIn(st: Station, c: Connector, now: number): void {
 export function authorized(st: Station, connectorId: number, status: string, now: number): void {
   const c = st.connectors[connectorId];
   if (c.phase !== Phase.Authorizing) return;
-  if (status !== 'Accepted' || st.ctx.stopping) {
-    // Blocked, Expired or Invalid: the driver gives up and unplugs.
+  // A connector held for another idTag refuses this one (§5.13), as Blocked, Expired or Invalid do.
+  if (status !== 'Accepted' || st.ctx.stopping || refusesStart(st, c, c.idTag)) {
+    // Refused: the driver gives up and unplugs.
     c.phase = Phase.Finished;
-    c.phaseUntil = now + LINGER_MS;
+    c.phaseUntil = now + LINGER_MS / st.ctx.speed;
     st.arm(now);
     return;
   }
-  if (c.status === 'Available') plugIn(st, c, now); // authorized first: now the cable goes in
+  if (c.status === 'Available' || c.status === 'Reserved') plugIn(st, c, now); // authorized first: now the cable goes in
   startSession(st, c, c.idTag, now);
 }
 
@@ -117,8 +136,10 @@ export function startSession(st: Station, c: Connector, idTag: string, now: numb
   const d = st.ctx.driver;
   c.idTag = idTag;
   c.phase = Phase.Charging;
-  const tx = st.beginTransaction(c, idTag, now);
-  c.phaseUntil = now + uniform(st, d.sessionMinS, d.sessionMaxS) * 1000;
+  // A reservation this idTag holds here ends with the start, and StartTransaction names it (§5.13).
+  const reservationId = st.reservations === null ? undefined : claim(st, c, idTag, now);
+  const tx = st.beginTransaction(c, idTag, now, reservationId);
+  c.phaseUntil = now + (uniform(st, d.sessionMinS, d.sessionMaxS) * 1000) / st.ctx.speed;
   st.arm(now);
   return tx;
 }
@@ -126,7 +147,7 @@ export function startSession(st: Station, c: Connector, idTag: string, now: numb
 /** The transaction has ended; the cable is still in. */
 export function finish(st: Station, c: Connector, now: number): void {
   c.phase = Phase.Finished;
-  c.phaseUntil = now + LINGER_MS;
+  c.phaseUntil = now + LINGER_MS / st.ctx.speed;
   st.setStatus(c, 'Finishing', now);
   st.arm(now);
 }
@@ -137,7 +158,7 @@ export function unplug(st: Station, c: Connector, now: number): void {
   c.evBatteryWh = 0;
   c.soc = 0;
   c.tx = c.tx && !c.tx.stopped ? c.tx : null;
-  st.setStatus(c, c.operative ? 'Available' : 'Unavailable', now);
+  st.setStatus(c, c.operative ? idleStatus(st, c) : 'Unavailable', now);
   c.phaseUntil = nextArrival(st, now);
 }
 

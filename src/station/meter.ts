@@ -19,6 +19,30 @@ export function connectorLimitW(spec: ConnectorSpec): number {
   return Math.min(spec.maxPowerW, byCurrent);
 }
 
+/**
+ * The power limit in force at a connector (W): the hardware's, under whatever smart charging allows
+ * (Connector.limitW) and the outlet's share of a power cabinet (Connector.shareW).
+ */
+export function powerLimitW(c: Connector): number {
+  return Math.min(connectorLimitW(c.spec!), c.limitW, c.shareW);
+}
+
+/**
+ * Splits a cabinet's power among the outlets that want some (`demandW`; returns their allocations):
+ * each gets what it asks for, up to an equal share of what the smaller demands left over
+ * ("water-filling"), so a tapering EV frees power for the others.
+ */
+export function splitPower(demandW: number[], cabinetW: number): number[] {
+  const order = demandW.map((_, i) => i).sort((a, b) => demandW[a] - demandW[b]);
+  let left = cabinetW;
+  const out = new Array<number>(demandW.length);
+  order.forEach((i, k) => {
+    out[i] = Math.min(demandW[i], left / (order.length - k));
+    left -= out[i];
+  });
+  return out;
+}
+
 /** What the EV draws at this state of charge (W); 0 when full. */
 export function evAcceptanceW(c: Connector, dc: boolean): number {
   const knee = dc ? KNEE_DC : KNEE_AC;
@@ -31,10 +55,11 @@ export function evAcceptanceW(c: Connector, dc: boolean): number {
 /**
  * Brings the connector's register up to `now`: adds power × time since the last update, moves the
  * EV's state of charge, and sets the power for the next interval. `limitW` is the hardware (or,
- * later, smart-charging) limit. Returns the energy added (Wh).
+ * later, smart-charging) limit; `speed` compresses time (--speed: an hour of charging in a minute at 60).
+ * Returns the energy added (Wh).
  */
-export function advanceMeter(c: Connector, now: number, limitW: number, dc: boolean): number {
-  const hours = (now - c.meterAt) / 3_600_000;
+export function advanceMeter(c: Connector, now: number, limitW: number, dc: boolean, speed = 1): number {
+  const hours = ((now - c.meterAt) / 3_600_000) * speed;
   c.meterAt = now;
   let added = 0;
   if (hours > 0 && c.powerW > 0) {

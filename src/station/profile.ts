@@ -64,7 +64,47 @@ export interface StationProfile {
   quirks: Quirks;
   /** A vendor DataTransfer the charge point sends after every accepted boot, as many models do. */
   bootDataTransfer?: { vendorId: string; messageId?: string; data?: string };
+  /**
+   * Outlets that draw on one power cabinet (a DC charger's dynamic power sharing): while several of a
+   * group charge, they split its maxPowerW (station.ts sharePower). Connector ids 1…n.
+   */
+  powerSharing?: PowerSharingGroup[];
+  /** How firmware updates and log uploads go (profile `firmware:`); DEFAULT_FIRMWARE without one. */
+  firmware?: FirmwareBehaviour;
 }
+
+export interface PowerSharingGroup {
+  connectors: number[];
+  maxPowerW: number;
+}
+
+/** How a model's firmware updates and log uploads go (OCPP 1.6 §5.19, §5.9; Security Whitepaper L01, N01). */
+export interface FirmwareBehaviour {
+  /** Every download attempt fails: DownloadFailed once the retries are spent. */
+  downloadFails: boolean;
+  /** The installation fails: InstallationFailed, the old firmware stays. */
+  installFails: boolean;
+  /** Every upload attempt fails: UploadFailed (GetDiagnostics) or UploadFailure (GetLog). */
+  uploadFails: boolean;
+  /** How long installing takes (ms). */
+  installMs: number;
+  /** Installation waits until running transactions end; idle connectors are Unavailable meanwhile. */
+  waitForTransactions: boolean;
+  /** A slow link: download speed in bytes/s (0 = as fast as the server). */
+  downloadBytesPerSecond: number;
+  /** Only signed updates: UpdateFirmware is answered NotSupported (Security Whitepaper L01.FR.20). */
+  signedUpdatesOnly: boolean;
+}
+
+export const DEFAULT_FIRMWARE: FirmwareBehaviour = {
+  downloadFails: false,
+  installFails: false,
+  uploadFails: false,
+  installMs: 10_000,
+  waitForTransactions: true,
+  downloadBytesPerSecond: 0,
+  signedUpdatesOnly: false,
+};
 
 export const DEFAULT_QUIRKS: Quirks = {
   preparingBeforeAuthorize: true,

@@ -7,10 +7,8 @@ import * as driver from './driver.js';
 import { Await } from './connector.js';
 import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
-
-interface IdTagInfo {
-  status: string;
-}
+import { decideOffline, learn } from './authorize-locally.js';
+import type { IdTagInfo } from './authorization.js';
 
 export function onResponse(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void {
   switch (call.kind) {
@@ -19,12 +17,17 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
     case Kind.Status:
       st.connectors[call.connectorId].reportedStatus = call.payload.status as never;
       return;
-    case Kind.Authorize:
-      return authorizeAnswered(st, call, (payload.idTagInfo as IdTagInfo).status, now);
+    case Kind.Authorize: {
+      const info = payload.idTagInfo as IdTagInfo;
+      learn(st, call.payload.idTag as string, info, now); // the cache and the list's conflicts (§3.5)
+      return authorizeAnswered(st, call, info.status, now);
+    }
     case Kind.StartTx: {
       const tx = call.tx!;
       tx.transactionId = payload.transactionId as number;
-      const status = (payload.idTagInfo as IdTagInfo).status;
+      const info = payload.idTagInfo as IdTagInfo;
+      learn(st, tx.idTag, info, now);
+      const status = info.status;
       if (status !== 'Accepted') {
         st.ctx.stats.totals[T.TxRejected]++;
         driver.transactionRefused(st, tx, now);
@@ -37,9 +40,12 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       const status = typeof payload.status === 'string' ? payload.status : (info?.status ?? 'Accepted');
       return resumeIf(st, call, Await.Send, status, now);
     }
-    case Kind.StopTx:
+    case Kind.StopTx: {
       st.ctx.stats.totals[T.TxCompleted]++;
+      const info = payload.idTagInfo as IdTagInfo | undefined;
+      if (info !== undefined) learn(st, call.tx!.idTag, info, now);
       return;
+    }
     default:
       return;
   }
@@ -52,6 +58,9 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
 export function onFailure(st: Station, call: OutboundCall, status: string, now: number): void {
   switch (call.kind) {
     case Kind.Authorize:
+      // The link went down while the driver waited: the charge point is offline now and decides
+      // as it would offline (OCPP 1.6 §3.5.4) — unless it is going down for a reboot.
+      if (status === 'Disconnected' && st.rebootAt === Infinity) status = decideOffline(st, call.payload.idTag as string, now);
       return authorizeAnswered(st, call, status, now);
     case Kind.StartTx:
       return startAnswered(st, call, status, now);

@@ -59,6 +59,13 @@ export interface ShardContext {
   /** The scenario being run, if any (for variables and failure messages). */
   readonly scenario: ScenarioProgram | null;
   readonly defaultConfig: ReadonlyMap<string, string>;
+  /**
+   * Time compression (--speed): the local side's time — scenario waits, charging sessions, arrivals,
+   * and the energy a given power delivers — runs this many times faster than the wall clock. Protocol
+   * timing (heartbeats, meter sample intervals, call timeouts, reconnect backoff) stays real, so the
+   * CSMS sees a normal charge point that charges remarkably fast.
+   */
+  readonly speed: number;
   /** The feature profiles this model supports (its read-only SupportedFeatureProfiles). */
   readonly features: ReadonlySet<FeatureProfile>;
   /** Configuration keys that cannot be changed on this model. */

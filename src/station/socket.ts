@@ -4,7 +4,11 @@
  */
 import type { WebSocket } from 'ws';
 import { T } from '../metrics/shard-stats.js';
+import { securityEvent } from '../ocpp16/security/index.js';
 import { Link, type Station } from './station.js';
+
+/** Node's TLS errors about the server's certificate (Security Whitepaper: InvalidCentralSystemCertificate). */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
 const kStation = Symbol('station');
 
@@ -16,6 +20,7 @@ export function attachSocket(st: Station, ws: WebSocket): void {
   ws.on('close', socketOnClose);
   ws.on('error', socketOnError);
   ws.on('unexpected-response', socketOnUnexpectedResponse);
+  ws.on('pong', socketOnPong);
 }
 
 function stationOf(ws: unknown): Station {
@@ -38,18 +43,26 @@ function socketOnMessage(this: WebSocket, data: Buffer, isBinary: boolean): void
   st.onFrame(data.toString(), st.ctx.now());
 }
 
+function socketOnPong(this: WebSocket): void {
+  stationOf(this).awaitingPong = false;
+}
+
 function socketOnClose(this: WebSocket): void {
   const st = stationOf(this);
   if (st.ws === this) st.onClosed(st.ctx.now());
 }
 
-function socketOnError(this: WebSocket, err: Error): void {
+function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
   const st = stationOf(this);
-  if (st.link === Link.Connecting) st.ctx.stats.problem(`${st.identity}: ${err.message}`);
+  if (st.link !== Link.Connecting) return;
+  st.ctx.stats.problem(`${st.identity}: ${err.message}`);
+  // Once per outage (the first failed attempt), so a long one does not pile up notifications.
+  if (st.reconnectAttempt === 0 && err.code && CERTIFICATE_ERRORS.test(err.code)) securityEvent(st, 'InvalidCentralSystemCertificate', err.code);
 }
 
 function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
   const st = stationOf(this);
   st.ctx.stats.problem(`${st.identity}: CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
+  if (res.statusCode === 401 && st.reconnectAttempt === 0) securityEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
   this.terminate();
 }

@@ -15,12 +15,20 @@ import type { ResponseRule } from '../scenario/program.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
+import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
 import { handleCall } from './inbound.js';
+import type { FirmwareState } from './firmware-state.js';
+import type { SmartChargingState } from '../ocpp16/smart-charging/station-state.js';
+import type { AuthState } from './authorization.js';
+import { endOnUnavailable, type ReservationState } from './reservation.js';
+import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
 import { attachSocket } from './socket.js';
 import * as driver from './driver.js';
+import type { SecurityState } from '../ocpp16/security/state.js';
+import { securityEvent } from '../ocpp16/security/events.js';
 
 /** Connection state. */
 export const enum Link {
@@ -79,6 +87,12 @@ export class Station {
   nextMeterAt = Infinity;
   /** Next clock-aligned meter reading (ClockAlignedDataInterval, aligned to midnight UTC). */
   nextClockAt = Infinity;
+  /**
+   * Next WebSocket ping (WebSocketPingInterval, OCPP-J 1.6 §5); a ping still unanswered by then means
+   * the link is dead, and it is dropped so the reconnect logic takes over.
+   */
+  nextPingAt = Infinity;
+  awaitingPong = false;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
   rebootAt = Infinity;
   /** How the scenario wants CSMS calls answered, by action (lazy); and an answer held back until deferredAt. */
@@ -100,6 +114,17 @@ export class Station {
 
   // Feature-profile state (issue #6), each null until the CSMS first uses the feature, so the
   // thousands of charge points that never do cost nothing for it.
+
+  /** Firmware Management and log uploads: installed version, update and upload in progress (lazy). */
+  firmware: FirmwareState | null = null;
+  /** Smart Charging: installed charging profiles and the limits they set (lazy; OCPP 1.6 §3.13). */
+  smartCharging: SmartChargingState | null = null;
+  /** Local Authorization List and Authorization Cache (lazy; OCPP 1.6 §3.5, station/authorization.ts). */
+  auth: AuthState | null = null;
+  /** Reservations held on this charge point (null while none; OCPP 1.6 §5.13, station/reservation.ts). */
+  reservations: ReservationState | null = null;
+  /** Security extension: credentials and certificates the CSMS set, security log (lazy; ocpp16/security/state.ts). */
+  security: SecurityState | null = null;
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
@@ -150,7 +175,8 @@ export class Station {
     this.setGauge(S.Connecting);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url, this.ctx.subprotocols, this.ctx.wsOptions(this));
+      // After a security profile upgrade the CSMS is reached over TLS (Security Whitepaper A05).
+      ws = new WebSocket(this.security?.url ?? this.url, this.ctx.subprotocols, this.ctx.wsOptions(this));
     } catch (err) {
       this.ctx.stats.problem(`${this.identity}: cannot connect: ${(err as Error).message}`);
       this.onClosed(this.ctx.now());
@@ -173,6 +199,8 @@ export class Station {
       return;
     }
     this.setGauge(S.Connected);
+    this.awaitingPong = false;
+    this.armPing(now);
     if (this.boot === Boot.Accepted && this.poweredUp) {
       this.afterAccepted(now, false);
     } else {
@@ -197,12 +225,14 @@ export class Station {
     // and heartbeats or authorizations made for a connection that is gone mean nothing.
     this.queue.retain((c) => c.isTransactional || (lost.push(c), false));
     this.nextHeartbeatAt = Infinity;
+    this.nextPingAt = Infinity;
     this.bootRetryAt = Infinity;
     if (this.boot !== Boot.Accepted) this.boot = Boot.None;
     if (this.link === Link.Closed) return;
-    // Whoever waited for a dropped call's answer hears that it failed.
-    for (const call of lost) onFailure(this, call, 'Disconnected', now);
+    // Whoever waited for a dropped call's answer hears that it failed — with the link already Down,
+    // so a call they queue in turn waits for the reconnect instead of going to the dead socket.
     this.link = Link.Down;
+    for (const call of lost) onFailure(this, call, 'Disconnected', now);
     if (this.rebootAt !== Infinity) {
       this.powerCycle(now);
       return;
@@ -228,6 +258,7 @@ export class Station {
     if (!ws || this.link !== Link.Open || ws.readyState !== WebSocket.OPEN) return false;
     ws.send(text);
     this.ctx.stats.totals[T.MessagesOut]++;
+    stationLog.record(this, LogKind.Out, text, Date.now());
     return true;
   }
 
@@ -327,6 +358,7 @@ export class Station {
   onFrame(text: string, now: number): void {
     const { ctx } = this;
     ctx.stats.totals[T.MessagesIn]++;
+    stationLog.record(this, LogKind.In, text, now);
     const frame = decodeFrame(text);
     if (frame instanceof FrameError) {
       ctx.stats.totals[T.BadFrames]++;
@@ -357,6 +389,7 @@ export class Station {
       }
     } else {
       ctx.stats.count(action, A.CallErrors);
+      ctx.stats.callError(action, frame[2]);
       const code = parseErrorCode(frame[2]) ?? frame[2];
       ctx.stats.problem(`${this.identity}: ${call.action} answered with CALLERROR ${code}: ${frame[3]}`);
       this.failed(call, now);
@@ -377,7 +410,7 @@ export class Station {
   afterAccepted(now: number, fresh: boolean): void {
     this.boot = Boot.Accepted;
     this.poweredUp = true;
-    this.setGauge(this.anyCharging() ? S.Charging : S.Booted);
+    this.updateGauge();
     const zero = this.ctx.profile.quirks.statusNotificationConnectorZero;
     for (const c of this.connectors) {
       if (c.id === 0 && !zero) continue;
@@ -390,6 +423,8 @@ export class Station {
     this.armMeter(now);
     this.armClock(now);
     if (fresh) this.ctx.behaviour.start(this, now);
+    // Booted after power-up: a security event when the security extension is used (Whitepaper §8).
+    if (fresh) securityEvent(this, 'StartupOfTheDevice', undefined, now);
     this.pump(now);
     this.arm(now);
   }
@@ -399,6 +434,23 @@ export class Station {
     const interval = this.configInt('HeartbeatInterval') * 1000;
     this.nextHeartbeatAt = interval > 0 ? now + interval : Infinity;
     this.arm(now);
+  }
+
+  armPing(now: number): void {
+    const interval = this.configInt('WebSocketPingInterval') * 1000;
+    this.nextPingAt = interval > 0 && this.link === Link.Open ? now + interval : Infinity;
+  }
+
+  /** Sends a WebSocket ping, or drops a link whose last ping was never answered. */
+  private ping(now: number): void {
+    if (this.awaitingPong) {
+      this.ctx.stats.problem(`${this.identity}: no WebSocket pong within WebSocketPingInterval; reconnecting`);
+      this.ws!.terminate();
+      return;
+    }
+    this.awaitingPong = true;
+    this.ws!.ping();
+    this.armPing(now);
   }
 
   armMeter(now: number): void {
@@ -436,10 +488,21 @@ export class Station {
     }
     c.status = status;
     this.reportStatus(c, now);
+    // A Faulted or Unavailable connector (or charge point) ends its reservations (§5.13).
+    if (this.reservations !== null && (status === 'Faulted' || status === 'Unavailable')) endOnUnavailable(this, c, now);
+    this.updateGauge();
   }
 
   reportStatus(c: Connector, now: number): void {
     this.enqueue(new OutboundCall(Kind.Status, 'StatusNotification', this.ctx.statusPayload(c, now), null, c.id));
+  }
+
+  /** A connected, booted charge point counts as faulted (any connector Faulted), charging, or booted. */
+  updateGauge(): void {
+    if (this.link !== Link.Open || this.boot !== Boot.Accepted) return;
+    let state = this.anyCharging() ? S.Charging : S.Booted;
+    for (const c of this.connectors) if (c.status === 'Faulted') state = S.Faulted;
+    this.setGauge(state);
   }
 
   setGauge(state: S): void {
@@ -450,17 +513,49 @@ export class Station {
 
   // ---------------------------------------------------------------- transactions
 
-  beginTransaction(c: Connector, idTag: string, now: number): Transaction {
+  beginTransaction(c: Connector, idTag: string, now: number, reservationId?: number): Transaction {
     const tx = new Transaction(c.id, idTag, Math.floor(c.energyWh), now);
+    if (reservationId !== undefined) tx.reservationId = reservationId;
     c.tx = tx;
     c.meterAt = now;
+    // Default and remote-start charging profiles set the limit before the first reading.
+    if (this.smartCharging !== null) this.smartCharging.transactionStarted(c, now);
     this.ctx.advanceMeter(c, now);
+    this.sharePower(now);
     this.enqueue(new OutboundCall(Kind.StartTx, 'StartTransaction', this.ctx.startPayload(tx), tx, c.id));
     this.ctx.stats.totals[T.TxStarted]++;
-    this.setStatus(c, c.powerW > 0 ? 'Charging' : 'SuspendedEV', now);
-    this.setGauge(S.Charging);
+    this.ctx.stats.totals[T.TxActive]++;
+    this.setStatus(c, c.powerW > 0 ? 'Charging' : c.limitW === 0 ? 'SuspendedEVSE' : 'SuspendedEV', now);
+    this.updateGauge();
     if (this.nextMeterAt === Infinity) this.armMeter(now);
     return tx;
+  }
+
+  /**
+   * Re-splits the power cabinets of this model (profile powerSharing) among the outlets charging
+   * now: every register is first brought up to `now` at the old powers, so energy stays exact.
+   */
+  sharePower(now: number): void {
+    const groups = this.ctx.profile.powerSharing;
+    if (!groups) return;
+    for (const g of groups) {
+      const active: Connector[] = [];
+      for (const id of g.connectors) {
+        const c = this.connectors[id];
+        if (!c) continue;
+        this.ctx.advanceMeter(c, now);
+        c.shareW = Infinity;
+        if (c.tx && !c.tx.stopped) active.push(c);
+      }
+      if (active.length === 0) continue;
+      // What each would draw alone, then the split; advanceMeter (no time has passed) applies it.
+      const dc = active[0].spec?.current === 'DC';
+      const alloc = splitPower(active.map((c) => Math.min(powerLimitW(c), evAcceptanceW(c, dc))), g.maxPowerW);
+      active.forEach((c, i) => {
+        c.shareW = alloc[i];
+        this.ctx.advanceMeter(c, now);
+      });
+    }
   }
 
   /** Ends the connector's transaction with a reason; StopTransaction is queued and kept until confirmed. */
@@ -469,14 +564,17 @@ export class Station {
     if (!tx || tx.stopped) return;
     this.ctx.advanceMeter(c, now);
     tx.stopped = true;
+    this.ctx.stats.totals[T.TxActive]--;
     tx.meterStop = Math.floor(c.energyWh);
     tx.stoppedAt = now;
     c.powerW = 0;
+    if (this.smartCharging !== null) this.smartCharging.transactionEnded(c, now);
+    this.sharePower(now); // the other outlets of its cabinet may take more now
     this.ctx.stats.totals[T.EnergyWh] += tx.meterStop - tx.meterStart;
     this.enqueue(new OutboundCall(Kind.StopTx, 'StopTransaction', this.ctx.stopPayload(this, tx, reason), tx, c.id));
     if (!this.anyCharging()) {
       this.nextMeterAt = Infinity;
-      if (this.gauge === S.Charging) this.setGauge(S.Booted);
+      this.updateGauge();
     }
     if (c.scheduledOperative !== null) {
       // A ChangeAvailability answered "Scheduled" takes effect now that the transaction is over (§5.2).
@@ -504,6 +602,7 @@ export class Station {
   }
 
   private sampleMeters(now: number): void {
+    this.sharePower(now); // EVs taper as they fill: what one no longer takes, the others may
     for (let i = 1; i < this.connectors.length; i++) {
       const c = this.connectors[i];
       if (!c.tx || c.tx.stopped) continue;
@@ -517,12 +616,18 @@ export class Station {
 
   /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
   reset(hard: boolean, now: number): void {
+    securityEvent(this, 'ResetOrReboot', hard ? 'Hard reset' : 'Soft reset', now);
     this.shutDownFor(hard ? 'HardReset' : 'SoftReset', hard ? 0 : this.ctx.options.softResetDrainMs, now);
   }
 
   /** A power loss (scenario `reboot`): transactions end with PowerLoss, then a reboot at once. */
   powerLoss(now: number): void {
     this.shutDownFor('PowerLoss', 0, now);
+  }
+
+  /** A reboot the charge point decides itself (to run new firmware): transactions end with Reboot. */
+  rebootSelf(now: number): void {
+    this.shutDownFor('Reboot', this.ctx.options.softResetDrainMs, now);
   }
 
   private shutDownFor(reason: string, drainMs: number, now: number): void {
@@ -544,6 +649,8 @@ export class Station {
     this.boot = Boot.None;
     this.poweredUp = false;
     for (const c of this.connectors) driver.reboot(this, c);
+    // Transfers in flight die with the power; the installed firmware stays.
+    this.firmware?.powerCycled(this, now);
     this.setGauge(S.Offline);
     this.reconnectAt = now + this.ctx.options.rebootDelayMs;
     this.arm(now);
@@ -598,6 +705,7 @@ export class Station {
       return;
     }
     if (this.link === Link.Open && now >= this.bootRetryAt) this.sendBoot();
+    if (this.link === Link.Open && now >= this.nextPingAt) this.ping(now);
     if (this.alarms !== null) this.runAlarms(now);
     if (now >= this.deferredAt) {
       // A CALLRESULT is meaningless on a later connection: it is sent only if the link stayed up.
@@ -650,6 +758,7 @@ export class Station {
     if (this.rebootAt < at) at = this.rebootAt;
     if (this.bootRetryAt < at) at = this.bootRetryAt;
     if (this.deferredAt < at) at = this.deferredAt;
+    if (this.nextPingAt < at) at = this.nextPingAt;
     if (this.alarms !== null && this.alarms[0].at < at) at = this.alarms[0].at;
     if (this.boot === Boot.Accepted) {
       if (this.nextHeartbeatAt < at) at = this.nextHeartbeatAt;
@@ -687,6 +796,7 @@ export class Station {
     this.link = Link.Closed;
     this.wakeAt = Infinity;
     this.alarms = null;
+    this.firmware?.stop();
     this.setGauge(S.Stopped);
     this.ws?.close(1000, 'simulation ended');
   }

@@ -46,3 +46,11 @@ export function formatDuration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** A time-compression factor (--speed, a plan's speed): positive, `60` or `60x`. */
+export function parseSpeed(text: string | number, what = '--speed'): number {
+  const m = /^\s*(\d+(\.\d+)?)\s*x?\s*$/i.exec(String(text));
+  const speed = m ? Number(m[1]) : NaN;
+  if (!(speed > 0)) throw new Error(`${what} must be a positive factor such as 60 or 60x, not '${text}'`);
+  return speed;
+}

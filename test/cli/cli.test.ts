@@ -121,6 +121,19 @@ describe.concurrent('ocpp-sim run against the embedded CSMS', () => {
     expect(s.meterValues).toBe(s.received.MeterValues);
   });
 
+  it('--json-logs: every line is a JSON object, progress once a second, the report as the last line', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const r = await runCli(['run', '--csms', csms.url, '--count', '3', '--duration', '3s', ...LIVELY, '--json-logs', '--workers', '0']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(2);
+    const last = lines.at(-1);
+    expect(last).toMatchObject({ event: 'summary', passed: true, exitCode: 0, chargePoints: { total: 3, booted: 3 } });
+    expect(last.actions.BootNotification.sent).toBe(csms.stats.received.BootNotification);
+    for (const l of lines) expect(Date.parse(l.time)).toBeGreaterThan(0);
+  });
+
   it('a healthy run with worker threads (default) passes and stops every transaction', async (ctx) => {
     const { expect } = ctx;
     const csms = await csmsFor(ctx);

@@ -80,14 +80,10 @@ describe('fleet against the embedded CSMS', () => {
     expect(stop.json.result).toEqual({ status: 'Accepted' });
     await until(() => csms.stats.transactions.active === 0, 'the remote stop');
 
-    const unsupported = await api(csms, 'POST', '/api/charge-points/TEST002/ReserveNow', {
-      connectorId: 1,
-      expiryDate: new Date(Date.now() + 60_000).toISOString(),
-      idTag: 'X',
-      reservationId: 1,
-    });
-    expect(unsupported.status).toBe(502);
-    expect(unsupported.json.error.code).toBe('NotSupported');
+    // A CALLERROR from the charge point (listVersion 0 is reserved, OCPP 1.6 errata v4.0) answers 502.
+    const refused = await api(csms, 'POST', '/api/charge-points/TEST002/SendLocalList', { listVersion: 0, updateType: 'Full' });
+    expect(refused.status).toBe(502);
+    expect(refused.json.error.code).toBe('PropertyConstraintViolation');
   });
 
   it('reconnects after the CSMS drops it and loses no transaction message', async () => {

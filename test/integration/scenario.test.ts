@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { loadScenario } from '../../src/scenario/parse.js';
-import { DEFAULT_PROFILE } from '../../src/station/profile.js';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-scenario-'));
@@ -112,6 +112,61 @@ steps:
     expect(txMeter.length).toBeGreaterThanOrEqual(2);
     const stop = seen.find((s) => s.action === 'StopTransaction')!;
     expect(stop.payload.meterStop).toBeGreaterThan(0);
+  });
+
+  it('with disconnect wait: false, a whole session happens offline and is delivered in order on reconnect', async () => {
+    const { csms, seen } = await run(`description: offline session
+steps:
+  - disconnect: {for: 2s, wait: false}
+  - plug
+  - start: {idTag: OFFLINE1}
+  - charge: 1200ms
+  - stop: {reason: Local}
+  - unplug
+`);
+    await until(() => csms.stats.transactions.stopped === 1, 'the offline session after reconnecting', 10_000);
+    const tx = seen.filter((s) => ['StartTransaction', 'MeterValues', 'StopTransaction'].includes(s.action) && (s.action !== 'MeterValues' || s.payload.transactionId !== undefined));
+    // StartTransaction first, its MeterValues, then StopTransaction: the order in which they happened.
+    expect(tx[0].action).toBe('StartTransaction');
+    expect(tx.at(-1)!.action).toBe('StopTransaction');
+    const start = tx[0].payload;
+    const stop = tx.at(-1)!.payload;
+    expect(start.idTag).toBe('OFFLINE1');
+    // Timestamps are when things happened (offline), not when they were delivered.
+    const took = Date.parse(stop.timestamp) - Date.parse(start.timestamp);
+    expect(took).toBeGreaterThanOrEqual(1100);
+    expect(took).toBeLessThan(2000);
+  });
+
+  it('--speed compresses the local side: waits and charging run faster and energy follows simulated time', async () => {
+    const file = join(dir, 'speed.yaml');
+    writeFileSync(file, `description: an hour of charging
+steps:
+  - plug
+  - start
+  - charge: 60s
+  - stop
+`);
+    const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
+    cleanups.push(() => csms.close());
+    const seen: Seen[] = [];
+    csms.onRequest = (id, action, payload) => void seen.push({ id, action, payload });
+    // The EV's power for 60 simulated seconds at 60× speed: a second of wall-clock time, a minute's energy.
+    const fleet = startTestFleet(csms.url, {
+      count: 1,
+      speed: 60,
+      profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 0 },
+      scenario: loadScenario(file),
+    });
+    cleanups.push(() => fleet.stop());
+    const t0 = Date.now();
+    await until(() => csms.stats.transactions.stopped === 1, 'the compressed session', 10_000);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const start = seen.find((s) => s.action === 'StartTransaction')!.payload;
+    const stop = seen.find((s) => s.action === 'StopTransaction')!.payload;
+    const minuteWh = Math.min(DEFAULT_PROFILE.connectors[0].maxPowerW, DEFAULT_DRIVER.evMaxPowerW) / 60;
+    expect(stop.meterStop - start.meterStart).toBeGreaterThan(minuteWh * 0.9);
+    expect(stop.meterStop - start.meterStart).toBeLessThan(minuteWh * 1.1);
   });
 
   it('answers CSMS calls as the scenario says: a payload, a CALLERROR, late, or not at all', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verdict } from '../../src/cli/verdict.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
-import { DEFAULT_DRIVER } from '../../src/station/profile.js';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 import { createRPCError, energyOf, NOREPLY, StrictPeer, type Received } from '../helpers/ocpp-rpc-peer.js';
 
@@ -289,7 +289,9 @@ describe('operator calls from the strict CSMS', () => {
   });
 
   it('unsupported, unknown, schema-invalid and malformed calls get 1.6 CALLERRORs; the link survives', async () => {
-    const { peer: p, fleet: f } = await setup({ count: 1, driver: QUIET_DRIVER });
+    // A model with the Core profile only: ReserveNow is a known action it does not support.
+    const coreOnly = { ...DEFAULT_PROFILE, configuration: { SupportedFeatureProfiles: { value: 'Core', readonly: true } } };
+    const { peer: p, fleet: f } = await setup({ count: 1, driver: QUIET_DRIVER, profile: coreOnly });
     await booted(p, CP);
     const reserve = { connectorId: 1, expiryDate: new Date(Date.now() + 60_000).toISOString(), idTag: 'R1', reservationId: 1 };
     await expect(p.call(CP, 'ReserveNow', reserve)).rejects.toMatchObject({ rpcErrorCode: 'NotSupported' });

@@ -1,6 +1,6 @@
 /** Durations, ranges and rates as people write them on the command line, and back for summaries. */
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseRange, parseRate } from '../../src/util/duration.js';
+import { formatDuration, parseDuration, parseRange, parseRate, parseSpeed } from '../../src/util/duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -111,5 +111,19 @@ describe('formatDuration', () => {
     [999.6, '1.0s'],
   ])('%d ms near a unit boundary → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('parseSpeed', () => {
+  it.each([
+    ['1', 1],
+    ['60', 60],
+    ['60x', 60],
+    [' 2.5X ', 2.5],
+    [10, 10],
+  ])('%j → %d', (text, speed) => expect(parseSpeed(text)).toBe(speed));
+
+  it.each(['0', '-2', 'fast', '', '60xx', '1e3'])('%j is refused with the flag named', (text) => {
+    expect(() => parseSpeed(text)).toThrow(/--speed must be a positive factor/);
   });
 });

@@ -1,7 +1,7 @@
 /** The physical session model: connector limits, EV acceptance taper and the energy register. */
 import { describe, expect, it } from 'vitest';
 import { Connector } from '../../src/station/connector.js';
-import { advanceMeter, connectorLimitW, currentA, evAcceptanceW } from '../../src/station/meter.js';
+import { advanceMeter, connectorLimitW, currentA, evAcceptanceW, splitPower } from '../../src/station/meter.js';
 import { DEFAULT_PROFILE, type ConnectorSpec } from '../../src/station/profile.js';
 
 const HOUR = 3_600_000;
@@ -165,5 +165,25 @@ describe('advanceMeter', () => {
     advanceMeter(c, 60_000, 3_000, true);
     expect(c.energyWh).toBeCloseTo(7_000 / 60, 6);
     expect(c.powerW).toBe(3_000);
+  });
+});
+
+describe('splitPower (a power cabinet shared by its outlets)', () => {
+  it('gives each outlet its demand when the cabinet covers them all', () => {
+    expect(splitPower([50_000, 60_000], 180_000)).toEqual([50_000, 60_000]);
+  });
+
+  it('splits equally between outlets that each want more than half', () => {
+    expect(splitPower([150_000, 150_000], 180_000)).toEqual([90_000, 90_000]);
+  });
+
+  it('hands what a tapering EV leaves to the others (water-filling), never more than the cabinet', () => {
+    const alloc = splitPower([150_000, 30_000, 150_000], 180_000);
+    expect(alloc).toEqual([75_000, 30_000, 75_000]);
+    expect(alloc.reduce((a, b) => a + b)).toBe(180_000);
+  });
+
+  it('an outlet that wants nothing gets nothing', () => {
+    expect(splitPower([0, 200_000], 180_000)).toEqual([0, 180_000]);
   });
 });

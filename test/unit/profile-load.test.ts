@@ -424,6 +424,13 @@ configuration:
     expect(issues[0]).toMatchObject({ line: 9, col: 3, field: 'configuration.NumberOfConnectors' });
   });
 
+  it('power sharing names connectors that exist, each in one group', () => {
+    const f = writeProfiles({
+      'x.yaml': `description: x\n${RUNNABLE}powerSharing:\n  - {connectors: [1, 3], maxPowerW: 50000}\n`,
+    });
+    expect(only(checkProfileFile(f['x.yaml']))).toMatchObject({ line: 9, field: 'powerSharing[0].connectors[1]', message: 'connector 3 does not exist (this model has 1)' });
+  });
+
   // Regression: a read-only key once got a second, misleading issue about its value.
   it('a read-only key of the specification is one issue, not a complaint about its value', () => {
     const f = writeProfiles({ 'x.yaml': `description: x\n${RUNNABLE}configuration:\n  NumberOfConnectors: 4\n` });

@@ -245,6 +245,17 @@ describe('errors', () => {
     ]);
   });
 
+  it('disconnect {wait: false} goes on at once and does not count as a wait in a repeat', () => {
+    const p = compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - disconnect: {for: 30s, wait: false}\n  - disconnect: {for: 30s, wait: true}\n');
+    expect(p.instrs.map((i) => i.noWait)).toEqual([true, undefined]);
+    expect(errorsOf('description: d\nsteps:\n  - repeat:\n      forever: true\n      steps:\n        - disconnect: {for: 1s, wait: false}\n')).toEqual([
+      '4:7 steps[0].repeat.forever: this repeat never waits: add a wait, charge, disconnect, authorize or send step to it',
+    ]);
+    expect(errorsOf('description: d\nsteps:\n  - disconnect: {for: 30s, wiat: false}\n')).toEqual([
+      "3:28 steps[0].disconnect.wiat: unknown key 'wiat' (did you mean 'wait'?)",
+    ]);
+  });
+
   it('empty steps and unknown top-level keys (from the schema), in file order', () => {
     expect(issuesOf('invalid-empty-steps.yaml')).toEqual(["2:1 step: unknown key 'step' (did you mean 'steps'?)", '3:8 steps: steps must not be empty']);
     expect(errorsOf('steps: [plug]\n')).toEqual(["1:1 : missing required key 'description'"]);

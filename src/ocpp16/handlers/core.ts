@@ -7,6 +7,10 @@ import { Phase } from '../../station/connector.js';
 import * as driver from '../../station/driver.js';
 import type { Station } from '../../station/station.js';
 import { checkChange, CONFIG_KEYS, keyDef, normaliseValue } from '../configuration.js';
+import { changeSecurityKey } from './security.js';
+import { acceptRemoteStartProfile } from './smart-charging.js';
+import { clearCache as clearAuthorizationCache } from '../../station/authorize-locally.js';
+import { idleStatus, refusesStart } from '../../station/reservation.js';
 import type {
   ChangeAvailabilityRequest,
   ChangeAvailabilityResponse,
@@ -40,22 +44,26 @@ export function remoteStartTransaction(st: Station, req: RemoteStartTransactionR
   const c =
     req.connectorId !== undefined
       ? st.connectors[req.connectorId]
-      : st.connectors.find((k) => k.id > 0 && isFree(st, k.id));
-  if (!c || c.id === 0 || !isFree(st, c.id)) return { status: 'Rejected' };
+      : st.connectors.find((k) => k.id > 0 && isFree(st, k.id, req.idTag));
+  if (!c || c.id === 0 || !isFree(st, c.id, req.idTag)) return { status: 'Rejected' };
+  // A chargingProfile must be a TxProfile for this transaction (§5.11); it applies once it starts.
+  if (!acceptRemoteStartProfile(st, c.id, req, now)) return { status: 'Rejected' };
   if (c.phase === Phase.Idle) driver.plugIn(st, c, now);
-  if (st.getConfig('AuthorizeRemoteTxRequests') === 'true') driver.authorize(st, c, req.idTag);
+  if (st.getConfig('AuthorizeRemoteTxRequests') === 'true') driver.authorize(st, c, req.idTag, now);
   else driver.startSession(st, c, req.idTag, now);
   return { status: 'Accepted' };
 }
 
-function isFree(st: Station, id: number): boolean {
+/** Free for `idTag`: idle or plugged, operative, and not held for someone else (a reservation, §5.13). */
+function isFree(st: Station, id: number, idTag: string): boolean {
   const c = st.connectors[id];
   return (
     c.operative &&
     !st.operativeBlocked() &&
     (c.tx === null || c.tx.stopped) &&
-    (c.status === 'Available' || c.status === 'Preparing') &&
-    c.phase !== Phase.Charging
+    (c.status === 'Available' || c.status === 'Preparing' || c.status === 'Reserved') &&
+    c.phase !== Phase.Charging &&
+    !refusesStart(st, c, idTag)
   );
 }
 
@@ -92,7 +100,7 @@ export function changeAvailability(st: Station, req: ChangeAvailabilityRequest, 
     c.scheduledOperative = null;
     c.operative = operative;
     if (c.id === 0 || c.phase === Phase.Idle) {
-      st.setStatus(c, operative ? 'Available' : 'Unavailable', now);
+      st.setStatus(c, operative ? idleStatus(st, c) : 'Unavailable', now);
     }
   }
   return { status: scheduled ? 'Scheduled' : 'Accepted' };
@@ -122,6 +130,9 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
 
 /** ChangeConfiguration (§5.3): typed and read-only checks over the real key store. */
 export function changeConfiguration(st: Station, req: ChangeConfigurationRequest): ChangeConfigurationResponse {
+  // AuthorizationKey and SecurityProfile have rules and effects of their own (Security Whitepaper A01, A05).
+  const security = changeSecurityKey(st, req.key, req.value, st.ctx.now());
+  if (security) return security;
   const status = checkChange(req.key, req.value, st.ctx.readonlyKeys);
   if (status === 'Accepted' || status === 'RebootRequired') st.setConfig(req.key, normaliseValue(req.key, req.value));
   return { status };
@@ -138,8 +149,12 @@ export function unlockConnector(st: Station, req: UnlockConnectorRequest, now: n
   return { status: 'Unlocked' };
 }
 
-/** ClearCache (§5.4): this charge point keeps no authorization cache yet, so there is nothing to fail. */
-export function clearCache(): ClearCacheResponse {
+/**
+ * ClearCache (§5.4): the Authorization Cache is emptied. 1.6 asks only whether that worked, and it
+ * always does — also for a disabled (so empty) cache.
+ */
+export function clearCache(st: Station): ClearCacheResponse {
+  clearAuthorizationCache(st);
   return { status: 'Accepted' };
 }
 

@@ -6,7 +6,12 @@
 import type { InboundHandler } from '../../station/shard-context.js';
 import type { CsmsAction } from '../generated/actions.gen.js';
 import * as core from './core.js';
+import * as firmware from './firmware.js';
 import { triggerMessage } from './remote-trigger.js';
+import * as security from './security.js';
+import * as localAuth from './local-auth.js';
+import * as reservation from './reservation.js';
+import * as smartCharging from './smart-charging.js';
 
 const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
   // Core
@@ -22,22 +27,27 @@ const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
   // Remote Trigger
   TriggerMessage: triggerMessage,
   // Firmware Management, Local Auth List, Reservation, Smart Charging, Security: issue #6.
-  GetDiagnostics: null,
-  UpdateFirmware: null,
-  GetLocalListVersion: null,
-  SendLocalList: null,
-  CancelReservation: null,
-  ReserveNow: null,
-  ClearChargingProfile: null,
-  GetCompositeSchedule: null,
-  SetChargingProfile: null,
-  CertificateSigned: null,
-  DeleteCertificate: null,
-  ExtendedTriggerMessage: null,
-  GetInstalledCertificateIds: null,
-  GetLog: null,
-  InstallCertificate: null,
-  SignedUpdateFirmware: null,
+  // Firmware Management
+  GetDiagnostics: firmware.getDiagnostics,
+  UpdateFirmware: firmware.updateFirmware,
+  // Local Auth List Management
+  GetLocalListVersion: localAuth.getLocalListVersion,
+  SendLocalList: localAuth.sendLocalList,
+  // Reservation
+  CancelReservation: reservation.cancelReservation,
+  ReserveNow: reservation.reserveNow,
+  // Smart Charging
+  ClearChargingProfile: smartCharging.clearChargingProfile,
+  GetCompositeSchedule: smartCharging.getCompositeSchedule,
+  SetChargingProfile: smartCharging.setChargingProfile,
+  // Security extension (Security Whitepaper); GetLog and SignedUpdateFirmware: firmware/log feature
+  CertificateSigned: security.certificateSigned,
+  DeleteCertificate: security.deleteCertificate,
+  ExtendedTriggerMessage: security.extendedTriggerMessage,
+  GetInstalledCertificateIds: security.getInstalledCertificateIds,
+  GetLog: firmware.getLog,
+  InstallCertificate: security.installCertificate,
+  SignedUpdateFirmware: firmware.signedUpdateFirmware,
 };
 
 /** Handlers by action name, for the station's dispatcher (absent = NotSupported / NotImplemented). */

@@ -5,12 +5,33 @@
  */
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
+import { diagnosticsStatusNow, firmwareStatusNow } from './firmware.js';
 import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
 
 export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
   const { connectorId } = req;
   if (connectorId !== undefined && (connectorId < 0 || connectorId >= st.connectors.length)) return { status: 'Rejected' };
+  if (triggerCommon(st, req.requestedMessage, connectorId, now)) return { status: 'Accepted' };
   switch (req.requestedMessage) {
+    case 'DiagnosticsStatusNotification':
+      // Uploading while a GetDiagnostics upload runs, else Idle (§4.4).
+      st.enqueue(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: diagnosticsStatusNow(st) }));
+      break;
+    case 'FirmwareStatusNotification':
+      // The status of the update under way; Idle when none is, and after Installed (§4.5).
+      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: firmwareStatusNow(st) }));
+      break;
+  }
+  return { status: 'Accepted' };
+}
+
+/**
+ * The messages TriggerMessage and the security extension's ExtendedTriggerMessage (Security
+ * Whitepaper §5.5) trigger alike: queues `requested` and returns true, or returns false for others.
+ * `connectorId` has been checked by the caller.
+ */
+export function triggerCommon(st: Station, requested: string, connectorId: number | undefined, now: number): boolean {
+  switch (requested) {
     case 'BootNotification':
       st.enqueue(new OutboundCall(Kind.Boot, 'BootNotification', st.ctx.bootPayload(st)));
       break;
@@ -29,13 +50,8 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
         st.enqueue(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id));
       }
       break;
-    case 'DiagnosticsStatusNotification':
-      // No diagnostics upload has run (issue #6 adds them): the state is Idle.
-      st.enqueue(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: 'Idle' }));
-      break;
-    case 'FirmwareStatusNotification':
-      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' }));
-      break;
+    default:
+      return false;
   }
-  return { status: 'Accepted' };
+  return true;
 }

@@ -1,0 +1,315 @@
+/**
+ * A firmware update in progress: OCPP 1.6 UpdateFirmware (§5.19, statuses §4.5) and the Security
+ * Whitepaper's SignedUpdateFirmware (use case L01). One job per charge point at a time, driven by
+ * the station's alarms (`st.later`) and by the download's I/O callbacks:
+ *
+ *   retrieve date → Downloading → (retries) → Downloaded | DownloadFailed
+ *     signed: → SignatureVerified | InvalidSignature → [InstallScheduled until installDateTime]
+ *   → [wait for transactions to end] → Installing → Installed | InstallationFailed
+ *   → Installed: reboot; the next BootNotification carries the new firmwareVersion.
+ *
+ * The version installed is taken from the image's file name (`…/fw-2.1.0.bin` → `2.1.0`: the first
+ * dotted number in the last path segment, with what follows it up to the extension), or is
+ * `<old>-updated` when the name has none.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { download } from '../station/file-transfer.js';
+import { firmwareOf, KeptNotification, type TransferJob } from '../station/firmware-state.js';
+import { LogKind, stationLog } from '../station/log.js';
+import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
+import { Link, type Station } from '../station/station.js';
+import { ImageSignature } from './firmware-signature.js';
+import { securityEvent } from './security/events.js';
+
+/** Alarm tags: the job's steps, and the reboot after a successful install. */
+const TAG = 'firmware';
+const REBOOT_TAG = 'firmware-reboot';
+/** While waiting for transactions to end, look again this often (ms). */
+const WAIT_POLL_MS = 1000;
+/** How often to check whether Installed has been delivered before rebooting (ms). */
+const DELIVERY_POLL_MS = 100;
+/** Retries when UpdateFirmware leaves it to the charge point (§6.55: "left to Charge Point"). */
+export const DEFAULT_RETRIES = 2;
+export const DEFAULT_RETRY_INTERVAL_S = 60;
+const MAX_VERSION = 50; // BootNotification.firmwareVersion CiString50
+
+export interface UpdateOrder {
+  location: string;
+  /** Not before then (ms). */
+  retrieveAt: number;
+  /** Retries after the first attempt. */
+  retries: number;
+  retryIntervalMs: number;
+  /** SignedUpdateFirmware: its requestId, the checked signing certificate and the signature. */
+  signed: { requestId: number; cert: X509Certificate; signature: string; installAt: number } | null;
+}
+
+const enum Step {
+  Scheduled,
+  Downloading,
+  Installing,
+  /** Downloaded (and verified); waiting for installDateTime or for transactions to end. */
+  Pending,
+  Rebooting,
+  Done,
+}
+
+/** The behaviour of this station's model, with a scenario's overrides. */
+export function firmwareBehaviour(st: Station): FirmwareBehaviour {
+  const base = st.ctx.profile.firmware ?? DEFAULT_FIRMWARE;
+  const o = st.firmware?.overrides;
+  if (!o) return base;
+  return {
+    ...base,
+    downloadFails: o.downloadFails ?? base.downloadFails,
+    installFails: o.installFails ?? base.installFails,
+    uploadFails: o.uploadFails ?? base.uploadFails,
+  };
+}
+
+/** The version an image installs: see the file comment. */
+export function versionFromLocation(location: string, current: string): string {
+  let name = location;
+  try {
+    name = decodeURIComponent(new URL(location).pathname);
+  } catch {
+    // not a URL: use the text as it is
+  }
+  name = name.slice(name.lastIndexOf('/') + 1).replace(/(\.(bin|img|hex|fw|zip|tar|gz|tgz|swu|deb|ipk|pkg|upd|raucb))+$/i, '');
+  const m = /\d+(\.\d+)+([-+][0-9A-Za-z.+-]*)?/.exec(name);
+  if (m) return m[0].slice(0, MAX_VERSION);
+  const suffix = '-updated';
+  return current.slice(0, MAX_VERSION - suffix.length) + suffix;
+}
+
+export class FirmwareUpdate implements TransferJob {
+  private step = Step.Scheduled;
+  private attempts = 0;
+  private controller: AbortController | null = null;
+  /** Connectors this update made inoperative while it waits for transactions to end (L01.FR.07). */
+  private blocked: number[] = [];
+  readonly version: string;
+
+  constructor(
+    st: Station,
+    readonly order: UpdateOrder,
+  ) {
+    this.version = versionFromLocation(order.location, st.firmware?.version ?? st.ctx.profile.firmwareVersion);
+  }
+
+  /** Takes the station's update slot (cancelling one in progress: true if there was) and plans the download. */
+  static begin(st: Station, order: UpdateOrder, now: number): boolean {
+    const fw = firmwareOf(st);
+    const cancelled = fw.update !== null;
+    if (fw.update instanceof FirmwareUpdate) fw.update.cancel(st, now);
+    else fw.update?.abort();
+    st.cancel(TAG);
+    const job = new FirmwareUpdate(st, order);
+    fw.update = job;
+    stationLog.record(st, LogKind.Event, `firmware: update to ${job.version} from ${order.location}, not before ${new Date(order.retrieveAt).toISOString()}`, now);
+    st.later(Math.max(now, order.retrieveAt), TAG, (s, t) => job.live(s) && job.tryDownload(s, t));
+    return cancelled;
+  }
+
+  get signed(): boolean {
+    return this.order.signed !== null;
+  }
+
+  /** Still the station's update, and the station still runs (I/O callbacks may come late). */
+  private live(st: Station): boolean {
+    return this.step !== Step.Done && st.firmware?.update === this && st.link !== Link.Closed;
+  }
+
+  private tryDownload(st: Station, now: number): void {
+    if (this.attempts === 0) this.notify(st, 'Downloading', now);
+    this.step = Step.Downloading;
+    this.attempts++;
+    const behaviour = firmwareBehaviour(st);
+    if (behaviour.downloadFails) return this.downloadFailed(st, now, 'download failure (simulated)');
+    const controller = (this.controller = new AbortController());
+    const check = this.order.signed ? new ImageSignature(this.order.signed.cert) : null;
+    stationLog.record(st, LogKind.Event, `firmware: downloading ${this.order.location} (attempt ${this.attempts})`, now);
+    const ca = st.ctx.wsOptions(st).ca;
+    download(this.order.location, { signal: controller.signal, ca, bytesPerSecond: behaviour.downloadBytesPerSecond }, check ? (c) => check.update(c) : undefined)
+      .then(
+        (r) => {
+          if (!this.live(st)) return;
+          const t = st.ctx.now();
+          stationLog.record(st, LogKind.Event, `firmware: downloaded ${r.bytes} bytes, sha256 ${r.sha256}`, t);
+          this.downloaded(st, check, t);
+        },
+        (e: Error) => this.live(st) && this.downloadFailed(st, st.ctx.now(), e.message),
+      )
+      .catch((e: Error) => st.ctx.stats.problem(`${st.identity}: firmware update failed: ${e.message}`))
+      .finally(() => {
+        if (this.controller === controller) this.controller = null;
+      });
+  }
+
+  private downloadFailed(st: Station, now: number, reason: string): void {
+    stationLog.record(st, LogKind.Event, `firmware: download attempt ${this.attempts} failed: ${reason}`, now);
+    if (this.attempts <= this.order.retries) {
+      st.later(now + this.order.retryIntervalMs, TAG, (s, t) => this.live(s) && this.tryDownload(s, t));
+      return;
+    }
+    this.notify(st, 'DownloadFailed', now);
+    this.finish(st);
+  }
+
+  private downloaded(st: Station, check: ImageSignature | null, now: number): void {
+    this.notify(st, 'Downloaded', now);
+    const signed = this.order.signed;
+    if (signed && check) {
+      // L01.FR.04, L01.FR.12: the signature over the whole image, with the signing certificate's key.
+      if (!check.verify(signed.signature)) {
+        this.notify(st, 'InvalidSignature', now);
+        securityEvent(st, 'InvalidFirmwareSignature', `requestId ${signed.requestId}: signature does not match ${this.order.location}`, now); // L01.FR.03
+        return this.finish(st);
+      }
+      this.notify(st, 'SignatureVerified', now);
+      if (signed.installAt > now) {
+        // L01.FR.16: install at installDateTime.
+        this.step = Step.Pending;
+        this.notify(st, 'InstallScheduled', now);
+        st.later(signed.installAt, TAG, (s, t) => this.live(s) && this.install(s, t));
+        return;
+      }
+    }
+    this.install(st, now);
+  }
+
+  /**
+   * Installs now, or — when the model cannot charge while installing — once every transaction has
+   * ended, with the connectors not in use Unavailable meanwhile and until the reboot (1.6 §5.19
+   * RECOMMENDED; L01.FR.06/07).
+   */
+  private install(st: Station, now: number): void {
+    const behaviour = firmwareBehaviour(st);
+    if (behaviour.waitForTransactions) {
+      this.blockIdleConnectors(st, now);
+      if (st.anyCharging()) {
+        this.step = Step.Pending;
+        st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.install(s, t));
+        return;
+      }
+    }
+    this.step = Step.Installing;
+    this.notify(st, 'Installing', now);
+    // Installing is the hardware's time: --speed compresses it like the rest of the local side.
+    st.later(now + behaviour.installMs / st.ctx.speed, TAG, (s, t) => this.live(s) && this.installed(s, t));
+  }
+
+  private installed(st: Station, now: number): void {
+    if (firmwareBehaviour(st).installFails) {
+      stationLog.record(st, LogKind.Event, `firmware: installing ${this.version} failed (simulated)`, now);
+      this.notify(st, 'InstallationFailed', now);
+      this.unblockConnectors(st, now, false);
+      return this.finish(st);
+    }
+    const fw = firmwareOf(st);
+    const from = fw.version ?? st.ctx.profile.firmwareVersion;
+    fw.version = this.version;
+    this.notify(st, 'Installed', now);
+    // A critical security event (Security Whitepaper §8), raised by charge points using the extension.
+    securityEvent(st, 'FirmwareUpdated', `${from} -> ${this.version}`, now);
+    // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once Installed has been answered (or could not be).
+    this.step = Step.Rebooting;
+    const deadline = now + st.ctx.options.callTimeoutMs;
+    const rebootWhenDelivered = (s: Station, t: number): void => {
+      if (s.link === Link.Closed) return;
+      if ((s.pending === null && s.queue.length === 0) || s.link !== Link.Open || t >= deadline) s.rebootSelf(t);
+      else s.later(t + DELIVERY_POLL_MS, REBOOT_TAG, rebootWhenDelivered);
+    };
+    st.later(now, REBOOT_TAG, rebootWhenDelivered);
+  }
+
+  /** FirmwareStatusNotification, or SignedFirmwareStatusNotification with the requestId (L01.FR.10). */
+  private notify(st: Station, status: string, now: number): void {
+    const fw = firmwareOf(st);
+    const signed = this.order.signed;
+    stationLog.record(st, LogKind.Event, `firmware: ${status}`, now);
+    if (signed) {
+      fw.lastSignedFirmware = { status, requestId: signed.requestId };
+      st.enqueue(new KeptNotification('SignedFirmwareStatusNotification', { status, requestId: signed.requestId }));
+    } else {
+      fw.lastFirmware = { status, requestId: null };
+      st.enqueue(new KeptNotification('FirmwareStatusNotification', { status }));
+    }
+  }
+
+  /** True while the update is under way (TriggerMessage must not say Idle then, §4.5). */
+  get busy(): boolean {
+    return this.step !== Step.Done && this.step !== Step.Scheduled;
+  }
+
+  private blockIdleConnectors(st: Station, now: number): void {
+    for (let i = 1; i < st.connectors.length; i++) {
+      const c = st.connectors[i];
+      if (!c.operative || this.blocked.includes(i)) continue;
+      // Inoperative: no new session starts; a connector that becomes available goes Unavailable (L01.FR.07).
+      c.operative = false;
+      this.blocked.push(i);
+      if (c.status === 'Available') st.setStatus(c, 'Unavailable', now);
+    }
+  }
+
+  /**
+   * Gives back the connectors this update blocked: now, with a StatusNotification (a failed install),
+   * or in a power cycle, where the boot reports every connector anyway.
+   */
+  private unblockConnectors(st: Station, now: number, rebooting: boolean): void {
+    for (const i of this.blocked) {
+      const c = st.connectors[i];
+      c.operative = true;
+      if (c.status !== 'Unavailable' || (c.tx !== null && !c.tx.stopped)) continue;
+      if (rebooting) c.status = 'Available';
+      else st.setStatus(c, 'Available', now);
+    }
+    this.blocked = [];
+  }
+
+  private finish(st: Station): void {
+    this.step = Step.Done;
+    const fw = st.firmware;
+    if (fw?.update === this) fw.update = null;
+  }
+
+  powerCycled(st: Station, now: number): boolean {
+    switch (this.step) {
+      case Step.Scheduled:
+      case Step.Pending:
+        // Not started yet, or the image is in flash: the job goes on after the boot.
+        return true;
+      case Step.Downloading:
+        this.abort();
+        this.notify(st, 'DownloadFailed', now);
+        return false;
+      case Step.Installing:
+        this.abort();
+        this.notify(st, 'InstallationFailed', now);
+        this.unblockConnectors(st, now, true);
+        return false;
+      case Step.Rebooting:
+        // The reboot we asked for: the new firmware runs, the connectors are free again.
+        this.step = Step.Done;
+        st.cancel(REBOOT_TAG);
+        this.unblockConnectors(st, now, true);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** A new update replaces this one: stop, and give the connectors back. */
+  cancel(st: Station, now: number): void {
+    stationLog.record(st, LogKind.Event, `firmware: update to ${this.version} cancelled`, now);
+    this.abort();
+    this.unblockConnectors(st, now, false);
+  }
+
+  abort(): void {
+    this.step = Step.Done;
+    this.controller?.abort();
+    this.controller = null;
+  }
+}

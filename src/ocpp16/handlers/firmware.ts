@@ -1,0 +1,190 @@
+/**
+ * OCPP 1.6 Firmware Management (§5.19 UpdateFirmware, §5.9 GetDiagnostics) and the Security
+ * Whitepaper's SignedUpdateFirmware (L01) and GetLog (N01). Each handler checks the request, answers
+ * at once and leaves the work to a job on the station's alarms (firmware-update.ts, log-upload.ts).
+ * The statuses a TriggerMessage / ExtendedTriggerMessage reports are here too.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { OcppError } from '../../protocol/errors.js';
+import { parseLocation, TransferError } from '../../station/file-transfer.js';
+import type { Station } from '../../station/station.js';
+import { checkSigningCertificate } from '../firmware-signature.js';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, firmwareBehaviour, FirmwareUpdate } from '../firmware-update.js';
+import type {
+  DiagnosticsStatusNotificationRequest,
+  FirmwareStatusNotificationRequest,
+  GetDiagnosticsRequest,
+  GetDiagnosticsResponse,
+  GetLogRequest,
+  GetLogResponse,
+  LogStatusNotificationRequest,
+  SignedFirmwareStatusNotificationRequest,
+  SignedUpdateFirmwareRequest,
+  SignedUpdateFirmwareResponse,
+  UpdateFirmwareRequest,
+  UpdateFirmwareResponse,
+} from '../generated/types.gen.js';
+import { LogUpload, logFileName } from '../log-upload.js';
+import { securityEvent } from '../security/events.js';
+import { securityOf } from '../security/state.js';
+import { triggeredStatus } from '../security/trigger-status.js';
+
+/** UpdateFirmware and GetDiagnostics belong to the Firmware Management profile (§3.3). */
+function requireFirmwareManagement(st: Station, action: string): void {
+  if (!st.ctx.features.has('FirmwareManagement')) throw new OcppError('NotSupported', `${action}: this charge point does not support Firmware Management`);
+}
+
+/** A location we can transfer from/to, or a CALLERROR saying why not. */
+function usableLocation(location: string, field: string): void {
+  try {
+    parseLocation(location);
+  } catch (e) {
+    if (e instanceof TransferError) throw new OcppError('PropertyConstraintViolation', `${field}: ${e.message}`);
+    throw e;
+  }
+}
+
+function retriesOf(retries: number | undefined): number {
+  return retries === undefined ? DEFAULT_RETRIES : Math.max(0, Math.floor(retries));
+}
+
+function intervalMsOf(retryInterval: number | undefined): number {
+  return Math.max(0, retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000;
+}
+
+/** A date-time field as ms (`fallback` when absent); a CALLERROR when it is not a date. */
+function timeOf(iso: string | undefined, fallback: number, field: string): number {
+  if (iso === undefined) return fallback;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new OcppError('PropertyConstraintViolation', `${field}: '${iso}' is not a date-time`);
+  return t;
+}
+
+/**
+ * UpdateFirmware (§5.19): answered at once; from retrieveDate on the image is downloaded (retries =
+ * attempts after the first), installed and the charge point reboots into it. A model with
+ * `signedUpdatesOnly` answers NotSupported, as the Security Whitepaper demands (L01.FR.20).
+ */
+export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: number): UpdateFirmwareResponse {
+  requireFirmwareManagement(st, 'UpdateFirmware');
+  if (firmwareBehaviour(st).signedUpdatesOnly) {
+    throw new OcppError('NotSupported', 'this charge point installs signed firmware only (SignedUpdateFirmware, Security Whitepaper L01.FR.20)');
+  }
+  usableLocation(req.location, 'location');
+  const retryIntervalMs = intervalMsOf(req.retryInterval);
+  const retrieveAt = timeOf(req.retrieveDate, now, 'retrieveDate');
+  FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries), retryIntervalMs, signed: null }, now);
+  return {};
+}
+
+/**
+ * The charge point's installed ManufacturerRootCertificates (InstallCertificate): a signing
+ * certificate must chain to one of them; with none installed there is nothing to chain to.
+ */
+function manufacturerRoots(st: Station): X509Certificate[] {
+  const entries = st.security?.store?.entries ?? [];
+  return entries.filter((e) => e.type === 'ManufacturerRootCertificate').map((e) => e.cert.x509);
+}
+
+/**
+ * SignedUpdateFirmware (Security Whitepaper L01): the signing certificate is checked before the
+ * update is accepted (L01.FR.23/24: InvalidCertificate and an InvalidFirmwareSigningCertificate
+ * security event, L01.FR.02); an update in progress is cancelled (AcceptedCanceled, L01.FR.26).
+ */
+export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareRequest, now: number): SignedUpdateFirmwareResponse {
+  requireFirmwareManagement(st, 'SignedUpdateFirmware');
+  securityOf(st); // the CSMS speaks the security extension with this charge point
+  const { firmware } = req;
+  const cert = checkSigningCertificate(firmware.signingCertificate, now, manufacturerRoots(st));
+  if (!cert.ok) {
+    securityEvent(st, 'InvalidFirmwareSigningCertificate', cert.reason, now);
+    return { status: 'InvalidCertificate' };
+  }
+  try {
+    parseLocation(firmware.location);
+  } catch {
+    return { status: 'Rejected' };
+  }
+  const signed = { requestId: req.requestId, cert: cert.cert, signature: firmware.signature, installAt: timeOf(firmware.installDateTime, now, 'firmware.installDateTime') };
+  const order = { location: firmware.location, retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'), retries: retriesOf(req.retries), retryIntervalMs: intervalMsOf(req.retryInterval), signed };
+  return { status: FirmwareUpdate.begin(st, order, now) ? 'AcceptedCanceled' : 'Accepted' };
+}
+
+/**
+ * GetDiagnostics (§5.9): answers the file name at once and uploads this charge point's recent log
+ * (see log-upload.ts) to the location. No fileName when the period asked for is empty: "not present
+ * when no diagnostic information is available" (§6.26).
+ */
+export function getDiagnostics(st: Station, req: GetDiagnosticsRequest, now: number): GetDiagnosticsResponse {
+  requireFirmwareManagement(st, 'GetDiagnostics');
+  usableLocation(req.location, 'location');
+  const from = timeOf(req.startTime, -Infinity, 'startTime');
+  const to = timeOf(req.stopTime, Infinity, 'stopTime');
+  if (from > to || from > now) return {};
+  const fileName = logFileName(st.identity, 'diagnostics', now);
+  LogUpload.begin(st, { location: req.location, retries: retriesOf(req.retries), retryIntervalMs: intervalMsOf(req.retryInterval), from, to, getLog: null }, fileName, now);
+  return { fileName };
+}
+
+/**
+ * GetLog (Security Whitepaper N01): DiagnosticsLog (as GetDiagnostics) or SecurityLog; an upload in
+ * progress is cancelled (AcceptedCanceled); a location we cannot use is Rejected.
+ */
+export function getLog(st: Station, req: GetLogRequest, now: number): GetLogResponse {
+  securityOf(st);
+  try {
+    parseLocation(req.log.remoteLocation);
+  } catch {
+    return { status: 'Rejected' };
+  }
+  const from = timeOf(req.log.oldestTimestamp, -Infinity, 'log.oldestTimestamp');
+  const to = timeOf(req.log.latestTimestamp, Infinity, 'log.latestTimestamp');
+  const filename = logFileName(st.identity, req.logType === 'SecurityLog' ? 'security' : 'diagnostics', now);
+  const order = {
+    location: req.log.remoteLocation,
+    retries: retriesOf(req.retries),
+    retryIntervalMs: intervalMsOf(req.retryInterval),
+    from,
+    to,
+    getLog: { requestId: req.requestId, logType: req.logType },
+  };
+  return { status: LogUpload.begin(st, order, filename, now) ? 'AcceptedCanceled' : 'Accepted', filename };
+}
+
+// ------------------------------------------------------------------ triggered statuses
+
+/**
+ * TriggerMessage(FirmwareStatusNotification): the status of the UpdateFirmware under way; Idle when
+ * none is — "only … when it is not busy downloading/installing firmware" (§4.5) — and after
+ * Installed, which is not repeated (as the Whitepaper's L01.FR.28 says for the signed path).
+ */
+export function firmwareStatusNow(st: Station): FirmwareStatusNotificationRequest['status'] {
+  const job = st.firmware?.update;
+  const last = st.firmware?.lastFirmware;
+  if (!(job instanceof FirmwareUpdate) || job.signed || !job.busy || !last || last.status === 'Installed') return 'Idle';
+  return last.status as FirmwareStatusNotificationRequest['status'];
+}
+
+/** TriggerMessage(DiagnosticsStatusNotification): Uploading while a GetDiagnostics upload runs, else Idle (§4.4). */
+export function diagnosticsStatusNow(st: Station): DiagnosticsStatusNotificationRequest['status'] {
+  const job = st.firmware?.upload;
+  return job instanceof LogUpload && !job.isGetLog && job.busy ? 'Uploading' : 'Idle';
+}
+
+/** ExtendedTriggerMessage(FirmwareStatusNotification): the last status sent, Idle after Installed or none (L01.FR.28/29). */
+export function signedFirmwareStatusNow(st: Station): SignedFirmwareStatusNotificationRequest {
+  const last = st.firmware?.lastSignedFirmware;
+  if (!last || last.status === 'Installed' || last.requestId === null) return { status: 'Idle' };
+  return { status: last.status as SignedFirmwareStatusNotificationRequest['status'], requestId: last.requestId };
+}
+
+/** ExtendedTriggerMessage(LogStatusNotification): Uploading with the requestId while a GetLog upload runs, else Idle. */
+export function logStatusNow(st: Station): LogStatusNotificationRequest {
+  const job = st.firmware?.upload;
+  if (job instanceof LogUpload && job.busy && job.order.getLog) return { status: 'Uploading', requestId: job.order.getLog.requestId };
+  return { status: 'Idle' };
+}
+
+// The security extension's ExtendedTriggerMessage asks these (src/ocpp16/security/trigger-status.ts).
+triggeredStatus.signedFirmware = signedFirmwareStatusNow;
+triggeredStatus.log = logStatusNow;

@@ -1,0 +1,163 @@
+/**
+ * A log upload in progress: OCPP 1.6 GetDiagnostics (§5.9, statuses §4.4 DiagnosticsStatusNotification)
+ * and the Security Whitepaper's GetLog (use case N01, LogStatusNotification with the requestId).
+ * Both share the station's one upload slot: a new request cancels the upload in progress.
+ *
+ * The file is plain UTF-8 text: a header (identity, vendor, model, firmware, the period asked for),
+ * then this charge point's recent frames and events from the station log (src/station/log.ts), one
+ * per line: `<ISO time> <identity> <mark> <frame or event>` (`<` from the CSMS, `>` to it, `*` event).
+ * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
+ */
+import { upload } from '../station/file-transfer.js';
+import { firmwareOf, KeptNotification, type TransferJob } from '../station/firmware-state.js';
+import { LogKind, stationLog } from '../station/log.js';
+import { Link, type Station } from '../station/station.js';
+import { firmwareBehaviour } from './firmware-update.js';
+import { formatLogLine } from './security/security-log.js';
+
+const TAG = 'log-upload';
+
+export interface UploadOrder {
+  location: string;
+  /** Retries after the first attempt. */
+  retries: number;
+  retryIntervalMs: number;
+  /** The period of log wanted (ms; ±Infinity = all). */
+  from: number;
+  to: number;
+  /** GetLog: its requestId and log type; null for GetDiagnostics. */
+  getLog: { requestId: number; logType: 'DiagnosticsLog' | 'SecurityLog' } | null;
+}
+
+/** The file name a charge point gives its log (≤ 255 characters, GetDiagnostics.conf / GetLog.conf). */
+export function logFileName(identity: string, kind: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${identity.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}-${kind}-${stamp}.log`;
+}
+
+/** The file's text (see the file comment). */
+export function logFileText(st: Station, order: UploadOrder, now: number): string {
+  const security = order.getLog?.logType === 'SecurityLog';
+  const p = st.ctx.profile;
+  const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : '-');
+  const header = [
+    `# ocpp-sim ${security ? 'security log' : 'diagnostics'} of ${st.identity}`,
+    `# vendor ${p.vendor}, model ${p.model}, firmware ${st.firmware?.version ?? p.firmwareVersion}`,
+    `# generated ${new Date(now).toISOString()}, period ${iso(order.from)} .. ${iso(order.to)}`,
+  ];
+  const lines = security
+    ? (st.security?.log?.list() ?? []).filter((e) => e.at >= order.from && e.at <= order.to).map(formatLogLine)
+    : stationLog.lines(st, st.identity, order.from, order.to);
+  return `${header.join('\n')}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`;
+}
+
+const enum Step {
+  Scheduled,
+  Uploading,
+  Done,
+}
+
+export class LogUpload implements TransferJob {
+  private step = Step.Scheduled;
+  private attempts = 0;
+  private controller: AbortController | null = null;
+  private body: Buffer | null = null;
+
+  constructor(
+    readonly order: UploadOrder,
+    readonly fileName: string,
+  ) {}
+
+  /** Takes the station's upload slot (cancelling one in progress: true if there was) and starts after the answer. */
+  static begin(st: Station, order: UploadOrder, fileName: string, now: number): boolean {
+    const fw = firmwareOf(st);
+    const cancelled = fw.upload !== null;
+    fw.upload?.abort();
+    st.cancel(TAG);
+    const job = new LogUpload(order, fileName);
+    fw.upload = job;
+    st.later(now, TAG, (s, t) => job.live(s) && job.tryUpload(s, t));
+    return cancelled;
+  }
+
+  get isGetLog(): boolean {
+    return this.order.getLog !== null;
+  }
+
+  get busy(): boolean {
+    return this.step === Step.Uploading;
+  }
+
+  private live(st: Station): boolean {
+    return this.step !== Step.Done && st.firmware?.upload === this && st.link !== Link.Closed;
+  }
+
+  private tryUpload(st: Station, now: number): void {
+    if (this.attempts === 0) {
+      this.notify(st, 'Uploading', now);
+      // Built once, at the start: every attempt sends the same file.
+      this.body = Buffer.from(logFileText(st, this.order, now), 'utf8');
+    }
+    this.step = Step.Uploading;
+    this.attempts++;
+    if (firmwareBehaviour(st).uploadFails) return this.failed(st, now, 'upload failure (simulated)');
+    stationLog.record(st, LogKind.Event, `log: uploading ${this.fileName} to ${this.order.location} (attempt ${this.attempts})`, now);
+    const controller = (this.controller = new AbortController());
+    upload(this.order.location, this.fileName, this.body!, { signal: controller.signal, ca: st.ctx.wsOptions(st).ca })
+      .then(
+        () => {
+          if (!this.live(st)) return;
+          const t = st.ctx.now();
+          stationLog.record(st, LogKind.Event, `log: uploaded ${this.fileName} (${this.body!.length} bytes)`, t);
+          this.notify(st, 'Uploaded', t);
+          this.finish(st);
+        },
+        (e: Error) => this.live(st) && this.failed(st, st.ctx.now(), e.message),
+      )
+      .catch((e: Error) => st.ctx.stats.problem(`${st.identity}: log upload failed: ${e.message}`))
+      .finally(() => {
+        if (this.controller === controller) this.controller = null;
+      });
+  }
+
+  private failed(st: Station, now: number, reason: string): void {
+    stationLog.record(st, LogKind.Event, `log: upload attempt ${this.attempts} failed: ${reason}`, now);
+    if (this.attempts <= this.order.retries) {
+      st.later(now + this.order.retryIntervalMs, TAG, (s, t) => this.live(s) && this.tryUpload(s, t));
+      return;
+    }
+    this.notify(st, this.isGetLog ? 'UploadFailure' : 'UploadFailed', now);
+    this.finish(st);
+  }
+
+  /** DiagnosticsStatusNotification, or LogStatusNotification with GetLog's requestId. */
+  private notify(st: Station, status: string, now: number): void {
+    stationLog.record(st, LogKind.Event, `log: ${status}`, now);
+    const getLog = this.order.getLog;
+    if (getLog) st.enqueue(new KeptNotification('LogStatusNotification', { status, requestId: getLog.requestId }));
+    else st.enqueue(new KeptNotification('DiagnosticsStatusNotification', { status }));
+  }
+
+  private finish(st: Station): void {
+    this.step = Step.Done;
+    this.body = null;
+    const fw = st.firmware;
+    if (fw?.upload === this) fw.upload = null;
+  }
+
+  powerCycled(st: Station, now: number): boolean {
+    if (this.step === Step.Scheduled) return true;
+    if (this.step === Step.Uploading) {
+      this.abort();
+      this.notify(st, this.isGetLog ? 'UploadFailure' : 'UploadFailed', now);
+    }
+    return false;
+  }
+
+  abort(): void {
+    this.step = Step.Done;
+    this.body = null;
+    this.controller?.abort();
+    this.controller = null;
+  }
+}

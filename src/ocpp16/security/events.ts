@@ -1,0 +1,80 @@
+/**
+ * Security events (Security Whitepaper §8 and use case A04): logged in the charge point's security
+ * log and reported to the CSMS with SecurityEventNotification.
+ *
+ * Which events this simulator raises — those a virtual charge point can truthfully observe:
+ * StartupOfTheDevice (a boot after power-up), ResetOrReboot (a Reset), FirmwareUpdated (the firmware
+ * feature calls {@link securityEvent} after an install), ReconfigurationOfSecurityParameters
+ * (AuthorizationKey / SecurityProfile changed), InvalidChargePointCertificate (a CertificateSigned we
+ * rejected). It has no clock to set, no memory to exhaust and no tamper switch.
+ *
+ * Only charge points that use the security extension raise them: SecurityProfile ≥ 1, or the CSMS
+ * has used a security message with it. Plain 1.6 charge points keep sending exactly what they did.
+ */
+import { Kind, OutboundCall } from '../../station/outbound.js';
+import type { Station } from '../../station/station.js';
+import type { SecurityEventNotificationRequest } from '../generated/types.gen.js';
+import { formatLogLine, SecurityLog } from './security-log.js';
+import { securityOf, securityProfile } from './state.js';
+
+/** The events of the Whitepaper's table (§8) and whether each is critical. */
+export const SECURITY_EVENTS: Readonly<Record<string, boolean>> = {
+  FirmwareUpdated: true,
+  FailedToAuthenticateAtCentralSystem: false,
+  CentralSystemFailedToAuthenticate: false,
+  SettingSystemTime: true,
+  StartupOfTheDevice: true,
+  ResetOrReboot: true,
+  SecurityLogWasCleared: true,
+  ReconfigurationOfSecurityParameters: false,
+  MemoryExhaustion: true,
+  InvalidMessages: false,
+  AttemptedReplayAttacks: false,
+  TamperDetectionActivated: true,
+  InvalidFirmwareSignature: false,
+  InvalidFirmwareSigningCertificate: false,
+  InvalidCentralSystemCertificate: false,
+  InvalidChargePointCertificate: false,
+  InvalidTLSVersion: false,
+  InvalidTLSCipherSuite: false,
+};
+
+export type SecurityEventType = keyof typeof SECURITY_EVENTS;
+
+/**
+ * A SecurityEventNotification kept like a transaction message: over disconnects and reboots, and
+ * retried when it fails (A04.FR.02: "queued with a guaranteed delivery"). The Whitepaper demands it
+ * for critical events; we do it for every event we send, so a notification raised just before a
+ * deliberate reconnect (a new AuthorizationKey) is not lost either.
+ */
+class SecurityEventCall extends OutboundCall {
+  override get isTransactional(): boolean {
+    return true;
+  }
+}
+
+/** True when the station speaks the security extension (see the module comment). */
+export function usesSecurityExtension(st: Station): boolean {
+  return st.security !== null || securityProfile(st) >= 1;
+}
+
+/**
+ * Raises a security event: logs it and queues a SecurityEventNotification (A04.FR.01, N01.FR.05).
+ * Returns false when the station does not use the security extension (nothing happens then).
+ * `type` is one of {@link SECURITY_EVENTS} (or a vendor's own, ≤ 50 characters).
+ */
+export function securityEvent(st: Station, type: string, techInfo?: string, now = st.ctx.now()): boolean {
+  if (!usesSecurityExtension(st)) return false;
+  const sec = securityOf(st);
+  const info = techInfo?.slice(0, 255);
+  (sec.log ??= new SecurityLog()).add(info ? { at: now, type, techInfo: info } : { at: now, type });
+  const payload: SecurityEventNotificationRequest = { type: type.slice(0, 50), timestamp: new Date(now).toISOString() };
+  if (info) payload.techInfo = info;
+  st.enqueue(new SecurityEventCall(Kind.Other, 'SecurityEventNotification', payload as never));
+  return true;
+}
+
+/** The security log as text lines, oldest first (for GetLog(SecurityLog)); empty when nothing was logged. */
+export function securityLogLines(st: Station): string[] {
+  return st.security?.log?.list().map(formatLogLine) ?? [];
+}

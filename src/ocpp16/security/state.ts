@@ -1,0 +1,54 @@
+/**
+ * The security extension's per-charge-point state (OCPP 1.6 Security Whitepaper, edition 2/3). One
+ * lazy object per station, created the first time the extension is used (the CSMS sends a security
+ * message or changes a security key, or a security event is raised): the thousands of charge points
+ * that never use it pay one null field.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Station } from '../../station/station.js';
+import type { CertificateStore } from './certificate-store.js';
+import type { SecurityLog } from './security-log.js';
+
+/** A client certificate the charge point got through CertificateSigned (use cases A02/A03). */
+export interface OwnCertificate {
+  /** The PEM chain as the CSMS sent it: our certificate first, then any sub-CA certificates. */
+  chain: string;
+  /** Our private key, PEM (PKCS #8). It never leaves the charge point (A02.FR.05). */
+  key: string;
+  /** Not valid before (ms): the charge point switches to it from then on (A02.FR.08). */
+  notBefore: number;
+}
+
+export interface SecurityState {
+  /** The HTTP Basic password the CSMS set through AuthorizationKey: the decoded octets (A00.FR.205). */
+  authorizationKey: Buffer | null;
+  /** Installed CA certificates (InstallCertificate); null until first used. */
+  store: CertificateStore | null;
+  /** The private key of the last CSR we sent, waiting for its CertificateSigned. */
+  pendingKey: KeyObject | null;
+  /** The subject we asked for in that CSR, checked against the signed certificate (A02.FR.06). */
+  pendingSubject: { o: string; cn: string } | null;
+  ownCertificate: OwnCertificate | null;
+  /** wss:// URL after an upgrade of a ws:// charge point to security profile 2 or 3 (A05.FR.07). */
+  url: string | null;
+  /** The security log (A04.FR.04); null until the first event. */
+  log: SecurityLog | null;
+}
+
+/** The station's security state, created on first use. */
+export function securityOf(st: Station): SecurityState {
+  return (st.security ??= {
+    authorizationKey: null,
+    store: null,
+    pendingKey: null,
+    pendingSubject: null,
+    ownCertificate: null,
+    url: null,
+    log: null,
+  });
+}
+
+/** The station's SecurityProfile configuration key (0 = none configured yet, Whitepaper §7.6). */
+export function securityProfile(st: Station): number {
+  return st.configInt('SecurityProfile');
+}

@@ -1,0 +1,168 @@
+/**
+ * What the installed profiles allow, instant by instant (OCPP 1.6 §3.13.4 stacking, §3.13.5
+ * combining, §5.7 GetCompositeSchedule). Within a purpose the profile in force with the highest
+ * stackLevel prevails; a TxProfile in force overrules the TxDefaultProfiles (§3.13.1); the result is
+ * the least of that and the ChargePointMaxProfile. Limits are compared in W, converted from A with
+ * the connector's voltage and phases. Pure, and allocation-free on the {@link limitAt} path.
+ */
+import type { InstalledProfile, Purpose, RateUnit } from './profiles.js';
+
+/** A connector's electrics, for A ↔ W. */
+export interface Electrics {
+  voltage: number;
+  /** Phases the outlet has (AC); 1 for DC. */
+  phases: number;
+  dc: boolean;
+}
+
+/** What the schedule computation needs to know about a charge point. */
+export interface ScheduleView {
+  readonly profiles: readonly InstalledProfile[];
+  /** Connector 0: the grid connection's (the first outlet's electrics). */
+  electrics(connectorId: number): Electrics;
+  /** Start (ms) of the connector's running transaction, or null. */
+  txStart(connectorId: number): number | null;
+  /**
+   * How many connectors share the ChargePointMaxProfile now (those with a running transaction, at
+   * least 1): the charge point's limit is split evenly between them.
+   */
+  readonly sharing: number;
+}
+
+// Scratch results of the last evaluation (single-threaded; saves an allocation per call).
+let nextChange = Infinity;
+let txPhases = 0;
+
+function note(at: number): void {
+  if (at < nextChange) nextChange = at;
+}
+
+/** Power (W) of a limit in a profile's unit. numberPhases defaults to 3 (§7.14), capped by the outlet. */
+function toW(limit: number, unit: RateUnit, phases: number | null, e: Electrics): number {
+  if (unit === 'W') return limit;
+  if (e.dc) return limit * e.voltage;
+  return limit * e.voltage * Math.min(phases ?? 3, e.phases);
+}
+
+/** The limit a profile sets at t (W), or NaN when it is not in force then; notes when that may change. */
+function evaluate(p: InstalledProfile, t: number, txStart: number | null, e: Electrics): number {
+  if (t < p.validFrom) return note(p.validFrom), NaN;
+  if (t >= p.validTo) return NaN;
+  note(p.validTo);
+  let start = p.startSchedule ?? txStart;
+  if (start === null) return NaN; // relative to a transaction that is not running
+  if (t < start) return note(start), NaN;
+  if (p.recurrenceMs > 0) {
+    start += Math.floor((t - start) / p.recurrenceMs) * p.recurrenceMs;
+    note(start + p.recurrenceMs);
+  }
+  const elapsed = t - start;
+  if (elapsed >= p.durationMs) return NaN;
+  note(start + p.durationMs);
+  const periods = p.periods;
+  let i = periods.length - 1;
+  while (i >= 0 && periods[i].startS * 1000 > elapsed) i--;
+  if (i < 0) return note(start + periods[0].startS * 1000), NaN;
+  if (i + 1 < periods.length) note(start + periods[i + 1].startS * 1000);
+  const w = toW(periods[i].limit, p.unit, periods[i].phases, e);
+  txPhases = e.dc ? 1 : Math.min(periods[i].phases ?? 3, e.phases);
+  return w;
+}
+
+/**
+ * The prevailing limit (W) of one purpose for a connector at t: the profile in force with the highest
+ * stackLevel; a TxDefaultProfile on connector 0 applies to every connector, one on the connector
+ * itself wins a tie. Infinity when none is in force.
+ */
+function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: number, e: Electrics): number {
+  let best = Infinity;
+  let bestLevel = -1;
+  let bestOwn = false;
+  let phases = 0;
+  const txStart = connectorId === 0 ? null : view.txStart(connectorId);
+  for (const p of view.profiles) {
+    if (p.purpose !== purpose) continue;
+    const own = p.connectorId === connectorId;
+    if (!own && !(purpose === 'TxDefaultProfile' && p.connectorId === 0 && connectorId > 0)) continue;
+    const w = evaluate(p, t, txStart, e);
+    if (Number.isNaN(w)) continue;
+    if (p.stackLevel > bestLevel || (p.stackLevel === bestLevel && own && !bestOwn)) {
+      best = w;
+      bestLevel = p.stackLevel;
+      bestOwn = own;
+      phases = txPhases;
+    }
+  }
+  txPhases = phases;
+  return best;
+}
+
+/** The composite limit (W) and, in the scratch variables, when it may change and the phases used. */
+function composite(view: ScheduleView, connectorId: number, t: number): number {
+  nextChange = Infinity;
+  const e = view.electrics(connectorId);
+  const grid = layer(view, 'ChargePointMaxProfile', 0, t, view.electrics(0));
+  if (connectorId === 0) {
+    txPhases = e.dc ? 1 : e.phases;
+    return grid;
+  }
+  let tx = layer(view, 'TxProfile', connectorId, t, e);
+  if (tx === Infinity) tx = layer(view, 'TxDefaultProfile', connectorId, t, e);
+  if (tx === Infinity) txPhases = e.dc ? 1 : e.phases;
+  const share = grid / Math.max(1, view.sharing);
+  return share < tx ? share : tx;
+}
+
+/** The limit (W) the profiles set on a connector (0 = the charge point) at `now`; Infinity if none. */
+export function limitAt(view: ScheduleView, connectorId: number, now: number): number {
+  return composite(view, connectorId, now);
+}
+
+/** When the connector's limit may next change (ms; Infinity if never): re-evaluate the power then. */
+export function nextChangeAt(view: ScheduleView, connectorId: number, now: number): number {
+  composite(view, connectorId, now);
+  return nextChange;
+}
+
+/** A GetCompositeSchedule.conf chargingSchedule (§7.13 ChargingSchedule). */
+export interface CompositeSchedule {
+  duration: number;
+  chargingRateUnit: RateUnit;
+  chargingSchedulePeriod: { startPeriod: number; limit: number; numberPhases?: number }[];
+}
+
+/** At most this many periods in a composite schedule (a weekly recurrence over a long duration). */
+const MAX_COMPOSITE_PERIODS = 1000;
+
+/**
+ * The composite schedule of a connector from `now` for `durationS` seconds in `unit`, capped at
+ * `capW` (the hardware), periods relative to now and equal neighbours merged (§5.7).
+ */
+export function compositeSchedule(view: ScheduleView, connectorId: number, now: number, durationS: number, unit: RateUnit, capW: number): CompositeSchedule {
+  const e = view.electrics(connectorId);
+  const periods: CompositeSchedule['chargingSchedulePeriod'] = [];
+  const end = now + durationS * 1000;
+  let t = now;
+  do {
+    const w = Math.min(capW, composite(view, connectorId, t));
+    const next = nextChange;
+    const phases = txPhases;
+    const limit = unit === 'W' ? tenths(w) : tenths(w / (e.voltage * (e.dc ? 1 : phases)));
+    const startPeriod = Math.ceil((t - now) / 1000);
+    const last = periods[periods.length - 1];
+    const numberPhases = unit === 'A' && !e.dc ? phases : undefined;
+    if (!last || last.limit !== limit || last.numberPhases !== numberPhases) {
+      const period = numberPhases === undefined ? { startPeriod, limit } : { startPeriod, limit, numberPhases };
+      if (last && last.startPeriod === startPeriod) periods[periods.length - 1] = period;
+      else periods.push(period);
+    }
+    t = Math.max(next, t + 1);
+  } while (t < end && periods.length < MAX_COMPOSITE_PERIODS);
+  return { duration: durationS, chargingRateUnit: unit, chargingSchedulePeriod: periods };
+}
+
+/** Rounded down to the 0.1 the schema allows (multipleOf 0.1), so the limit is never exceeded. */
+function tenths(x: number): number {
+  return Math.floor(x * 10 + 1e-6) / 10;
+}
+

@@ -1,0 +1,155 @@
+/**
+ * Smart charging on a simulated charge point: its installed profiles, and keeping every connector's
+ * power within them. Created on the CSMS's first Smart Charging message (Station.smartCharging is
+ * null until then) and dropped again when no profile is left.
+ *
+ * The limit in force is kept in Connector.limitW, which the meter model applies. Whenever it changes —
+ * a profile set or cleared, a transaction starting or ending, a schedule period boundary — the meter
+ * is first brought up to that moment under the old limit, so energy is exact piecewise; an alarm on the
+ * station's own wheel entry (Station.later) wakes it at the next boundary.
+ */
+import type { Connector } from '../../station/connector.js';
+import type { Station } from '../../station/station.js';
+import { limitAt, nextChangeAt, type Electrics, type ScheduleView } from './composite.js';
+import { allowedUnits, installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits } from './profiles.js';
+
+/** What the station core sees of the feature: its hooks into the transaction life cycle. */
+export interface SmartChargingState {
+  /** A transaction starts on `c` (before its first meter reading): TxDefault/RemoteStart profiles apply. */
+  transactionStarted(c: Connector, now: number): void;
+  /** The transaction on `c` ended: its TxProfiles are removed (§3.13.2). */
+  transactionEnded(c: Connector, now: number): void;
+}
+
+const ALARM = 'smart-charging';
+
+export class StationSmartCharging implements SmartChargingState, ScheduleView, ChargePointView {
+  readonly profiles: InstalledProfile[] = [];
+  /** A RemoteStartTransaction's TxProfile, installed when that transaction starts (§5.11). */
+  pending: { connectorId: number; idTag: string; profile: InstalledProfile } | null = null;
+  sharing = 1;
+  /** When the pending boundary alarm is due (ms). */
+  boundaryAt = Infinity;
+  private readonly wiring: Electrics[];
+
+  constructor(private readonly st: Station) {
+    // Connector 0 (the grid connection) converts with the first outlet's electrics.
+    this.wiring = st.connectors.map((c, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
+  }
+
+  get connectorCount(): number {
+    return this.st.connectors.length - 1;
+  }
+
+  electrics(connectorId: number): Electrics {
+    return this.wiring[connectorId];
+  }
+
+  txStart(connectorId: number): number | null {
+    const tx = this.st.connectors[connectorId].tx;
+    return tx && !tx.stopped ? tx.startedAt : null;
+  }
+
+  transaction(connectorId: number): { transactionId: number | null; startedAt: number } | null {
+    const tx = this.st.connectors[connectorId]?.tx;
+    return tx && !tx.stopped ? tx : null;
+  }
+
+  transactionStarted(c: Connector, now: number): void {
+    const pending = this.pending;
+    if (pending && pending.connectorId === c.id) {
+      this.pending = null;
+      // The profile belongs to the transaction the RemoteStartTransaction asked for, not another driver's.
+      if (pending.idTag === c.tx!.idTag) installProfile(this.profiles, pending.profile, profileLimits(this.st));
+    }
+    this.reapply(now);
+  }
+
+  transactionEnded(c: Connector, now: number): void {
+    if (this.pending?.connectorId === c.id) this.pending = null;
+    removeTxProfiles(this.profiles, c.id);
+    this.reapply(now);
+  }
+
+  /**
+   * Re-evaluates every connector's limit: the meter is brought up to the change under the old limit,
+   * then runs under the new one; a limit of 0 suspends a charging connector (SuspendedEVSE, §4.9) and
+   * a limit above 0 resumes it. Plans the next evaluation at the earliest schedule boundary. `at`
+   * (≤ now) is when the change happened: a boundary the timer wheel reports a tick late still
+   * switches the power at the boundary itself.
+   */
+  reapply(now: number, at = now): void {
+    const { st } = this;
+    let active = 0;
+    for (let i = 1; i < st.connectors.length; i++) if (this.txStart(i) !== null) active++;
+    this.sharing = Math.max(1, active);
+    let wake = Infinity;
+    let changed = false;
+    for (let i = 1; i < st.connectors.length; i++) {
+      const c = st.connectors[i];
+      const limit = limitAt(this, i, at);
+      const next = nextChangeAt(this, i, at);
+      if (next < wake) wake = next;
+      if (limit !== c.limitW) {
+        // Never behind a reading already taken: the register must not count time twice.
+        const t = c.meterAt > at ? c.meterAt : at;
+        st.ctx.advanceMeter(c, t);
+        c.limitW = limit;
+        st.ctx.advanceMeter(c, t);
+        changed = true;
+      }
+    }
+    // A power cabinet's outlets share what their limits leave (profile powerSharing).
+    if (changed) st.sharePower(now);
+    for (let i = 1; i < st.connectors.length; i++) {
+      const c = st.connectors[i];
+      if (c.tx && !c.tx.stopped) suspendOrResume(st, c, now);
+    }
+    st.cancel(ALARM);
+    this.boundaryAt = wake;
+    if (wake !== Infinity) st.later(wake, ALARM, onBoundary);
+    // Nothing left to enforce: the station goes back to costing nothing for the feature.
+    if (this.profiles.length === 0 && this.pending === null) st.smartCharging = null;
+  }
+}
+
+/** The alarm at a schedule boundary (one shared function: no closure per alarm). */
+function onBoundary(st: Station, now: number): void {
+  const state = st.smartCharging as StationSmartCharging | null;
+  state?.reapply(now, Math.min(state.boundaryAt, now));
+}
+
+/**
+ * A charging connector whose limit is 0 offers no energy: SuspendedEVSE; when power is allowed again
+ * it charges (or shows SuspendedEV if the EV draws nothing). A connector suspended for another reason
+ * (a refused idTag stops the EV drawing: evMaxPowerW = 0) stays as it is.
+ */
+function suspendOrResume(st: Station, c: Connector, now: number): void {
+  if (c.limitW <= 0) {
+    if (c.status === 'Charging' || c.status === 'SuspendedEV') st.setStatus(c, 'SuspendedEVSE', now);
+  } else if (c.status === 'SuspendedEVSE' && c.evMaxPowerW > 0) {
+    st.setStatus(c, c.powerW > 0 ? 'Charging' : 'SuspendedEV', now);
+  }
+}
+
+function electricsOf(c: Connector | undefined): Electrics {
+  const spec = c?.spec;
+  if (!spec) return { voltage: 230, phases: 3, dc: false };
+  const dc = spec.current === 'DC';
+  return { voltage: spec.voltage, phases: dc ? 1 : spec.phases, dc };
+}
+
+/** The station's smart-charging state, created on first use. */
+export function smartChargingOf(st: Station): StationSmartCharging {
+  return (st.smartCharging ??= new StationSmartCharging(st)) as StationSmartCharging;
+}
+
+/** The Smart Charging configuration keys that bound SetChargingProfile (§9.4). */
+export function profileLimits(st: Station): ProfileLimits {
+  return {
+    maxStackLevel: st.configInt('ChargeProfileMaxStackLevel'),
+    maxPeriods: st.configInt('ChargingScheduleMaxPeriods'),
+    maxInstalled: st.configInt('MaxChargingProfilesInstalled'),
+    allowedUnits: allowedUnits(st.getConfig('ChargingScheduleAllowedChargingRateUnit') ?? ''),
+  };
+}

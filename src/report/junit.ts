@@ -1,0 +1,141 @@
+/**
+ * JUnit XML (`--junit out.xml`) from a run report, for CI systems that show test results (Jenkins,
+ * GitLab, GitHub and Azure test reporters): one test case per scenario expectation site, one per
+ * threshold, and one for the run's verdict. Only the common core of the format is used —
+ * testsuites / testsuite (name, tests, failures, errors, time, timestamp, hostname, id,
+ * package, properties) / testcase (classname, name, time) / failure (message, type, text) — so every reader
+ * understands it. test/unit/junit.test.ts validates it against both Jenkins' lenient JUnit XSD and
+ * Ant's strict one, which allows no attributes on <testsuites> and no `skipped` count: totals are on
+ * each <testsuite>.
+ */
+import { hostname } from 'node:os';
+import type { FailureReport, RunReport } from './report.js';
+
+type ExpectationFailure = Extract<FailureReport, { kind: 'expectation' }>;
+
+interface Case {
+  classname: string;
+  name: string;
+  failure?: { type: string; message: string; text: string };
+}
+
+interface Suite {
+  name: string;
+  cases: Case[];
+}
+
+/** The report as JUnit XML (UTF-8). */
+export function toJUnit(report: RunReport, host = hostname()): string {
+  const suites: Suite[] = [];
+
+  const sites = report.expectations.sites;
+  if (sites.length > 0) {
+    suites.push({
+      name: 'ocpp-sim.expectations',
+      cases: sites.map((s) => {
+        const file = s.site.replace(/:\d+:\d+$/, '');
+        const failed = report.failures.filter((f): f is ExpectationFailure => f.kind === 'expectation' && f.site === s.site && f.step === s.label);
+        const one = failed[0];
+        return {
+          classname: file,
+          name: `${s.site} ${s.label}`,
+          failure:
+            s.failed > 0
+              ? {
+                  type: 'expectation',
+                  message: `${s.failed} of ${s.passed + s.failed} failed${one ? `: ${one.chargePoint} connector ${one.connector}: expected ${one.expected}, got ${one.got}` : ''}`,
+                  text: [`${s.passed} passed, ${s.failed} failed at ${s.site} (${s.label})`, ...failed.map((f) => f.message)].join('\n'),
+                }
+              : undefined,
+        };
+      }),
+    });
+  }
+
+  if (report.thresholds.length > 0) {
+    suites.push({
+      name: 'ocpp-sim.thresholds',
+      cases: report.thresholds.map((t) => ({
+        classname: 'ocpp-sim.thresholds',
+        name: t.expression,
+        failure: t.passed ? undefined : { type: 'threshold', message: `actual ${t.actualText}`, text: `${t.expression} did not hold: actual ${t.actualText}` },
+      })),
+    });
+  }
+
+  suites.push({
+    name: 'ocpp-sim.run',
+    cases: [
+      {
+        classname: 'ocpp-sim.run',
+        name: 'verdict',
+        failure: report.passed
+          ? undefined
+          : {
+              type: 'verdict',
+              message: report.reasons.join('; '),
+              text: [...report.reasons, ...report.notes.map((n) => `note: ${n}`), ...report.problems.samples.map((p) => `problem: ${p}`)].join('\n'),
+            },
+      },
+    ],
+  });
+
+  const time = (report.durationMs / 1000).toFixed(3);
+  // Ant-style timestamp: UTC, to the second, without a zone designator.
+  const timestamp = report.startedAt.slice(0, 19);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
+  suites.forEach((s, id) => {
+    const f = s.cases.filter((c) => c.failure).length;
+    out.push(
+      `  <testsuite name=${attr(s.name)} id="${id}" package="ocpp-sim" tests="${s.cases.length}" failures="${f}" errors="0" time="${time}" timestamp="${timestamp}" hostname=${attr(host || 'localhost')}>`,
+    );
+    out.push('    <properties>');
+    for (const [name, value] of properties(report)) out.push(`      <property name=${attr(name)} value=${attr(value)}/>`);
+    out.push('    </properties>');
+    for (const c of s.cases) {
+      const open = `    <testcase classname=${attr(c.classname)} name=${attr(c.name)} time="0"`;
+      if (!c.failure) {
+        out.push(`${open}/>`);
+        continue;
+      }
+      out.push(`${open}>`);
+      out.push(`      <failure message=${attr(c.failure.message)} type=${attr(c.failure.type)}>${text(c.failure.text)}</failure>`);
+      out.push('    </testcase>');
+    }
+    out.push('    <system-out></system-out>', '    <system-err></system-err>', '  </testsuite>');
+  });
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}
+
+function properties(r: RunReport): [string, string][] {
+  return [
+    ['version', r.version],
+    ['csms', r.config.csmsUrl],
+    ...(r.runId ? [['runId', r.runId] as [string, string]] : []),
+    ['chargePoints', String(r.chargePoints.total)],
+    ['booted', String(r.chargePoints.booted)],
+    ['exitCode', String(r.exitCode)],
+  ];
+}
+
+/**
+ * Characters XML 1.0 cannot carry at all, even as references (C0 controls but tab, CR and LF, lone
+ * surrogates, U+FFFE/U+FFFF): shown as `\uXXXX` text instead.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function clean(s: string): string {
+  return s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Element text: markup characters escaped; a CR kept as a reference so parsers do not fold it. */
+export function text(s: string): string {
+  return clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+}
+
+/** A quoted attribute value; tab, CR and LF as references, or attribute normalisation turns them into spaces. */
+export function attr(s: string): string {
+  return `"${text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')}"`;
+}

@@ -1,0 +1,230 @@
+/**
+ * The machine-readable result of a run (`--report out.json`): configuration, fleet figures,
+ * per-action counts and latencies, per-site scenario expectations, thresholds, failures, verdict.
+ * Its shape is published as report.schema.json beside this file (a test keeps the two in step) and
+ * documented in the README's "Reports" section. Built from the merged FleetStats, never from the
+ * live shards, so it says exactly what the summary says.
+ */
+import { readFileSync } from 'node:fs';
+import type { FleetStats } from '../metrics/fleet-stats.js';
+import type { CpState, ExpectationSite } from '../metrics/shard-stats.js';
+import type { FleetConfig } from '../scheduler/fleet.js';
+import type { Verdict } from '../cli/verdict.js';
+import type { Unit } from './thresholds.js';
+
+/** Bumped when a field changes meaning or goes away (new fields do not bump it). */
+export const REPORT_FORMAT = 1;
+
+export interface ActionReport {
+  /** Calls sent + calls received. */
+  count: number;
+  sent: number;
+  received: number;
+  /** Calls sent that failed: CALLERROR, timeout or schema-invalid response. */
+  errors: number;
+  callErrors: number;
+  timeouts: number;
+  invalidResponses: number;
+  /** CALLERRORs we answered CSMS calls with, and CSMS calls that broke their schema. */
+  errorsSent: number;
+  invalidCalls: number;
+  /** Latency of the calls sent (ms), from merged histograms; null when none were sent. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+export interface ThresholdReport {
+  expression: string;
+  metric: string;
+  passed: boolean;
+  actual: number | null;
+  unit: Unit;
+  actualText: string;
+}
+
+export type FailureReport =
+  | {
+      kind: 'expectation';
+      chargePoint: string;
+      connector: number;
+      site: string;
+      step: string;
+      expected: string;
+      got: string;
+      message: string;
+      at: string;
+    }
+  | { kind: 'threshold'; expression: string; message: string };
+
+export interface FleetReport {
+  idPrefix: string;
+  idStart: number;
+  count: number;
+  profile: string;
+  scenario: string | null;
+  seed: number;
+  rampPerSec: number;
+  callTimeoutMs: number;
+  strict: boolean;
+}
+
+export interface RunReport {
+  tool: 'ocpp-sim';
+  version: string;
+  reportFormat: number;
+  runId: string | null;
+  passed: boolean;
+  exitCode: number;
+  reasons: string[];
+  notes: string[];
+  aborted: string | null;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  config: {
+    csmsUrl: string;
+    plan: string | null;
+    durationMs: number;
+    workers: number;
+    allowInvalid: boolean;
+    abortOnFail: boolean;
+    thresholds: string[];
+    fleets: FleetReport[];
+  };
+  chargePoints: { total: number; started: number; booted: number; lost: number; states: Record<CpState, number> };
+  boots: { accepted: number; pending: number; rejected: number };
+  transactions: { started: number; completed: number; rejected: number };
+  energyWh: number;
+  reconnects: number;
+  connectFailures: number;
+  badFrames: number;
+  messages: { in: number; out: number };
+  calls: { sent: number; received: number; perSecond: number };
+  actions: Record<string, ActionReport>;
+  expectations: { passed: number; failed: number; sites: ExpectationSite[] };
+  thresholds: ThresholdReport[];
+  failures: FailureReport[];
+  problems: { count: number; samples: string[] };
+}
+
+/** What the report is built from: the run's result and how it was configured. */
+export interface ReportInput {
+  stats: FleetStats;
+  verdict: Verdict;
+  exitCode: number;
+  /** ms epoch, and how long the simulation ran. */
+  startedAt: number;
+  elapsedMs: number;
+  /** Charge points asked for. */
+  total: number;
+  configs: readonly FleetConfig[];
+  /** The duration asked for (--duration). */
+  durationMs: number;
+  plan?: string;
+  runId?: string;
+  allowInvalid: boolean;
+  abortOnFail: boolean;
+  thresholds: readonly string[];
+}
+
+export function buildReport(input: ReportInput): RunReport {
+  const { stats, verdict: v } = input;
+  const t = (name: Parameters<FleetStats['total']>[0]) => stats.total(name);
+  const actions: Record<string, ActionReport> = {};
+  let sent = 0;
+  let received = 0;
+  for (const a of stats.actions()) {
+    sent += a.sent;
+    received += a.received;
+    const ms = (x: number) => (a.sent > 0 ? x : null);
+    actions[a.action] = {
+      count: a.sent + a.received,
+      sent: a.sent,
+      received: a.received,
+      errors: a.errors,
+      callErrors: a.callErrors,
+      timeouts: a.timeouts,
+      invalidResponses: a.invalidResponses,
+      errorsSent: a.errorsSent,
+      invalidCalls: a.invalidCalls,
+      p50Ms: ms(a.p50Ms),
+      p95Ms: ms(a.p95Ms),
+      p99Ms: ms(a.p99Ms),
+      maxMs: ms(a.maxMs),
+    };
+  }
+  const thresholds = (v.thresholds ?? []).map(({ expression, metric, passed, actual, unit, actualText }) => ({ expression, metric, passed, actual, unit, actualText }));
+  const failures: FailureReport[] = [
+    ...stats.failures.map((f) => ({
+      kind: 'expectation' as const,
+      chargePoint: f.chargePoint,
+      connector: f.connector,
+      site: f.site,
+      step: f.label,
+      expected: f.expected,
+      got: f.got,
+      message: `${f.chargePoint} connector ${f.connector}: ${f.site}: ${f.label}: expected ${f.expected}, got ${f.got}`,
+      at: new Date(f.at).toISOString(),
+    })),
+    ...thresholds.filter((r) => !r.passed).map((r) => ({ kind: 'threshold' as const, expression: r.expression, message: `threshold ${r.expression} failed (actual ${r.actualText})` })),
+  ];
+  const first = input.configs[0];
+  return {
+    tool: 'ocpp-sim',
+    version: packageVersion(),
+    reportFormat: REPORT_FORMAT,
+    runId: input.runId ?? null,
+    passed: v.passed,
+    exitCode: input.exitCode,
+    reasons: [...v.reasons],
+    notes: [...v.notes],
+    aborted: v.aborted ?? null,
+    startedAt: new Date(input.startedAt).toISOString(),
+    endedAt: new Date(input.startedAt + input.elapsedMs).toISOString(),
+    durationMs: input.elapsedMs,
+    config: {
+      csmsUrl: first?.csmsUrl ?? '',
+      plan: input.plan ?? null,
+      durationMs: input.durationMs,
+      workers: Math.max(0, ...input.configs.map((c) => c.workers)),
+      allowInvalid: input.allowInvalid,
+      abortOnFail: input.abortOnFail,
+      thresholds: [...input.thresholds],
+      fleets: input.configs.map((c) => ({
+        idPrefix: c.idPrefix,
+        idStart: c.idStart,
+        count: c.count,
+        profile: c.profile.name,
+        scenario: c.scenario ? c.scenario.name : null,
+        seed: c.seed,
+        rampPerSec: c.rampPerSec,
+        callTimeoutMs: c.options.callTimeoutMs,
+        strict: c.options.strict,
+      })),
+    },
+    chargePoints: { total: input.total, started: t('chargePointsStarted'), booted: t('chargePointsBooted'), lost: stats.lost, states: stats.states() },
+    boots: { accepted: t('bootsAccepted'), pending: t('bootsPending'), rejected: t('bootsRejected') },
+    transactions: { started: t('transactionsStarted'), completed: t('transactionsCompleted'), rejected: t('transactionsRejected') },
+    energyWh: t('energyWh'),
+    reconnects: t('reconnects'),
+    connectFailures: t('connectFailures'),
+    badFrames: t('badFrames'),
+    messages: { in: t('messagesIn'), out: t('messagesOut') },
+    calls: { sent, received, perSecond: Math.round(((sent + received) * 100_000) / Math.max(1, input.elapsedMs)) / 100 },
+    actions,
+    expectations: { passed: t('expectationsPassed'), failed: t('expectationsFailed'), sites: stats.expectationSites() },
+    thresholds,
+    failures,
+    problems: { count: stats.problemCount, samples: [...stats.problems] },
+  };
+}
+
+let version: string | undefined;
+
+/** This package's version (package.json is two folders up from src/report and from dist/report). */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return version;
+}

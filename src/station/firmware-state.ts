@@ -1,0 +1,80 @@
+/**
+ * A charge point's firmware and file-transfer state (Firmware Management, GetLog): created on the
+ * first UpdateFirmware, GetDiagnostics, SignedUpdateFirmware or GetLog and kept for the life of the
+ * station, so the thousands of charge points that never see one cost a null field.
+ *
+ * The installed version is "flash": it survives reboots. Transfers in flight do not: a power cycle
+ * aborts them (their job decides what to report after the boot), the end of the run aborts them
+ * silently. The jobs themselves live in src/ocpp16/ (their statuses are OCPP's).
+ */
+import { Kind, OutboundCall } from './outbound.js';
+import type { Station } from './station.js';
+
+/**
+ * A firmware or log status notification, kept like a transaction message: over a dropped connection
+ * and a reboot, and retried when it fails — the CSMS must learn every state an update enters
+ * (OCPP 1.6 §4.5; Security Whitepaper L01.FR.01), even when the link was down at the time.
+ */
+export class KeptNotification extends OutboundCall {
+  constructor(action: string, payload: Record<string, unknown>) {
+    super(Kind.Other, action, payload);
+  }
+
+  override get isTransactional(): boolean {
+    return true;
+  }
+}
+
+/** A firmware update or a log upload in progress. */
+export interface TransferJob {
+  /**
+   * The power went: abort a transfer in flight and queue what the CSMS must hear after the boot.
+   * Returns true when the job goes on after the reboot (e.g. still waiting for its retrieve date).
+   */
+  powerCycled(st: Station, now: number): boolean;
+  /** The run ends: abort without a word. */
+  abort(): void;
+}
+
+/** Failure modes a scenario step (`firmware:`) switches on or off, over the profile's. */
+export interface FirmwareOverrides {
+  downloadFails?: boolean;
+  installFails?: boolean;
+  uploadFails?: boolean;
+}
+
+/** The last firmware status sent, for TriggerMessage (OCPP 1.6 §4.5; Security Whitepaper L01.FR.28/29). */
+export interface SentFirmwareStatus {
+  status: string;
+  /** SignedUpdateFirmware's requestId; null for the 1.6 UpdateFirmware. */
+  requestId: number | null;
+}
+
+export class FirmwareState {
+  /** The installed firmware version; null = the profile's. */
+  version: string | null = null;
+  /** The update in progress (UpdateFirmware or SignedUpdateFirmware), if any. */
+  update: TransferJob | null = null;
+  /** The upload in progress (GetDiagnostics or GetLog), if any. */
+  upload: TransferJob | null = null;
+  lastFirmware: SentFirmwareStatus | null = null;
+  lastSignedFirmware: SentFirmwareStatus | null = null;
+  overrides: FirmwareOverrides | null = null;
+
+  powerCycled(st: Station, now: number): void {
+    if (this.update && !this.update.powerCycled(st, now)) this.update = null;
+    if (this.upload && !this.upload.powerCycled(st, now)) this.upload = null;
+  }
+
+  stop(): void {
+    this.update?.abort();
+    this.upload?.abort();
+    this.update = null;
+    this.upload = null;
+  }
+}
+
+/** The station's firmware state, created on first use. */
+export function firmwareOf(st: Station): FirmwareState {
+  return (st.firmware ??= new FirmwareState());
+}

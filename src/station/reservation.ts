@@ -1,0 +1,184 @@
+/**
+ * Reservations (OCPP 1.6 §3.11, §5.13 ReserveNow, §5.1 CancelReservation): a connector — or, with
+ * ReserveConnectorZeroSupported, any connector — held for one idTag (or its group, the parentIdTag)
+ * until expiryDate. A reserved connector shows Reserved; the reservation ends when that idTag starts
+ * a transaction (StartTransaction then carries its reservationId), when it expires (back to
+ * Available), when it is cancelled, or when its connector or the charge point becomes Faulted or
+ * Unavailable.
+ *
+ * The rules over connectors and reservations are pure functions (unit-tested); the Station-facing
+ * operations below them keep the state in `st.reservations`, null while nothing is reserved.
+ */
+import { Phase, type Connector, type ConnectorStatus } from './connector.js';
+import type { Alarm, Station } from './station.js';
+import { parentOf } from './authorize-locally.js';
+
+export interface Reservation {
+  readonly id: number;
+  /** 0 = any connector of the charge point. */
+  readonly connectorId: number;
+  readonly idTag: string;
+  readonly parentIdTag: string | undefined;
+  readonly expiresAt: number;
+  /** The expiry alarm on the station's wheel entry. */
+  alarm: Alarm | null;
+}
+
+export interface ReservationState {
+  items: Reservation[];
+  /** parentIdTags learnt from the CSMS's IdTagInfo while reservations are held (§5.13), by idTag. */
+  parents: Map<string, string> | null;
+}
+
+export type ReserveStatus = 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable';
+
+/** §5.13: the idTag or its parent idTag matches the reservation's idTag or parent idTag. */
+export function matches(r: Reservation, idTag: string, parent: string | undefined): boolean {
+  if (idTag === r.idTag) return true;
+  if (parent === undefined) return false;
+  return parent === r.parentIdTag || parent === r.idTag;
+}
+
+/** How one connector would answer a reservation. A Reserved status without a reservation in `items` is the one being replaced. */
+function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveStatus {
+  if (c.status === 'Faulted') return 'Faulted';
+  if (!c.operative || c.status === 'Unavailable') return 'Unavailable';
+  // In use (a cable in, a driver authorizing, a session) or already reserved, for any idTag: Occupied.
+  if (items.some((r) => r.connectorId === c.id)) return 'Occupied';
+  if ((c.status !== 'Available' && c.status !== 'Reserved') || c.phase === Phase.Authorizing) return 'Occupied';
+  return 'Accepted';
+}
+
+/**
+ * The answer to ReserveNow for `connectorId` given the other reservations `items` (§5.13): the
+ * charge point's own state first, then the connector's; for connector 0, Accepted only while a free
+ * connector is left besides those already promised to other connector-0 reservations.
+ */
+export function reserveAnswer(connectors: readonly Connector[], items: readonly Reservation[], connectorId: number, zeroSupported: boolean): ReserveStatus {
+  if (connectorId >= connectors.length || (connectorId === 0 && !zeroSupported)) return 'Rejected';
+  const cp = connectors[0];
+  if (cp.status === 'Faulted') return 'Faulted';
+  if (!cp.operative || cp.status === 'Unavailable') return 'Unavailable';
+  if (connectorId > 0) return connectorAnswer(connectors[connectorId], items);
+  let free = 0;
+  let occupied = 0;
+  let faulted = 0;
+  for (let i = 1; i < connectors.length; i++) {
+    const a = connectorAnswer(connectors[i], items);
+    if (a === 'Accepted') free++;
+    else if (a === 'Occupied') occupied++;
+    else if (a === 'Faulted') faulted++;
+  }
+  const promised = items.reduce((n, r) => (r.connectorId === 0 ? n + 1 : n), 0);
+  if (free > promised) return 'Accepted';
+  if (occupied > 0 || promised > 0) return 'Occupied';
+  return faulted > 0 ? 'Faulted' : 'Unavailable';
+}
+
+/**
+ * Which reservation a start by `idTag` (group `parent`) on `c` uses: the connector's own, or a
+ * connector-0 one held for this idTag; null when none applies and the start may go ahead; false
+ * when the charge point must refuse (§5.13 "refuse charging for all incoming idTags on the reserved
+ * connector", and connector 0: "one connector remains available for the reserved idTag").
+ */
+export function reservationForStart(
+  connectors: readonly Connector[],
+  items: readonly Reservation[],
+  c: Connector,
+  idTag: string,
+  parent: string | undefined,
+): Reservation | null | false {
+  let anyConnector = 0;
+  for (const r of items) {
+    if (r.connectorId === c.id) return matches(r, idTag, parent) ? r : false;
+    if (r.connectorId === 0) anyConnector++;
+  }
+  if (anyConnector === 0) return null;
+  for (const r of items) if (r.connectorId === 0 && matches(r, idTag, parent)) return r;
+  // Someone else may use this connector only if enough others stay free for the connector-0 reservations.
+  let free = 0;
+  for (let i = 1; i < connectors.length; i++) if (connectors[i] !== c && connectorAnswer(connectors[i], items) === 'Accepted') free++;
+  return free >= anyConnector ? null : false;
+}
+
+// ---------------------------------------------------------------- the station's reservations
+
+/** ReserveNow (§5.13): a reservation with a known reservationId replaces that one. */
+export function reserve(st: Station, req: { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number }, now: number): ReserveStatus {
+  const expiresAt = Date.parse(req.expiryDate);
+  if (!(expiresAt > now)) return 'Rejected'; // already expired: nothing to hold
+  const items = st.reservations?.items ?? [];
+  const old = items.find((r) => r.id === req.reservationId);
+  const others = old === undefined ? items : items.filter((r) => r !== old);
+  const answer = reserveAnswer(st.connectors, others, req.connectorId, st.getConfig('ReserveConnectorZeroSupported') === 'true');
+  if (answer !== 'Accepted') return answer;
+  if (old !== undefined) remove(st, old, now, old.connectorId !== req.connectorId);
+  const r: Reservation = { id: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiresAt, alarm: null };
+  r.alarm = st.later(expiresAt, 'reservation', (s, at) => remove(s, r, at, true));
+  (st.reservations ??= { items: [], parents: null }).items.push(r);
+  if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
+  return 'Accepted';
+}
+
+/** CancelReservation (§5.1): true when the reservation existed (its connector is Available again). */
+export function cancelReservation(st: Station, reservationId: number, now: number): boolean {
+  const r = st.reservations?.items.find((x) => x.id === reservationId);
+  if (r === undefined) return false;
+  remove(st, r, now, true);
+  return true;
+}
+
+/** True when a start by `idTag` on `c` must be refused because of someone else's reservation. */
+export function refusesStart(st: Station, c: Connector, idTag: string): boolean {
+  const items = st.reservations?.items;
+  return items !== undefined && reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag)) === false;
+}
+
+/**
+ * A transaction by `idTag` starts on `c`: the reservation it fulfils ends (§5.13 termination (1)) and
+ * its id is returned for StartTransaction.reservationId; undefined when none applies.
+ */
+export function claim(st: Station, c: Connector, idTag: string, now: number): number | undefined {
+  const items = st.reservations?.items;
+  if (items === undefined) return undefined;
+  const r = reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag));
+  if (!r) return undefined;
+  remove(st, r, now, false); // the session's own status follows
+  return r.id;
+}
+
+/** The idTag holding `c` (a connector-specific reservation), if any: who the arriving driver is. */
+export function holderOf(st: Station, c: Connector): string | undefined {
+  return st.reservations?.items.find((r) => r.connectorId === c.id)?.idTag;
+}
+
+/** The status an idle, operative connector shows: Reserved while held for someone, else Available. */
+export function idleStatus(st: Station, c: Connector): ConnectorStatus {
+  return c.id > 0 && st.reservations?.items.some((r) => r.connectorId === c.id) ? 'Reserved' : 'Available';
+}
+
+/**
+ * The connector (or, for connector 0, the charge point) became Faulted or Unavailable: its
+ * reservations end (§5.13 termination (3)). A fault does not bring a Reserved status back when it clears.
+ */
+export function endOnUnavailable(st: Station, c: Connector, now: number): void {
+  for (const r of st.reservations?.items.slice() ?? []) {
+    if (c.id === 0 || r.connectorId === c.id) remove(st, r, now, false);
+  }
+  for (const k of c.id === 0 ? st.connectors : [c]) if (k.statusBeforeFault === 'Reserved') k.statusBeforeFault = 'Available';
+}
+
+/** Drops a reservation; `release` puts a still Reserved connector back to Available (and reports it). */
+function remove(st: Station, r: Reservation, now: number, release: boolean): void {
+  const state = st.reservations;
+  if (state === null) return;
+  const i = state.items.indexOf(r);
+  if (i < 0) return;
+  state.items.splice(i, 1);
+  if (r.alarm !== null) st.cancel(r.alarm);
+  r.alarm = null;
+  if (state.items.length === 0) st.reservations = null;
+  const c = st.connectors[r.connectorId];
+  // §5.13: "make the connector available" and "send a status notification" when a reservation expires.
+  if (release && r.connectorId > 0 && c.status === 'Reserved') st.setStatus(c, 'Available', now);
+}

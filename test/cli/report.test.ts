@@ -1,0 +1,276 @@
+/**
+ * Thresholds, --report, --junit and --abort-on-fail through the real binary against the embedded
+ * CSMS: exit codes, the summary's threshold lines, a report whose counts equal what the CSMS says it
+ * received (its operator API, GET /api/stats), a JUnit file valid against the JUnit XSDs, a plan's
+ * thresholds, and bad thresholds refused before any socket opens.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, afterEach, beforeAll, describe, it, type TestContext } from 'vitest';
+import { startCsms, type Csms, type CsmsOptions, type CsmsStats } from '../../src/csms/server.js';
+import { CP_ACTIONS } from '../../src/csms/stats.js';
+import type { RunReport } from '../../src/report/report.js';
+import { junitProblems } from '../helpers/junit-xsd.js';
+import { BUILT, describeRun, runCli } from './spawn-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true }));
+const validateReport = ajv.compile(JSON.parse(readFileSync(new URL('../../src/report/report.schema.json', import.meta.url), 'utf8')) as object);
+
+/** Cleanups per test id (tests run concurrently). */
+const cleanups = new Map<string, (() => Promise<unknown>)[]>();
+afterEach(async (ctx) => {
+  const list = cleanups.get(ctx.task.id) ?? [];
+  cleanups.delete(ctx.task.id);
+  for (const c of list.reverse()) await c();
+});
+
+async function csmsFor(ctx: TestContext, opts: CsmsOptions = {}): Promise<Csms> {
+  const csms = await startCsms({ port: 0, heartbeatInterval: 1, ...opts });
+  cleanups.set(ctx.task.id, [...(cleanups.get(ctx.task.id) ?? []), () => csms.close()]);
+  return csms;
+}
+
+/** The CSMS's counters as its operator API serves them. */
+async function apiStats(csms: Csms): Promise<CsmsStats> {
+  const res = await fetch(`http://127.0.0.1:${csms.port}/api/stats`);
+  if (!res.ok) throw new Error(`GET /api/stats: HTTP ${res.status}`);
+  return (await res.json()) as CsmsStats;
+}
+
+function readReport(file: string): RunReport {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  if (!validateReport(report)) throw new Error(`${file} does not match report.schema.json:\n${ajv.errorsText(validateReport.errors, { separator: '\n' })}`);
+  return report;
+}
+
+/** Short, lively sessions so a few seconds see transactions start and stop. */
+const LIVELY = ['--session', '1s-2s', '--idle', '0.2s-0.5s', '--meter-interval', '1s'];
+
+beforeAll(() => {
+  if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
+});
+
+describe('run --threshold / --report / --junit', () => {
+  it('thresholds that hold pass (exit 0); the report counts what the CSMS received', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const file = join(dir, 'pass.json');
+    const r = await runCli([
+      'run', '--csms', csms.url, '--count', '4', '--duration', '4s', ...LIVELY, '--quiet', '--strict', '--workers', '2',
+      '--threshold', 'p95(BootNotification) < 5s',
+      '--threshold', 'p99(*) <= 5s',
+      '--threshold', 'errors(*) == 0',
+      '--threshold', 'booted >= 100%',
+      '--threshold', 'transactions(completed) >= 1',
+      '--report', file,
+    ]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED$/m);
+    expect(r.stdout).toMatch(/^Thresholds$/m);
+    expect(r.stdout).toMatch(/^ {2}✓ p95\(BootNotification\) < 5s \(actual \d+(\.\d+)? s\)$/m);
+    expect(r.stdout).toMatch(/^ {2}✓ errors\(\*\) == 0 \(actual 0\)$/m);
+    expect(r.stdout).toMatch(/^ {2}✓ booted >= 100% \(actual 100%\)$/m);
+    expect(r.stdout).toMatch(/^exit code 0/m);
+    expect(r.stdout).toContain(`report written to ${file}`);
+
+    const report = readReport(file);
+    const s = await apiStats(csms);
+    expect(report).toMatchObject({ passed: true, exitCode: 0, reasons: [], aborted: null, tool: 'ocpp-sim' });
+    expect(report.chargePoints).toMatchObject({ total: 4, booted: s.boots, started: 4 });
+    expect(s.boots).toBe(4);
+    // Every call the charge points sent is one the CSMS received, action by action.
+    for (const action of CP_ACTIONS) expect(report.actions[action]?.sent ?? 0, action).toBe(s.received[action]);
+    expect(report.calls.sent).toBe(Object.values(s.received).reduce((a, b) => a + b, 0));
+    expect(report.messages.out).toBe(s.messagesIn);
+    expect(report.transactions.started).toBe(s.transactions.started);
+    expect(report.transactions.completed).toBe(s.transactions.stopped);
+    expect(s.transactions.started).toBeGreaterThan(0);
+    expect(report.actions.BootNotification).toMatchObject({ count: 4, errors: 0 });
+    expect(report.actions.BootNotification.p95Ms).toBeGreaterThan(0);
+    expect(report.actions.BootNotification.maxMs).toBeGreaterThanOrEqual(report.actions.BootNotification.p95Ms!);
+    expect(report.thresholds.map((t) => [t.expression, t.passed])).toEqual([
+      ['p95(BootNotification) < 5s', true],
+      ['p99(*) <= 5s', true],
+      ['errors(*) == 0', true],
+      ['booted >= 100%', true],
+      ['transactions(completed) >= 1', true],
+    ]);
+    expect(report.thresholds[4].actual).toBe(s.transactions.stopped);
+    expect(report.config).toMatchObject({ csmsUrl: csms.url, durationMs: 4000, workers: 2, thresholds: report.thresholds.map((t) => t.expression) });
+    expect(report.durationMs).toBeGreaterThanOrEqual(4000);
+    expect(Date.parse(report.endedAt) - Date.parse(report.startedAt)).toBe(report.durationMs);
+  });
+
+  it('a failing threshold exits 1 with its reason, and is a <failure> in a valid JUnit file', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const junit = join(dir, 'junit', 'fail.xml'); // the folder is created
+    const report = join(dir, 'fail.json');
+    const r = await runCli([
+      'run', '--csms', csms.url, '--count', '2', '--duration', '2s', '--idle', '60s', '--quiet', '--workers', '0',
+      '--threshold', 'booted == 2',
+      '--threshold', 'rate(calls) > 100000/s',
+      '--junit', junit, '--report', report,
+    ]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}✓ booted == 2 \(actual 2\)$/m);
+    expect(r.stdout).toMatch(/^ {2}✗ rate\(calls\) > 100000\/s \(actual \d+(\.\d+)?\/s\)$/m);
+    expect(r.stdout).toMatch(/^FAILED: threshold rate\(calls\) > 100000\/s failed \(actual \d+(\.\d+)?\/s\)$/m);
+    expect(r.stdout).toMatch(/^exit code 1: 1 reason\(s\) above$/m);
+
+    const xml = readFileSync(junit, 'utf8');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain('<testcase classname="ocpp-sim.thresholds" name="booted == 2" time="0"/>');
+    expect(xml).toMatch(/<testcase classname="ocpp-sim.thresholds" name="rate\(calls\) &gt; 100000\/s" time="0">\n\s+<failure message="actual [\d.]+\/s" type="threshold">/);
+    expect(xml).toMatch(/<testcase classname="ocpp-sim.run" name="verdict" time="0">\n\s+<failure /);
+
+    const rep = readReport(report);
+    expect(rep).toMatchObject({ passed: false, exitCode: 1 });
+    expect(rep.failures).toEqual([{ kind: 'threshold', expression: 'rate(calls) > 100000/s', message: expect.stringMatching(/^threshold rate\(calls\) > 100000\/s failed/) }]);
+    // The rate is the calls the CSMS received (all of them CP-initiated here) over the run's duration.
+    const s = await apiStats(csms);
+    const calls = Object.values(s.received).reduce((a, b) => a + b, 0);
+    expect(rep.thresholds[1].actual).toBeCloseTo(calls / (rep.durationMs / 1000), 1);
+  });
+
+  it('scenario expectations are test cases per site, with failure records naming the charge point', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const scenario = join(dir, 'expectations.yaml');
+    writeFileSync(
+      scenario,
+      'description: one refused and one accepted card\nconnectors: [1]\nsteps:\n  - authorize: {idTag: "BLOCKED-${n}", expect: Accepted}\n  - authorize: {idTag: "TAG-${n}", expect: Accepted}\n  - wait: 1h\n',
+    );
+    const junit = join(dir, 'expectations.xml');
+    const report = join(dir, 'expectations.json');
+    const r = await runCli([
+      'run', '--csms', csms.url, '--count', '3', '--duration', '2s', '--quiet', '--workers', '2', '--scenario', scenario,
+      '--threshold', 'expectations(failed) <= 3', '--junit', junit, '--report', report,
+    ]);
+    // The threshold governs failed expectations: three tolerated, so the run passes.
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/^Note: 3 scenario expectation\(s\) failed \(not a failure by itself: a threshold governs it\)$/m);
+    const rep = readReport(report);
+    expect(rep.expectations).toEqual({
+      passed: 3,
+      failed: 3,
+      sites: expect.arrayContaining([
+        { site: `${scenario}:4:5`, label: 'authorize expect Accepted', passed: 0, failed: 3 },
+        { site: `${scenario}:5:5`, label: 'authorize expect Accepted', passed: 3, failed: 0 },
+      ]),
+    });
+    expect(rep.expectations.sites).toHaveLength(2);
+    const failures = rep.failures.filter((f) => f.kind === 'expectation');
+    expect(failures.map((f) => f.kind === 'expectation' && f.chargePoint).sort()).toEqual(['CP1', 'CP2', 'CP3']);
+    expect(failures[0]).toMatchObject({ connector: 1, site: `${scenario}:4:5`, step: 'authorize expect Accepted', expected: 'Accepted', got: 'Blocked' });
+    expect(csms.stats.received.Authorize).toBe(6);
+
+    const xml = readFileSync(junit, 'utf8');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toMatch(new RegExp(`<testcase classname="${scenario}" name="${scenario}:4:5 authorize expect Accepted" time="0">\\n\\s+<failure message="3 of 3 failed: CP\\d connector 1: expected Accepted, got Blocked" type="expectation">`));
+    expect(xml).toContain(`<testcase classname="${scenario}" name="${scenario}:5:5 authorize expect Accepted" time="0"/>`);
+  });
+
+  it('--abort-on-fail stops as soon as a threshold has failed for good, and says why', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const report = join(dir, 'aborted.json');
+    const r = await runCli(
+      ['run', '--csms', csms.url, '--count', '2', '--duration', '60s', '--idle', '60s', '--quiet', '--workers', '0', '--threshold', 'booted < 1', '--abort-on-fail', '--report', report],
+      { timeoutMs: 20_000 },
+    );
+    expect(r.code, describeRun(r)).toBe(1);
+    // Not the 60 s asked for: booted only grows, so once one charge point booted the threshold cannot hold.
+    expect(r.ms).toBeLessThan(15_000);
+    expect(r.stdout).toMatch(/^Aborted early \(--abort-on-fail\): threshold booted < 1 failed \(actual [12]\) and cannot recover$/m);
+    expect(r.stdout).toMatch(/^FAILED: .*aborted early \(--abort-on-fail\)/m);
+    const rep = readReport(report);
+    expect(rep.aborted).toMatch(/^threshold booted < 1 failed/);
+    expect(rep.durationMs).toBeLessThan(15_000);
+    expect(rep.chargePoints.booted).toBe(csms.stats.boots);
+  });
+
+  it('--abort-on-fail stops on a failed scenario expectation', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const scenario = join(dir, 'abort-expect.yaml');
+    writeFileSync(scenario, 'description: a blocked card expected to pass\nconnectors: [1]\nsteps:\n  - authorize: {idTag: BLOCKED-1, expect: Accepted}\n  - wait: 1h\n');
+    const r = await runCli(['run', '--csms', csms.url, '--count', '1', '--duration', '60s', '--quiet', '--workers', '0', '--scenario', scenario, '--abort-on-fail'], { timeoutMs: 20_000 });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.ms).toBeLessThan(15_000);
+    expect(r.stdout).toMatch(/^Aborted early \(--abort-on-fail\): 1 scenario expectation\(s\) failed$/m);
+  });
+});
+
+describe('thresholds in a run plan, and bad thresholds', () => {
+  it("a plan's thresholds: and --threshold both apply", async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const plan = join(dir, 'plan-thresholds.yaml');
+    writeFileSync(
+      plan,
+      `description: two small fleets with thresholds
+csms: ${csms.url}
+duration: 2s
+workers: 0
+quiet: true
+thresholds:
+  - "booted >= 100%"
+  - "transactions(started) >= 100000"
+fleets:
+  - {profile: generic-16-ac, count: 2, idPrefix: A-}
+  - {profile: generic-16-dc, count: 1, idPrefix: B-}
+`,
+    );
+    const report = join(dir, 'plan.json');
+    const r = await runCli(['run', plan, '--idle', '60s', '--threshold', 'errors(*) == 0', '--report', report]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}✓ booted >= 100% \(actual 100%\)$/m);
+    expect(r.stdout).toMatch(/^ {2}✗ transactions\(started\) >= 100000 \(actual \d+\)$/m);
+    expect(r.stdout).toMatch(/^ {2}✓ errors\(\*\) == 0 \(actual 0\)$/m);
+    expect(r.stdout).toMatch(/^FAILED: threshold transactions\(started\) >= 100000 failed/m);
+    const rep = readReport(report);
+    expect(rep.config.plan).toBe(plan);
+    expect(rep.config.thresholds).toEqual(['booted >= 100%', 'transactions(started) >= 100000', 'errors(*) == 0']);
+    expect(rep.config.fleets.map((f) => [f.idPrefix, f.count, f.profile])).toEqual([
+      ['A-', 2, 'generic-16-ac'],
+      ['B-', 1, 'generic-16-dc'],
+    ]);
+    expect(rep.chargePoints).toMatchObject({ total: 3, booted: 3 });
+    expect(csms.stats.boots).toBe(3);
+  });
+
+  it('a bad --threshold exits 2 with the expression, column and a suggestion, before any socket opens', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const report = join(dir, 'never.json');
+    const r = await runCli(['run', '--csms', csms.url, '--count', '2', '--duration', '2s', '--threshold', 'p95(BootNotification) < 500ms', '--threshold', 'p96(BootNotification) < 500ms', '--report', report]);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toContain("--threshold: bad threshold 'p96(BootNotification) < 500ms' at column 1: unknown metric 'p96' — did you mean p95?");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).not.toMatch(/Summary after/);
+    expect(csms.stats.connections.total + csms.stats.connections.rejected).toBe(0);
+    expect(() => readFileSync(report)).toThrow(/ENOENT/);
+  });
+
+  it("a bad threshold in a plan exits 2 at the plan's file:line:col", async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const plan = join(dir, 'plan-bad-threshold.yaml');
+    writeFileSync(plan, `description: bad threshold\ncsms: ${csms.url}\nthresholds:\n  - "errors(*) == 0"\n  - "transactions(complete) >= 1"\nfleets:\n  - {profile: generic-16-ac, count: 1, idPrefix: A-}\n`);
+    const r = await runCli(['run', plan, '--duration', '2s']);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toContain(`${plan}:5:5: thresholds[1]: bad threshold 'transactions(complete) >= 1' at column 14: unknown transactions kind 'complete' — did you mean completed?`);
+    expect(csms.stats.connections.total + csms.stats.connections.rejected).toBe(0);
+    const v = await runCli(['validate', plan]);
+    expect(v.code, describeRun(v)).toBe(2);
+    expect(v.stdout + v.stderr).toContain("unknown transactions kind 'complete'");
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The published report schema (src/report/report.schema.json) and the reports buildReport makes
+ * agree: every report validates, and the schema is closed (every object lists all its fields and
+ * allows no others), so a field added to or dropped from the report without the schema fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { FleetStats } from '../../src/metrics/fleet-stats.js';
+import { ShardStats } from '../../src/metrics/shard-stats.js';
+import { fixtureReport } from '../helpers/report-fixture.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const schema = JSON.parse(readFileSync(new URL('../../src/report/report.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: true }));
+const validate = ajv.compile(schema);
+
+function problems(report: unknown): string {
+  return validate(report) ? '' : ajv.errorsText(validate.errors, { separator: '\n' });
+}
+
+describe('report.schema.json', () => {
+  it('validates a report with expectations, thresholds and failures', () => {
+    const report = fixtureReport({ thresholds: ['p95(BootNotification) < 500ms', 'p95(Authorize) < 1s', 'booted >= 99%', 'rate(calls) > 1/s'] });
+    expect(problems(report)).toBe('');
+    expect(report.passed).toBe(false);
+    expect(report.thresholds.map((t) => [t.expression, t.passed])).toEqual([
+      ['p95(BootNotification) < 500ms', true],
+      ['p95(Authorize) < 1s', false],
+      ['booted >= 99%', true],
+      ['rate(calls) > 1/s', true],
+    ]);
+    // An action never sent has null latencies; a threshold on it has a null actual.
+    expect(report.actions.RemoteStartTransaction).toMatchObject({ count: 1, sent: 0, received: 1, p95Ms: null, maxMs: null });
+    expect(report.thresholds[1]).toMatchObject({ actual: null, actualText: 'no Authorize calls sent' });
+    expect(report.failures.map((f) => f.kind)).toEqual(['expectation', 'threshold']);
+    expect(report.expectations.sites).toEqual([
+      { site: 'scenarios/my <test> & "co".yaml:4:5', label: 'authorize expect Accepted', passed: 3, failed: 0 },
+      { site: 'scenarios/my <test> & "co".yaml:9:5', label: 'expect call UpdateFirmware within 30s', passed: 0, failed: 1 },
+    ]);
+  });
+
+  it('validates a passing report without a scenario or thresholds', () => {
+    const report = fixtureReport({ noExpectations: true });
+    expect(problems(report)).toBe('');
+    expect(report).toMatchObject({ passed: true, exitCode: 0, reasons: [], thresholds: [], failures: [], chargePoints: { total: 10, booted: 10 } });
+    expect(report.actions.BootNotification).toMatchObject({ count: 10, sent: 10, errors: 0 });
+    expect(report.actions.BootNotification.p50Ms).toBeGreaterThan(0);
+  });
+
+  it('is closed: an unknown or a missing field fails', () => {
+    const report = fixtureReport() as unknown as Record<string, unknown>;
+    expect(problems({ ...report, surprise: 1 })).toMatch(/must NOT have additional properties/);
+    const { transactions: _t, ...missing } = report;
+    expect(problems(missing)).toMatch(/must have required property 'transactions'/);
+    const actions = report.actions as Record<string, Record<string, unknown>>;
+    expect(problems({ ...report, actions: { ...actions, BootNotification: { ...actions.BootNotification, avgMs: 3 } } })).toMatch(/additional properties/);
+  });
+
+  it('every object in the schema lists all its properties as required and allows no others', () => {
+    const open: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.type === 'object' && n.properties) {
+        const props = Object.keys(n.properties as object).sort();
+        if (n.additionalProperties !== false) open.push(`${path}: additionalProperties`);
+        if (JSON.stringify([...((n.required as string[]) ?? [])].sort()) !== JSON.stringify(props)) open.push(`${path}: required`);
+      }
+      for (const [k, v] of Object.entries(n)) walk(v, `${path}/${k}`);
+    };
+    walk(schema, '#');
+    expect(open).toEqual([]);
+  });
+});
+
+describe('expectation sites and failure records (ShardStats → FleetStats)', () => {
+  const name = (step: { line: number }, file: string) => ({ site: `${file}:${step.line}:5`, label: 'authorize expect Accepted' });
+  const failure = (cp: string) => ({ chargePoint: cp, connector: 1, site: 's.yaml:4:5', label: 'authorize expect Accepted', expected: 'Accepted', got: 'Blocked', at: 0 });
+
+  it('counts per site on each shard, names a site once, and sums sites over shards', () => {
+    const stepA = { line: 4 };
+    const stepB = { line: 7 };
+    const a = new ShardStats();
+    const b = new ShardStats();
+    let named = 0;
+    const counting = (step: { line: number }, file: string) => (named++, name(step, file));
+    for (let i = 0; i < 5; i++) a.expectation(stepA, i < 3, 's.yaml', counting);
+    b.expectation(stepA, false, 's.yaml', counting);
+    b.expectation(stepB, true, 's.yaml', counting);
+    expect(named).toBe(3);
+    const fleet = new FleetStats();
+    fleet.ingest(0, a.snapshot());
+    fleet.ingest(1, b.snapshot());
+    // Cumulative: a later snapshot of the same shard replaces, not adds.
+    a.expectation(stepA, true, 's.yaml', counting);
+    fleet.ingest(0, a.snapshot());
+    expect(fleet.expectationSites()).toEqual([
+      { site: 's.yaml:4:5', label: 'authorize expect Accepted', passed: 4, failed: 3 },
+      { site: 's.yaml:7:5', label: 'authorize expect Accepted', passed: 1, failed: 0 },
+    ]);
+  });
+
+  it('keeps only the first few failure records per shard, each sent once', () => {
+    const s = new ShardStats();
+    for (let i = 0; i < 25; i++) if (s.wantsFailure()) s.failure(failure(`CP${i}`));
+    const first = s.snapshot().failures;
+    expect(first.map((f) => f.chargePoint)).toEqual(Array.from({ length: 10 }, (_, i) => `CP${i}`));
+    s.failure(failure('late'));
+    expect(s.wantsFailure()).toBe(false);
+    expect(s.snapshot().failures).toEqual([]);
+    const fleet = new FleetStats();
+    fleet.ingest(0, { ...s.snapshot(), failures: first });
+    expect(fleet.failures).toHaveLength(10);
+  });
+});
