@@ -26,7 +26,6 @@ const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
   UnlockConnector: core.unlockConnector,
   // Remote Trigger
   TriggerMessage: triggerMessage,
-  // Firmware Management, Local Auth List, Reservation, Smart Charging, Security: issue #6.
   // Firmware Management
   GetDiagnostics: firmware.getDiagnostics,
   UpdateFirmware: firmware.updateFirmware,
