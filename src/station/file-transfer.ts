@@ -17,7 +17,7 @@ import https from 'node:https';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { rootCertificates } from 'node:tls';
-import { Client as FtpClient } from 'basic-ftp';
+import type { Client as FtpClient } from 'basic-ftp';
 
 export class TransferError extends Error {}
 
@@ -153,7 +153,9 @@ function httpSend(url: URL, method: string, headers: Record<string, string>, bod
 
 /** Logs in (anonymous unless the URL has credentials), runs `work` on the URL's path, closes. */
 async function ftp(url: URL, opts: TransferOptions, work: (client: FtpClient, path: string) => Promise<unknown>): Promise<void> {
-  const client = new FtpClient(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  // Loaded on the first FTP transfer: most runs never make one, and every worker thread would pay for it.
+  const { Client } = await import('basic-ftp');
+  const client = new Client(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const abort = () => client.close();
   if (opts.signal.aborted) throw new TransferError('aborted');
   opts.signal.addEventListener('abort', abort, { once: true });

@@ -8,6 +8,7 @@ import { encodeCallError, encodeCallResult } from '../protocol/frame.js';
 import { OcppError, type ErrorCode } from '../protocol/errors.js';
 import type { ResponseRule } from '../scenario/program.js';
 import { securityEvent } from '../ocpp16/security/index.js';
+import { LogKind, stationLog } from './log.js';
 import { Boot, type Station } from './station.js';
 
 /** Handles one CALL from the CSMS and answers it (or, as a scenario may say, answers late or never). */
@@ -36,6 +37,7 @@ export function handleCall(st: Station, id: string, action: string, payload: Rec
     if (!(err instanceof OcppError)) ctx.stats.problem(`${st.identity}: ${action} handler failed: ${e.message}`);
     reply = encodeCallError(id, e.code, e.message, e.details, ctx.version);
   }
+  if (reply !== null) stationLog.record(st, LogKind.Out, reply, now);
   if (reply !== null && rule?.delayMs) deferReply(st, reply, now + rule.delayMs);
   else if (reply !== null) st.sendRaw(reply);
   st.replying = false;

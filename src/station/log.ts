@@ -2,11 +2,12 @@
  * The charge points' own recent log: a ring buffer of the last frames in and out and of notable
  * events, from which a diagnostics or security log file is built (GetDiagnostics, GetLog).
  *
- * One ring per worker thread (one shard per worker). Recording is on the hot path, so it costs four
- * array stores: the station, a time, a kind and a reference to the frame string that was already
- * built for the wire — no copy, no formatting. Formatting happens only when a file is built, by
- * scanning the ring for one station. At scale the ring covers the worker's last few seconds of
- * traffic; its size is `OCPP_SIM_LOG_ENTRIES` (default 8192, a power of two).
+ * One ring per worker thread (one shard per worker). Recording costs four array stores: the station,
+ * a time, a kind and a reference to the frame string that was already built for the wire — no copy,
+ * no formatting. Formatting happens only when a file is built, by scanning the ring for one station.
+ * Heartbeats and periodic MeterValues are not recorded (station.ts isRoutine), so the ring covers
+ * boots, statuses, transactions and CSMS commands over a long time; its size is
+ * `OCPP_SIM_LOG_ENTRIES` (default 8192, a power of two).
  */
 
 export const enum LogKind {

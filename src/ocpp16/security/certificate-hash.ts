@@ -6,7 +6,7 @@
  * without leading zeroes.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import { certificateFields } from './der.js';
 import type { CertificateHashDataType, HashAlgorithmEnumType } from '../generated/types.gen.js';
 
 export interface ParsedCertificate {
@@ -32,15 +32,8 @@ export function parseCertificate(pem: string): ParsedCertificate {
   const blocks = splitPem(pem);
   if (blocks.length !== 1) throw new Error(blocks.length === 0 ? 'no PEM certificate' : 'more than one certificate');
   const x509 = new X509Certificate(blocks[0]);
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(x509.raw));
-  const serial = Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase().replace(/^0+(?=.)/, '');
-  return {
-    pem: blocks[0],
-    x509,
-    issuerDer: new Uint8Array(cert.issuer.toSchema().toBER(false)),
-    keyBits: new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
-    serialHex: serial,
-  };
+  const { issuerDer, keyBits } = certificateFields(new Uint8Array(x509.raw));
+  return { pem: blocks[0], x509, issuerDer, keyBits, serialHex: x509.serialNumber.toUpperCase().replace(/^0+(?=.)/, '') };
 }
 
 const NODE_HASH: Readonly<Record<HashAlgorithmEnumType, string>> = { SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
