@@ -6,8 +6,7 @@
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { startCsms } from '../csms/server.js';
-import { fleetConfigFrom, runOptions } from './run.js';
-import { runFleet } from './run-fleet.js';
+import { runFromFlags, runOptions, type RunArgs } from './run.js';
 
 export const demoCommand: CommandModule = {
   command: 'demo',
@@ -22,19 +21,19 @@ export const demoCommand: CommandModule = {
       .default('meter-interval', '2s'),
   handler: async (argv) => {
     const csms = await startCsms({ heartbeatInterval: 10 });
-    const args = { ...(argv as unknown as Parameters<typeof fleetConfigFrom>[0]), csms: csms.url };
-    const { config, durationMs } = fleetConfigFrom(args);
+    const args = { ...(argv as unknown as RunArgs), csms: csms.url };
     const out = process.stdout;
-    out.write(
-      chalk.bold('ocpp-sim demo') +
-        `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
-        chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
-    );
     try {
-      const result = await runFleet(config, { durationMs, quiet: args.quiet, allowInvalid: false });
+      await runFromFlags(args, (config) => {
+        if (args['json-logs']) return; // every line JSON
+        out.write(
+          chalk.bold('ocpp-sim demo') +
+            `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
+            chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
+        );
+      });
       const s = csms.stats;
-      out.write(chalk.dim(`\nThe CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.\n`));
-      process.exitCode = result.exitCode;
+      if (!args['json-logs']) out.write(chalk.dim(`\nThe CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.\n`));
     } finally {
       await csms.close();
     }

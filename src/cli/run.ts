@@ -70,7 +70,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('run-id', { type: 'string', describe: 'Run id grouping pushed metrics (default: generated, printed after the summary)' });
 }
 
-type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
+export type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
 
 /**
  * Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. As one
@@ -289,13 +289,23 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
       process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
-    const results = guard(() => resultOptionsFrom(args as ResultArgs));
-    const { config, durationMs } = fleetConfigFrom(args);
-    const metrics = guard(() => metricsOptionsFrom(args));
-    const result = await runFleet(config, { durationMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
-    process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
+    await runFromFlags(args);
   },
 };
+
+/**
+ * One fleet described by flags (`run` without a plan, and `demo` against its own CSMS): checked,
+ * run, and its results written; sets the exit code. `announce` is told the fleet before it starts.
+ */
+export async function runFromFlags(args: RunArgs, announce?: (config: FleetConfig) => void): Promise<RunResult> {
+  const results = guard(() => resultOptionsFrom(args as ResultArgs));
+  const { config, durationMs } = fleetConfigFrom(args);
+  const metrics = guard(() => metricsOptionsFrom(args));
+  announce?.(config);
+  const result = await runFleet(config, { durationMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+  process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
+  return result;
+}
 
 /**
  * Writes --report and --junit after a run, and with --json-logs the report as the last JSON line;
