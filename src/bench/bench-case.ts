@@ -6,15 +6,34 @@
  *   (b) steady state — every connector charging, MeterValues every 10 s plus heartbeats:
  *                      CPU per 1,000 messages, share of one core, RSS per charge point
  *   (c) saturation   — every charge point sends Heartbeats back to back: round trips/s
+ *
+ * With `scrapeEveryMs`, Prometheus's view is served from this process and scraped at that interval
+ * during (b), so its cost shows in the steady-state CPU figure.
  */
+import { startMetricsServer } from '../metrics/metrics-server.js';
+import { fleetRegistry } from '../metrics/prometheus.js';
 import { startFleet } from '../scheduler/fleet.js';
 import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
 import { identityWidth } from '../util/ids.js';
 
+/** What bench.ts asks a case to do (one JSON argument). */
+export interface CaseSpec {
+  csmsUrl: string;
+  n: number;
+  workers: number;
+  steadyS: number;
+  saturationS: number;
+  scenario?: string;
+  /** Scrape /metrics this often during the steady state (0 = no metrics server). */
+  scrapeEveryMs: number;
+}
+
 export interface CaseResult {
   n: number;
   workers: number;
+  /** /metrics scrapes during the steady state. */
+  scrapes: number;
   booted: number;
   bootSeconds: number;
   bootsPerSec: number;
@@ -31,11 +50,10 @@ export interface CaseResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const [csmsUrl, nText, wText, steadyText, satText, scenarioName] = process.argv.slice(2);
-  const n = Number(nText);
-  const workers = Number(wText);
-  const steadyMs = Number(steadyText ?? 20) * 1000;
-  const saturationMs = Number(satText ?? 10) * 1000;
+  const spec = JSON.parse(process.argv[2]) as CaseSpec;
+  const { csmsUrl, n, workers, scenario: scenarioName } = spec;
+  const steadyMs = spec.steadyS * 1000;
+  const saturationMs = spec.saturationS * 1000;
   const baseline = process.memoryUsage().rss;
 
   const fleet = startFleet({
@@ -74,12 +92,23 @@ async function main(): Promise<void> {
 
   // (b) steady state: let every session start and the first samples go out, then measure a window.
   await sleep(5000);
+  let scrapes = 0;
+  const metrics = spec.scrapeEveryMs > 0 ? await startMetricsServer(fleetRegistry(fleet.stats), { port: 0 }) : null;
+  const scraper = metrics
+    ? setInterval(() => {
+        void fetch(metrics.url)
+          .then((r) => r.text())
+          .then(() => scrapes++);
+      }, spec.scrapeEveryMs)
+    : undefined;
   const msgs = () => fleet.stats.total('messagesIn') + fleet.stats.total('messagesOut');
   const cpu0 = process.cpuUsage();
   const m0 = msgs();
   const s0 = Date.now();
   await sleep(steadyMs);
   const cpu1 = process.cpuUsage(cpu0);
+  clearInterval(scraper);
+  await metrics?.close();
   const m1 = msgs();
   const window = (Date.now() - s0) / 1000;
   const rss = process.memoryUsage().rss;
@@ -101,6 +130,7 @@ async function main(): Promise<void> {
   const result: CaseResult = {
     n,
     workers,
+    scrapes,
     booted,
     bootSeconds: round(bootSeconds, 2),
     bootsPerSec: Math.round(booted / Math.max(bootSeconds, 0.001)),

@@ -6,11 +6,12 @@
  *   npm run bench                      # N = 1,000 and 10,000 with 1 and 2 workers
  *   npm run bench -- --n 1000,10000,19000 --workers 1,2 --steady 20 --saturation 10
  *   npm run bench -- --n 10000 --workers 2 --scenario bench-charging   # the scenario interpreter instead
+ *   npm run bench -- --n 10000 --scrape 1                              # Prometheus scraping it every second
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CaseResult } from './bench-case.js';
+import type { CaseResult, CaseSpec } from './bench-case.js';
 
 const bin = fileURLToPath(new URL('../../bin/ocpp-sim.js', import.meta.url));
 const caseScript = fileURLToPath(new URL('./bench-case.js', import.meta.url));
@@ -38,10 +39,10 @@ async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess }> 
   return { url, proc };
 }
 
-function runCase(url: string, n: number, workers: number, steady: string, saturation: string, scenario: string): Promise<CaseResult> {
+function runCase(spec: CaseSpec): Promise<CaseResult> {
+  const { n, workers } = spec;
   return new Promise((resolve, reject) => {
-    const args = [caseScript, url, String(n), String(workers), steady, saturation, ...(scenario ? [scenario] : [])];
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [caseScript, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => {
@@ -56,8 +57,8 @@ function runCase(url: string, n: number, workers: number, steady: string, satura
 }
 
 function table(rows: CaseResult[]): string {
-  const head = ['N', 'W', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
-  const cells = rows.map((r) => [r.n, r.workers, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+  const head = ['N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
 }
@@ -65,8 +66,9 @@ function table(rows: CaseResult[]): string {
 async function main(): Promise<void> {
   const ns = arg('n', '1000,10000').split(',').map(Number);
   const ws = arg('workers', '1,2').split(',').map(Number);
-  const steady = arg('steady', '20');
-  const saturation = arg('saturation', '10');
+  const steadyS = Number(arg('steady', '20'));
+  const saturationS = Number(arg('saturation', '10'));
+  const scrapeEveryMs = Number(arg('scrape', '0')) * 1000;
   const out = arg('out', 'bench-results.json');
   const scenario = arg('scenario', '');
   const { url, proc } = await startCsmsProcess();
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     for (const n of ns) {
       for (const w of ws) {
         process.stderr.write(`bench: N=${n} workers=${w} …\n`);
-        rows.push(await runCase(url, n, w, steady, saturation, scenario));
+        rows.push(await runCase({ csmsUrl: url, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs }));
         // Let the CSMS see the previous fleet's sockets close before the next storm.
         await new Promise((r) => setTimeout(r, 2000));
       }
