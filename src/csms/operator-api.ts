@@ -8,6 +8,9 @@
  *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for invalid
  *   JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
  *   (we never send a charge point a schema-invalid CALL).
+ * - the same POST with `*` as the identity sends the call to every booted charge point at once (a
+ *   firmware campaign, a local list for the fleet) → 200 `{ok, failed, results: {<identity>:
+ *   {result} | {error}}}`.
  * - `GET  /api/stats` → the {@link CsmsStats} object.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -100,13 +103,34 @@ async function operatorCall(
   if (violation !== null) {
     return badRequest(res, violation.code, `${action} request is schema-invalid: ${violation.message}`);
   }
+  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs));
+  const outcome = await callOne(core, identity, action, payload, timeoutMs);
+  if ('result' in outcome) sendJson(res, 200, outcome);
+  else sendJson(res, outcome.error.code === 'UnknownIdentity' ? 404 : 502, outcome);
+}
+
+type Outcome = { result: unknown } | { error: { code: string; description: string; details?: unknown } };
+
+async function callOne(core: CsmsCore, identity: string, action: string, payload: unknown, timeoutMs: number): Promise<Outcome> {
   try {
-    const result = await callIdentity(core, identity, action, payload, timeoutMs);
-    sendJson(res, 200, { result });
+    return { result: await callIdentity(core, identity, action, payload, timeoutMs) };
   } catch (error) {
     const e = error instanceof CsmsCallError ? error : new CsmsCallError('InternalError', String(error));
-    sendJson(res, e.code === 'UnknownIdentity' ? 404 : 502, { error: { code: e.code, description: e.message, details: e.details } });
+    return { error: { code: e.code, description: e.message, details: e.details } };
   }
+}
+
+/** The same call to every booted charge point, all at once; each one's answer or error. */
+async function broadcast(core: CsmsCore, action: string, payload: unknown, timeoutMs: number): Promise<object> {
+  const identities = [...core.conns.values()].filter((c) => c.booted).map((c) => c.identity);
+  const outcomes = await Promise.all(identities.map((id) => callOne(core, id, action, payload, timeoutMs)));
+  const results: Record<string, Outcome> = {};
+  let ok = 0;
+  outcomes.forEach((o, i) => {
+    results[identities[i]] = o;
+    if ('result' in o) ok++;
+  });
+  return { ok, failed: identities.length - ok, results };
 }
 
 class BodyTooLarge extends Error {}

@@ -245,6 +245,24 @@ describe('CSMS-initiated calls', () => {
     expect(stats.json).toMatchObject({ callsSent: 2, callResults: 1, callErrorsReceived: 1, boots: 1 });
   });
 
+  it('OperatorApi__a_call_to_every_booted_charge_point_with_star', async () => {
+    const csms = await csmsWith();
+    const answers: Record<string, () => object> = { CP001: () => ({ status: 'Accepted' }), CP002: () => ({ status: 'Rejected' }) };
+    for (const id of ['CP001', 'CP002']) {
+      const cp = await rpcClient(csms, id);
+      await cp.call('BootNotification', BOOT);
+      cp.handle('TriggerMessage', answers[id]);
+    }
+    await rpcClient(csms, 'CP003'); // connected, never booted: left out
+    const res = await api(csms, 'POST', '/api/charge-points/*/TriggerMessage', '{"requestedMessage":"Heartbeat"}');
+    expect(res).toEqual({
+      status: 200,
+      json: { ok: 2, failed: 0, results: { CP001: { result: { status: 'Accepted' } }, CP002: { result: { status: 'Rejected' } } } },
+    });
+    // A payload error is still one 400 before anything is sent.
+    expect((await api(csms, 'POST', '/api/charge-points/*/TriggerMessage', '{}')).status).toBe(400);
+  });
+
   it('OperatorApi__400_and_404_cases', async () => {
     const csms = await csmsWith();
     await rpcClient(csms, 'CP001');
