@@ -15,6 +15,8 @@ export interface KeyDef {
   items?: readonly string[];
   /** For CSL keys: the maximum number of items. */
   maxItems?: number;
+  /** For CSL keys: the form every item must have. */
+  itemPattern?: RegExp;
   /** Changing it takes effect only after a reboot (ChangeConfiguration answers RebootRequired). */
   reboot?: boolean;
   /** The feature profile the key belongs to; without it, Core (or the security extension). */
@@ -48,7 +50,8 @@ export const CONFIG_KEYS: Readonly<Record<string, KeyDef>> = {
   AuthorizeRemoteTxRequests: { type: 'boolean', readonly: false },
   ClockAlignedDataInterval: { type: 'integer', readonly: false },
   ConnectionTimeOut: { type: 'integer', readonly: false },
-  ConnectorPhaseRotation: { type: 'csl', readonly: false },
+  // Per connector `<id>.<rotation>`: NotApplicable, Unknown, or one of the six orders of R, S, T (§9.1).
+  ConnectorPhaseRotation: { type: 'csl', readonly: false, itemPattern: /^\d+\.(RST|RTS|SRT|STR|TRS|TSR|NotApplicable|Unknown)$/ },
   GetConfigurationMaxKeys: { type: 'integer', readonly: true },
   HeartbeatInterval: { type: 'integer', readonly: false },
   LocalAuthorizeOffline: { type: 'boolean', readonly: false },
@@ -156,6 +159,16 @@ export function readonlyKeys(profile: StationProfile): ReadonlySet<string> {
   return out;
 }
 
+const BY_LOWER_CASE: ReadonlyMap<string, string> = new Map(Object.keys(CONFIG_KEYS).map((k) => [k.toLowerCase(), k]));
+
+/**
+ * The key's own spelling for a key the CSMS names: keys are CiString50Type, case-insensitive (OCPP 1.6
+ * §5.3, §5.8, §7), so `heartbeatinterval` is HeartbeatInterval. Unknown keys come back as given.
+ */
+export function canonicalKey(key: string): string {
+  return BY_LOWER_CASE.get(key.toLowerCase()) ?? key;
+}
+
 /** A key's definition, or undefined (never an Object.prototype member such as "constructor"). */
 export function keyDef(key: string): KeyDef | undefined {
   return Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
@@ -197,6 +210,7 @@ function validValue(def: KeyDef, value: string): boolean {
     case 'csl': {
       const items = value.split(',').map((s) => s.trim()).filter(Boolean);
       if (def.maxItems !== undefined && items.length > def.maxItems) return false;
+      if (def.itemPattern && !items.every((i) => def.itemPattern!.test(i))) return false;
       return !def.items || items.every((i) => def.items!.includes(i));
     }
     case 'string':

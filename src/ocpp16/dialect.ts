@@ -144,6 +144,15 @@ export function meterValues(
   return { connectorId: c.id, meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: sampled }] };
 }
 
+/**
+ * A reading of connector 0 (OCPP 1.6 §4.7: connectorId 0 "is associated with the entire Charge
+ * Point", its energy "SHOULD be taken from the main energy meter"): everything delivered, at the inlet.
+ */
+export function mainMeterValues(energyWh: number, now: number, context: ReadingContext): MeterValuesRequest {
+  const sampled: SampledValue = { value: String(Math.floor(energyWh)), context, measurand: 'Energy.Active.Import.Register', location: 'Inlet', unit: 'Wh' };
+  return { connectorId: 0, meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: [sampled] }] };
+}
+
 function tenth(x: number): number {
   return Math.round(x * 10) / 10;
 }

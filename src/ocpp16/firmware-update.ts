@@ -3,6 +3,7 @@
  * Whitepaper's SignedUpdateFirmware (use case L01). One job per charge point at a time, driven by
  * the station's alarms (`st.later`) and by the download's I/O callbacks:
  *
+ *   [signed: DownloadScheduled while the retrieve date is to come, or a reboot is]
  *   retrieve date → Downloading → (retries) → Downloaded | DownloadFailed
  *     signed: → SignatureVerified | InvalidSignature → [InstallScheduled until installDateTime]
  *   → [wait for transactions to end] → Installing → Installed | InstallationFailed
@@ -14,7 +15,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { download } from '../station/file-transfer.js';
-import { firmwareOf, KeptNotification, type TransferJob } from '../station/firmware-state.js';
+import { firmwareOf, KeptNotification, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
 import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
 import { Link, type Station } from '../station/station.js';
@@ -88,6 +89,8 @@ export class FirmwareUpdate implements TransferJob {
   private controller: AbortController | null = null;
   /** Connectors this update made inoperative while it waits for transactions to end (L01.FR.07). */
   private blocked: number[] = [];
+  /** SignedUpdateFirmware: DownloadScheduled has been sent (once per request). */
+  private scheduled = false;
   readonly version: string;
 
   constructor(
@@ -100,15 +103,21 @@ export class FirmwareUpdate implements TransferJob {
   /** Takes the station's update slot (cancelling one in progress: true if there was) and plans the download. */
   static begin(st: Station, order: UpdateOrder, now: number): boolean {
     const fw = firmwareOf(st);
-    const cancelled = fw.update !== null;
-    if (fw.update instanceof FirmwareUpdate) fw.update.cancel(st, now);
-    else fw.update?.abort();
+    const previous = fw.update;
+    // An update that is Installed and only waits for its reboot is finished, not cancelled: the
+    // reboot into its firmware goes ahead, and the new download starts after it (see tryDownload).
+    const installed = previous?.awaitingReboot === true;
+    if (installed) fw.installed = previous;
+    else if (previous instanceof FirmwareUpdate) previous.cancel(st, now);
+    else previous?.abort();
     st.cancel(TAG);
     const job = new FirmwareUpdate(st, order);
     fw.update = job;
     stationLog.record(st, LogKind.Event, `firmware: update to ${job.version} from ${order.location}, not before ${new Date(order.retrieveAt).toISOString()}`, now);
+    // Whitepaper L01.FR.13: a signed update whose retrieveDateTime is still to come is DownloadScheduled.
+    if (order.signed && order.retrieveAt > now) job.notify(st, 'DownloadScheduled', now);
     st.later(Math.max(now, order.retrieveAt), TAG, (s, t) => job.live(s) && job.tryDownload(s, t));
-    return cancelled;
+    return previous !== null && !installed;
   }
 
   get signed(): boolean {
@@ -121,6 +130,12 @@ export class FirmwareUpdate implements TransferJob {
   }
 
   private tryDownload(st: Station, now: number): void {
+    if (this.attempts === 0 && rebootPlanned(st)) {
+      // A reboot is coming (a Reset, or the previous update's): download after it, not into it.
+      if (this.order.signed && !this.scheduled) this.notify(st, 'DownloadScheduled', now); // L01.FR.13
+      st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.tryDownload(s, t));
+      return;
+    }
     if (this.attempts === 0) this.notify(st, 'Downloading', now);
     this.step = Step.Downloading;
     this.attempts++;
@@ -229,12 +244,18 @@ export class FirmwareUpdate implements TransferJob {
     const signed = this.order.signed;
     stationLog.record(st, LogKind.Event, `firmware: ${status}`, now);
     if (signed) {
+      if (status === 'DownloadScheduled') this.scheduled = true;
       fw.lastSignedFirmware = { status, requestId: signed.requestId };
       st.enqueue(new KeptNotification('SignedFirmwareStatusNotification', { status, requestId: signed.requestId }));
     } else {
       fw.lastFirmware = { status, requestId: null };
       st.enqueue(new KeptNotification('FirmwareStatusNotification', { status }));
     }
+  }
+
+  /** Installed: only the reboot into the new firmware is left. */
+  get awaitingReboot(): boolean {
+    return this.step === Step.Rebooting;
   }
 
   /** True while the update is under way (TriggerMessage must not say Idle then, §4.5). */

@@ -9,13 +9,15 @@
  * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
  */
 import { upload } from '../station/file-transfer.js';
-import { firmwareOf, KeptNotification, type TransferJob } from '../station/firmware-state.js';
+import { firmwareOf, KeptNotification, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
 import { Link, type Station } from '../station/station.js';
 import { firmwareBehaviour } from './firmware-update.js';
 import { formatLogLine } from './security/security-log.js';
 
 const TAG = 'log-upload';
+/** While a reboot is coming, look again this often (ms). */
+const WAIT_POLL_MS = 1000;
 
 export interface UploadOrder {
   location: string;
@@ -57,6 +59,17 @@ const enum Step {
   Done,
 }
 
+/**
+ * The LogStatusNotification status of a failed GetLog upload, "as precise as possible" (Whitepaper
+ * N01.FR.10): the server refused our credentials (HTTP 401/403, FTP 530/532) → PermissionDenied; it
+ * does not support the operation (HTTP 405/501, FTP 500–504) → NotSupportedOperation; else UploadFailure.
+ */
+export function uploadLogFailure(reason: string): 'PermissionDenied' | 'NotSupportedOperation' | 'UploadFailure' {
+  if (/^HTTP 40[13] |^FTP \S+: 53[02]\b/.test(reason)) return 'PermissionDenied';
+  if (/^HTTP (405|501) |^FTP \S+: 50[0-4]\b/.test(reason)) return 'NotSupportedOperation';
+  return 'UploadFailure';
+}
+
 export class LogUpload implements TransferJob {
   private step = Step.Scheduled;
   private attempts = 0;
@@ -92,7 +105,17 @@ export class LogUpload implements TransferJob {
     return this.step !== Step.Done && st.firmware?.upload === this && st.link !== Link.Closed;
   }
 
+  /** An upload has no reboot of its own to wait for. */
+  get awaitingReboot(): boolean {
+    return false;
+  }
+
   private tryUpload(st: Station, now: number): void {
+    if (this.attempts === 0 && rebootPlanned(st)) {
+      // A reboot is coming (a Reset, or an installed update's): upload after it, not into it.
+      st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.tryUpload(s, t));
+      return;
+    }
     if (this.attempts === 0) {
       this.notify(st, 'Uploading', now);
       // Built once, at the start: every attempt sends the same file.
@@ -126,7 +149,7 @@ export class LogUpload implements TransferJob {
       st.later(now + this.order.retryIntervalMs, TAG, (s, t) => this.live(s) && this.tryUpload(s, t));
       return;
     }
-    this.notify(st, this.isGetLog ? 'UploadFailure' : 'UploadFailed', now);
+    this.notify(st, this.isGetLog ? uploadLogFailure(reason) : 'UploadFailed', now);
     this.finish(st);
   }
 

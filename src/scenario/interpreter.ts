@@ -91,7 +91,14 @@ function run(st: Station, c: Connector, now: number): void {
         c.phaseUntil = now + localTime(st, ins);
         return;
       case Op.Plug:
-        if (c.phase === Phase.Idle || c.status === 'Available') {
+        if (unpluggedTx(c)) {
+          // The EV comes back to its open transaction: energy may flow again (§9.1 StopTransactionOnEVSideDisconnect).
+          c.evMaxPowerW = c.spec?.current === 'DC' ? st.ctx.driver.evMaxDcPowerW : st.ctx.driver.evMaxPowerW;
+          if (ins.ev?.maxPowerW !== undefined) c.evMaxPowerW = ins.ev.maxPowerW;
+          st.ctx.advanceMeter(c, now);
+          st.sharePower(now);
+          st.setStatus(c, c.powerW > 0 ? 'Charging' : 'SuspendedEV', now);
+        } else if (c.phase === Phase.Idle || c.status === 'Available') {
           driver.plugIn(st, c, now);
           if (ins.ev?.batteryWh !== undefined) c.evBatteryWh = ins.ev.batteryWh;
           if (ins.ev?.soc !== undefined) c.soc = ins.ev.soc;
@@ -141,14 +148,27 @@ function run(st: Station, c: Connector, now: number): void {
         break;
       case Op.Unplug:
         // Pulling the cable mid-session ends it from the EV side (StopTransactionOnEVSideDisconnect).
-        if (c.tx && !c.tx.stopped && st.getConfig('StopTransactionOnEVSideDisconnect') !== 'false') st.endTransaction(c, 'EVDisconnected', now);
+        if (c.tx && !c.tx.stopped && st.getConfig('StopTransactionOnEVSideDisconnect') === 'false') {
+          // Set to false, the transaction stays open without an EV (OCPP 1.6 §9.1): no energy flows and
+          // the connector shows SuspendedEV — never Available while a transaction runs — until the EV is back.
+          st.ctx.advanceMeter(c, now);
+          c.evMaxPowerW = 0;
+          st.ctx.advanceMeter(c, now);
+          st.sharePower(now);
+          st.setStatus(c, 'SuspendedEV', now);
+          c.phaseUntil = Infinity;
+          break;
+        }
+        if (c.tx && !c.tx.stopped) st.endTransaction(c, 'EVDisconnected', now);
         driver.unplug(st, c, now);
         c.phaseUntil = Infinity;
         break;
       case Op.Fault:
         c.statusBeforeFault = c.status === 'Faulted' ? c.statusBeforeFault : c.status;
         c.errorCode = ins.errorCode ?? 'OtherError';
+        st.ctx.advanceMeter(c, now); // the energy up to the fault; none flows while Faulted
         st.setStatus(c, 'Faulted', now);
+        st.ctx.advanceMeter(c, now);
         break;
       case Op.Recover:
         if (c.status === 'Faulted') {
@@ -156,7 +176,9 @@ function run(st: Station, c: Connector, now: number): void {
           // Back to what it was, unless that was a session that has ended meanwhile.
           const running = c.tx !== null && !c.tx.stopped;
           const before = c.statusBeforeFault;
+          st.ctx.advanceMeter(c, now);
           st.setStatus(c, !running && (before === 'Charging' || before === 'SuspendedEV' || before === 'SuspendedEVSE') ? 'Finishing' : before, now);
+          st.ctx.advanceMeter(c, now); // energy flows again
         }
         break;
       case Op.Disconnect: {
@@ -200,6 +222,11 @@ function run(st: Station, c: Connector, now: number): void {
   // A repeat without a blocking step would spin forever: say so, and slow it down to once a second.
   st.ctx.stats.problem(`${st.identity} connector ${c.id}: ${where(st, prog.instrs[c.pc - 1])}: ${MAX_STEPS_AT_ONCE} steps without a wait; pausing 1 s`);
   c.phaseUntil = now + 1000;
+}
+
+/** A transaction left open by an unplug with StopTransactionOnEVSideDisconnect false (see Op.Unplug). */
+function unpluggedTx(c: Connector): boolean {
+  return c.tx !== null && !c.tx.stopped && c.evMaxPowerW === 0 && c.status === 'SuspendedEV';
 }
 
 function enterLoop(st: Station, c: Connector, ins: Instr, prog: ScenarioProgram, now: number): void {

@@ -211,7 +211,8 @@ export class Shard implements ShardContext {
     const spec = c.spec!;
     // Energy flows only within a transaction: a reading of an idle or merely plugged connector
     // (triggered, clock-aligned) shows the register as it is and no power.
-    const charging = c.tx !== null && !c.tx.stopped;
+    // A Faulted connector is "not available for energy delivery" (OCPP 1.6 §7.7) even mid-transaction.
+    const charging = c.tx !== null && !c.tx.stopped && c.status !== 'Faulted';
     advanceMeter(c, now, charging ? powerLimitW(c) : 0, spec.current === 'DC', this.speed);
   }
 

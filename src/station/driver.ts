@@ -14,7 +14,7 @@ import type { Station } from './station.js';
 import type { Behaviour } from './shard-context.js';
 import { T } from '../metrics/shard-stats.js';
 import { decideLocally } from './authorize-locally.js';
-import { claim, holderOf, idleStatus, refusesStart } from './reservation.js';
+import { claim, holderOf, idleStatus, refusedLocally, refusesStart } from './reservation.js';
 
 /** Seconds a rejected driver or a finished car lingers before unplugging. */
 const LINGER_MS = 5_000;
@@ -99,7 +99,8 @@ export function authorize(st: Station, c: Connector, idTag: string, now: number)
 export function requestAuthorization(st: Station, c: Connector, idTag: string, now: number): string | null {
   c.idTag = idTag;
   c.phase = Phase.Authorizing;
-  const local = decideLocally(st, idTag, now);
+  // Held for someone else (§5.13): refused at the charge point, the CSMS is not asked.
+  const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now);
   if (local === null) st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag }, null, c.id));
   return local;
 }
@@ -119,7 +120,8 @@ export function authorized(st: Station, connectorId: number, status: string, now
   const c = st.connectors[connectorId];
   if (c.phase !== Phase.Authorizing) return;
   // A connector held for another idTag refuses this one (§5.13), as Blocked, Expired or Invalid do.
-  if (status !== 'Accepted' || st.ctx.stopping || refusesStart(st, c, c.idTag)) {
+  // Nor does a connector made Inoperative meanwhile (ChangeAvailability, §5.2) start a transaction.
+  if (status !== 'Accepted' || st.ctx.stopping || refusesStart(st, c, c.idTag) || !c.operative || st.operativeBlocked()) {
     // Refused: the driver gives up and unplugs.
     c.phase = Phase.Finished;
     c.phaseUntil = now + LINGER_MS / st.ctx.speed;
@@ -158,7 +160,13 @@ export function unplug(st: Station, c: Connector, now: number): void {
   c.evBatteryWh = 0;
   c.soc = 0;
   c.tx = c.tx && !c.tx.stopped ? c.tx : null;
-  st.setStatus(c, c.operative ? idleStatus(st, c) : 'Unavailable', now);
+  const idle = c.operative ? idleStatus(st, c) : 'Unavailable';
+  // Still reserved (the holder was refused): Preparing → Reserved is no 1.6 transition (§4.9), so
+  // the connector is Available first, then Reserved again.
+  if (idle === 'Reserved' && (c.status === 'Preparing' || c.status === 'Finishing')) st.setStatus(c, 'Available', now);
+  // Likewise Preparing → Unavailable (made Inoperative while a driver was there).
+  if (idle === 'Unavailable' && c.status === 'Preparing') st.setStatus(c, 'Available', now);
+  st.setStatus(c, idle, now);
   c.phaseUntil = nextArrival(st, now);
 }
 

@@ -34,6 +34,8 @@ export interface TransferJob {
   powerCycled(st: Station, now: number): boolean;
   /** The run ends: abort without a word. */
   abort(): void;
+  /** True when the job is over but for the reboot it asked for (an update that is Installed). */
+  readonly awaitingReboot: boolean;
 }
 
 /** Failure modes a scenario step (`firmware:`) switches on or off, over the profile's. */
@@ -55,6 +57,11 @@ export class FirmwareState {
   version: string | null = null;
   /** The update in progress (UpdateFirmware or SignedUpdateFirmware), if any. */
   update: TransferJob | null = null;
+  /**
+   * An update that is Installed and waits for its reboot while a newer request has taken the update
+   * slot: its reboot still goes ahead (Installed is an end state, nothing left to cancel).
+   */
+  installed: TransferJob | null = null;
   /** The upload in progress (GetDiagnostics or GetLog), if any. */
   upload: TransferJob | null = null;
   lastFirmware: SentFirmwareStatus | null = null;
@@ -62,16 +69,29 @@ export class FirmwareState {
   overrides: FirmwareOverrides | null = null;
 
   powerCycled(st: Station, now: number): void {
+    this.installed?.powerCycled(st, now);
+    this.installed = null;
     if (this.update && !this.update.powerCycled(st, now)) this.update = null;
     if (this.upload && !this.upload.powerCycled(st, now)) this.upload = null;
   }
 
   stop(): void {
+    this.installed?.abort();
+    this.installed = null;
     this.update?.abort();
     this.upload?.abort();
     this.update = null;
     this.upload = null;
   }
+}
+
+/**
+ * True while the charge point is about to reboot — a Reset draining, or an installed update waiting to
+ * reboot into the new firmware. A transfer does not start then: the reboot would cut it short.
+ */
+export function rebootPlanned(st: Station): boolean {
+  const fw = st.firmware;
+  return st.rebootAt !== Infinity || (fw !== null && (fw.installed !== null || fw.update?.awaitingReboot === true));
 }
 
 /** The station's firmware state, created on first use. */

@@ -64,7 +64,7 @@ export class StationLog {
       if (this.who[i] !== who) continue;
       const at = this.times[i];
       if (at < from || at > to) continue;
-      out.push(`${new Date(at).toISOString()} ${identity} ${MARK[this.kinds[i]]} ${this.texts[i]}`);
+      out.push(`${new Date(at).toISOString()} ${identity} ${MARK[this.kinds[i]]} ${redactSecrets(this.texts[i])}`);
     }
     return out;
   }
@@ -75,6 +75,18 @@ export class StationLog {
     this.texts.fill('');
     this.next = 0;
   }
+}
+
+const MENTIONS_AUTHORIZATION_KEY = /authorizationkey/i;
+const STRING_VALUE = /("value"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * A frame as a log file may show it: a frame that sets AuthorizationKey (ChangeConfiguration) has its
+ * value hidden — the charge point SHALL NOT disclose the key in its logging, which a diagnostics file
+ * is (Security Whitepaper A01.FR.12). Done when a file is built, never on the hot path.
+ */
+export function redactSecrets(text: string): string {
+  return MENTIONS_AUTHORIZATION_KEY.test(text) ? text.replace(STRING_VALUE, '$1"(hidden)"') : text;
 }
 
 function sizeFromEnv(): number {

@@ -24,6 +24,12 @@ export class OutboundCall {
   attempts = 0;
   /** Not to be sent before this time (ms): a transaction message waiting for its retry. */
   notBefore = 0;
+  /**
+   * Asked for by a TriggerMessage: the one kind of request a charge point may send while its boot is
+   * Pending (OCPP 1.6 §4.2, "unless it has been instructed by the Central System to do so with a
+   * TriggerMessage.req").
+   */
+  triggered = false;
   constructor(
     readonly kind: Kind,
     readonly action: string,

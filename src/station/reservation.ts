@@ -32,9 +32,12 @@ export interface ReservationState {
 
 export type ReserveStatus = 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable';
 
-/** §5.13: the idTag or its parent idTag matches the reservation's idTag or parent idTag. */
+/**
+ * §5.13: "except when the incoming idTag or the parent idTag match the idTag or parent idTag of the
+ * reservation" — any of the four pairs.
+ */
 export function matches(r: Reservation, idTag: string, parent: string | undefined): boolean {
-  if (idTag === r.idTag) return true;
+  if (idTag === r.idTag || idTag === r.parentIdTag) return true;
   if (parent === undefined) return false;
   return parent === r.parentIdTag || parent === r.idTag;
 }
@@ -55,11 +58,21 @@ function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveSt
  * connector is left besides those already promised to other connector-0 reservations.
  */
 export function reserveAnswer(connectors: readonly Connector[], items: readonly Reservation[], connectorId: number, zeroSupported: boolean): ReserveStatus {
-  if (connectorId >= connectors.length || (connectorId === 0 && !zeroSupported)) return 'Rejected';
+  // No such connector (a negative id would otherwise pass for connector 0): nothing to reserve.
+  if (connectorId < 0 || connectorId >= connectors.length || (connectorId === 0 && !zeroSupported)) return 'Rejected';
   const cp = connectors[0];
   if (cp.status === 'Faulted') return 'Faulted';
   if (!cp.operative || cp.status === 'Unavailable') return 'Unavailable';
-  if (connectorId > 0) return connectorAnswer(connectors[connectorId], items);
+  const promised = items.reduce((n, r) => (r.connectorId === 0 ? n + 1 : n), 0);
+  if (connectorId > 0) {
+    const answer = connectorAnswer(connectors[connectorId], items);
+    if (answer !== 'Accepted' || promised === 0) return answer;
+    // The connector-0 reservations must keep a free connector each (§5.13 "one connector remains
+    // available for the reserved idTag"): this one may be taken only if enough others stay free.
+    let others = 0;
+    for (let i = 1; i < connectors.length; i++) if (i !== connectorId && connectorAnswer(connectors[i], items) === 'Accepted') others++;
+    return others >= promised ? 'Accepted' : 'Occupied';
+  }
   let free = 0;
   let occupied = 0;
   let faulted = 0;
@@ -69,7 +82,6 @@ export function reserveAnswer(connectors: readonly Connector[], items: readonly 
     else if (a === 'Occupied') occupied++;
     else if (a === 'Faulted') faulted++;
   }
-  const promised = items.reduce((n, r) => (r.connectorId === 0 ? n + 1 : n), 0);
   if (free > promised) return 'Accepted';
   if (occupied > 0 || promised > 0) return 'Occupied';
   return faulted > 0 ? 'Faulted' : 'Unavailable';
@@ -132,6 +144,20 @@ export function cancelReservation(st: Station, reservationId: number, now: numbe
 export function refusesStart(st: Station, c: Connector, idTag: string): boolean {
   const items = st.reservations?.items;
   return items !== undefined && reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag)) === false;
+}
+
+/**
+ * True when `idTag` is refused at `c` without asking the CSMS (OCTT TC_046_1_CS: no Authorize.req):
+ * a reservation holds it for someone else and what the CSMS could say of the idTag's parent would
+ * not change that — §5.13 asks for an Authorize.req only to learn the parent for a reservation
+ * that has a parentIdTag.
+ */
+export function refusedLocally(st: Station, c: Connector, idTag: string): boolean {
+  const items = st.reservations?.items;
+  if (items === undefined) return false;
+  const parent = parentOf(st, idTag);
+  if (reservationForStart(st.connectors, items, c, idTag, parent) !== false) return false;
+  return parent !== undefined || !items.some((r) => r.parentIdTag !== undefined && (r.connectorId === c.id || r.connectorId === 0));
 }
 
 /**

@@ -95,6 +95,8 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
   const { totals } = st.ctx.stats;
   const intervalMs = res.interval > 0 ? res.interval * 1000 : 0;
   if (res.status === 'Accepted') {
+    // A boot a TriggerMessage asked for while Pending is the registration: no retry is due any more.
+    st.bootRetryAt = Infinity;
     totals[T.BootsAccepted]++;
     if (!st.everBooted) {
       st.everBooted = true;

@@ -9,6 +9,9 @@ import { Link, type Station } from './station.js';
 
 /** Node's TLS errors about the server's certificate (Security Whitepaper: InvalidCentralSystemCertificate). */
 const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
+/** How Node and OpenSSL say the server offers only TLS versions below our minimum, 1.2 (as a code, or EPROTO's message). */
+const TLS_VERSION_CODES = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/;
+const TLS_VERSION_ERRORS = /alert protocol version|unsupported protocol/i;
 
 const kStation = Symbol('station');
 
@@ -29,6 +32,10 @@ function stationOf(ws: unknown): Station {
 
 function socketOnOpen(this: WebSocket): void {
   const st = stationOf(this);
+  if (st.security !== null) {
+    st.security.linkEvent = null; // the outage is over
+    st.security.fallback = null; // connected with the new security profile: no way back (A05.FR.09)
+  }
   st.onOpen(st.ctx.now());
 }
 
@@ -56,13 +63,43 @@ function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
   const st = stationOf(this);
   if (st.link !== Link.Connecting) return;
   st.ctx.stats.problem(`${st.identity}: ${err.message}`);
-  // Once per outage (the first failed attempt), so a long one does not pile up notifications.
-  if (st.reconnectAttempt === 0 && err.code && CERTIFICATE_ERRORS.test(err.code)) securityEvent(st, 'InvalidCentralSystemCertificate', err.code);
+  if (st.security?.fallback) fallBackIfStuck(st);
+  if (!err.code) return;
+  if (CERTIFICATE_ERRORS.test(err.code)) linkEvent(st, 'InvalidCentralSystemCertificate', err.code);
+  // Whitepaper A00.FR.315/419: a Central System that only allows TLS below 1.2 is an InvalidTLSVersion event.
+  else if (TLS_VERSION_CODES.test(err.code) || (err.code === 'EPROTO' && TLS_VERSION_ERRORS.test(err.message))) linkEvent(st, 'InvalidTLSVersion', 'the Central System offers no TLS version >= 1.2');
 }
 
 function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
   const st = stationOf(this);
   st.ctx.stats.problem(`${st.identity}: CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
-  if (res.statusCode === 401 && st.reconnectAttempt === 0) securityEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
+  if (res.statusCode === 401) linkEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
   this.terminate();
+}
+
+/** Failed attempts with a new security profile before the charge point goes back to the previous one. */
+const FALLBACK_AFTER_FAILURES = 3;
+
+/**
+ * A05.FR.08: a charge point that cannot connect with the security profile it was upgraded to SHOULD
+ * fall back to its previous settings, so it does not cut itself off from the Central System.
+ */
+function fallBackIfStuck(st: Station): void {
+  const sec = st.security!;
+  const fallback = sec.fallback!;
+  if (++fallback.failures < FALLBACK_AFTER_FAILURES) return;
+  st.ctx.stats.problem(`${st.identity}: cannot connect with SecurityProfile ${st.getConfig('SecurityProfile')}; back to ${fallback.profile}`);
+  st.setConfig('SecurityProfile', fallback.profile);
+  sec.url = fallback.url;
+  sec.fallback = null;
+}
+
+/**
+ * A security event about a failing connection, raised once per outage — at startup, or after any
+ * connection that worked (e.g. one closed to use a new AuthorizationKey) — so a long outage does not
+ * pile up notifications.
+ */
+function linkEvent(st: Station, type: string, techInfo: string): void {
+  if (st.security?.linkEvent === type) return;
+  if (securityEvent(st, type, techInfo)) st.security!.linkEvent = type;
 }

@@ -59,6 +59,10 @@ function isRoutine(call: OutboundCall): boolean {
   return call.kind === Kind.Heartbeat || (call.kind === Kind.MeterValues && call.tx !== null);
 }
 
+function isTriggered(call: OutboundCall): boolean {
+  return call.triggered;
+}
+
 /** A one-off deadline of a station (see Station.later). */
 export interface Alarm {
   at: number;
@@ -104,6 +108,8 @@ export class Station {
   awaitingPong = false;
   /** A Reset in progress: reboot once the queue has drained or this deadline passes. */
   rebootAt = Infinity;
+  /** The reboot waits for the queue to drain (soft reset); false: nothing more is sent before it (hard). */
+  rebootDrains = false;
   /** How the scenario wants CSMS calls answered, by action (lazy); and an answer held back until deferredAt. */
   rules: Map<string, ResponseRule> | null = null;
   deferred: string | null = null;
@@ -284,11 +290,22 @@ export class Station {
 
   /** Sends the next queued call if nothing is outstanding and sending is allowed. */
   pump(now: number): void {
-    if (this.pending || this.link !== Link.Open) return;
+    // An answer a scenario holds back (respond with a delay) goes first: what the call made the charge
+    // point send follows it, as OCPP requires (e.g. TriggerMessage, OCPP 1.6 §5.17).
+    if (this.pending || this.link !== Link.Open || this.deferred !== null) return;
+    // Hard reset or power loss: nothing more goes out before the reboot; the queue is delivered after
+    // the next boot (OCPP 1.6 §5.14: a hard reset need not stop transactions gracefully).
+    if (this.rebootAt !== Infinity && !this.rebootDrains) return;
     const head = this.queue.peek();
     if (!head) return;
-    // Before BootNotification is accepted nothing else may be sent (OCPP 1.6 §4.2).
-    if (this.boot !== Boot.Accepted && head.kind !== Kind.Boot) return;
+    if (this.boot !== Boot.Accepted && head.kind !== Kind.Boot) {
+      // Before BootNotification is accepted nothing else may be sent (OCPP 1.6 §4.2) — except, while
+      // Pending, what the CSMS asked for with a TriggerMessage (§4.2).
+      if (this.boot !== Boot.Pending) return;
+      const triggered = this.queue.takeFirst(isTriggered);
+      if (triggered) this.send(triggered, now);
+      return;
+    }
     // A transaction message waiting for its retry keeps transaction messages in order behind it,
     // but must not silence the rest: the first other call that is due may go first.
     const next = head.notBefore <= now ? this.queue.shift() : this.queue.takeFirst((c) => !c.isTransactional);
@@ -312,6 +329,9 @@ export class Station {
       if (bad) {
         ctx.stats.problem(`${this.identity}: refusing to send invalid ${call.action}: ${bad.message}`);
         ctx.stats.count(action, A.CallErrors);
+        // Whoever waits for its answer (a scenario step, the driver's Authorize) hears that it failed
+        // rather than waiting forever — on the next wake-up, once the caller has started waiting.
+        this.later(now, 'refused', (st, at) => st.refused(call, at));
         return this.pump(now);
       }
     }
@@ -325,6 +345,15 @@ export class Station {
     if (!isRoutine(call)) stationLog.record(this, LogKind.Out, text, now);
     this.sendRaw(text);
     this.arm(now);
+  }
+
+  /** A call --strict refused to send (see send) fails as if the CSMS had refused it. */
+  private refused(call: OutboundCall, now: number): void {
+    if (call.kind === Kind.StartTx && call.tx) {
+      this.ctx.stats.totals[T.TxRejected]++;
+      driver.transactionRefused(this, call.tx, now);
+    }
+    onFailure(this, call, 'Failed', now);
   }
 
   /** The outstanding call ended (answered, failed or timed out): move on. */
@@ -377,6 +406,8 @@ export class Station {
       if (frame.replyId !== null) {
         this.sendRaw(encodeCallError(frame.replyId, frame.code, frame.message, {}, ctx.version));
       }
+      // Not a valid OCPP message: a security event for charge points using the extension (Whitepaper §8).
+      securityEvent(this, 'InvalidMessages', frame.message, now);
       return;
     }
     if (frame[0] === CALL) return handleCall(this, frame[1], frame[2], frame[3], now);
@@ -423,6 +454,9 @@ export class Station {
     this.poweredUp = true;
     this.updateGauge();
     const zero = this.ctx.profile.quirks.statusNotificationConnectorZero;
+    // Statuses queued while the boot was pending are superseded by the reports below (a reservation
+    // that expired meanwhile is not shown Reserved after the boot).
+    if (fresh) this.queue.retain((call) => call.kind !== Kind.Status || call.triggered || (call.connectorId === 0 && !zero));
     for (const c of this.connectors) {
       if (c.id === 0 && !zero) continue;
       // After a boot every connector is reported; after a reconnect only what changed (OCPP 1.6 §4.9).
@@ -628,22 +662,25 @@ export class Station {
   /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
   reset(hard: boolean, now: number): void {
     securityEvent(this, 'ResetOrReboot', hard ? 'Hard reset' : 'Soft reset', now);
-    this.shutDownFor(hard ? 'HardReset' : 'SoftReset', hard ? 0 : this.ctx.options.softResetDrainMs, now);
+    this.shutDownFor(hard ? 'HardReset' : 'SoftReset', !hard, now);
   }
 
   /** A power loss (scenario `reboot`): transactions end with PowerLoss, then a reboot at once. */
   powerLoss(now: number): void {
-    this.shutDownFor('PowerLoss', 0, now);
+    this.shutDownFor('PowerLoss', false, now);
   }
 
   /** A reboot the charge point decides itself (to run new firmware): transactions end with Reboot. */
   rebootSelf(now: number): void {
-    this.shutDownFor('Reboot', this.ctx.options.softResetDrainMs, now);
+    this.shutDownFor('Reboot', true, now);
   }
 
-  private shutDownFor(reason: string, drainMs: number, now: number): void {
+  /** `drains`: deliver what is queued before rebooting (soft), or send nothing more (hard, power loss). */
+  private shutDownFor(reason: string, drains: boolean, now: number): void {
+    // Set first: without a drain, the StopTransactions queued below wait for the reboot (see pump).
+    this.rebootDrains = drains;
+    this.rebootAt = drains ? now + this.ctx.options.softResetDrainMs : now;
     for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], reason, now);
-    this.rebootAt = now + drainMs;
     this.arm(now);
   }
 
@@ -708,7 +745,10 @@ export class Station {
     } else if ((this.link === Link.Open || this.link === Link.Connecting) && now >= this.pendingDeadline) {
       this.timedOut(now);
     }
-    if (this.rebootAt <= now && (this.queue.length === 0 || this.rebootAt + 5000 <= now || this.link !== Link.Open)) {
+    // A soft reset reboots once every queued call has been sent and answered (its StopTransactions
+    // delivered before the reboot, OCPP 1.6 §5.14), or 5 s past its drain time at the latest.
+    const flushed = this.queue.length === 0 && this.pending === null;
+    if (this.rebootAt <= now && (!this.rebootDrains || flushed || this.rebootAt + 5000 <= now || this.link !== Link.Open)) {
       // Reboot: close the socket (its close event power-cycles), or power-cycle now if there is none.
       if (this.link === Link.Open) this.close(1000, 'reset');
       else if (this.ws) this.ws.terminate();
@@ -741,7 +781,8 @@ export class Station {
         this.sampleClock(now);
         this.armClock(now);
       }
-      this.ctx.behaviour.step(this, now);
+      // No new sessions while a reset is under way: they would die with the reboot, never stopped.
+      if (this.rebootAt === Infinity) this.ctx.behaviour.step(this, now);
     }
     this.pump(now);
     this.arm(now);

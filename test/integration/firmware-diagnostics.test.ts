@@ -201,14 +201,21 @@ describe('UpdateFirmware against the embedded CSMS', () => {
 });
 
 describe('bad requests', () => {
-  it('get a clear CALLERROR or Rejected, and nothing starts', async () => {
-    const { csms, fleet } = await embedded();
-    await expect(csms.call(CP, 'UpdateFirmware', { location: 'sftp://127.0.0.1/fw.bin', retrieveDate: soon() })).rejects.toMatchObject({
-      code: 'PropertyConstraintViolation',
-    });
-    await expect(csms.call(CP, 'GetDiagnostics', { location: 'mailto:someone@example.com' })).rejects.toMatchObject({ code: 'PropertyConstraintViolation' });
+  it('a location we cannot use: UpdateFirmware and GetDiagnostics are still answered (§5.19, §5.9) and fail at once; GetLog is Rejected', async () => {
+    const { csms, fleet, calls } = await embedded();
+    // retries asked for, but retrying an unusable location cannot help: the failure comes at once.
+    expect(await csms.call(CP, 'UpdateFirmware', { location: 'sftp://127.0.0.1/fw.bin', retrieveDate: soon(), retries: 3, retryInterval: 60 })).toEqual({});
+    const diag = await csms.call(CP, 'GetDiagnostics', { location: 'mailto:someone@example.com', retries: 3, retryInterval: 60 });
+    expect(diag.fileName).toMatch(/^TEST001-diagnostics-\d{8}T\d{6}Z\.log$/);
     expect(await csms.call(CP, 'GetLog', { logType: 'DiagnosticsLog', requestId: 1, log: { remoteLocation: 'gopher://127.0.0.1/' } })).toEqual({ status: 'Rejected' });
-    expect(fleet.shards![0].stations[0].firmware?.update ?? null).toBeNull();
+    await until(() => statusesOf(calls, 'FirmwareStatusNotification').length === 2 && statusesOf(calls, 'DiagnosticsStatusNotification').length === 2, 'the failures');
+    expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'DownloadFailed']);
+    expect(statusesOf(calls, 'DiagnosticsStatusNotification')).toEqual(['Uploading', 'UploadFailed']);
+    expect(calls.filter((c) => c.action === 'LogStatusNotification')).toEqual([]);
+    const st = fleet.shards![0].stations[0];
+    expect(st.firmware!.update).toBeNull();
+    expect(st.firmware!.upload).toBeNull();
+    expect(boots(calls)).toHaveLength(1);
     noProblems(fleet);
   });
 
@@ -239,6 +246,26 @@ describe('HTTPS and scenario failure modes', () => {
     await until(() => boots(calls).length === 2, 'the reboot after an HTTPS update', 8000);
     expect(got).toEqual(['/fw-2.2.0.bin']);
     expect(boots(calls)[1].firmwareVersion).toBe('2.2.0');
+    noProblems(fleet);
+  });
+
+  it('an HTTPS server whose certificate the charge point does not trust: DownloadFailed, then UploadFailed, and no reboot', async () => {
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'untrusted.key', '-out', 'untrusted.pem', '-days', '1', '-subj', '/CN=127.0.0.1');
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    let requests = 0;
+    const server = https.createServer({ key: read('untrusted.key'), cert: read('untrusted.pem') }, (_req, res) => (requests++, res.writeHead(200).end(IMAGE)));
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { csms, fleet, calls } = await embedded();
+    await csms.call(CP, 'UpdateFirmware', { location: `${base}/fw-2.3.0.bin`, retrieveDate: soon(), retries: 1, retryInterval: 0 });
+    await until(() => statusesOf(calls, 'FirmwareStatusNotification').includes('DownloadFailed'), 'DownloadFailed');
+    expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'DownloadFailed']);
+    await csms.call(CP, 'GetDiagnostics', { location: `${base}/diag/`, retries: 0 });
+    await until(() => statusesOf(calls, 'DiagnosticsStatusNotification').includes('UploadFailed'), 'UploadFailed');
+    expect(requests).toBe(0);
+    expect(boots(calls)).toHaveLength(1);
     noProblems(fleet);
   });
 
@@ -287,6 +314,31 @@ describe('a download in flight', () => {
     noProblems(fleet);
   });
 
+  it('after the reboot, DownloadFailed waits while the boot is Pending and follows its acceptance', async () => {
+    const files = await fileServer();
+    const { csms, fleet, calls } = await embedded();
+    let pendingBoots = 0;
+    csms.onRequest = (_identity, action, payload) => {
+      calls.push({ action, payload, at: Date.now() });
+      // The boot after the reboot is held Pending twice (OCPP 1.6 §4.2.1: nothing else may be sent meanwhile).
+      if (action === 'BootNotification' && boots(calls).length > 1 && pendingBoots < 2) {
+        pendingBoots++;
+        return { status: 'Pending', currentTime: new Date().toISOString(), interval: 1 };
+      }
+      return undefined;
+    };
+    await csms.call(CP, 'UpdateFirmware', { location: `${files.base}/slow/fw-6.2.0.bin`, retrieveDate: soon(), retries: 0 });
+    await until(() => files.seen.length === 1, 'the download to start');
+    await csms.call(CP, 'Reset', { type: 'Soft' });
+    await until(() => statusesOf(calls, 'FirmwareStatusNotification').includes('DownloadFailed'), 'DownloadFailed after the accepted boot', 8000);
+    const after = calls.slice(calls.findIndex((c) => c.action === 'BootNotification' && c !== calls[0]));
+    // Boot (Pending), Boot (Pending), Boot (Accepted), then the rest — DownloadFailed among it.
+    expect(after.slice(0, 3).map((c) => c.action)).toEqual(['BootNotification', 'BootNotification', 'BootNotification']);
+    expect(after.slice(3).map((c) => c.action)).toContain('FirmwareStatusNotification');
+    expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'DownloadFailed']);
+    noProblems(fleet);
+  });
+
   it('survives a dropped connection: the download goes on and every status reaches the CSMS', async () => {
     const files = await fileServer();
     const { csms, fleet, calls } = await embedded();
@@ -297,6 +349,33 @@ describe('a download in flight', () => {
     expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
     expect(files.cut.count).toBe(0);
     expect(boots(calls)[1].firmwareVersion).toBe('6.1.0');
+    noProblems(fleet);
+  });
+
+  it('a new UpdateFirmware right after Installed: the reboot into the installed firmware goes ahead, the new download follows it', async () => {
+    const files = await fileServer();
+    const { csms, fleet, calls } = await embedded();
+    let second: Promise<unknown> | null = null;
+    csms.onRequest = (_identity, action, payload) => {
+      calls.push({ action, payload, at: Date.now() });
+      // The CSMS sends the next update the moment it hears Installed, before the charge point reboots.
+      if (action === 'FirmwareStatusNotification' && payload.status === 'Installed' && !second) {
+        second = csms.call(CP, 'UpdateFirmware', { location: `${files.base}/slow/fw-3.0.0.bin`, retrieveDate: soon(), retries: 0 });
+      }
+      return undefined;
+    };
+    await csms.call(CP, 'UpdateFirmware', { location: `${files.base}/fw/fw-2.0.0.bin`, retrieveDate: soon() });
+    await until(() => boots(calls).length === 3, 'two reboots, one per update', 12_000);
+    expect(await second).toEqual({});
+    expect(boots(calls).map((b) => b.firmwareVersion)).toEqual(['1.0.0', '2.0.0', '3.0.0']);
+    // The second download was not cut by the first update's reboot: it started after that boot.
+    expect(files.cut.count).toBe(0);
+    const order = calls
+      .filter((c) => c.action === 'BootNotification' || c.action === 'FirmwareStatusNotification')
+      .map((c) => (c.action === 'BootNotification' ? 'Boot' : c.payload.status));
+    expect(order).toEqual(['Boot', 'Downloading', 'Downloaded', 'Installing', 'Installed', 'Boot', 'Downloading', 'Downloaded', 'Installing', 'Installed', 'Boot']);
+    const st = fleet.shards![0].stations[0];
+    await until(() => st.connectors[1].reportedStatus === 'Available' && st.connectors[2].reportedStatus === 'Available', 'both connectors available');
     noProblems(fleet);
   });
 
@@ -333,6 +412,20 @@ describe('GetDiagnostics and GetLog', () => {
     noProblems(fleet);
   });
 
+  it('never discloses an AuthorizationKey the CSMS set (Security Whitepaper A01.FR.12)', async () => {
+    const files = await fileServer();
+    const { csms, fleet, calls } = await embedded();
+    const key = Buffer.from('very-secret-key-0001').toString('hex');
+    expect(await csms.call(CP, 'ChangeConfiguration', { key: 'AuthorizationKey', value: key })).toEqual({ status: 'Accepted' });
+    await until(() => csms.stats.connections.total === 2 && csms.connected().includes(CP), 'the reconnect with the new key');
+    const res = await csms.call(CP, 'GetDiagnostics', { location: `${files.base}/diag/` });
+    await until(() => statusesOf(calls, 'DiagnosticsStatusNotification').includes('Uploaded'), 'Uploaded');
+    const text = files.seen.find((s) => s.url === `/diag/${res.fileName}`)!.body.toString('utf8');
+    expect(text).toMatch(/"ChangeConfiguration",\{"key":"AuthorizationKey","value":"\(hidden\)"\}/);
+    expect(text.toLowerCase()).not.toContain(key);
+    noProblems(fleet);
+  });
+
   it('honours startTime/stopTime: a period in the future has no diagnostics (no fileName, no upload)', async () => {
     const files = await fileServer();
     const { csms, fleet } = await embedded();
@@ -353,6 +446,53 @@ describe('GetDiagnostics and GetLog', () => {
     await csms.call(CP, 'GetDiagnostics', { location: `http://127.0.0.1:${port}/diag/`, retries: 1, retryInterval: 0 });
     await until(() => statusesOf(calls, 'DiagnosticsStatusNotification').includes('UploadFailed'), 'UploadFailed');
     expect(statusesOf(calls, 'DiagnosticsStatusNotification')).toEqual(['Uploading', 'UploadFailed']);
+    noProblems(fleet);
+  });
+
+  it('GetDiagnostics during a soft reset: the upload waits for the reboot instead of being cut by it', async () => {
+    // An upload endpoint that takes its time to answer: an upload started before the reboot would die in it.
+    const puts: string[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => setTimeout(() => (puts.push(req.url!), res.writeHead(201).end()), 800));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => (server.closeAllConnections(), server.close(r))));
+    const { csms, fleet, calls } = await embedded();
+    await csms.call(CP, 'Reset', { type: 'Soft' });
+    const res = await csms.call(CP, 'GetDiagnostics', { location: `http://127.0.0.1:${(server.address() as { port: number }).port}/diag/`, retries: 0 });
+    await until(() => statusesOf(calls, 'DiagnosticsStatusNotification').length === 2, 'the upload', 8000);
+    expect(statusesOf(calls, 'DiagnosticsStatusNotification')).toEqual(['Uploading', 'Uploaded']);
+    expect(puts).toEqual([`/diag/${res.fileName}`]);
+    // Both statuses came after the reboot's BootNotification.
+    const actions = calls.map((c) => c.action);
+    expect(actions.lastIndexOf('BootNotification')).toBeLessThan(actions.indexOf('DiagnosticsStatusNotification'));
+    noProblems(fleet);
+  });
+
+  it('GetLog that fails says why as precisely as it can (N01.FR.10): PermissionDenied, NotSupportedOperation, UploadFailure', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(req.url!.startsWith('/denied') ? 403 : req.url!.startsWith('/nope') ? 405 : 500).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { csms, fleet, calls } = await embedded();
+    const logStatuses = () => calls.filter((c) => c.action === 'LogStatusNotification').map((c) => c.payload);
+    let requestId = 30;
+    for (const path of ['/denied/', '/nope/', '/broken/']) {
+      expect((await csms.call(CP, 'GetLog', { logType: 'SecurityLog', requestId: ++requestId, retries: 0, log: { remoteLocation: `${base}${path}` } })).status).toBe('Accepted');
+      await until(() => logStatuses().length === 2 * (requestId - 30), `the end of upload ${requestId}`);
+    }
+    expect(logStatuses()).toEqual([
+      { status: 'Uploading', requestId: 31 },
+      { status: 'PermissionDenied', requestId: 31 },
+      { status: 'Uploading', requestId: 32 },
+      { status: 'NotSupportedOperation', requestId: 32 },
+      { status: 'Uploading', requestId: 33 },
+      { status: 'UploadFailure', requestId: 33 },
+    ]);
     noProblems(fleet);
   });
 
@@ -393,6 +533,25 @@ describe('FTP', () => {
     const text = readFileSync(join(ftp.root, 'diag', res.fileName!), 'utf8');
     expect(text).toContain('firmware 5.2.0');
     expect(text).toContain('TEST001 * firmware: Installed');
+    noProblems(fleet);
+  });
+
+  it('an FTP server that refuses the login: DownloadFailed and UploadFailed, nothing stuck', async () => {
+    const ftp = await ftpServer();
+    const wrong = ftp.base.replace('ftp://u:p@', 'ftp://u:wrong@');
+    const { csms, fleet, calls } = await embedded();
+    await csms.call(CP, 'UpdateFirmware', { location: `${wrong}/fw-5.3.0.bin`, retrieveDate: soon(), retries: 1, retryInterval: 0 });
+    await csms.call(CP, 'GetDiagnostics', { location: `${wrong}/diag/`, retries: 0 });
+    await until(
+      () => statusesOf(calls, 'FirmwareStatusNotification').includes('DownloadFailed') && statusesOf(calls, 'DiagnosticsStatusNotification').includes('UploadFailed'),
+      'both failures',
+      8000,
+    );
+    expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'DownloadFailed']);
+    expect(statusesOf(calls, 'DiagnosticsStatusNotification')).toEqual(['Uploading', 'UploadFailed']);
+    const st = fleet.shards![0].stations[0];
+    expect(st.firmware!.update).toBeNull();
+    expect(st.firmware!.upload).toBeNull();
     noProblems(fleet);
   });
 });
@@ -437,6 +596,30 @@ describe('against the strict ocpp-rpc peer', () => {
     await until(() => peer.calls(CP, 'DiagnosticsStatusNotification').length === 2, 'the upload');
     expect(peerStatuses(peer, 'DiagnosticsStatusNotification').map((p) => p.status)).toEqual(['Uploading', 'Uploaded']);
     expect(files.seen.find((s) => s.method === 'PUT')!.url).toBe(`/d/${res.fileName}`);
+    expect(peer.failures).toEqual([]);
+    noProblems(fleet);
+  });
+
+  it('SignedUpdateFirmware with a location that cannot be used: cancels the update under way (L01.FR.26), else Rejected', async () => {
+    const files = await fileServer();
+    const { cert } = signingPair();
+    const { peer, fleet } = await strictPeer();
+    const signature = Buffer.from('not checked: the download never happens').toString('base64');
+    const later = new Date(Date.now() + 1000).toISOString();
+    const first = { location: `${files.base}/fw/fw-20.0.0.bin`, retrieveDateTime: later, signingCertificate: cert, signature };
+    expect(await peer.call(CP, 'SignedUpdateFirmware', { requestId: 20, firmware: first })).toEqual({ status: 'Accepted' });
+    const cancel = { location: 'cancel', retrieveDateTime: soon(), signingCertificate: cert, signature };
+    expect(await peer.call(CP, 'SignedUpdateFirmware', { requestId: 21, retries: 2, firmware: cancel })).toEqual({ status: 'AcceptedCanceled' });
+    await until(() => peerStatuses(peer, 'SignedFirmwareStatusNotification').some((p) => p.status === 'DownloadFailed'), 'DownloadFailed of the cancelling request');
+    await new Promise((r) => setTimeout(r, 1500)); // past the first request's retrieveDateTime
+    expect(peerStatuses(peer, 'SignedFirmwareStatusNotification')).toEqual([
+      { status: 'DownloadScheduled', requestId: 20 },
+      { status: 'Downloading', requestId: 21 },
+      { status: 'DownloadFailed', requestId: 21 },
+    ]);
+    expect(files.seen).toEqual([]);
+    // Nothing under way now: such a request is Rejected.
+    expect(await peer.call(CP, 'SignedUpdateFirmware', { requestId: 22, firmware: cancel })).toEqual({ status: 'Rejected' });
     expect(peer.failures).toEqual([]);
     noProblems(fleet);
   });
@@ -489,6 +672,27 @@ describe('against the strict ocpp-rpc peer', () => {
     await until(() => peerStatuses(peer, 'SignedFirmwareStatusNotification').length === sent + 1 && peer.calls(CP, 'LogStatusNotification').length === 1, 'the triggered statuses');
     expect(peerStatuses(peer, 'SignedFirmwareStatusNotification').at(-1)).toEqual({ status: 'Idle' });
     expect(peerStatuses(peer, 'LogStatusNotification')).toEqual([{ status: 'Idle' }]);
+
+    // A retrieveDateTime still to come: DownloadScheduled at once (L01.FR.13), which a trigger repeats (L01.FR.29).
+    const later = new Date(Date.now() + 1500).toISOString();
+    const scheduled = await peer.call(CP, 'SignedUpdateFirmware', {
+      requestId: 12,
+      retries: 0,
+      firmware: { location: `${files.base}/fw/fw-12.0.0.bin`, retrieveDateTime: later, signingCertificate: cert, signature: bad },
+    });
+    expect(scheduled).toEqual({ status: 'Accepted' });
+    await until(() => peerStatuses(peer, 'SignedFirmwareStatusNotification').some((p) => p.requestId === 12), 'DownloadScheduled');
+    await peer.call(CP, 'ExtendedTriggerMessage', { requestedMessage: 'FirmwareStatusNotification' });
+    await until(() => peerStatuses(peer, 'SignedFirmwareStatusNotification').filter((p) => p.requestId === 12).length === 2, 'the triggered status');
+    expect(files.seen.some((f) => f.url === '/fw/fw-12.0.0.bin')).toBe(false);
+    await until(() => peerStatuses(peer, 'SignedFirmwareStatusNotification').some((p) => p.requestId === 12 && p.status === 'InvalidSignature'), 'the download at its time', 5000);
+    expect(peerStatuses(peer, 'SignedFirmwareStatusNotification').filter((p) => p.requestId === 12).map((p) => p.status)).toEqual([
+      'DownloadScheduled',
+      'DownloadScheduled',
+      'Downloading',
+      'Downloaded',
+      'InvalidSignature',
+    ]);
 
     // A certificate that is not one is refused before anything is downloaded (L01.FR.24).
     const gets = files.seen.length;

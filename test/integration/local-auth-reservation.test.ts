@@ -297,6 +297,84 @@ describe('Reservation (OCPP 1.6 §5.13, §5.1) against the strict peer', () => {
   });
 });
 
+describe('while the boot is Pending (OCPP 1.6 §4.2.1)', () => {
+  it('reservations, lists and profiles are answered, but nothing is sent before the boot is accepted', async () => {
+    const p = await StrictPeer.start();
+    cleanups.push(() => p.close());
+    let accept = false;
+    p.respond('BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: new Date().toISOString(), interval: 1 }));
+    const f = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER });
+    cleanups.push(() => f.stop());
+    await until(() => p.calls(CP, 'BootNotification').length >= 1, 'the first boot');
+
+    expect(await p.call(CP, 'ReserveNow', { connectorId: 1, expiryDate: inAMinute(), idTag: 'ALICE', reservationId: 61 })).toEqual({ status: 'Accepted' });
+    // Expires while still Pending: its Reserved and Available are never sent.
+    expect(await p.call(CP, 'ReserveNow', { connectorId: 2, expiryDate: new Date(Date.now() + 300).toISOString(), idTag: 'BOB', reservationId: 62 })).toEqual({ status: 'Accepted' });
+    expect(await p.call(CP, 'SendLocalList', { listVersion: 3, updateType: 'Full', localAuthorizationList: [entry('ALICE')] })).toEqual({ status: 'Accepted' });
+    const txDefault = { chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 0 }] } };
+    expect(await p.call(CP, 'SetChargingProfile', { connectorId: 0, csChargingProfiles: txDefault })).toEqual({ status: 'Accepted' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(p.calls(CP).filter((c) => c.method !== 'BootNotification')).toEqual([]);
+
+    accept = true;
+    await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.connectorId)).size === 3, 'the statuses after the accepted boot');
+    const accepted = p.calls(CP, 'BootNotification').at(-1)!;
+    // The first message after BootNotification follows its acceptance; the connectors show what they are now.
+    expect(p.received.findIndex((r) => r.method !== 'BootNotification')).toBeGreaterThan(p.received.indexOf(accepted));
+    expect(statuses(p, 1)).toEqual(['Reserved']);
+    expect(statuses(p, 2)).toEqual(['Available']);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+});
+
+describe('idTags presented at a reserved connector (strict peer)', () => {
+  it('another idTag is refused without an Authorize.req; with a parentIdTag the charge point asks to learn the parent', async () => {
+    const scenario = scenarioFile(`description: idTags at a reserved connector
+connectors: [1]
+steps:
+  - expect: {call: ReserveNow, within: 10s}
+  - authorize: {idTag: BOB, expect: Invalid}
+  - expect: {call: ReserveNow, within: 10s}
+  - authorize: {idTag: CHILD, expect: Accepted}
+`);
+    const { p, f } = await withPeer({ scenario });
+    p.respond('Authorize', (call) => ({ idTagInfo: { status: 'Accepted', parentIdTag: call.params.idTag === 'CHILD' ? 'FAMILY' : 'OTHER' } }));
+    // Held for ALICE alone: BOB is refused at the charge point (§5.13; OCTT TC_046_1_CS step 5).
+    expect(await p.call(CP, 'ReserveNow', { connectorId: 1, expiryDate: inAMinute(), idTag: 'ALICE', reservationId: 41 })).toEqual({ status: 'Accepted' });
+    await until(() => (f.refresh(), f.stats.total('expectationsPassed') === 2), 'BOB refused');
+    expect(p.calls(CP, 'Authorize')).toEqual([]);
+    // Held for ALICE's group: CHILD's parent is unknown here, so it is asked for; FAMILY matches.
+    expect(await p.call(CP, 'ReserveNow', { connectorId: 1, expiryDate: inAMinute(), idTag: 'ALICE', parentIdTag: 'FAMILY', reservationId: 41 })).toEqual({ status: 'Accepted' });
+    await until(() => (f.refresh(), f.stats.total('expectationsPassed') === 4), 'CHILD authorized');
+    expect(p.calls(CP, 'Authorize').map((c) => c.params.idTag)).toEqual(['CHILD']);
+    expect(f.stats.total('expectationsFailed')).toBe(0);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+
+  it('the holder is refused and unplugs: Preparing → Available → Reserved, never Preparing → Reserved (§4.9)', async () => {
+    const scenario = scenarioFile(`description: the holder is refused
+connectors: [1]
+steps:
+  - expect: {call: ReserveNow, within: 10s}
+  - plug
+  - authorize: {idTag: HOLDER, expect: Invalid}
+  - unplug
+`);
+    const { p, f } = await withPeer({ scenario });
+    p.respond('Authorize', () => ({ idTagInfo: { status: 'Invalid' } }));
+    const mark = p.received.length;
+    expect(await p.call(CP, 'ReserveNow', { connectorId: 1, expiryDate: inAMinute(), idTag: 'HOLDER', reservationId: 51 })).toEqual({ status: 'Accepted' });
+    await until(() => statuses(p, 1, mark).slice(1).includes('Preparing') && statuses(p, 1, mark).at(-1) === 'Reserved', 'the unplug');
+    // Still held for HOLDER (the reservation outlives a refused attempt), by a valid sequence.
+    expect(statuses(p, 1, mark)).toEqual(['Reserved', 'Preparing', 'Available', 'Reserved']);
+    expect(await p.call(CP, 'CancelReservation', { reservationId: 51 })).toEqual({ status: 'Accepted' });
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+});
+
 describe('the default driver at a reserved connector (embedded CSMS)', () => {
   it('the driver who reserved it arrives and starts there; StartTransaction names the reservation', async () => {
     const csms = await startCsms({ strict: true, heartbeatInterval: 30 });

@@ -190,6 +190,24 @@ steps:
     await expect(csms.call('TEST001', 'UnlockConnector', { connectorId: 1 }, 800)).rejects.toMatchObject({ code: 'Timeout' });
   });
 
+  it('a delayed answer still goes first: what the call makes the charge point send follows it', async () => {
+    const { csms } = await run(`description: slow trigger
+connectors: [1]
+steps:
+  - respond: {action: TriggerMessage, delay: 500ms, default: true}
+  - wait: 1h
+`);
+    await until(() => csms.stats.booted === 1, 'the boot');
+    await new Promise((r) => setTimeout(r, 100));
+    let heartbeatAt = 0;
+    csms.onRequest = (_id, action) => void (action === 'Heartbeat' && (heartbeatAt ||= Date.now()));
+    const t0 = Date.now();
+    expect(await csms.call('TEST001', 'TriggerMessage', { requestedMessage: 'Heartbeat' })).toEqual({ status: 'Accepted' });
+    await until(() => heartbeatAt > 0, 'the triggered Heartbeat');
+    // Not sent while the answer was held back: it follows the answer, 500 ms after the call.
+    expect(heartbeatAt - t0).toBeGreaterThanOrEqual(450);
+  });
+
   it('expects a call from the CSMS within a time: passes when it comes, fails when it does not', async () => {
     const { csms, fleet, file } = await run(`description: expect calls
 connectors: [1]
@@ -259,5 +277,129 @@ steps:
     expect(seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).at(-1)!.payload).toMatchObject({ status: 'Available', errorCode: 'NoError' });
     fleet.refresh();
     expect(fleet.stats.total('expectationsPassed')).toBe(1);
+  });
+});
+
+describe('scenario reboot (power loss)', () => {
+  // Regression: the power loss sent StopTransaction and dropped the link before its answer, so the
+  // same StopTransaction went out again after the reboot. A charge point without power sends
+  // nothing: the StopTransaction (PowerLoss) follows the new BootNotification, once.
+  it('sends StopTransaction PowerLoss once, after the reboot and its BootNotification', async () => {
+    const { csms, seen } = await run(`description: power loss while charging
+steps:
+  - plug
+  - start: {expect: Accepted}
+  - charge: 300ms
+  - reboot
+  - wait: 1h
+`);
+    await until(() => csms.stats.transactions.stopped === 1 && seen.filter((s) => s.action === 'BootNotification').length === 2, 'the stop after the reboot', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const flow = actions(seen);
+    const stops = seen.filter((s) => s.action === 'StopTransaction');
+    expect(stops).toHaveLength(1);
+    expect(stops[0].payload.reason).toBe('PowerLoss');
+    expect(flow.indexOf('StopTransaction')).toBeGreaterThan(flow.lastIndexOf('BootNotification'));
+  });
+});
+
+describe('scenario unplug with StopTransactionOnEVSideDisconnect false', () => {
+  // Regression: the unplug left the transaction open but reported the connector Available (and
+  // idle), a state no CSMS can place: an open transaction on a free connector.
+  it('keeps the transaction open as SuspendedEV without energy, resumes on plug, stops on request', async () => {
+    const file = join(dir, `evside${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, `description: cable out mid-session
+steps:
+  - plug
+  - start: {expect: Accepted}
+  - charge: 300ms
+  - unplug
+  - wait: 1500ms
+  - plug
+  - charge: 300ms
+  - stop: {reason: Local}
+  - unplug
+  - wait: 1h
+`);
+    const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
+    cleanups.push(() => csms.close());
+    const seen: Seen[] = [];
+    csms.onRequest = (id, action, payload) => {
+      seen.push({ id, action, payload });
+      return undefined;
+    };
+    const profile = {
+      ...DEFAULT_PROFILE,
+      connectors: DEFAULT_PROFILE.connectors.slice(0, 1),
+      meterValueSampleInterval: 1,
+      configuration: { ...DEFAULT_PROFILE.configuration, StopTransactionOnEVSideDisconnect: { value: 'false', readonly: false } },
+    };
+    const fleet = startTestFleet(csms.url, { count: 1, profile, scenario: loadScenario(file) });
+    cleanups.push(() => fleet.stop());
+    await until(() => csms.stats.transactions.stopped === 1, 'the stop', 10_000);
+    await until(() => seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).at(-1)?.payload.status === 'Available', 'the final unplug');
+    const statuses = seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).map((s) => s.payload.status);
+    expect(statuses).toEqual(['Available', 'Preparing', 'Charging', 'SuspendedEV', 'Charging', 'Finishing', 'Available']);
+    const stop = seen.find((s) => s.action === 'StopTransaction')!;
+    expect(stop.payload.reason).toBe('Local');
+    // No energy while the EV was away: the samples taken meanwhile show no power.
+    const suspendedAt = seen.findIndex((s) => s.action === 'StatusNotification' && s.payload.status === 'SuspendedEV');
+    const resumedAt = seen.findIndex((s, i) => i > suspendedAt && s.action === 'StatusNotification' && s.payload.status === 'Charging');
+    const away = seen.slice(suspendedAt + 1, resumedAt).filter((s) => s.action === 'MeterValues' && s.payload.transactionId !== undefined);
+    expect(away.length).toBeGreaterThan(0);
+    for (const m of away) {
+      const power = m.payload.meterValue[0].sampledValue.find((v: any) => v.measurand === 'Power.Active.Import');
+      expect(Number(power.value)).toBe(0);
+    }
+  });
+});
+
+describe('scenario calls the strict charge point refuses to send', () => {
+  // Regression: with --strict an invalid message was refused but nobody was told, so the step that
+  // made it (a raw send, an authorize with a too-long expanded idTag) waited forever.
+  it('a refused send or authorize fails its step, and the scenario goes on', async () => {
+    const { fleet, seen } = await run(`description: invalid messages under --strict
+steps:
+  - send: {action: Authorize, payload: {idTag: "AN-IDTAG-FAR-TOO-LONG-FOR-OCPP"}, expect: Failed}
+  - authorize: {idTag: "\${id}-WITH-A-LONG-SUFFIX", expect: Accepted}
+  - send: {action: DataTransfer, payload: {vendorId: "after"}, expect: UnknownVendorId}
+  - wait: 1h
+`);
+    await until(() => seen.some((s) => s.action === 'DataTransfer'), 'the step after the refused ones');
+    expect(seen.filter((s) => s.action === 'Authorize')).toEqual([]);
+    await until(() => (fleet.refresh(), fleet.stats.total('expectationsPassed') + fleet.stats.total('expectationsFailed')) === 3, 'all three expectations');
+    expect(fleet.stats.total('expectationsPassed')).toBe(2);
+    expect(fleet.stats.total('expectationsFailed')).toBe(1); // the authorize: expected Accepted, got Failed
+    expect(fleet.stats.problems.some((p) => p.includes('authorize: expected Accepted, got Failed'))).toBe(true);
+  });
+});
+
+describe('scenario fault during a transaction', () => {
+  // Regression: a connector kept delivering energy while Faulted ("not available for energy delivery", §7.7).
+  it('no energy flows while Faulted; it resumes on recover', async () => {
+    const { csms, seen } = await run(`description: fault mid-session
+steps:
+  - plug
+  - start: {expect: Accepted}
+  - charge: 500ms
+  - fault: {errorCode: OverCurrentFailure}
+  - wait: 2500ms
+  - recover
+  - charge: 1500ms
+  - stop
+  - wait: 1h
+`);
+    await until(() => csms.stats.transactions.stopped === 1, 'the stop', 10_000);
+    const at = (status: string) => seen.findIndex((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1 && s.payload.status === status);
+    const faulted = at('Faulted');
+    const recovered = seen.findIndex((s, i) => i > faulted && s.action === 'StatusNotification' && s.payload.status === 'Charging');
+    expect(seen[faulted].payload.errorCode).toBe('OverCurrentFailure');
+    const reading = (s: Seen, m: string) => Number(s.payload.meterValue[0].sampledValue.find((v: any) => v.measurand === m).value);
+    const during = seen.slice(faulted + 1, recovered).filter((s) => s.action === 'MeterValues' && s.payload.transactionId !== undefined);
+    expect(during.length).toBeGreaterThanOrEqual(1);
+    for (const m of during) expect(reading(m, 'Power.Active.Import')).toBe(0);
+    expect(new Set(during.map((m) => reading(m, 'Energy.Active.Import.Register'))).size).toBe(1);
+    const after = seen.slice(recovered + 1).filter((s) => s.action === 'MeterValues' && s.payload.transactionId !== undefined);
+    expect(after.some((m) => reading(m, 'Power.Active.Import') > 0)).toBe(true);
   });
 });

@@ -30,6 +30,19 @@ describe('security events of the link and the dispatcher', () => {
     expect(event.techInfo).toMatch(/^Reset: /);
   });
 
+  it('a malformed frame is an InvalidMessages security event too', async () => {
+    const csms = await startBareCsms();
+    cleanups.push(() => csms.close());
+    const fleet = startTestFleet(csms.url, { count: 1, profile: secured, password: 'secret-secret' });
+    cleanups.push(() => fleet.stop());
+    await until(() => csms.calls.some(([a]) => a === 'StatusNotification'), 'the boot');
+    csms.sendRaw('this is not JSON');
+    csms.sendRaw(JSON.stringify([2, 'short']));
+    const invalid = () => csms.calls.filter(([a, p]) => a === 'SecurityEventNotification' && p.type === 'InvalidMessages');
+    await until(() => invalid().length === 2, 'two InvalidMessages events');
+    for (const [, p] of invalid()) expect(typeof p.techInfo).toBe('string');
+  });
+
   it('a plain 1.6 charge point raises no security event', async () => {
     const csms = await startBareCsms();
     cleanups.push(() => csms.close());
@@ -37,6 +50,7 @@ describe('security events of the link and the dispatcher', () => {
     cleanups.push(() => fleet.stop());
     await until(() => csms.calls.some(([a]) => a === 'StatusNotification'), 'the boot');
     csms.sendRaw(JSON.stringify([2, 'bad-1', 'Reset', { type: 'Sideways' }]));
+    csms.sendRaw('this is not JSON');
     await new Promise((r) => setTimeout(r, 500));
     expect(csms.calls.filter(([a]) => a === 'SecurityEventNotification')).toEqual([]);
   });
@@ -53,6 +67,24 @@ describe('security events of the link and the dispatcher', () => {
     const events: string[] = [];
     csms.onRequest = (_id, action, payload: any) => void (action === 'SecurityEventNotification' && events.push(payload.type));
     passwords.TEST001 = 'the-right-one';
+    await until(() => events.includes('FailedToAuthenticateAtCentralSystem'), 'the event after the reconnect', 8000);
+    expect(events.filter((e) => e === 'FailedToAuthenticateAtCentralSystem')).toHaveLength(1);
+  });
+
+  it('HTTP 401 after a connection that worked (a new AuthorizationKey the CSMS does not know yet): raised once for that outage too', async () => {
+    const passwords: Record<string, string> = { TEST001: 'factory-password' };
+    const csms = await startCsms({ strict: true, passwords });
+    cleanups.push(() => csms.close());
+    const events: string[] = [];
+    csms.onRequest = (_id, action, payload: any) => void (action === 'SecurityEventNotification' && events.push(payload.type));
+    const fleet = startTestFleet(csms.url, { count: 1, profile: secured, password: 'factory-password' });
+    cleanups.push(() => fleet.stop());
+    await until(() => csms.stats.booted === 1, 'the boot');
+    const key = Buffer.from('rotated-secret-0002').toString('hex');
+    expect(await csms.call('TEST001', 'ChangeConfiguration', { key: 'AuthorizationKey', value: key })).toEqual({ status: 'Accepted' });
+    // The CSMS still knows only the old password: the reconnects are refused.
+    await until(() => (fleet.refresh(), fleet.stats.problems.filter((p) => p.includes('HTTP 401')).length >= 2), 'refused reconnects', 8000);
+    passwords.TEST001 = 'rotated-secret-0002';
     await until(() => events.includes('FailedToAuthenticateAtCentralSystem'), 'the event after the reconnect', 8000);
     expect(events.filter((e) => e === 'FailedToAuthenticateAtCentralSystem')).toHaveLength(1);
   });

@@ -117,6 +117,19 @@ describe('security extension against the strict ocpp-rpc peer', () => {
     expect(peer.failures).toEqual([]);
   });
 
+  it('ExtendedTriggerMessage(FirmwareStatusNotification) on a model without Firmware Management: NotImplemented, nothing sent', async () => {
+    const peer = await strictPeer();
+    const profile = { ...DEFAULT_PROFILE, configuration: { ...DEFAULT_PROFILE.configuration, SupportedFeatureProfiles: { value: 'Core,RemoteTrigger', readonly: true } } };
+    fleetOn(peer.url, { profile });
+    await bootedOn(peer);
+    expect(await peer.call(CP, 'ExtendedTriggerMessage', { requestedMessage: 'FirmwareStatusNotification' })).toEqual({ status: 'NotImplemented' });
+    // GetLog is the security extension's, not Firmware Management's: its status is still there.
+    expect(await peer.call(CP, 'ExtendedTriggerMessage', { requestedMessage: 'LogStatusNotification' })).toEqual({ status: 'Accepted' });
+    expect((await arrives(peer, 'LogStatusNotification')).params).toEqual({ status: 'Idle' });
+    expect(peer.calls(CP, 'SignedFirmwareStatusNotification')).toEqual([]);
+    expect(peer.failures).toEqual([]);
+  });
+
   it('SignChargePointCertificate: a new key and a CSR openssl verifies (O = CpoName, CN = serial number), on demand only', async () => {
     const peer = await strictPeer();
     fleetOn(peer.url);
@@ -198,6 +211,29 @@ describe('security extension against the embedded CSMS', () => {
     expect(csms.stats.boots).toBe(1);
     fleet.refresh();
     expect(fleet.stats.problems).toEqual([]);
+  });
+
+  it('while the boot is Pending, what ExtendedTriggerMessage asks for still goes out: SignCertificate, the status notifications (A00.FR.806)', async () => {
+    const csms = await startCsms({ strict: true });
+    cleanups.push(() => csms.close());
+    const calls: { action: string; payload: any }[] = [];
+    // The CSMS keeps the charge point Pending while it updates its credentials.
+    csms.onRequest = (_id, action, payload) => {
+      calls.push({ action, payload });
+      if (action === 'BootNotification') return { status: 'Pending', currentTime: new Date().toISOString(), interval: 60 };
+      return action === 'SignCertificate' ? { status: 'Accepted' } : undefined;
+    };
+    fleetOn(csms.url, { profile: profileWith({ CpoName: 'Test CPO' }) });
+    await until(() => calls.some((c) => c.action === 'BootNotification'), 'a Pending boot');
+    for (const requestedMessage of ['SignChargePointCertificate', 'FirmwareStatusNotification', 'LogStatusNotification']) {
+      expect(await csms.call(CP, 'ExtendedTriggerMessage', { requestedMessage })).toEqual({ status: 'Accepted' });
+    }
+    await until(() => ['SignCertificate', 'SignedFirmwareStatusNotification', 'LogStatusNotification'].every((a) => calls.some((c) => c.action === a)), 'the triggered messages');
+    expect(calls.find((c) => c.action === 'SignCertificate')!.payload.csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    expect(calls.find((c) => c.action === 'SignedFirmwareStatusNotification')!.payload).toEqual({ status: 'Idle' });
+    expect(calls.find((c) => c.action === 'LogStatusNotification')!.payload).toEqual({ status: 'Idle' });
+    // Nothing else: no StatusNotification before the boot is accepted (§4.2.1).
+    expect(calls.filter((c) => c.action === 'StatusNotification')).toEqual([]);
   });
 
   it('security profile 3 over wss://: SignCertificate → CertificateSigned, and the next connection presents the new certificate (A02)', async () => {
@@ -287,5 +323,21 @@ describe('security extension against the embedded CSMS', () => {
     await until(() => secure.connected().includes(CP), 'a connection over wss://', 8000);
     const conf = await secure.call(CP, 'GetConfiguration', { key: ['SecurityProfile'] });
     expect(conf.configurationKey).toEqual([{ key: 'SecurityProfile', readonly: false, value: '2' }]);
+  });
+
+  it('SecurityProfile upgrade the charge point cannot connect with: after 3 failed attempts it falls back to the previous profile (A05.FR.08)', async () => {
+    const plain = await startCsms({ strict: true, password: 'factory-password-1' });
+    cleanups.push(() => plain.close());
+    const fleet = fleetOn(plain.url, { password: 'factory-password-1', tls: { ca: pem.ca }, profile: profileWith({ SecurityProfile: '1' }) });
+    await until(() => plain.stats.booted === 1, 'a boot over ws://');
+    expect(await plain.call(CP, 'ChangeConfiguration', { key: 'SecurityProfile', value: '2' })).toEqual({ status: 'Accepted' });
+    // Nobody serves wss:// on that port: the TLS attempts fail, then the charge point comes back over ws://.
+    await until(() => plain.stats.connections.total === 2 && plain.connected().includes(CP), 'a reconnect over ws:// with the old profile', 10_000);
+    fleet.refresh();
+    expect(fleet.stats.total('connectFailures')).toBe(3);
+    expect(fleet.stats.problems.some((p) => p.includes('back to 1'))).toBe(true);
+    const conf = await plain.call(CP, 'GetConfiguration', { key: ['SecurityProfile'] });
+    expect(conf.configurationKey).toEqual([{ key: 'SecurityProfile', readonly: false, value: '1' }]);
+    expect(plain.stats.boots).toBe(1); // a reconnect, not a reboot
   });
 });

@@ -102,7 +102,7 @@ describe('Smart Charging against the embedded CSMS (strict)', () => {
     expect(composite).toMatchObject({ status: 'Accepted', connectorId: 1, chargingSchedule: { duration: 600, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 4140 }] } });
     expect(Math.abs(Date.parse(composite.scheduleStart!) - Date.now())).toBeLessThan(2000);
     const inAmps = await csms.call(CP, 'GetCompositeSchedule', { connectorId: 1, duration: 600 });
-    expect(inAmps.chargingSchedule).toEqual({ duration: 600, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6, numberPhases: 3 }] });
+    expect(inAmps.chargingSchedule).toEqual({ duration: 600, startSchedule: inAmps.scheduleStart, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6, numberPhases: 3 }] });
     // Connector 0 (the grid connection) has no ChargePointMaxProfile: both outlets' hardware.
     expect((await csms.call(CP, 'GetCompositeSchedule', { connectorId: 0, duration: 60, chargingRateUnit: 'W' })).chargingSchedule!.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 44_000 }]);
     expect(await csms.call(CP, 'GetCompositeSchedule', { connectorId: 3, duration: 60 })).toEqual({ status: 'Rejected' });
@@ -211,6 +211,52 @@ describe('Smart Charging against the embedded CSMS (strict)', () => {
     ] as const) {
       await expect(csms.call(CP, action, payload as any)).rejects.toMatchObject({ code: 'NotSupported' });
     }
+  });
+});
+
+describe('GetCompositeSchedule against the strict ocpp-rpc CSMS', () => {
+  it('an idle connector shows a relative TxDefaultProfile from now; a one-phase maximum keeps its numberPhases', async () => {
+    const p = await StrictPeer.start();
+    cleanups.push(() => p.close());
+    const fleet = fleetFor(p.url);
+    await until(() => p.calls(CP, 'StatusNotification').length >= 3, 'boot and statuses');
+    const composite = async (connectorId: number, duration: number, chargingRateUnit?: 'A' | 'W') => {
+      const r = await p.call(CP, 'GetCompositeSchedule', { connectorId, duration, ...(chargingRateUnit ? { chargingRateUnit } : {}) });
+      expect(r).toMatchObject({ status: 'Accepted', connectorId, chargingSchedule: { duration, startSchedule: r.scheduleStart } });
+      expect(Math.abs(Date.parse(r.scheduleStart) - Date.now())).toBeLessThan(2000);
+      for (const period of r.chargingSchedule.chargingSchedulePeriod) expect(period.startPeriod).toBeLessThan(duration);
+      return r.chargingSchedule.chargingSchedulePeriod;
+    };
+
+    // 16 A for the first 2 minutes of every transaction, then 8 A. No transaction runs: the schedule
+    // is what one starting now would get.
+    const txDefault = { ...txProfile(1, [[0, 16], [120, 8]]), chargingProfilePurpose: 'TxDefaultProfile' };
+    expect(await p.call(CP, 'SetChargingProfile', { connectorId: 0, csChargingProfiles: txDefault })).toEqual({ status: 'Accepted' });
+    expect(await composite(1, 300)).toEqual([
+      { startPeriod: 0, limit: 16, numberPhases: 3 },
+      { startPeriod: 120, limit: 8, numberPhases: 3 },
+    ]);
+    expect(await composite(2, 300, 'W')).toEqual([
+      { startPeriod: 0, limit: 11_040 },
+      { startPeriod: 120, limit: 5520 },
+    ]);
+
+    // A 10 A single-phase maximum (2300 W) binds everywhere and is reported as such.
+    const max = {
+      chargingProfileId: 2,
+      stackLevel: 0,
+      chargingProfilePurpose: 'ChargePointMaxProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: { startSchedule: new Date(Date.now() - 1000).toISOString(), chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10, numberPhases: 1 }] },
+    };
+    expect(await p.call(CP, 'SetChargingProfile', { connectorId: 0, csChargingProfiles: max })).toEqual({ status: 'Accepted' });
+    expect(await composite(0, 60)).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 1 }]);
+    expect(await composite(0, 60, 'W')).toEqual([{ startPeriod: 0, limit: 2300 }]);
+    expect(await composite(1, 300)).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 1 }]);
+
+    await fleet.stop();
+    expect(fleet.stats.problems).toEqual([]);
+    expect(p.failures).toEqual([]);
   });
 });
 

@@ -206,6 +206,13 @@ describe('operator calls from the strict CSMS', () => {
     expect(await change('NoSuchKey', '1')).toEqual({ status: 'NotSupported' });
     expect(await change('MeterValueSampleInterval', 'soon')).toEqual({ status: 'Rejected' });
     expect(await change('WebSocketPingInterval', '30')).toEqual({ status: 'RebootRequired' });
+    // Keys are CiString50Type, compared without regard to case (§7); answers use the key's own spelling.
+    expect(await change('heartbeatINTERVAL', '9')).toEqual({ status: 'Accepted' });
+    expect(await p.call(CP, 'GetConfiguration', { key: ['heartbeatinterval', 'nosuchkey'] })).toEqual({
+      configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '9' }],
+      unknownKey: ['nosuchkey'],
+    });
+    expect(await change('numberofconnectors', '4')).toEqual({ status: 'Rejected' });
 
     expect(await p.call(CP, 'ClearCache', {})).toEqual({ status: 'Accepted' });
     expect(await p.call(CP, 'DataTransfer', { vendorId: 'acme' })).toEqual({ status: 'UnknownVendorId' });
@@ -240,6 +247,13 @@ describe('operator calls from the strict CSMS', () => {
       expect(r.answerIdx, `${requestedMessage} answered before it is sent`).toBeLessThan(r.followIdx);
     }
     expect(p.calls(CP, 'MeterValues').at(-1)!.params.meterValue[0].sampledValue[0].context).toBe('Trigger');
+    // Regression: connector 0 (the main meter, §4.7) was Accepted but nothing was sent.
+    const main = await callThenFollow(p, 'TriggerMessage', { requestedMessage: 'MeterValues', connectorId: 0 }, 'MeterValues', (q) => q.connectorId === 0);
+    expect(main.res).toEqual({ status: 'Accepted' });
+    expect(main.answerIdx).toBeLessThan(main.followIdx);
+    expect(p.calls(CP, 'MeterValues').at(-1)!.params.meterValue[0].sampledValue).toEqual([
+      { value: '0', context: 'Trigger', measurand: 'Energy.Active.Import.Register', location: 'Inlet', unit: 'Wh' },
+    ]);
     f.refresh();
     expect(f.stats.total('chargePointsBooted')).toBe(1);
     expect(p.failures).toEqual([]);
@@ -427,6 +441,216 @@ describe('boot registration', () => {
     expect(v.passed).toBe(false);
     expect(v.reasons.join('\n')).toMatch(/BootNotification\(s\) rejected/);
     expect(v.reasons.join('\n')).toMatch(/never booted/);
+    expect(p.failures).toEqual([]);
+  });
+});
+
+describe('OCPP 1.6 core sequencing', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  // Regression: while Pending the charge point answered the CSMS but held back what TriggerMessage
+  // asked for until Accepted, and accepted a RemoteStartTransaction it could not report (§4.2).
+  it('Pending: answers configuration calls, sends only triggered messages, refuses remote starts', async () => {
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER }, (q) =>
+      q.respond('BootNotification', (_c, n) => (n === 1 ? { status: 'Pending', interval: 3, currentTime: new Date().toISOString() } : undefined)),
+    );
+    await until(() => p.calls(CP, 'BootNotification').length === 1 && p.wire.some((w) => w.outbound && w.text.includes('"Pending"')), 'the Pending boot');
+    expect(await p.call(CP, 'ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '5' })).toEqual({ status: 'Accepted' });
+    expect(await p.call(CP, 'GetConfiguration', { key: ['MeterValueSampleInterval'] })).toEqual({
+      configurationKey: [{ key: 'MeterValueSampleInterval', readonly: false, value: '5' }],
+    });
+    expect(await p.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'PENDING1' })).toEqual({ status: 'Rejected' });
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 })).toEqual({ status: 'Accepted' });
+    await arrives(p, CP, 'StatusNotification', (q) => q.connectorId === 1);
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'Heartbeat' })).toEqual({ status: 'Accepted' });
+    await arrives(p, CP, 'Heartbeat');
+    // Still Pending: only the boot and what was triggered have been sent.
+    expect(p.calls(CP).map((c) => c.method)).toEqual(['BootNotification', 'StatusNotification', 'Heartbeat']);
+    await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot retry after the interval', 5000);
+    await booted(p, CP);
+    expect(p.calls(CP, 'StartTransaction')).toEqual([]);
+    expect(p.failures).toEqual([]);
+  });
+
+  // Regression: a boot accepted through TriggerMessage(BootNotification) while Pending left the
+  // Pending boot's retry armed, so a needless BootNotification followed after the interval.
+  it('Pending, then TriggerMessage BootNotification accepted: no further boot retry', async () => {
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER }, (q) =>
+      q.respond('BootNotification', (_c, n) => (n === 1 ? { status: 'Pending', interval: 2, currentTime: new Date().toISOString() } : undefined)),
+    );
+    await until(() => p.wire.some((w) => w.outbound && w.text.includes('"Pending"')), 'the Pending boot');
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'BootNotification' })).toEqual({ status: 'Accepted' });
+    await booted(p, CP);
+    await sleep(2500);
+    expect(p.calls(CP, 'BootNotification')).toHaveLength(2);
+    expect(p.failures).toEqual([]);
+  });
+
+  // Regression: a hard reset sent StopTransaction and closed the socket before its answer, so the
+  // same StopTransaction went out again after the reboot.
+  it('Reset Hard: StopTransaction HardReset goes once, after the reboot and its BootNotification', async () => {
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER });
+    await booted(p, CP);
+    await p.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'HARD02' });
+    await arrives(p, CP, 'StartTransaction');
+    expect(await p.call(CP, 'Reset', { type: 'Hard' })).toEqual({ status: 'Accepted' });
+    const stop = await arrives(p, CP, 'StopTransaction');
+    await booted(p, CP);
+    await sleep(300);
+    expect(stop.params.reason).toBe('HardReset');
+    expect(stop.conn).toBe(1);
+    const calls = p.calls(CP);
+    expect(calls.indexOf(stop)).toBeGreaterThan(calls.findIndex((c) => c.method === 'BootNotification' && c.conn === 1));
+    expect(p.calls(CP, 'StopTransaction')).toHaveLength(1);
+    expect(openTxIds(p)).toEqual([]);
+    expect(p.failures).toEqual([]);
+  });
+
+  // Regression: a soft reset rebooted once its queue was empty, even with its StopTransaction still
+  // unanswered, which then went out a second time after the reboot.
+  it('Reset Soft: reboots only after the StopTransaction is answered; no new session meanwhile', async () => {
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER }, (q) =>
+      q.respond('StopTransaction', async () => {
+        await sleep(900); // longer than the test fleet's softResetDrainMs (300 ms)
+        return undefined;
+      }),
+    );
+    await booted(p, CP);
+    await p.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'SOFT02' });
+    await arrives(p, CP, 'StartTransaction');
+    expect(await p.call(CP, 'Reset', { type: 'Soft' })).toEqual({ status: 'Accepted' });
+    expect(await p.call(CP, 'RemoteStartTransaction', { connectorId: 2, idTag: 'SOFT03' })).toEqual({ status: 'Rejected' });
+    const stop = await arrives(p, CP, 'StopTransaction');
+    expect([stop.params.reason, stop.conn]).toEqual(['SoftReset', 0]);
+    await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot after the reset', 5000);
+    await booted(p, CP);
+    await sleep(300);
+    expect(p.calls(CP, 'StopTransaction')).toHaveLength(1);
+    expect(p.calls(CP, 'StartTransaction')).toHaveLength(1);
+    // The socket closed only after the answer was on the wire.
+    const frames = p.wire.filter((w) => w.identity === CP && w.conn === 0).map((w) => JSON.parse(w.text));
+    expect(frames.at(-1)![0]).toBe(3);
+    expect(p.failures).toEqual([]);
+  });
+
+  it('features the model lacks: TriggerMessage NotSupported, firmware triggers NotImplemented, their keys NotSupported; unknown connector Rejected', async () => {
+    const coreOnly = { ...DEFAULT_PROFILE, configuration: { SupportedFeatureProfiles: { value: 'Core', readonly: true } } };
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER, profile: coreOnly });
+    await booted(p, CP);
+    await expect(p.call(CP, 'TriggerMessage', { requestedMessage: 'Heartbeat' })).rejects.toMatchObject({ rpcErrorCode: 'NotSupported' });
+    // Regression: a key of a profile the model lacks was unknown to GetConfiguration but Accepted by ChangeConfiguration.
+    expect(await p.call(CP, 'GetConfiguration', { key: ['LocalAuthListEnabled'] })).toEqual({ configurationKey: [], unknownKey: ['LocalAuthListEnabled'] });
+    expect(await p.call(CP, 'ChangeConfiguration', { key: 'LocalAuthListEnabled', value: 'false' })).toEqual({ status: 'NotSupported' });
+    expect(await p.call(CP, 'ChangeConfiguration', { key: 'StopTransactionOnInvalidId', value: 'false' })).toEqual({ status: 'Accepted' });
+    await stopFleet();
+    await peer?.close();
+
+    const trigger = { ...DEFAULT_PROFILE, configuration: { SupportedFeatureProfiles: { value: 'Core,RemoteTrigger', readonly: true } } };
+    const { peer: q } = await setup({ count: 1, driver: QUIET_DRIVER, profile: trigger });
+    await booted(q, CP);
+    expect(await q.call(CP, 'TriggerMessage', { requestedMessage: 'DiagnosticsStatusNotification' })).toEqual({ status: 'NotImplemented' });
+    expect(await q.call(CP, 'TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' })).toEqual({ status: 'NotImplemented' });
+    expect(await q.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 3 })).toEqual({ status: 'Rejected' });
+    expect(await q.call(CP, 'TriggerMessage', { requestedMessage: 'Heartbeat' })).toEqual({ status: 'Accepted' });
+    await arrives(q, CP, 'Heartbeat');
+    await sleep(200);
+    expect(q.calls(CP, 'DiagnosticsStatusNotification')).toEqual([]);
+    expect(q.calls(CP, 'FirmwareStatusNotification')).toEqual([]);
+    expect(q.failures).toEqual([]);
+  });
+
+  it('TriggerMessage StatusNotification for every connector leaves out connector 0 on a model that never reports it', async () => {
+    const profile = { ...DEFAULT_PROFILE, quirks: { ...DEFAULT_PROFILE.quirks, statusNotificationConnectorZero: false } };
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER, profile });
+    await booted(p, CP, 1); // connectors 1 and 2
+    expect(p.calls(CP, 'StatusNotification').map((c) => c.params.connectorId)).toEqual([1, 2]);
+    const mark = p.received.length;
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification' })).toEqual({ status: 'Accepted' });
+    await until(() => p.calls(CP, 'StatusNotification').length === 4, 'the triggered statuses');
+    await sleep(200);
+    expect(p.received.slice(mark).filter((c) => c.method === 'StatusNotification').map((c) => c.params.connectorId)).toEqual([1, 2]);
+    // Asked for by name, connector 0 is reported.
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 0 })).toEqual({ status: 'Accepted' });
+    await arrives(p, CP, 'StatusNotification', (q) => q.connectorId === 0);
+    expect(p.failures).toEqual([]);
+  });
+
+  // Regression: a connector made Inoperative while its driver waited for Authorize still started the
+  // transaction, and on unplug went Preparing → Unavailable, which is no 1.6 transition (§4.9, B8).
+  it('made Inoperative while authorizing: no transaction, then Available and Unavailable on unplug', async () => {
+    const { peer: p, fleet: f } = await setup({ count: 1, driver: QUIET_DRIVER, speed: 10 }, (q) =>
+      q.respond('Authorize', async () => {
+        await sleep(600);
+        return undefined;
+      }),
+    );
+    await booted(p, CP);
+    expect(await p.call(CP, 'ChangeConfiguration', { key: 'AuthorizeRemoteTxRequests', value: 'true' })).toEqual({ status: 'Accepted' });
+    expect(await p.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'AVAIL01' })).toEqual({ status: 'Accepted' });
+    await arrives(p, CP, 'StatusNotification', (q) => q.connectorId === 1 && q.status === 'Preparing');
+    expect(await p.call(CP, 'ChangeAvailability', { connectorId: 1, type: 'Inoperative' })).toEqual({ status: 'Accepted' });
+    await arrives(p, CP, 'StatusNotification', (q) => q.connectorId === 1 && q.status === 'Unavailable');
+    await sleep(200);
+    expect(p.calls(CP, 'Authorize')).toHaveLength(1);
+    expect(p.calls(CP, 'StartTransaction')).toEqual([]);
+    expect(p.calls(CP, 'StatusNotification').filter((c) => c.params.connectorId === 1).map((c) => c.params.status)).toEqual([
+      'Available',
+      'Preparing',
+      'Available',
+      'Unavailable',
+    ]);
+    f.refresh();
+    expect(f.stats.problems.filter((m) => m.includes('not a 1.6 transition'))).toEqual([]);
+    expect(p.failures).toEqual([]);
+  });
+
+  it('schema-invalid calls get the OCPP-J 1.6 code for what is wrong, and are not acted on', async () => {
+    const { peer: p } = await setup({ count: 1, driver: QUIET_DRIVER });
+    await booted(p, CP);
+    const cases: [string, string, string][] = [
+      ['[2,"t1","Reset",{"type":5}]', 't1', 'TypeConstraintViolation'],
+      ['[2,"t2","Reset",{"type":"Medium"}]', 't2', 'PropertyConstraintViolation'],
+      ['[2,"t3","Reset",{}]', 't3', 'OccurenceConstraintViolation'],
+      ['[2,"t4","Reset",{"type":"Soft","when":"now"}]', 't4', 'FormationViolation'],
+      ['[2,"t5","ChangeConfiguration",{"key":"HeartbeatInterval","value":7}]', 't5', 'TypeConstraintViolation'],
+      ['[2,"t6","GetConfiguration",{"key":"HeartbeatInterval"}]', 't6', 'TypeConstraintViolation'],
+    ];
+    for (const [text, id, code] of cases) {
+      const err = await rawCallError(p, text, id);
+      expect([text, err[2]]).toEqual([text, code]);
+    }
+    await sleep(300);
+    expect(p.connections.get(CP)).toHaveLength(1); // no reset happened
+    expect(p.calls(CP, 'BootNotification')).toHaveLength(1);
+    expect(p.failures).toEqual([]);
+  });
+
+  it('ChangeAvailability to a negative or unknown connector is Rejected, not an InternalError', async () => {
+    const { peer: p, fleet: f } = await setup({ count: 1, driver: QUIET_DRIVER });
+    await booted(p, CP);
+    expect(await p.call(CP, 'ChangeAvailability', { connectorId: -1, type: 'Inoperative' })).toEqual({ status: 'Rejected' });
+    expect(await p.call(CP, 'ChangeAvailability', { connectorId: 3, type: 'Inoperative' })).toEqual({ status: 'Rejected' });
+    expect(action(f, 'ChangeAvailability')).toMatchObject({ received: 2, errorsSent: 0 });
+    expect(p.failures).toEqual([]);
+  });
+
+  it('a CALLRESULT or CALLERROR to an unknown message id is ignored; the link and the outstanding call go on', async () => {
+    const { peer: p, fleet: f } = await setup({ count: 1, driver: QUIET_DRIVER });
+    await booted(p, CP);
+    p.client(CP).sendRaw('[3,"no-such-id",{"currentTime":"2026-01-01T00:00:00Z"}]');
+    p.client(CP).sendRaw('[4,"no-such-id-2","GenericError","",{}]');
+    const beats = p.calls(CP, 'Heartbeat').length;
+    await until(() => p.calls(CP, 'Heartbeat').length >= beats + 2, 'heartbeats after the stray responses', 3000);
+    expect(await p.call(CP, 'GetConfiguration', { key: ['NumberOfConnectors'] })).toEqual({
+      configurationKey: [{ key: 'NumberOfConnectors', readonly: true, value: '2' }],
+    });
+    // Message ids of one connection are unique.
+    const ids = p.inbound(CP).filter((fr) => fr[0] === 2).map((fr) => fr[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(p.connections.get(CP)).toHaveLength(1);
+    f.refresh();
+    expect(f.stats.total('reconnects')).toBe(0);
+    expect(action(f, 'Heartbeat').callErrors).toBe(0);
     expect(p.failures).toEqual([]);
   });
 });

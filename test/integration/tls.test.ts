@@ -6,11 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
+import { DEFAULT_PROFILE } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 
 let dir = '';
@@ -70,6 +72,23 @@ describe('wss:// (security profiles 2 and 3)', () => {
     const csms = await tlsCsms(true);
     fleetFor(csms, { ca: pem['ca.pem'], cert: pem['client.pem'], key: pem['client.key'] });
     await until(() => csms.stats.boots === 1, 'a boot with a client certificate');
+  });
+
+  it('a server that offers only TLS 1.1 is refused with an InvalidTLSVersion security event (A00.FR.315)', async () => {
+    const server = https.createServer({ cert: pem['server.pem'], key: pem['server.key'], minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' });
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const profile = { ...DEFAULT_PROFILE, configuration: { SecurityProfile: { value: '2' } } };
+    const fleet = startTestFleet(`wss://127.0.0.1:${(server.address() as { port: number }).port}/ocpp`, { count: 1, profile, tls: { ca: pem['ca.pem'] }, password: 'secret' });
+    cleanups.push(() => fleet.stop());
+    await until(() => (fleet.refresh(), fleet.stats.total('connectFailures')) >= 2, 'failed handshakes');
+    const st = fleet.shards![0].stations[0];
+    // Raised once for the outage, kept for delivery once a connection succeeds (A04.FR.02).
+    expect(st.security!.log!.list().map((e) => e.type)).toEqual(['InvalidTLSVersion']);
+    const queued: string[] = [];
+    st.queue.retain((c) => (c.action === 'SecurityEventNotification' && queued.push(String(c.payload.type)), true));
+    expect(queued).toEqual(['InvalidTLSVersion']);
   });
 
   it('cannot connect without a client certificate when the CSMS requires one', async () => {

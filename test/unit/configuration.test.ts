@@ -1,6 +1,6 @@
 /** The OCPP 1.6 configuration key store: ChangeConfiguration checks, normalisation, defaults. */
 import { describe, expect, it } from 'vitest';
-import { checkChange, CONFIG_KEYS, defaultConfiguration, MEASURANDS, normaliseValue, readonlyKeys } from '../../src/ocpp16/configuration.js';
+import { canonicalKey, checkChange, CONFIG_KEYS, defaultConfiguration, MEASURANDS, normaliseValue, readonlyKeys } from '../../src/ocpp16/configuration.js';
 import { connectorsOf, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 
 describe('checkChange', () => {
@@ -38,8 +38,12 @@ describe('checkChange', () => {
     ['MeterValuesSampledData', 'energy.active.import.register', 'Rejected'], // case matters
     ['StopTxnAlignedData', 'Bogus', 'Rejected'],
     ['MeterValuesSampledData', [...MEASURANDS, 'Voltage'].join(','), 'Rejected'], // 9 items > 8
-    // CSL without an item list
+    // CSL of `<connector>.<rotation>` (OCPP 1.6 §9.1)
     ['ConnectorPhaseRotation', '0.RST,1.RST,2.RTS', 'Accepted'],
+    ['ConnectorPhaseRotation', '0.NotApplicable,1.Unknown,2.TSR', 'Accepted'],
+    ['ConnectorPhaseRotation', 'RST', 'Rejected'], // no connector
+    ['ConnectorPhaseRotation', '1.ABC', 'Rejected'], // not a rotation
+    ['ConnectorPhaseRotation', '0.RST,garbage', 'Rejected'],
     // read-only
     ['NumberOfConnectors', '4', 'Rejected'],
     ['GetConfigurationMaxKeys', '10', 'Rejected'],
@@ -47,7 +51,7 @@ describe('checkChange', () => {
     ['MeterValuesSampledDataMaxLength', '8', 'Rejected'],
     // unknown keys
     ['NoSuchKey', 'true', 'NotSupported'],
-    ['heartbeatinterval', '300', 'NotSupported'], // keys are case-sensitive
+    ['heartbeatinterval', '300', 'NotSupported'], // checkChange takes a key's own spelling: see canonicalKey
     ['', '', 'NotSupported'],
     // reboot required
     ['WebSocketPingInterval', '30', 'RebootRequired'],
@@ -187,5 +191,18 @@ describe('readonlyKeys', () => {
     expect(checkChange('HeartbeatInterval', '60', ro)).toBe('Rejected');
     expect(checkChange('MeterValueSampleInterval', '60', ro)).toBe('Accepted');
     expect(checkChange('LocalPreAuthorize', 'false', ro)).toBe('Accepted');
+  });
+});
+
+describe('canonicalKey (keys are CiString50Type: case-insensitive, OCPP 1.6 §7)', () => {
+  it.each([
+    ['heartbeatinterval', 'HeartbeatInterval'],
+    ['HEARTBEATINTERVAL', 'HeartbeatInterval'],
+    ['HeartbeatInterval', 'HeartbeatInterval'],
+    ['meterValuesSampledData', 'MeterValuesSampledData'],
+    ['NoSuchKey', 'NoSuchKey'],
+    ['constructor', 'constructor'],
+  ])('%s → %s', (asked, expected) => {
+    expect(canonicalKey(asked)).toBe(expected);
   });
 });

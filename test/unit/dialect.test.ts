@@ -1,7 +1,7 @@
 /** OCPP 1.6 payloads built from real connectors and transactions, all checked against the schemas. */
 import { describe, expect, it } from 'vitest';
 import { MEASURANDS } from '../../src/ocpp16/configuration.js';
-import { bootNotification, chargingStatus, meterValues, startTransaction, statusNotification, stopTransaction } from '../../src/ocpp16/dialect.js';
+import { bootNotification, chargingStatus, mainMeterValues, meterValues, startTransaction, statusNotification, stopTransaction } from '../../src/ocpp16/dialect.js';
 import { validator16 } from '../../src/ocpp16/schemas.js';
 import { Connector, Transaction } from '../../src/station/connector.js';
 import { DEFAULT_PROFILE, DEFAULT_QUIRKS, type ConnectorSpec, type Quirks } from '../../src/station/profile.js';
@@ -234,5 +234,16 @@ describe('boot and status', () => {
     [0, 'SuspendedEV'],
   ])('chargingStatus(%d W) = %s', (w, status) => {
     expect(chargingStatus(w)).toBe(status);
+  });
+});
+
+describe('mainMeterValues (connector 0, OCPP 1.6 §4.7)', () => {
+  it('the whole charge point register, as a whole Wh string at the inlet, schema-valid', () => {
+    const req = mainMeterValues(25_000.9, NOW, 'Trigger');
+    expect(req).toEqual({
+      connectorId: 0,
+      meterValue: [{ timestamp: '2024-05-01T12:00:00.000Z', sampledValue: [{ value: '25000', context: 'Trigger', measurand: 'Energy.Active.Import.Register', location: 'Inlet', unit: 'Wh' }] }],
+    });
+    expect(v.request('MeterValues', req)).toBeNull();
   });
 });

@@ -6,17 +6,19 @@
 import { execFileSync } from 'node:child_process';
 import { constants, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { checkSigningCertificate, ImageSignature } from '../../src/ocpp16/firmware-signature.js';
 import { versionFromLocation } from '../../src/ocpp16/firmware-update.js';
-import { logFileName } from '../../src/ocpp16/log-upload.js';
+import { logFileName, uploadLogFailure } from '../../src/ocpp16/log-upload.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { Op } from '../../src/scenario/program.js';
-import { parseLocation, TransferError } from '../../src/station/file-transfer.js';
+import { download, parseLocation, TransferError, upload } from '../../src/station/file-transfer.js';
 import { LogKind, StationLog } from '../../src/station/log.js';
 import { DEFAULT_FIRMWARE } from '../../src/station/profile.js';
 
@@ -63,6 +65,17 @@ describe('StationLog', () => {
     expect(log.lines({}, 'nobody')).toEqual([]);
   });
 
+  it('hides the value of an AuthorizationKey a frame sets (Whitepaper A01.FR.12), and only that', () => {
+    const log = new StationLog(16);
+    const who = {};
+    const key = '4f43415f4f4354545f61646d696e5f74657374';
+    log.record(who, LogKind.In, `[2,"7","ChangeConfiguration",{"key":"AuthorizationKey","value":"${key}"}]`, 1000);
+    log.record(who, LogKind.In, '[2,"8","ChangeConfiguration",{"key":"HeartbeatInterval","value":"60"}]', 2000);
+    const lines = log.lines(who, 'CP1');
+    expect(lines[0]).toBe('1970-01-01T00:00:01.000Z CP1 < [2,"7","ChangeConfiguration",{"key":"AuthorizationKey","value":"(hidden)"}]');
+    expect(lines[1]).toContain('"value":"60"');
+  });
+
   it('rounds its size up to a power of two', () => {
     expect(new StationLog(1000).capacity).toBe(1024);
   });
@@ -79,6 +92,59 @@ describe('file names and locations', () => {
     expect(parseLocation('ftp://u:p@127.0.0.1:2121/x/').protocol).toBe('ftp:');
     expect(() => parseLocation('sftp://host/x')).toThrow(new TransferError('sftp is not a supported file transfer protocol (HTTP, HTTPS, FTP)'));
     expect(() => parseLocation('no url')).toThrow(TransferError);
+  });
+});
+
+describe('transfers against misbehaving servers end in an error, never hang', () => {
+  const servers: (http.Server | net.Server)[] = [];
+  afterAll(() => servers.forEach((s) => (s instanceof http.Server && s.closeAllConnections(), s.close())));
+  async function listen<T extends http.Server | net.Server>(server: T): Promise<number> {
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return (server.address() as { port: number }).port;
+  }
+  const opts = () => ({ signal: new AbortController().signal, timeoutMs: 300 });
+
+  it('a server that never answers, or stops sending mid-body: the idle timeout fails the transfer', async () => {
+    const silent = await listen(http.createServer(() => {}));
+    await expect(download(`http://127.0.0.1:${silent}/fw.bin`, opts())).rejects.toThrow(/no data from/);
+    await expect(upload(`http://127.0.0.1:${silent}/d/`, 'f.log', Buffer.from('x'), opts())).rejects.toThrow(/no answer from/);
+    const stalls = await listen(http.createServer((_req, res) => void res.writeHead(200).write('part of an image')));
+    await expect(download(`http://127.0.0.1:${stalls}/fw.bin`, opts())).rejects.toThrow();
+  });
+
+  it('follows a redirect, but not forever', async () => {
+    const port = await listen(
+      http.createServer((req, res) => {
+        if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
+        else if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
+        else res.writeHead(200).end('image');
+      }),
+    );
+    expect((await download(`http://127.0.0.1:${port}/old`, opts())).bytes).toBe(5);
+    await expect(download(`http://127.0.0.1:${port}/loop`, opts())).rejects.toThrow(new TransferError('more than 5 redirects'));
+  });
+
+  it('a failed GetLog upload is classified for LogStatusNotification (N01.FR.10)', () => {
+    expect(uploadLogFailure('HTTP 401 from h:1')).toBe('PermissionDenied');
+    expect(uploadLogFailure('FTP 127.0.0.1:2121: 530 Login incorrect')).toBe('PermissionDenied');
+    expect(uploadLogFailure('HTTP 405 from h:1')).toBe('NotSupportedOperation');
+    expect(uploadLogFailure('FTP h: 502 Command not implemented')).toBe('NotSupportedOperation');
+    expect(uploadLogFailure('HTTP 500 from h:1')).toBe('UploadFailure');
+    expect(uploadLogFailure('connect ECONNREFUSED 127.0.0.1:9')).toBe('UploadFailure');
+  });
+
+  it('an FTP server that refuses the login, or never greets: a TransferError', async () => {
+    const refusing = await listen(
+      net.createServer((c) => {
+        c.write('220 ready\r\n');
+        c.on('data', (d) => c.write(d.toString().startsWith('USER') ? '331 password please\r\n' : '530 Login incorrect\r\n'));
+      }),
+    );
+    await expect(download(`ftp://u:p@127.0.0.1:${refusing}/fw.bin`, opts())).rejects.toThrow(/530 Login incorrect/);
+    await expect(upload(`ftp://127.0.0.1:${refusing}/d/`, 'f.log', Buffer.from('x'), opts())).rejects.toThrow(/530 Login incorrect/);
+    const mute = await listen(net.createServer(() => {}));
+    await expect(download(`ftp://127.0.0.1:${mute}/fw.bin`, opts())).rejects.toThrow(/Timeout/);
   });
 });
 

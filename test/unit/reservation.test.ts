@@ -71,8 +71,20 @@ describe('ReserveNow answers (§5.13)', () => {
     expect(reserveAnswer(cs, [], 0, true)).toBe('Unavailable');
   });
 
+  it('a connector is not reserved away from under a connector-0 reservation', () => {
+    const cs = connectors();
+    // Connector 0 is promised to A: one of the two connectors may still go to B, not both.
+    expect(reserveAnswer(cs, [res(1, 0, 'A')], 1, true)).toBe('Accepted');
+    expect(reserveAnswer(cs, [res(1, 0, 'A'), res(2, 1, 'B')], 2, true)).toBe('Occupied');
+    // Being replaced, its own reservation does not count (the caller leaves it out of `items`).
+    cs[1].status = 'Reserved';
+    expect(reserveAnswer(cs, [res(1, 0, 'A')], 1, true)).toBe('Accepted');
+  });
+
   it('an unknown connector is Rejected', () => {
     expect(reserveAnswer(connectors(), [], 3, true)).toBe('Rejected');
+    // A negative id is no connector either (it used to pass for connector 0 and be Accepted).
+    expect(reserveAnswer(connectors(), [], -1, true)).toBe('Rejected');
   });
 });
 
@@ -84,6 +96,8 @@ describe('starting on reserved connectors', () => {
     expect(matches(r, 'BOB', undefined)).toBe(false);
     expect(matches(r, 'BOB', 'OTHER')).toBe(false);
     expect(matches(res(8, 1, 'FAMILY'), 'BOB', 'FAMILY')).toBe(true); // the parent reserved it itself
+    // §5.13: "the incoming idTag or the parent idTag match the idTag or parent idTag of the reservation".
+    expect(matches(r, 'FAMILY', undefined)).toBe(true); // the group's own tag presented
   });
 
   it('a connector reservation is used by its idTag and refuses any other', () => {

@@ -285,6 +285,56 @@ describe('GetCompositeSchedule periods (§5.7)', () => {
     const r = compositeSchedule(scheduleView([watts]), 1, T0, 600, 'A', 22_080);
     expect(r.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 15.9, numberPhases: 3 }]);
   });
+
+  it('reports a limit in A with the phases of the profile that sets it', () => {
+    const oneRow = parsed(0, profile({ chargingProfileId: 9, chargingProfilePurpose: 'ChargePointMaxProfile', startSchedule: iso(T0), periods: [[0, 10, 1]] }));
+    // 10 A on one phase stays 10 A × 1 — not the same 2300 W shown as 3.3 A × 3.
+    expect(compositeSchedule(scheduleView([oneRow]), 0, now, 60, 'A', 44_160).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 1 }]);
+    // Under a 6 A × 3 TxProfile (4140 W) the 2300 W maximum binds; under a 32 A × 1 one (7360 W) the TxProfile does.
+    expect(compositeSchedule(scheduleView([oneRow, tx()]), 1, now, 60, 'A', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 1 }]);
+    const wide = parsed(0, profile({ chargingProfileId: 9, chargingProfilePurpose: 'ChargePointMaxProfile', startSchedule: iso(T0), periods: [[0, 32, 1]] }));
+    expect(compositeSchedule(scheduleView([wide, tx()]), 1, now, 60, 'A', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 6, numberPhases: 3 }]);
+    expect(compositeSchedule(scheduleView([oneRow]), 1, now, 60, 'A', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 1 }]);
+    expect(compositeSchedule(scheduleView([oneRow]), 1, now, 60, 'W', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 2300 }]);
+  });
+
+  it('has no period starting at or after the end of the schedule', () => {
+    // A boundary 0.3 s before the end would round up to startPeriod = duration.
+    const abs = parsed(1, profile({ startSchedule: iso(T0), periods: [[0, 10], [160, 8]] }));
+    expect(compositeSchedule(scheduleView([abs]), 1, now, 60, 'A', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 3 }]);
+    expect(compositeSchedule(scheduleView([abs]), 1, now, 61, 'A', 22_080).chargingSchedulePeriod).toEqual([
+      { startPeriod: 0, limit: 10, numberPhases: 3 },
+      { startPeriod: 60, limit: 8, numberPhases: 3 },
+    ]);
+  });
+
+  it('an idle connector shows what a transaction starting now would get from a relative TxDefaultProfile', () => {
+    const rel = parsed(0, profile({ chargingProfileKind: 'Relative', periods: [[0, 10], [60, 8]] }));
+    // Connector 2 has no transaction: the profile runs from the request.
+    expect(compositeSchedule(scheduleView([rel]), 2, now, 600, 'A', 22_080).chargingSchedulePeriod).toEqual([
+      { startPeriod: 0, limit: 10, numberPhases: 3 },
+      { startPeriod: 60, limit: 8, numberPhases: 3 },
+    ]);
+    // Connector 1's transaction started at T0, 100.3 s ago: it is in its second period.
+    expect(compositeSchedule(scheduleView([rel]), 1, now, 600, 'A', 22_080).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 8, numberPhases: 3 }]);
+    // The limit the meter applies is unaffected: no transaction, no limit in force.
+    expect(limitAt(scheduleView([rel]), 2, now)).toBe(Infinity);
+  });
+
+  it('stays bounded for recurring schedules over a very long duration', () => {
+    // 20 daily profiles of 24 hourly periods, all 10 A: 480 boundaries a day that merge into one period.
+    const many = { ...LIMITS, maxPeriods: 24, maxInstalled: 20 };
+    const profiles = Array.from({ length: 20 }, (_, k) => {
+      const periods = Array.from({ length: 24 }, (_, i) => [i * 3600 + k, 10] as [number, number]);
+      const p = profile({ chargingProfileId: k, stackLevel: k % 11, chargingProfileKind: 'Recurring', recurrencyKind: 'Daily', startSchedule: iso(T0 + k * S), periods });
+      return parseProfile(1, p, cp(), many, T0) as InstalledProfile;
+    });
+    const started = Date.now();
+    // ~63 years asked for: evaluated boundary by boundary this took 17 s, the worker's charge points frozen meanwhile.
+    const r = compositeSchedule(scheduleView(profiles), 1, now, 2_000_000_000, 'A', 22_080);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(r.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10, numberPhases: 3 }]);
+  });
 });
 
 describe('MeterValues under a limit', () => {

@@ -5,8 +5,8 @@
  */
 import { Phase } from '../../station/connector.js';
 import * as driver from '../../station/driver.js';
-import type { Station } from '../../station/station.js';
-import { checkChange, CONFIG_KEYS, keyDef, normaliseValue } from '../configuration.js';
+import { Boot, type Station } from '../../station/station.js';
+import { canonicalKey, checkChange, CONFIG_KEYS, keyDef, normaliseValue } from '../configuration.js';
 import { changeSecurityKey } from './security.js';
 import { acceptRemoteStartProfile } from './smart-charging.js';
 import { clearCache as clearAuthorizationCache } from '../../station/authorize-locally.js';
@@ -41,6 +41,9 @@ export const SIM_VENDOR_ID = 'ocpp-sim';
  * AuthorizeRemoteTxRequests is true (§9.1.3).
  */
 export function remoteStartTransaction(st: Station, req: RemoteStartTransactionRequest, now: number): RemoteStartTransactionResponse {
+  // Not while the boot is Pending (§4.2: the CSMS may not send it then; a transaction could not be
+  // reported), nor while a Reset is under way (it would die with the reboot).
+  if (st.boot !== Boot.Accepted || st.rebootAt !== Infinity) return { status: 'Rejected' };
   const c =
     req.connectorId !== undefined
       ? st.connectors[req.connectorId]
@@ -69,7 +72,7 @@ function isFree(st: Station, id: number, idTag: string): boolean {
 
 /** RemoteStopTransaction (§5.12): Accepted when the transaction runs here, then stopped with reason Remote. */
 export function remoteStopTransaction(st: Station, req: RemoteStopTransactionRequest, now: number): RemoteStopTransactionResponse {
-  const c = st.findTransaction(req.transactionId);
+  const c = st.boot === Boot.Accepted ? st.findTransaction(req.transactionId) : undefined; // not while Pending (§4.2)
   if (!c) return { status: 'Rejected' };
   st.endTransaction(c, 'Remote', now);
   driver.finish(st, c, now);
@@ -87,7 +90,8 @@ export function reset(st: Station, req: ResetRequest, now: number): ResetRespons
  * transaction answers Scheduled and changes when the transaction ends.
  */
 export function changeAvailability(st: Station, req: ChangeAvailabilityRequest, now: number): ChangeAvailabilityResponse {
-  if (req.connectorId >= st.connectors.length) return { status: 'Rejected' };
+  // The schema does not bound connectorId: a negative one names no connector either.
+  if (req.connectorId < 0 || req.connectorId >= st.connectors.length) return { status: 'Rejected' };
   const operative = req.type === 'Operative';
   const targets = req.connectorId === 0 ? st.connectors : [st.connectors[req.connectorId]];
   let scheduled = false;
@@ -116,10 +120,11 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
   const keys = req.key && req.key.length > 0 ? req.key : Object.keys(CONFIG_KEYS).filter((k) => !CONFIG_KEYS[k].feature || features.has(CONFIG_KEYS[k].feature!));
   const configurationKey: NonNullable<GetConfigurationResponse['configurationKey']> = [];
   const unknownKey: string[] = [];
-  for (const key of keys) {
+  for (const asked of keys) {
+    const key = canonicalKey(asked); // keys are case-insensitive (CiString50Type)
     const def = keyDef(key);
     const value = st.getConfig(key);
-    if (!def || value === undefined || (def.feature && !features.has(def.feature))) unknownKey.push(key);
+    if (!def || value === undefined || (def.feature && !features.has(def.feature))) unknownKey.push(asked);
     else if (def.writeOnly) configurationKey.push({ key, readonly: false });
     else configurationKey.push({ key, readonly: st.ctx.readonlyKeys.has(key), value });
   }
@@ -130,11 +135,15 @@ export function getConfiguration(st: Station, req: GetConfigurationRequest): Get
 
 /** ChangeConfiguration (§5.3): typed and read-only checks over the real key store. */
 export function changeConfiguration(st: Station, req: ChangeConfigurationRequest): ChangeConfigurationResponse {
+  const key = canonicalKey(req.key); // keys are case-insensitive (CiString50Type)
   // AuthorizationKey and SecurityProfile have rules and effects of their own (Security Whitepaper A01, A05).
-  const security = changeSecurityKey(st, req.key, req.value, st.ctx.now());
+  const security = changeSecurityKey(st, key, req.value, st.ctx.now());
   if (security) return security;
-  const status = checkChange(req.key, req.value, st.ctx.readonlyKeys);
-  if (status === 'Accepted' || status === 'RebootRequired') st.setConfig(req.key, normaliseValue(req.key, req.value));
+  // A key of a feature profile this model lacks is unknown here, as GetConfiguration reports it (§5.3).
+  const def = keyDef(key);
+  if (def?.feature && !st.ctx.features.has(def.feature)) return { status: 'NotSupported' };
+  const status = checkChange(key, req.value, st.ctx.readonlyKeys);
+  if (status === 'Accepted' || status === 'RebootRequired') st.setConfig(key, normaliseValue(key, req.value));
   return { status };
 }
 

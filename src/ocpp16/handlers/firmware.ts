@@ -6,7 +6,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { OcppError } from '../../protocol/errors.js';
-import { parseLocation, TransferError } from '../../station/file-transfer.js';
+import { parseLocation } from '../../station/file-transfer.js';
 import type { Station } from '../../station/station.js';
 import { checkSigningCertificate } from '../firmware-signature.js';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, firmwareBehaviour, FirmwareUpdate } from '../firmware-update.js';
@@ -34,17 +34,23 @@ function requireFirmwareManagement(st: Station, action: string): void {
   if (!st.ctx.features.has('FirmwareManagement')) throw new OcppError('NotSupported', `${action}: this charge point does not support Firmware Management`);
 }
 
-/** A location we can transfer from/to, or a CALLERROR saying why not. */
-function usableLocation(location: string, field: string): void {
+/** True for a location we can transfer from/to (HTTP, HTTPS, FTP). */
+function usableLocation(location: string): boolean {
   try {
     parseLocation(location);
-  } catch (e) {
-    if (e instanceof TransferError) throw new OcppError('PropertyConstraintViolation', `${field}: ${e.message}`);
-    throw e;
+    return true;
+  } catch {
+    return false;
   }
 }
 
-function retriesOf(retries: number | undefined): number {
+/**
+ * The retries of a transfer. UpdateFirmware and GetDiagnostics are answered with their .conf whatever
+ * the location (§5.19, §5.9: the Charge Point SHALL respond with the .conf); one we cannot use fails
+ * its first attempt, and retrying it cannot help: DownloadFailed / UploadFailed follow at once.
+ */
+function retriesOf(retries: number | undefined, location = ''): number {
+  if (location !== '' && !usableLocation(location)) return 0;
   return retries === undefined ? DEFAULT_RETRIES : Math.max(0, Math.floor(retries));
 }
 
@@ -70,10 +76,9 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
   if (firmwareBehaviour(st).signedUpdatesOnly) {
     throw new OcppError('NotSupported', 'this charge point installs signed firmware only (SignedUpdateFirmware, Security Whitepaper L01.FR.20)');
   }
-  usableLocation(req.location, 'location');
   const retryIntervalMs = intervalMsOf(req.retryInterval);
   const retrieveAt = timeOf(req.retrieveDate, now, 'retrieveDate');
-  FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries), retryIntervalMs, signed: null }, now);
+  FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries, req.location), retryIntervalMs, signed: null }, now);
   return {};
 }
 
@@ -100,13 +105,13 @@ export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareReque
     securityEvent(st, 'InvalidFirmwareSigningCertificate', cert.reason, now);
     return { status: 'InvalidCertificate' };
   }
-  try {
-    parseLocation(firmware.location);
-  } catch {
-    return { status: 'Rejected' };
-  }
+  // A location we cannot use is Rejected — unless an update is under way: a new request cancels it
+  // whatever its file (L01.FR.26: "SHOULD NOT first check if the new firmware file exists, this way the
+  // Central System will be able to cancel an ongoing firmware update"); that request then fails at once.
+  const underWay = st.firmware?.update != null && !st.firmware.update.awaitingReboot;
+  if (!usableLocation(firmware.location) && !underWay) return { status: 'Rejected' };
   const signed = { requestId: req.requestId, cert: cert.cert, signature: firmware.signature, installAt: timeOf(firmware.installDateTime, now, 'firmware.installDateTime') };
-  const order = { location: firmware.location, retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'), retries: retriesOf(req.retries), retryIntervalMs: intervalMsOf(req.retryInterval), signed };
+  const order = { location: firmware.location, retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'), retries: retriesOf(req.retries, firmware.location), retryIntervalMs: intervalMsOf(req.retryInterval), signed };
   return { status: FirmwareUpdate.begin(st, order, now) ? 'AcceptedCanceled' : 'Accepted' };
 }
 
@@ -117,12 +122,11 @@ export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareReque
  */
 export function getDiagnostics(st: Station, req: GetDiagnosticsRequest, now: number): GetDiagnosticsResponse {
   requireFirmwareManagement(st, 'GetDiagnostics');
-  usableLocation(req.location, 'location');
   const from = timeOf(req.startTime, -Infinity, 'startTime');
   const to = timeOf(req.stopTime, Infinity, 'stopTime');
   if (from > to || from > now) return {};
   const fileName = logFileName(st.identity, 'diagnostics', now);
-  LogUpload.begin(st, { location: req.location, retries: retriesOf(req.retries), retryIntervalMs: intervalMsOf(req.retryInterval), from, to, getLog: null }, fileName, now);
+  LogUpload.begin(st, { location: req.location, retries: retriesOf(req.retries, req.location), retryIntervalMs: intervalMsOf(req.retryInterval), from, to, getLog: null }, fileName, now);
   return { fileName };
 }
 
@@ -132,11 +136,7 @@ export function getDiagnostics(st: Station, req: GetDiagnosticsRequest, now: num
  */
 export function getLog(st: Station, req: GetLogRequest, now: number): GetLogResponse {
   securityOf(st);
-  try {
-    parseLocation(req.log.remoteLocation);
-  } catch {
-    return { status: 'Rejected' };
-  }
+  if (!usableLocation(req.log.remoteLocation)) return { status: 'Rejected' };
   const from = timeOf(req.log.oldestTimestamp, -Infinity, 'log.oldestTimestamp');
   const to = timeOf(req.log.latestTimestamp, Infinity, 'log.latestTimestamp');
   const filename = logFileName(st.identity, req.logType === 'SecurityLog' ? 'security' : 'diagnostics', now);

@@ -3,26 +3,40 @@
  * message follows it (the station holds follow-ups while replying), as the specification requires:
  * "the Charge Point SHALL first send the TriggerMessage response, before sending the requested message".
  */
+import { OcppError } from '../../protocol/errors.js';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import { diagnosticsStatusNow, firmwareStatusNow } from './firmware.js';
+import { mainMeterValues } from '../dialect.js';
 import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
 
 export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
+  // A model without the Remote Trigger profile does not support the action (OCPP-J 1.6 §4.2.3), as
+  // the other optional profiles' actions are answered.
+  if (!st.ctx.features.has('RemoteTrigger')) throw new OcppError('NotSupported', 'TriggerMessage: this charge point does not support Remote Trigger');
   const { connectorId } = req;
   if (connectorId !== undefined && (connectorId < 0 || connectorId >= st.connectors.length)) return { status: 'Rejected' };
   if (triggerCommon(st, req.requestedMessage, connectorId, now)) return { status: 'Accepted' };
+  // The firmware and diagnostics notifications belong to Firmware Management: a model without it
+  // has no such messages to send (TriggerMessageStatus NotImplemented: "not implemented or unknown").
+  if (!st.ctx.features.has('FirmwareManagement')) return { status: 'NotImplemented' };
   switch (req.requestedMessage) {
     case 'DiagnosticsStatusNotification':
       // Uploading while a GetDiagnostics upload runs, else Idle (§4.4).
-      st.enqueue(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: diagnosticsStatusNow(st) }));
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: diagnosticsStatusNow(st) })));
       break;
     case 'FirmwareStatusNotification':
       // The status of the update under way; Idle when none is, and after Installed (§4.5).
-      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: firmwareStatusNow(st) }));
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: firmwareStatusNow(st) })));
       break;
   }
   return { status: 'Accepted' };
+}
+
+/** Marks a call as asked for by the CSMS: it may go out while the boot is Pending (OCPP 1.6 §4.2). */
+function triggered(call: OutboundCall): OutboundCall {
+  call.triggered = true;
+  return call;
 }
 
 /**
@@ -33,21 +47,34 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
 export function triggerCommon(st: Station, requested: string, connectorId: number | undefined, now: number): boolean {
   switch (requested) {
     case 'BootNotification':
-      st.enqueue(new OutboundCall(Kind.Boot, 'BootNotification', st.ctx.bootPayload(st)));
+      st.enqueue(triggered(new OutboundCall(Kind.Boot, 'BootNotification', st.ctx.bootPayload(st))));
       break;
     case 'Heartbeat':
-      st.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
+      st.enqueue(triggered(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {})));
       break;
     case 'StatusNotification':
-      for (const c of connectorId === undefined ? st.connectors : [st.connectors[connectorId]]) st.reportStatus(c, now);
+      for (const c of connectorId === undefined ? st.connectors : [st.connectors[connectorId]]) {
+        // A model that never reports connector 0 does not when asked for every connector either.
+        if (connectorId === undefined && c.id === 0 && !st.ctx.profile.quirks.statusNotificationConnectorZero) continue;
+        st.enqueue(triggered(new OutboundCall(Kind.Status, 'StatusNotification', st.ctx.statusPayload(c, now), null, c.id)));
+      }
       break;
     case 'MeterValues':
       // A triggered sample is a plain reading (context Trigger), not part of a transaction's data.
+      if (connectorId === 0) {
+        // The main meter: every connector's register summed (each brought up to now first).
+        let wh = 0;
+        for (let i = 1; i < st.connectors.length; i++) {
+          st.ctx.advanceMeter(st.connectors[i], now);
+          wh += st.connectors[i].energyWh;
+        }
+        st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', mainMeterValues(wh, now, 'Trigger') as never)));
+        break;
+      }
       for (const c of connectorId === undefined ? st.connectors.slice(1) : [st.connectors[connectorId]]) {
-        if (c.id === 0) continue;
         st.ctx.advanceMeter(c, now);
         const payload = st.ctx.meterPayload(st, c, now, 'Trigger');
-        st.enqueue(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id));
+        st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id)));
       }
       break;
     default:

@@ -91,7 +91,7 @@ function trustedRoots(st: Station): X509Certificate[] {
  * Makes a new key pair and sends its CSR in a SignCertificate (A02.FR.02/03). Key generation is
  * synchronous and cheap (EC P-256); the CSR is signed asynchronously and queued when ready.
  */
-export function requestClientCertificate(st: Station): void {
+export function requestClientCertificate(st: Station, triggered = false): void {
   const sec = securityOf(st);
   const { privateKey, publicKey } = newKeyPair();
   const subject = { o: st.getConfig('CpoName') ?? '', cn: serialNumber(st) };
@@ -100,7 +100,12 @@ export function requestClientCertificate(st: Station): void {
   createCsr(privateKey, publicKey, subject.o, subject.cn).then(
     (csr) => {
       // A newer request replaced this one meanwhile: its CSR is the one to send.
-      if (sec.pendingKey === privateKey) st.enqueue(new OutboundCall(Kind.Other, 'SignCertificate', { csr }));
+      if (sec.pendingKey !== privateKey) return;
+      const call = new OutboundCall(Kind.Other, 'SignCertificate', { csr });
+      // Asked for by ExtendedTriggerMessage: it may go out while the boot is Pending, when the CSMS
+      // updates the credentials (Whitepaper A00.FR.806; OCPP 1.6 §4.2.1).
+      call.triggered = triggered;
+      st.enqueue(call);
     },
     (err: Error) => st.ctx.stats.problem(`${st.identity}: cannot build a CSR: ${err.message}`),
   );
@@ -163,18 +168,26 @@ export function extendedTriggerMessage(st: Station, req: ExtendedTriggerMessageR
   if (triggerCommon(st, req.requestedMessage, connectorId, now)) return { status: 'Accepted' };
   switch (req.requestedMessage) {
     case 'FirmwareStatusNotification':
-      st.enqueue(new OutboundCall(Kind.Other, 'SignedFirmwareStatusNotification', triggeredStatus.signedFirmware(st) as never));
+      // A model without Firmware Management has no firmware status to send (as TriggerMessage answers).
+      if (!st.ctx.features.has('FirmwareManagement')) return { status: 'NotImplemented' };
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'SignedFirmwareStatusNotification', triggeredStatus.signedFirmware(st) as never)));
       return { status: 'Accepted' };
     case 'LogStatusNotification':
-      st.enqueue(new OutboundCall(Kind.Other, 'LogStatusNotification', triggeredStatus.log(st) as never));
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'LogStatusNotification', triggeredStatus.log(st) as never)));
       return { status: 'Accepted' };
     case 'SignChargePointCertificate':
       if (!st.getConfig('CpoName')) return { status: 'Rejected' };
-      requestClientCertificate(st);
+      requestClientCertificate(st, true);
       return { status: 'Accepted' };
     default:
       return { status: 'NotImplemented' };
   }
+}
+
+/** Marks a call as asked for by the CSMS: it may go out while the boot is Pending (OCPP 1.6 §4.2.1). */
+function triggered(call: OutboundCall): OutboundCall {
+  call.triggered = true;
+  return call;
 }
 
 // ---------------------------------------------------------------- configuration keys (A01, A05)
@@ -218,6 +231,8 @@ function changeSecurityProfile(st: Station, value: string, now: number): ChangeC
   const hasRoot = opts.ca !== undefined;
   const hasClientCertificate = sec.ownCertificate !== null || (opts.cert !== undefined && opts.key !== undefined);
   if ((next <= 2 && !hasPassword) || (next >= 2 && !hasRoot) || (next === 3 && !hasClientCertificate)) return { status: 'Rejected' };
+  // Kept until a connection with the new profile succeeds (A05.FR.08/09, station/socket.ts).
+  if (sec.fallback === null) sec.fallback = { profile: String(securityProfile(st)), url: sec.url, failures: 0 };
   st.setConfig('SecurityProfile', value);
   if (next >= 2) sec.url = tlsUrl(st.url);
   securityEvent(st, 'ReconfigurationOfSecurityParameters', `SecurityProfile ${next}`, now);

@@ -60,12 +60,11 @@ export function getCompositeSchedule(st: Station, req: GetCompositeScheduleReque
   let capW = 0;
   if (connectorId > 0) capW = connectorLimitW(st.connectors[connectorId].spec!);
   else for (let i = 1; i < st.connectors.length; i++) capW += connectorLimitW(st.connectors[i].spec!);
-  return {
-    status: 'Accepted',
-    connectorId,
-    scheduleStart: new Date(now).toISOString(),
-    chargingSchedule: compositeSchedule(state, connectorId, now, duration, unit, capW),
-  };
+  const { chargingRateUnit, chargingSchedulePeriod } = compositeSchedule(state, connectorId, now, duration, unit, capW);
+  const scheduleStart = new Date(now).toISOString();
+  // The periods are relative to scheduleStart; the schedule names that start too (the compliance
+  // test TC_059_CS checks chargingSchedule.startSchedule against the current time).
+  return { status: 'Accepted', connectorId, scheduleStart, chargingSchedule: { duration, startSchedule: scheduleStart, chargingRateUnit, chargingSchedulePeriod } };
 }
 
 /**

@@ -7,9 +7,10 @@
  * feature calls {@link securityEvent} after an install), ReconfigurationOfSecurityParameters
  * (AuthorizationKey / SecurityProfile changed), InvalidChargePointCertificate (a CertificateSigned we
  * rejected), InvalidFirmwareSignature / InvalidFirmwareSigningCertificate (signed firmware),
- * InvalidCentralSystemCertificate and FailedToAuthenticateAtCentralSystem (station/socket.ts: a TLS
- * or HTTP 401 failure, once per outage) and InvalidMessages (station/inbound.ts: a schema-invalid CSMS
- * call). It has no clock to set, no memory to exhaust and no tamper switch.
+ * InvalidCentralSystemCertificate, InvalidTLSVersion and FailedToAuthenticateAtCentralSystem
+ * (station/socket.ts: a TLS or HTTP 401 failure, once per outage) and InvalidMessages
+ * (station/inbound.ts: a schema-invalid CSMS call; station.ts: a malformed frame). It has no clock to
+ * set, no memory to exhaust and no tamper switch.
  *
  * Only charge points that use the security extension raise them: SecurityProfile ≥ 1, or the CSMS
  * has used a security message with it. Plain 1.6 charge points keep sending exactly what they did.

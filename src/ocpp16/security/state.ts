@@ -33,6 +33,13 @@ export interface SecurityState {
   url: string | null;
   /** The security log (A04.FR.04); null until the first event. */
   log: SecurityLog | null;
+  /** The connection event raised in the current outage (station/socket.ts), so it is raised once; null when connected. */
+  linkEvent: string | null;
+  /**
+   * After a SecurityProfile upgrade, until a connection with it succeeds: the previous profile and URL
+   * to fall back to if it cannot connect (A05.FR.08), and the failed attempts so far.
+   */
+  fallback: { profile: string; url: string | null; failures: number } | null;
 }
 
 /** The station's security state, created on first use. */
@@ -45,6 +52,8 @@ export function securityOf(st: Station): SecurityState {
     ownCertificate: null,
     url: null,
     log: null,
+    linkEvent: null,
+    fallback: null,
   });
 }
 

@@ -102,15 +102,22 @@ function composite(view: ScheduleView, connectorId: number, t: number): number {
   nextChange = Infinity;
   const e = view.electrics(connectorId);
   const grid = layer(view, 'ChargePointMaxProfile', 0, t, view.electrics(0));
+  // The phases of the layer that sets the limit: a ChargePointMaxProfile of 10 A on one phase is
+  // reported as 10 A × 1 phase, not as the same power spread over three (§7.14 numberPhases).
+  const gridPhases = grid === Infinity ? (e.dc ? 1 : e.phases) : txPhases;
   if (connectorId === 0) {
-    txPhases = e.dc ? 1 : e.phases;
+    txPhases = gridPhases;
     return grid;
   }
   let tx = layer(view, 'TxProfile', connectorId, t, e);
   if (tx === Infinity) tx = layer(view, 'TxDefaultProfile', connectorId, t, e);
   if (tx === Infinity) txPhases = e.dc ? 1 : e.phases;
   const share = grid / Math.max(1, view.sharing);
-  return share < tx ? share : tx;
+  if (share < tx) {
+    txPhases = e.dc ? 1 : Math.min(gridPhases, e.phases);
+    return share;
+  }
+  return tx;
 }
 
 /** The limit (W) the profiles set on a connector (0 = the charge point) at `now`; Infinity if none. */
@@ -133,6 +140,8 @@ export interface CompositeSchedule {
 
 /** At most this many periods in a composite schedule (a weekly recurrence over a long duration). */
 const MAX_COMPOSITE_PERIODS = 1000;
+/** At most this many evaluations, however long the duration asked for (boundaries that merge away). */
+const MAX_COMPOSITE_STEPS = 50_000;
 
 /**
  * The composite schedule of a connector from `now` for `durationS` seconds in `unit`, capped at
@@ -140,15 +149,21 @@ const MAX_COMPOSITE_PERIODS = 1000;
  */
 export function compositeSchedule(view: ScheduleView, connectorId: number, now: number, durationS: number, unit: RateUnit, capW: number): CompositeSchedule {
   const e = view.electrics(connectorId);
+  // An idle connector reports what a transaction starting now would get (§5.7 "from the moment the
+  // request is received"): profiles relative to the transaction's start run from now.
+  if (connectorId > 0 && view.txStart(connectorId) === null) view = startingNow(view, connectorId, now);
   const periods: CompositeSchedule['chargingSchedulePeriod'] = [];
   const end = now + durationS * 1000;
   let t = now;
+  let steps = 0;
   do {
     const w = Math.min(capW, composite(view, connectorId, t));
     const next = nextChange;
     const phases = txPhases;
     const limit = unit === 'W' ? tenths(w) : tenths(w / (e.voltage * (e.dc ? 1 : phases)));
     const startPeriod = Math.ceil((t - now) / 1000);
+    // A change in the schedule's last fraction of a second would start at or after its end.
+    if (startPeriod >= durationS && periods.length > 0) break;
     const last = periods[periods.length - 1];
     const numberPhases = unit === 'A' && !e.dc ? phases : undefined;
     if (!last || last.limit !== limit || last.numberPhases !== numberPhases) {
@@ -157,8 +172,18 @@ export function compositeSchedule(view: ScheduleView, connectorId: number, now: 
       else periods.push(period);
     }
     t = Math.max(next, t + 1);
-  } while (t < end && periods.length < MAX_COMPOSITE_PERIODS);
+  } while (t < end && periods.length < MAX_COMPOSITE_PERIODS && ++steps < MAX_COMPOSITE_STEPS);
   return { duration: durationS, chargingRateUnit: unit, chargingSchedulePeriod: periods };
+}
+
+/** The view with a transaction on `connectorId` that starts at `at`. */
+function startingNow(view: ScheduleView, connectorId: number, at: number): ScheduleView {
+  return {
+    profiles: view.profiles,
+    electrics: (id) => view.electrics(id),
+    txStart: (id) => (id === connectorId ? at : view.txStart(id)),
+    sharing: view.sharing,
+  };
 }
 
 /** Rounded down to the 0.1 the schema allows (multipleOf 0.1), so the limit is never exceeded. */
