@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
-import type { Fleet } from '../../src/scheduler/fleet.js';
+import type { Fleet, FleetConfig } from '../../src/scheduler/fleet.js';
 import { loadScenario } from '../../src/scenario/parse.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../../src/station/profile.js';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-scenario-'));
@@ -27,8 +27,14 @@ interface Seen {
   payload: any;
 }
 
-/** The embedded CSMS recording every call, and a fleet running `yaml` as its scenario. */
-async function run(yaml: string, count = 1, connectors = 1): Promise<{ csms: Csms; fleet: Fleet; seen: Seen[]; file: string }> {
+/**
+ * The embedded CSMS recording every call, and a fleet running `yaml` as its scenario: one charge point
+ * with one connector sampling every second, unless `profile` (merged over that) or `fleet` say otherwise.
+ */
+async function run(
+  yaml: string,
+  opts: { profile?: Partial<StationProfile>; fleet?: Partial<FleetConfig> } = {},
+): Promise<{ csms: Csms; fleet: Fleet; seen: Seen[]; file: string }> {
   const file = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
   const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
@@ -39,9 +45,10 @@ async function run(yaml: string, count = 1, connectors = 1): Promise<{ csms: Csm
     return undefined;
   };
   const fleet = startTestFleet(csms.url, {
-    count,
-    profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, connectors), meterValueSampleInterval: 1 },
+    count: 1,
+    profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 1, ...opts.profile },
     scenario: loadScenario(file),
+    ...opts.fleet,
   });
   cleanups.push(() => fleet.stop());
   return { csms, fleet, seen, file };
@@ -139,26 +146,17 @@ steps:
   });
 
   it('--speed compresses the local side: waits and charging run faster and energy follows simulated time', async () => {
-    const file = join(dir, 'speed.yaml');
-    writeFileSync(file, `description: an hour of charging
+    // The EV's power for 60 simulated seconds at 60× speed: a second of wall-clock time, a minute's energy.
+    const { csms, seen } = await run(
+      `description: an hour of charging
 steps:
   - plug
   - start
   - charge: 60s
   - stop
-`);
-    const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
-    cleanups.push(() => csms.close());
-    const seen: Seen[] = [];
-    csms.onRequest = (id, action, payload) => void seen.push({ id, action, payload });
-    // The EV's power for 60 simulated seconds at 60× speed: a second of wall-clock time, a minute's energy.
-    const fleet = startTestFleet(csms.url, {
-      count: 1,
-      speed: 60,
-      profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 0 },
-      scenario: loadScenario(file),
-    });
-    cleanups.push(() => fleet.stop());
+`,
+      { profile: { meterValueSampleInterval: 0 }, fleet: { speed: 60 } },
+    );
     const t0 = Date.now();
     await until(() => csms.stats.transactions.stopped === 1, 'the compressed session', 10_000);
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -307,8 +305,8 @@ describe('scenario unplug with StopTransactionOnEVSideDisconnect false', () => {
   // Regression: the unplug left the transaction open but reported the connector Available (and
   // idle), a state no CSMS can place: an open transaction on a free connector.
   it('keeps the transaction open as SuspendedEV without energy, resumes on plug, stops on request', async () => {
-    const file = join(dir, `evside${Math.random().toString(36).slice(2)}.yaml`);
-    writeFileSync(file, `description: cable out mid-session
+    const { csms, seen } = await run(
+      `description: cable out mid-session
 steps:
   - plug
   - start: {expect: Accepted}
@@ -320,22 +318,9 @@ steps:
   - stop: {reason: Local}
   - unplug
   - wait: 1h
-`);
-    const csms = await startCsms({ strict: true, heartbeatInterval: 30 });
-    cleanups.push(() => csms.close());
-    const seen: Seen[] = [];
-    csms.onRequest = (id, action, payload) => {
-      seen.push({ id, action, payload });
-      return undefined;
-    };
-    const profile = {
-      ...DEFAULT_PROFILE,
-      connectors: DEFAULT_PROFILE.connectors.slice(0, 1),
-      meterValueSampleInterval: 1,
-      configuration: { ...DEFAULT_PROFILE.configuration, StopTransactionOnEVSideDisconnect: { value: 'false', readonly: false } },
-    };
-    const fleet = startTestFleet(csms.url, { count: 1, profile, scenario: loadScenario(file) });
-    cleanups.push(() => fleet.stop());
+`,
+      { profile: { configuration: { ...DEFAULT_PROFILE.configuration, StopTransactionOnEVSideDisconnect: { value: 'false', readonly: false } } } },
+    );
     await until(() => csms.stats.transactions.stopped === 1, 'the stop', 10_000);
     await until(() => seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).at(-1)?.payload.status === 'Available', 'the final unplug');
     const statuses = seen.filter((s) => s.action === 'StatusNotification' && s.payload.connectorId === 1).map((s) => s.payload.status);
