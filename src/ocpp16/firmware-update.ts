@@ -15,8 +15,9 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { download } from '../station/file-transfer.js';
-import { firmwareOf, KeptNotification, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
+import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
+import { Kind, OutboundCall } from '../station/outbound.js';
 import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
 import { Link, type Station } from '../station/station.js';
 import { ImageSignature } from './firmware-signature.js';
@@ -246,10 +247,10 @@ export class FirmwareUpdate implements TransferJob {
     if (signed) {
       if (status === 'DownloadScheduled') this.scheduled = true;
       fw.lastSignedFirmware = { status, requestId: signed.requestId };
-      st.enqueue(new KeptNotification('SignedFirmwareStatusNotification', { status, requestId: signed.requestId }));
+      st.enqueue(new OutboundCall(Kind.Kept, 'SignedFirmwareStatusNotification', { status, requestId: signed.requestId }));
     } else {
       fw.lastFirmware = { status, requestId: null };
-      st.enqueue(new KeptNotification('FirmwareStatusNotification', { status }));
+      st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status }));
     }
   }
 

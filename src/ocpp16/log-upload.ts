@@ -9,8 +9,9 @@
  * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
  */
 import { upload } from '../station/file-transfer.js';
-import { firmwareOf, KeptNotification, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
+import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
+import { Kind, OutboundCall } from '../station/outbound.js';
 import { Link, type Station } from '../station/station.js';
 import { firmwareBehaviour } from './firmware-update.js';
 import { formatLogLine } from './security/security-log.js';
@@ -157,8 +158,8 @@ export class LogUpload implements TransferJob {
   private notify(st: Station, status: string, now: number): void {
     stationLog.record(st, LogKind.Event, `log: ${status}`, now);
     const getLog = this.order.getLog;
-    if (getLog) st.enqueue(new KeptNotification('LogStatusNotification', { status, requestId: getLog.requestId }));
-    else st.enqueue(new KeptNotification('DiagnosticsStatusNotification', { status }));
+    if (getLog) st.enqueue(new OutboundCall(Kind.Kept, 'LogStatusNotification', { status, requestId: getLog.requestId }));
+    else st.enqueue(new OutboundCall(Kind.Kept, 'DiagnosticsStatusNotification', { status }));
   }
 
   private finish(st: Station): void {

@@ -56,7 +56,7 @@ export function shareWorkers(counts: readonly number[], workers: number): number
   const want = counts.map((c) => (extra * c) / total);
   const share = want.map(Math.floor);
   let left = extra - share.reduce((a, b) => a + b, 0);
-  for (const i of want.map((w, i) => i).sort((a, b) => want[b] - share[b] - (want[a] - share[a]) || a - b)) {
+  for (const i of want.map((_, i) => i).sort((a, b) => want[b] - share[b] - (want[a] - share[a]) || a - b)) {
     if (left-- <= 0) break;
     share[i]++;
   }

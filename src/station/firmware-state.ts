@@ -7,23 +7,7 @@
  * aborts them (their job decides what to report after the boot), the end of the run aborts them
  * silently. The jobs themselves live in src/ocpp16/ (their statuses are OCPP's).
  */
-import { Kind, OutboundCall } from './outbound.js';
 import type { Station } from './station.js';
-
-/**
- * A firmware or log status notification, kept like a transaction message: over a dropped connection
- * and a reboot, and retried when it fails — the CSMS must learn every state an update enters
- * (OCPP 1.6 §4.5; Security Whitepaper L01.FR.01), even when the link was down at the time.
- */
-export class KeptNotification extends OutboundCall {
-  constructor(action: string, payload: Record<string, unknown>) {
-    super(Kind.Other, action, payload);
-  }
-
-  override get isTransactional(): boolean {
-    return true;
-  }
-}
 
 /** A firmware update or a log upload in progress. */
 export interface TransferJob {

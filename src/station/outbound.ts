@@ -18,6 +18,12 @@ export const enum Kind {
   Other,
   /** A scenario's `send` step: its answer goes back to the scenario. */
   Scenario,
+  /**
+   * A notification kept like a transaction message — over a dropped connection and a reboot, and
+   * retried when it fails: firmware and log statuses (the CSMS must learn every state an update
+   * enters, OCPP 1.6 §4.5, Security Whitepaper L01.FR.01) and security events (A04.FR.02).
+   */
+  Kept,
 }
 
 export class OutboundCall {
@@ -41,10 +47,11 @@ export class OutboundCall {
 
   /**
    * Transaction-related messages survive disconnects and are retried (OCPP 1.6 §4.7 "Transaction-related
-   * messages" and the TransactionMessageAttempts / TransactionMessageRetryInterval keys).
+   * messages" and the TransactionMessageAttempts / TransactionMessageRetryInterval keys); so are Kept ones.
    */
   get isTransactional(): boolean {
-    return this.kind === Kind.StartTx || this.kind === Kind.StopTx || (this.kind === Kind.MeterValues && this.tx !== null);
+    const k = this.kind;
+    return k === Kind.StartTx || k === Kind.StopTx || k === Kind.Kept || (k === Kind.MeterValues && this.tx !== null);
   }
 }
 

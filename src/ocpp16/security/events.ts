@@ -45,18 +45,6 @@ export const SECURITY_EVENTS: Readonly<Record<string, boolean>> = {
 
 export type SecurityEventType = keyof typeof SECURITY_EVENTS;
 
-/**
- * A SecurityEventNotification kept like a transaction message: over disconnects and reboots, and
- * retried when it fails (A04.FR.02: "queued with a guaranteed delivery"). The Whitepaper demands it
- * for critical events; we do it for every event we send, so a notification raised just before a
- * deliberate reconnect (a new AuthorizationKey) is not lost either.
- */
-class SecurityEventCall extends OutboundCall {
-  override get isTransactional(): boolean {
-    return true;
-  }
-}
-
 /** True when the station speaks the security extension (see the module comment). */
 export function usesSecurityExtension(st: Station): boolean {
   return st.security !== null || securityProfile(st) >= 1;
@@ -74,7 +62,9 @@ export function securityEvent(st: Station, type: string, techInfo?: string, now 
   (sec.log ??= new SecurityLog()).add(info ? { at: now, type, techInfo: info } : { at: now, type });
   const payload: SecurityEventNotificationRequest = { type: type.slice(0, 50), timestamp: new Date(now).toISOString() };
   if (info) payload.techInfo = info;
-  st.enqueue(new SecurityEventCall(Kind.Other, 'SecurityEventNotification', payload as never));
+    // Kept like a transaction message (A04.FR.02: "queued with a guaranteed delivery") — every event we
+  // send, so one raised just before a deliberate reconnect (a new AuthorizationKey) is not lost either.
+  st.enqueue(new OutboundCall(Kind.Kept, 'SecurityEventNotification', payload as never));
   return true;
 }
 

@@ -34,7 +34,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
 
   constructor(private readonly st: Station) {
     // Connector 0 (the grid connection) converts with the first outlet's electrics.
-    this.wiring = st.connectors.map((c, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
+    this.wiring = st.connectors.map((_, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
   }
 
   get connectorCount(): number {
