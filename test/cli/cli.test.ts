@@ -5,28 +5,14 @@
  *
  * Each test starts its own CSMS; tests run concurrently, so cleanup is keyed by test id.
  */
-import { afterEach, beforeAll, describe, it, type TestContext } from 'vitest';
-import { NO_REPLY, startCsms, type Csms, type CsmsOptions } from '../../src/csms/server.js';
+import { beforeAll, describe, it } from 'vitest';
+import { NO_REPLY, startCsms } from '../../src/csms/server.js';
 import { OcppError } from '../../src/protocol/errors.js';
 import { formatIdentity, identityWidth } from '../../src/util/ids.js';
+import { csmsPerTest } from '../helpers/csms-per-test.js';
 import { BUILT, describeRun, runCli, summaryBooted, summaryRow, summaryStarted, waitFor } from './spawn-cli.js';
 
-/** Cleanups per test id (tests run concurrently, so one shared list would close others' servers). */
-const cleanups = new Map<string, (() => Promise<unknown>)[]>();
-
-afterEach(async (ctx) => {
-  const list = cleanups.get(ctx.task.id) ?? [];
-  cleanups.delete(ctx.task.id);
-  for (const c of list.reverse()) await c();
-});
-
-async function csmsFor(ctx: TestContext, opts: CsmsOptions = {}): Promise<Csms> {
-  const csms = await startCsms({ port: 0, heartbeatInterval: 1, ...opts });
-  const list = cleanups.get(ctx.task.id) ?? [];
-  list.push(() => csms.close());
-  cleanups.set(ctx.task.id, list);
-  return csms;
-}
+const csmsFor = csmsPerTest();
 
 /** Short, lively sessions so a few seconds see transactions start and stop. */
 const LIVELY = ['--session', '1s-2s', '--idle', '0.2s-0.5s', '--meter-interval', '1s'];

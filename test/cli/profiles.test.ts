@@ -2,30 +2,14 @@
  * Device profiles through the real `ocpp-sim` binary (build first: `npx tsc -p tsconfig.json`):
  * `validate`, `list profiles`, and `run --profile` against an embedded CSMS in this process.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { afterEach, beforeAll, describe, it, type TestContext } from 'vitest';
-import { parse } from 'yaml';
-import { startCsms, type Csms } from '../../src/csms/server.js';
+import { beforeAll, describe, it } from 'vitest';
 import { builtinProfiles } from '../../src/profile/load.js';
-import { fixtureArg, INVALID_FIXTURES, issueLine } from '../helpers/profile-fixtures.js';
+import { csmsPerTest } from '../helpers/csms-per-test.js';
+import { fixtureArg, INVALID_FIXTURES, isAbstract, issueLine } from '../helpers/profile-fixtures.js';
 import { BUILT, describeRun, ROOT, runCli } from './spawn-cli.js';
 
-const cleanups = new Map<string, (() => Promise<unknown>)[]>();
-
-afterEach(async (ctx) => {
-  const list = cleanups.get(ctx.task.id) ?? [];
-  cleanups.delete(ctx.task.id);
-  for (const c of list.reverse()) await c();
-});
-
-async function csmsFor(ctx: TestContext): Promise<Csms> {
-  const csms = await startCsms({ port: 0, heartbeatInterval: 1 });
-  const list = cleanups.get(ctx.task.id) ?? [];
-  list.push(() => csms.close());
-  cleanups.set(ctx.task.id, list);
-  return csms;
-}
+const csmsFor = csmsPerTest();
 
 /** Short, lively sessions so a few seconds see transactions and meter values. */
 const LIVELY = ['--session', '1s-2s', '--idle', '0.2s-0.5s', '--meter-interval', '1s'];
@@ -33,15 +17,6 @@ const LIVELY = ['--session', '1s-2s', '--idle', '0.2s-0.5s', '--meter-interval',
 const NOWHERE = 'ws://127.0.0.1:9/ocpp';
 
 const BUILTINS = builtinProfiles();
-/** Whether a built-in says `abstract: true` (false when it cannot be parsed: checkProfileFile reports that). */
-function isAbstract(file: string): boolean {
-  try {
-    return (parse(readFileSync(file, 'utf8')) as { abstract?: boolean } | null)?.abstract === true;
-  } catch {
-    return false;
-  }
-}
-
 beforeAll(() => {
   if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
 });

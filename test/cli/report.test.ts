@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { afterAll, afterEach, beforeAll, describe, it, type TestContext } from 'vitest';
-import { startCsms, type Csms, type CsmsOptions, type CsmsStats } from '../../src/csms/server.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Csms, CsmsStats } from '../../src/csms/server.js';
 import { CP_ACTIONS } from '../../src/csms/stats.js';
 import type { RunReport } from '../../src/report/report.js';
+import { csmsPerTest } from '../helpers/csms-per-test.js';
 import { junitProblems } from '../helpers/junit-xsd.js';
 import { BUILT, describeRun, runCli } from './spawn-cli.js';
 
@@ -23,19 +24,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true }));
 const validateReport = ajv.compile(JSON.parse(readFileSync(new URL('../../src/report/report.schema.json', import.meta.url), 'utf8')) as object);
 
-/** Cleanups per test id (tests run concurrently). */
-const cleanups = new Map<string, (() => Promise<unknown>)[]>();
-afterEach(async (ctx) => {
-  const list = cleanups.get(ctx.task.id) ?? [];
-  cleanups.delete(ctx.task.id);
-  for (const c of list.reverse()) await c();
-});
-
-async function csmsFor(ctx: TestContext, opts: CsmsOptions = {}): Promise<Csms> {
-  const csms = await startCsms({ port: 0, heartbeatInterval: 1, ...opts });
-  cleanups.set(ctx.task.id, [...(cleanups.get(ctx.task.id) ?? []), () => csms.close()]);
-  return csms;
-}
+const csmsFor = csmsPerTest();
 
 /** The CSMS's counters as its operator API serves them. */
 async function apiStats(csms: Csms): Promise<CsmsStats> {

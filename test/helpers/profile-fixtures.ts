@@ -2,8 +2,19 @@
  * The profile fixtures of test/fixtures/profiles/ and what each invalid one must report: shared by
  * the loader's unit tests and the CLI tests, so both check the same positions and messages.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** Whether a profile file says `abstract: true` (false when it cannot be parsed: checkProfileFile reports that). */
+export function isAbstract(file: string): boolean {
+  try {
+    return (parse(readFileSync(file, 'utf8')) as { abstract?: boolean } | null)?.abstract === true;
+  } catch {
+    return false;
+  }
+}
 
 export const PROFILE_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'profiles');
 

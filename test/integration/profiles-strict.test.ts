@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { builtinProfiles, loadProfile } from '../../src/profile/load.js';
 import { startFleet, type Fleet } from '../../src/scheduler/fleet.js';
 import { testFleetConfig, until } from '../helpers/fleet.js';
+import { isAbstract } from '../helpers/profile-fixtures.js';
 import { StrictPeer } from '../helpers/ocpp-rpc-peer.js';
 
 const fleets: Fleet[] = [];
@@ -16,17 +17,11 @@ afterAll(async () => {
   await peer?.close();
 });
 
-/** The 1.6 models (2.0.1-only profiles are refused by `run`; abstract bases do not load). */
+/** The runnable 1.6 models (2.0.1-only profiles are refused by `run`). */
 function runnable16(): { name: string; prefix: string }[] {
-  const out: { name: string; prefix: string }[] = [];
-  builtinProfiles().forEach((p, i) => {
-    try {
-      if (loadProfile(p.name).ocppVersions.includes('1.6')) out.push({ name: p.name, prefix: `P${i}-` });
-    } catch {
-      // an abstract family base
-    }
-  });
-  return out;
+  return builtinProfiles()
+    .map((p, i) => ({ ...p, prefix: `P${i}-` }))
+    .filter((p) => !isAbstract(p.file) && loadProfile(p.name).ocppVersions.includes('1.6'));
 }
 
 describe('every built-in 1.6 profile against a strict CSMS', () => {

@@ -16,7 +16,7 @@ import { builtinProfiles, checkProfileFile, loadProfile, PROFILES_DIR, resolvePr
 import { connectorLimitW } from '../../src/station/meter.js';
 import { DEFAULT_QUIRKS, expandTemplate, type StationProfile } from '../../src/station/profile.js';
 import { parseDuration } from '../../src/util/duration.js';
-import { INVALID_FIXTURES, PROFILE_FIXTURES } from '../helpers/profile-fixtures.js';
+import { INVALID_FIXTURES, isAbstract, PROFILE_FIXTURES } from '../helpers/profile-fixtures.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'ocpp-sim-profiles-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -56,14 +56,6 @@ const RUNNABLE = 'identity:\n  vendor: V\n  model: M\nocpp: ["1.6"]\nconnectors:
 // ---------------------------------------------------------------- built-in library
 
 const BUILTINS = builtinProfiles();
-/** Whether a built-in says `abstract: true` (false when it cannot be parsed: checkProfileFile reports that). */
-function isAbstract(file: string): boolean {
-  try {
-    return (parse(readFileSync(file, 'utf8')) as { abstract?: boolean } | null)?.abstract === true;
-  } catch {
-    return false;
-  }
-}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw YAML, read to compare against
 const rawBuiltin = (name: string): any => parse(readFileSync(join(PROFILES_DIR, `${name}.yaml`), 'utf8'));
 const RUNNABLE_BUILTINS = BUILTINS.filter((p) => !isAbstract(p.file));
