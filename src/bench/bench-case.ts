@@ -15,6 +15,7 @@ import { fleetRegistry } from '../metrics/prometheus.js';
 import { startFleet } from '../scheduler/fleet.js';
 import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
+import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { identityWidth } from '../util/ids.js';
 
 /** What bench.ts asks a case to do (one JSON argument). */
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       reconnect: { initialMs: 1000, maxMs: 30_000 },
       bootRetryMs: 10_000,
       softResetDrainMs: 1000,
+      queueLimit: DEFAULT_QUEUE_LIMIT,
       rebootDelayMs: 1000,
     },
     // With a scenario, the interpreter drives the charge points instead of the built-in behaviour.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
+import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { loadProfile } from '../profile/load.js';
 import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
@@ -52,6 +53,9 @@ export function runOptions<T>(y: Argv<T>) {
     .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
     .option('data-transfer', { type: 'string', describe: "A DataTransfer each charge point sends after booting: 'vendorId[,messageId[,data]]'" })
     .option('call-timeout', { type: 'string', default: '30s', describe: 'How long to wait for the CSMS to answer a call' })
+    .option('queue-limit', { type: 'number', default: DEFAULT_QUEUE_LIMIT, describe: 'Most messages a charge point keeps queued (offline, or behind a slow CSMS); when full, the oldest MeterValues go first, counted as dropped' })
+    .option('graceful-stop', { type: 'string', default: '30s', describe: 'At the end, how long to wait for queued transaction messages to be delivered; what is left then is counted as undelivered' })
+    .option('give-up-after', { type: 'string', default: '30s', describe: 'Stop the run when no charge point has managed to connect for this long (0 = never)' })
     .option('speed', { type: 'string', default: '1', describe: 'Time compression of the local side: 60 (or 60x) runs an hour of arrivals, sessions and energy in a minute; protocol timing stays real' })
     .option('seed', { type: 'number', default: 1, describe: 'Random seed: the same seed replays the same arrivals and sessions' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate every message we send against the OCPP schemas' })
@@ -123,6 +127,7 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
       bootRetryMs: profile.bootRetryS * 1000,
       softResetDrainMs: 3000,
       rebootDelayMs: 2000,
+      queueLimit: int(args['queue-limit'], '--queue-limit', 1),
     },
     password: args.password,
     passwords: args.passwords ? readPasswords(args.passwords) : undefined,
@@ -132,7 +137,7 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
     speed: guard(() => parseSpeed(args.speed)),
     rampPerSec: guard(() => rampRate(args['ramp-up'], plan?.total ?? total)),
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
-    stopTimeoutMs: 10_000,
+    stopTimeoutMs: guard(() => parseDuration(args['graceful-stop'], '--graceful-stop')),
   };
   return { config, durationMs };
 }

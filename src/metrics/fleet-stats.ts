@@ -4,7 +4,7 @@
  * percentiles are exact to the bucket, never averages of averages).
  */
 import { Histogram } from './histogram.js';
-import { A, CALL_ERROR_CODES, CP_STATES, TOTALS, type CpState, type ExpectationFailure, type ExpectationSite, type StatsSnapshot, type TotalName } from './shard-stats.js';
+import { A, CALL_ERROR_CODES, CP_STATES, TOTALS, type ConnectErrorCount, type CpState, type ExpectationFailure, type ExpectationSite, type StatsSnapshot, type TotalName } from './shard-stats.js';
 
 /** One action's figures for the summary and report. */
 export interface ActionSummary {
@@ -21,6 +21,15 @@ export interface ActionSummary {
   /** CALLERRORs we answered the CSMS with, and how many of its calls broke the schema. */
   errorsSent: number;
   invalidCalls: number;
+  /** Answers that arrived after the call timed out (the timeout is counted; these are not errors again). */
+  lateAnswers: number;
+  /** Kept messages still undelivered at the end, and calls dropped during the run (full queue, unconfirmed transaction). */
+  undelivered: number;
+  dropped: number;
+  /** Calls received of an action the version does not know (answered NotImplemented). */
+  unknownCalls: number;
+  /** CALLERRORs received with a code outside the version's table. */
+  badErrorCodes: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -106,6 +115,26 @@ export class FleetStats {
     return t;
   }
 
+  /** When a connection last opened anywhere in the fleet (ms epoch; 0 = never). */
+  lastOpenAt(): number {
+    let t = 0;
+    for (const s of this.shards.values()) t = Math.max(t, s.lastOpenAt ?? 0);
+    return t;
+  }
+
+  /** Failed connection attempts by cause, summed over shards, most frequent first. */
+  connectErrors(): ConnectErrorCount[] {
+    const merged = new Map<string, ConnectErrorCount>();
+    for (const snap of this.shards.values()) {
+      for (const e of snap.connectErrors ?? []) {
+        const m = merged.get(e.cause);
+        if (m) m.count += e.count;
+        else merged.set(e.cause, { ...e });
+      }
+    }
+    return [...merged.values()].sort((a, b) => b.count - a.count);
+  }
+
   states(): Record<CpState, number> {
     const out = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
     for (const s of this.shards.values()) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));
@@ -137,6 +166,11 @@ export class FleetStats {
           invalidResponses: r[A.InvalidResponses],
           errorsSent: r[A.ErrorsSent],
           invalidCalls: r[A.InvalidCalls],
+          lateAnswers: r[A.LateAnswers],
+          undelivered: r[A.Undelivered],
+          dropped: r[A.Dropped],
+          unknownCalls: r[A.UnknownCalls],
+          badErrorCodes: r[A.BadErrorCodes],
           p50Ms: ms(0.5),
           p95Ms: ms(0.95),
           p99Ms: ms(0.99),

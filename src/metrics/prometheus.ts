@@ -104,7 +104,7 @@ export function fleetRegistry(stats: FleetStats, opts: FleetRegistryOptions = {}
     { value: stats.total('transactionsCompleted'), labels: { result: 'completed' } },
     { value: stats.total('transactionsRejected'), labels: { result: 'rejected' } },
   ]);
-  add(FLEET_METRICS.energy, 'Energy delivered by ended transactions (Wh, meterStop - meterStart)', 'counter', ({ stats }) => [{ value: stats.total('energyWh'), labels: {} }]);
+  add(FLEET_METRICS.energy, 'Energy delivered (Wh), counted as the meters integrate it while transactions run', 'counter', ({ stats }) => [{ value: stats.total('energyWh'), labels: {} }]);
   add(FLEET_METRICS.reconnects, 'Connections re-established after an open one was lost', 'counter', ({ stats }) => [{ value: stats.total('reconnects'), labels: {} }]);
   add(FLEET_METRICS.expectations, "Scenario expectations ('expect' steps) by result", 'counter', ({ stats }) => [
     { value: stats.total('expectationsPassed'), labels: { result: 'passed' } },

@@ -31,6 +31,23 @@ export const enum A {
   InvalidCalls,
   /** CALLERRORs we answered the CSMS with (invalid calls, NotImplemented, NotSupported, …). */
   ErrorsSent,
+  /**
+   * Answers that came after the call had timed out: already counted under Timeouts; their latency is
+   * recorded so the percentiles show how late the CSMS really was.
+   */
+  LateAnswers,
+  /** Kept messages (transaction messages and notifications kept like them) still queued when the run ended. */
+  Undelivered,
+  /**
+   * Calls given up during the run without being sent: dropped from a full queue (the least important
+   * first, StationOptions.queueLimit), or a transaction's messages whose StartTransaction was never
+   * confirmed.
+   */
+  Dropped,
+  /** Calls received for an action that does not exist in the version (answered NotImplemented). */
+  UnknownCalls,
+  /** CALLERRORs received whose code is not in the version's table (a 2.0.1-only code from a 1.6 CSMS). */
+  BadErrorCodes,
   COUNT,
 }
 
@@ -66,6 +83,9 @@ export const TOTALS = [
   'expectationsPassed',
   'expectationsFailed',
   'transactionsActive',
+  'earlyCloses',
+  'stopUnfinished',
+  'linksOpened',
 ] as const;
 export type TotalName = (typeof TOTALS)[number];
 export const enum T {
@@ -89,6 +109,15 @@ export const enum T {
   ExpectationsFailed,
   /** Current, not cumulative: transactions begun and not yet ended (nor lost in a reboot). */
   TxActive,
+  /**
+   * Connections the CSMS closed before they proved themselves (no boot accepted on them and up for
+   * less than Station's STABLE_LINK_MS): the reconnect backoff keeps growing over these.
+   */
+  EarlyCloses,
+  /** Charge points that still had messages to deliver when the graceful stop's time ran out. */
+  StopUnfinished,
+  /** WebSocket connections opened (first connections and reconnections). */
+  LinksOpened,
   COUNT,
 }
 
@@ -109,10 +138,22 @@ export interface StatsSnapshot {
   problems: string[];
   /** When the latest charge point of this shard had its first boot accepted (ms epoch; 0 = none yet). */
   lastFirstBootAt: number;
+  /** When a connection of this shard last opened (ms epoch; 0 = never). */
+  lastOpenAt: number;
+  /** Cumulative failed connection attempts by cause, with the first message of each (see ShardStats.connectError). */
+  connectErrors: ConnectErrorCount[];
   /** Cumulative passes and failures per scenario expectation site (issue #5: report and JUnit). */
   expectations: ExpectationSite[];
   /** Expectation failures since the last snapshot, the shard's first few only. */
   failures: ExpectationFailure[];
+}
+
+/** Failed connection attempts of one cause: an error code (ECONNREFUSED, a TLS code…) or `HTTP <status>`. */
+export interface ConnectErrorCount {
+  cause: string;
+  count: number;
+  /** The first message seen for this cause, e.g. `connect ECONNREFUSED 127.0.0.1:9000`. */
+  sample: string;
 }
 
 /** One scenario `expect` (or expecting step) and how often it held, on this shard or merged. */
@@ -138,6 +179,15 @@ export interface ExpectationFailure {
 }
 
 const MAX_PROBLEMS = 20;
+/**
+ * Action names the CSMS controls (calls of unknown actions) each get a row up to this many per
+ * shard; the rest share the row {@link OTHER_UNKNOWN_ACTIONS}, so a CSMS cannot blow up the summary,
+ * the report or the /metrics label set.
+ */
+const MAX_UNKNOWN_ACTIONS = 10;
+export const OTHER_UNKNOWN_ACTIONS = '(other unknown actions)';
+/** Connection failure causes tracked by name per shard (Node's error codes are a small set); the rest are 'other'. */
+const MAX_CONNECT_CAUSES = 16;
 /** Expectation sites one shard tracks by name (scenarios have a few; the rest are only in the totals). */
 const MAX_SITES = 200;
 /** Failure records one shard ever sends: the first few are what a person reads. */
@@ -154,7 +204,10 @@ export class ShardStats {
   private problems: string[] = [];
   private seq = 0;
   lastFirstBootAt = 0;
+  lastOpenAt = 0;
   private problemCount = 0;
+  private unknownActions = 0;
+  private readonly connectErrors = new Map<string, ConnectErrorCount>();
   /** Expectation sites by their step (the compiled instruction object), in order of first use. */
   private readonly siteIndex = new Map<object, number>();
   private readonly sites: ExpectationSite[] = [];
@@ -179,6 +232,27 @@ export class ShardStats {
       }
     }
     return i;
+  }
+
+  /** Index for an action the version does not know: its own row for the first few, then a shared one. */
+  unknownActionIndex(action: string): number {
+    const i = this.index.get(action);
+    if (i !== undefined) return i;
+    if (this.unknownActions >= MAX_UNKNOWN_ACTIONS) return this.actionIndex(OTHER_UNKNOWN_ACTIONS);
+    this.unknownActions++;
+    return this.actionIndex(action);
+  }
+
+  /** A failed connection attempt (refused, TLS error, HTTP status instead of an upgrade…); true for a cause not seen before. */
+  connectError(cause: string, message: string): boolean {
+    let e = this.connectErrors.get(cause);
+    const first = e === undefined;
+    if (!e) {
+      if (this.connectErrors.size >= MAX_CONNECT_CAUSES && cause !== 'other') return this.connectError('other', message);
+      this.connectErrors.set(cause, (e = { cause, count: 0, sample: message }));
+    }
+    e.count++;
+    return first;
   }
 
   count(action: number, what: A): void {
@@ -257,6 +331,8 @@ export class ShardStats {
       errorCodes: Array.from(this.errorCodes.subarray(0, this.actionNames.length * CALL_ERROR_CODES.length)),
       problems,
       lastFirstBootAt: this.lastFirstBootAt,
+      lastOpenAt: this.lastOpenAt,
+      connectErrors: [...this.connectErrors.values()].map((e) => ({ ...e })),
       expectations: this.sites.map((s) => ({ ...s })),
       failures: this.takeFailures(),
     };

@@ -58,6 +58,21 @@ export function wireErrorCode(code: ErrorCode, version: string): string {
   return version === '1.6' ? (TO_16[code] ?? code) : code;
 }
 
+/**
+ * The codes a CALLERROR may carry in OCPP-J 1.6 (§4.2.3, table "Valid Error Codes"), spelt as 1.6
+ * spells them: the errata sheet (§5, known issues that will not be fixed) keeps FormationViolation and
+ * OccurenceConstraintViolation, so 2.0.1's spellings and its two framework codes are not 1.6 codes.
+ */
+const CODES_16: ReadonlySet<string> = new Set(
+  (Object.keys(ERROR_DESCRIPTIONS) as ErrorCode[]).filter((c) => c !== 'MessageTypeNotSupported' && c !== 'RpcFrameworkError').map((c) => TO_16[c] ?? c),
+);
+
+/** Whether `wire` is an error code of the given OCPP version's table, spelt as that version spells it. */
+export function isVersionErrorCode(wire: unknown, version: string): boolean {
+  if (typeof wire !== 'string') return false;
+  return version === '1.6' ? CODES_16.has(wire) : Object.hasOwn(ERROR_DESCRIPTIONS, wire);
+}
+
 /** A received error code in our spelling, or undefined when it is not an OCPP-J code at all. */
 export function parseErrorCode(wire: unknown): ErrorCode | undefined {
   return typeof wire === 'string' && Object.hasOwn(FROM_WIRE, wire) ? FROM_WIRE[wire] : undefined;

@@ -7,7 +7,7 @@
  * shares the ramp-up and computes its own connect times, t(p) = p ÷ rate, with no coordinator.
  */
 import type { ClientOptions } from 'ws';
-import { ShardStats, S, type StatsSnapshot } from '../metrics/shard-stats.js';
+import { ShardStats, S, T, type StatsSnapshot } from '../metrics/shard-stats.js';
 import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProfile } from '../ocpp16/configuration.js';
 import * as dialect16 from '../ocpp16/dialect.js';
 import { handlers16 } from '../ocpp16/handlers/index.js';
@@ -54,7 +54,10 @@ export interface ShardConfig {
   rampOffset?: number;
   /** Source addresses to spread outgoing connections over. */
   localAddresses?: string[];
-  /** How long a graceful stop waits for queued transaction messages (ms). */
+  /**
+   * How long a graceful stop waits for queued transaction messages (ms); what is left then is counted
+   * as undelivered (--graceful-stop).
+   */
   stopTimeoutMs: number;
   /** WebSocket handshakes in flight at once in this shard (default 256). */
   maxConnecting?: number;
@@ -213,7 +216,11 @@ export class Shard implements ShardContext {
     // (triggered, clock-aligned) shows the register as it is and no power.
     // A Faulted connector is "not available for energy delivery" (OCPP 1.6 §7.7) even mid-transaction.
     const charging = c.tx !== null && !c.tx.stopped && c.status !== 'Faulted';
+    // Energy is counted as the register moves, in the whole Wh it shows, so the live figures rise while
+    // cars charge and a finished transaction has added exactly its meterStop - meterStart.
+    const before = Math.floor(c.energyWh);
     advanceMeter(c, now, charging ? powerLimitW(c) : 0, spec.current === 'DC', this.speed);
+    this.stats.totals[T.EnergyWh] += Math.floor(c.energyWh) - before;
   }
 
   /** Parsed measurand lists, shared by every station with the same setting. */
@@ -251,6 +258,8 @@ export class Shard implements ShardContext {
       await sleep(50);
     }
     this.wheel.stop();
+    // Whatever is still undelivered now is lost: counted per action, never discarded in silence.
+    for (const st of this.stations) if (st.countUndelivered()) this.stats.totals[T.StopUnfinished]++;
     for (const st of this.stations) st.shutdown();
     const closeBy = this.now() + 2000;
     while (this.now() < closeBy && this.stations.some((s) => s.ws !== null && s.ws.readyState !== s.ws.CLOSED)) {

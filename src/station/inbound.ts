@@ -14,7 +14,9 @@ import { Boot, type Station } from './station.js';
 /** Handles one CALL from the CSMS and answers it (or, as a scenario may say, answers late or never). */
 export function handleCall(st: Station, id: string, action: string, payload: Record<string, unknown>, now: number): void {
   const { ctx } = st;
-  const idx = ctx.stats.actionIndex(action);
+  // The CSMS names the action: an unknown one gets a row of its own only for the first few (ShardStats).
+  const known = ctx.validator.hasAction(action);
+  const idx = known ? ctx.stats.actionIndex(action) : ctx.stats.unknownActionIndex(action);
   ctx.stats.count(idx, A.CallsReceived);
   // While Rejected the charge point does not answer CSMS calls (OCPP 1.6 §4.2.1).
   if (st.boot === Boot.Rejected) return;
@@ -22,6 +24,12 @@ export function handleCall(st: Station, id: string, action: string, payload: Rec
   const rule = st.rules?.get(action);
   st.replying = true;
   try {
+    if (!known) {
+      // Not an action of this OCPP version at all: NotImplemented ("Requested Action is not known by
+      // receiver", OCPP-J 1.6 §4.2.3) — counted as an unknown action, not as a schema-invalid call.
+      ctx.stats.count(idx, A.UnknownCalls);
+      throw new OcppError('NotImplemented', `${action} is not a known action`);
+    }
     const bad = ctx.validator.request(action, payload);
     if (bad) {
       ctx.stats.count(idx, A.InvalidCalls);
@@ -51,10 +59,8 @@ function answer(st: Station, action: string, payload: Record<string, unknown>, r
   const { ctx } = st;
   if (rule?.mode === 'with') return rule.payload!;
   const handler = ctx.handlers[action];
-  if (!handler) {
-    const known = ctx.validator.hasAction(action);
-    throw new OcppError(known ? 'NotSupported' : 'NotImplemented', `${action} is ${known ? 'not supported by this charge point' : 'not a known action'}`);
-  }
+  // A known action this charge point does not implement (the unknown ones never get here).
+  if (!handler) throw new OcppError('NotSupported', `${action} is not supported by this charge point`);
   const response = handler(st, payload, now);
   if (ctx.options.strict) {
     const wrong = ctx.validator.response(action, response);

@@ -2,12 +2,16 @@
  * The charge points' own recent log: a ring buffer of the last frames in and out and of notable
  * events, from which a diagnostics or security log file is built (GetDiagnostics, GetLog).
  *
- * One ring per worker thread (one shard per worker). Recording costs four array stores: the station,
+ * One ring per worker thread (one shard per worker). Recording costs a few array stores: the station,
  * a time, a kind and a reference to the frame string that was already built for the wire — no copy,
  * no formatting. Formatting happens only when a file is built, by scanning the ring for one station.
  * Heartbeats and periodic MeterValues are not recorded (station.ts isRoutine), so the ring covers
- * boots, statuses, transactions and CSMS commands over a long time; its size is
- * `OCPP_SIM_LOG_ENTRIES` (default 8192, a power of two).
+ * boots, statuses, transactions and CSMS commands over a long time.
+ *
+ * Two bounds, whichever is reached first: `OCPP_SIM_LOG_ENTRIES` entries (default 8192, rounded up to a
+ * power of two) and `OCPP_SIM_LOG_CHARS` characters of text (default 4 Mi, ~4–8 MiB). When full the
+ * oldest entries go. A frame longer than {@link MAX_ENTRY_CHARS} is kept cut (a copy, so the CSMS's
+ * megabyte-long DataTransfer is not held alive by the log).
  */
 
 export const enum LogKind {
@@ -21,15 +25,24 @@ export const enum LogKind {
 
 const MARK = ['<', '>', '*'] as const;
 
+/** Longest text one entry keeps; the rest is cut and said so. */
+export const MAX_ENTRY_CHARS = 16 * 1024;
+
 export class StationLog {
   private readonly who: (object | null)[];
   private readonly texts: string[];
   private readonly times: Float64Array;
   private readonly kinds: Uint8Array;
   private readonly mask: number;
+  /** Where the next entry goes; the oldest live one is `count` entries before it. */
   private next = 0;
+  private count = 0;
+  private chars = 0;
 
-  constructor(size: number) {
+  constructor(
+    size: number,
+    private readonly maxChars = 4 * 1024 * 1024,
+  ) {
     const n = 2 ** Math.max(4, Math.ceil(Math.log2(Math.max(16, size))));
     this.mask = n - 1;
     this.who = new Array<object | null>(n).fill(null);
@@ -42,14 +55,31 @@ export class StationLog {
     return this.mask + 1;
   }
 
+  /** Characters of text held now (tests, and a check on the bound). */
+  get heldChars(): number {
+    return this.chars;
+  }
+
   /** Keeps a reference to `text` (a frame as sent or received); the hot path. */
   record(who: object, kind: LogKind, text: string, at: number): void {
+    if (text.length > MAX_ENTRY_CHARS) text = cut(text);
+    while (this.count > 0 && (this.count > this.mask || this.chars + text.length > this.maxChars)) this.dropOldest();
     const i = this.next;
     this.next = (i + 1) & this.mask;
+    this.count++;
+    this.chars += text.length;
     this.who[i] = who;
     this.texts[i] = text;
     this.times[i] = at;
     this.kinds[i] = kind;
+  }
+
+  private dropOldest(): void {
+    const i = (this.next - this.count) & this.mask;
+    this.chars -= this.texts[i].length;
+    this.who[i] = null;
+    this.texts[i] = '';
+    this.count--;
   }
 
   /**
@@ -58,9 +88,8 @@ export class StationLog {
    */
   lines(who: object, identity: string, from = -Infinity, to = Infinity): string[] {
     const out: string[] = [];
-    const n = this.mask + 1;
-    for (let k = 0; k < n; k++) {
-      const i = (this.next + k) & this.mask;
+    for (let k = this.count; k > 0; k--) {
+      const i = (this.next - k) & this.mask;
       if (this.who[i] !== who) continue;
       const at = this.times[i];
       if (at < from || at > to) continue;
@@ -74,7 +103,18 @@ export class StationLog {
     this.who.fill(null);
     this.texts.fill('');
     this.next = 0;
+    this.count = 0;
+    this.chars = 0;
   }
+}
+
+/**
+ * The first MAX_ENTRY_CHARS characters of a long text, as a string of its own: V8 makes a slice a view
+ * that keeps the whole original alive, so the cut part is copied through a Buffer.
+ */
+function cut(text: string): string {
+  const head = Buffer.from(text.slice(0, MAX_ENTRY_CHARS), 'utf8').toString('utf8');
+  return `${head}… (${text.length - MAX_ENTRY_CHARS} more characters not kept)`;
 }
 
 const MENTIONS_AUTHORIZATION_KEY = /authorizationkey/i;
@@ -89,10 +129,10 @@ export function redactSecrets(text: string): string {
   return MENTIONS_AUTHORIZATION_KEY.test(text) ? text.replace(STRING_VALUE, '$1"(hidden)"') : text;
 }
 
-function sizeFromEnv(): number {
-  const v = Number(process.env.OCPP_SIM_LOG_ENTRIES);
-  return Number.isInteger(v) && v > 0 ? v : 8192;
+function fromEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
 /** This thread's ring. */
-export const stationLog = new StationLog(sizeFromEnv());
+export const stationLog = new StationLog(fromEnv('OCPP_SIM_LOG_ENTRIES', 8192), fromEnv('OCPP_SIM_LOG_CHARS', 4 * 1024 * 1024));

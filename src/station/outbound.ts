@@ -55,6 +55,13 @@ export class OutboundCall {
   }
 }
 
+/**
+ * Calls a charge point keeps queued by default (see StationOptions.queueLimit and `--queue-limit`):
+ * at a MeterValues a minute that is over three hours of one offline session's readings, and at most
+ * ~150 KiB of a charge point's memory.
+ */
+export const DEFAULT_QUEUE_LIMIT = 200;
+
 /** A small FIFO of calls waiting for the one outstanding-call slot (OCPP-J §4.1.1). */
 export class CallQueue {
   private items: OutboundCall[] = [];
@@ -101,6 +108,10 @@ export class CallQueue {
       if (match(this.items[i])) return this.items.splice(i, 1)[0];
     }
     return undefined;
+  }
+
+  forEach(visit: (call: OutboundCall) => void): void {
+    for (let i = this.head; i < this.items.length; i++) visit(this.items[i]);
   }
 
   hasTransactional(): boolean {

@@ -8,6 +8,7 @@ import { Await } from './connector.js';
 import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
 import { decideOffline, learn } from './authorize-locally.js';
+import { atLeastRetryFloor } from './retry.js';
 import type { IdTagInfo } from './authorization.js';
 
 export function onResponse(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void {
@@ -97,6 +98,7 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
   if (res.status === 'Accepted') {
     // A boot a TriggerMessage asked for while Pending is the registration: no retry is due any more.
     st.bootRetryAt = Infinity;
+    st.linkProven = true; // the reconnect backoff may start from its initial delay again
     totals[T.BootsAccepted]++;
     if (!st.everBooted) {
       st.everBooted = true;
@@ -116,6 +118,6 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
     totals[T.BootsRejected]++;
     st.boot = Boot.Rejected;
   }
-  st.bootRetryAt = now + (intervalMs || st.ctx.options.bootRetryMs);
+  st.bootRetryAt = now + atLeastRetryFloor(intervalMs || st.ctx.options.bootRetryMs);
   st.arm(now);
 }

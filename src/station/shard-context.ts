@@ -43,6 +43,11 @@ export interface StationOptions {
   /** How long a soft reset waits for queued messages before rebooting, and how long a reboot takes. */
   softResetDrainMs: number;
   rebootDelayMs: number;
+  /**
+   * The most calls a charge point keeps queued (its memory for messages waiting to be sent, offline or
+   * behind a slow CSMS); when full, the least important goes first (Station.makeRoom), counted as dropped.
+   */
+  queueLimit: number;
   /** Benchmark saturation: send the next Heartbeat as soon as the previous call is answered. */
   backToBack?: boolean;
 }

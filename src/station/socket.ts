@@ -62,7 +62,7 @@ function socketOnClose(this: WebSocket): void {
 function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
   const st = stationOf(this);
   if (st.link !== Link.Connecting) return;
-  st.ctx.stats.problem(`${st.identity}: ${err.message}`);
+  connectFailed(st, err.code ?? 'error', err.message);
   if (st.security?.fallback) fallBackIfStuck(st);
   if (!err.code) return;
   if (CERTIFICATE_ERRORS.test(err.code)) linkEvent(st, 'InvalidCentralSystemCertificate', err.code);
@@ -72,9 +72,18 @@ function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
 
 function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
   const st = stationOf(this);
-  st.ctx.stats.problem(`${st.identity}: CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
+  connectFailed(st, `HTTP ${res.statusCode}`, `CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
   if (res.statusCode === 401) linkEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
   this.terminate();
+}
+
+/**
+ * A connection attempt failed: counted by cause (the run's summary and its "unreachable" verdict name
+ * the causes, cli/unreachable.ts); the first of each cause in a shard is also a problem line, so ten
+ * thousand refused connections do not make ten thousand lines.
+ */
+export function connectFailed(st: Station, cause: string, message: string): void {
+  if (st.ctx.stats.connectError(cause, message)) st.ctx.stats.problem(`${st.identity}: ${message}`);
 }
 
 /** Failed attempts with a new security profile before the charge point goes back to the previous one. */

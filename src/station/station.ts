@@ -10,10 +10,11 @@
  */
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeCall, encodeCallError, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
-import { parseErrorCode } from '../protocol/errors.js';
+import { isVersionErrorCode, parseErrorCode } from '../protocol/errors.js';
 import type { ResponseRule } from '../scenario/program.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
+import { atLeastRetryFloor } from './retry.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
@@ -25,7 +26,7 @@ import type { AuthState } from './authorization.js';
 import { endOnUnavailable, type ReservationState } from './reservation.js';
 import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
-import { attachSocket } from './socket.js';
+import { attachSocket, connectFailed } from './socket.js';
 import * as driver from './driver.js';
 import type { SecurityState } from '../ocpp16/security/state.js';
 import { securityEvent } from '../ocpp16/security/events.js';
@@ -63,6 +64,31 @@ function isTriggered(call: OutboundCall): boolean {
   return call.triggered;
 }
 
+function isMeterValues(call: OutboundCall): boolean {
+  return call.kind === Kind.MeterValues;
+}
+
+/** A call that may go before kept ones when the queue is full: not kept, and not the boot. */
+function isExpendable(call: OutboundCall): boolean {
+  return !call.isTransactional && call.kind !== Kind.Boot;
+}
+
+/**
+ * A connection proves itself by a boot accepted on it or by staying up this long; only then does the
+ * reconnect backoff start again from its initial delay. A CSMS that accepts the WebSocket and closes
+ * it at once thus meets the full backoff (1 s doubling to 30 s), not one attempt a second forever.
+ */
+export const STABLE_LINK_MS = 10_000;
+
+/** A call that timed out: its answer may still come, and is then a late answer, not a stray frame. */
+interface TimedOut {
+  id: string;
+  action: number;
+  sentAt: number;
+}
+/** Timed-out calls remembered per station for late answers (the newest few; older ones are forgotten). */
+const LATE_SLOTS = 4;
+
 /** A one-off deadline of a station (see Station.later). */
 export interface Alarm {
   at: number;
@@ -95,6 +121,11 @@ export class Station {
   // Deadlines (absolute ms); Infinity = not planned.
   reconnectAt = 0;
   reconnectAttempt = 0;
+  /** When the current connection opened (ms), and whether a boot was accepted on it (see STABLE_LINK_MS). */
+  openedAt = 0;
+  linkProven = false;
+  /** Calls that timed out, newest last, so their late answers are recognised (lazy; see TimedOut). */
+  timedOutCalls: TimedOut[] | null = null;
   bootRetryAt = Infinity;
   nextHeartbeatAt = Infinity;
   nextMeterAt = Infinity;
@@ -203,16 +234,20 @@ export class Station {
   }
 
   onOpen(now: number): void {
-    this.ctx.connectSettled();
-    this.link = Link.Open;
-    this.pendingDeadline = Infinity;
-    this.reconnectAttempt = 0;
     if (this.ws!.protocol !== this.ctx.subprotocols[0]) {
-      // OCPP-J §3.1.2: the server must agree on the OCPP version; without it we cannot talk.
-      this.ctx.stats.problem(`${this.identity}: CSMS did not accept subprotocol ${this.ctx.subprotocols[0]}`);
+      // OCPP-J §3.1.2: the server must agree on the OCPP version; without it we cannot talk. The link
+      // stays Connecting: its close counts as a failed attempt (and frees the connection slot).
+      connectFailed(this, 'subprotocol', `CSMS did not accept subprotocol ${this.ctx.subprotocols[0]}`);
       this.ws!.close(1002, 'subprotocol required');
       return;
     }
+    this.ctx.connectSettled();
+    this.link = Link.Open;
+    this.pendingDeadline = Infinity;
+    this.openedAt = now;
+    this.linkProven = false;
+    this.ctx.stats.totals[T.LinksOpened]++;
+    this.ctx.stats.lastOpenAt = Date.now();
     this.setGauge(S.Connected);
     this.awaitingPong = false;
     this.armPing(now);
@@ -260,10 +295,16 @@ export class Station {
       this.reconnectAt = this.offlineUntil;
       return this.arm(now);
     }
+    const proven = wasOpen && (this.linkProven || now - this.openedAt >= STABLE_LINK_MS);
+    if (proven) this.reconnectAttempt = 0;
     const { initialMs, maxMs } = this.ctx.options.reconnect;
     const delay = Math.min(maxMs, initialMs * 2 ** this.reconnectAttempt);
     this.reconnectAttempt++;
     this.reconnectAt = now + jitter(this, delay, 0.25);
+    if (wasOpen && !proven) {
+      this.ctx.stats.totals[T.EarlyCloses]++;
+      this.ctx.stats.problem(`${this.identity}: the CSMS closed the connection ${Math.round(now - this.openedAt)} ms after it opened, before it proved itself; reconnecting in ${Math.round(this.reconnectAt - now)} ms`);
+    }
     this.arm(now);
   }
 
@@ -284,8 +325,31 @@ export class Station {
 
   /** Queues a call; it goes out when the slot is free and the station may send it. */
   enqueue(call: OutboundCall): void {
+    if (this.queue.length >= this.ctx.options.queueLimit && !this.makeRoom(call)) return;
     this.queue.push(call);
     if (!this.replying) this.pump(this.ctx.now());
+  }
+
+  /**
+   * The queue is full (StationOptions.queueLimit, a charge point's memory): one call goes, counted
+   * as dropped and named — never silently. What goes first is what matters least: the oldest
+   * MeterValues (periodic and clock-aligned readings: a transaction's start and stop meter readings
+   * are in its Start/StopTransaction), then the oldest call that is not kept (a status, an
+   * Authorize), and only then the oldest message of all — the order libocpp's
+   * MessageQueueSizeThreshold follows too. The incoming call counts as the newest of its class.
+   * Returns false when the incoming call itself is the one dropped.
+   */
+  private makeRoom(incoming: OutboundCall): boolean {
+    const { queue } = this;
+    const victim =
+      queue.takeFirst(isMeterValues) ??
+      (isMeterValues(incoming) ? incoming : (queue.takeFirst(isExpendable) ?? (isExpendable(incoming) ? incoming : queue.shift()!)));
+    const { stats } = this.ctx;
+    stats.count(stats.actionIndex(victim.action), A.Dropped);
+    stats.problem(`${this.identity}: queue full (${this.ctx.options.queueLimit} messages): dropped a ${victim.action}`);
+    // Whoever waits for a dropped call's answer (a scenario step, the driver's Authorize) hears it failed.
+    if (!victim.isTransactional) onFailure(this, victim, 'Failed', this.ctx.now());
+    return victim !== incoming;
   }
 
   /** Sends the next queued call if nothing is outstanding and sending is allowed. */
@@ -318,7 +382,8 @@ export class Station {
     if (call.tx !== null && call.kind !== Kind.StartTx) {
       if (call.tx.transactionId === null) {
         // Its StartTransaction was never confirmed: the CSMS cannot place this message. Drop it.
-        ctx.stats.problem(`${this.identity}: dropped ${call.action} of an unconfirmed transaction`);
+        ctx.stats.count(ctx.stats.actionIndex(call.action), A.Dropped);
+        ctx.stats.problem(`${this.identity}: dropped ${call.action} of a transaction whose StartTransaction was never confirmed`);
         return this.pump(now);
       }
       payload.transactionId = call.tx.transactionId;
@@ -368,16 +433,19 @@ export class Station {
   /**
    * A transaction message that got a CALLERROR, an invalid answer or no answer is retried up to
    * TransactionMessageAttempts times, waiting TransactionMessageRetryInterval × attempts between
-   * tries (OCPP 1.6 §4.7, §9.1.32–33). Anything else is given up.
+   * tries (OCPP 1.6 §4.7, §9.1.32–33). A notification kept like one (Kind.Kept) is retried only when
+   * it went unanswered: the spec asks for retries of transaction messages only, and a CSMS that
+   * answered with a CALLERROR (say NotImplemented) has received it and said no — once is enough.
+   * Anything else is given up. `code`: the CALLERROR code, 'Timeout', or undefined (invalid answer).
    */
-  private failed(call: OutboundCall, now: number): void {
+  private failed(call: OutboundCall, now: number, code?: string): void {
     // While the run stops, the attempt stop() made due is the last one.
-    const retry = call.isTransactional && !this.ctx.stopping;
+    const retry = call.isTransactional && !this.ctx.stopping && (call.kind !== Kind.Kept || code === 'Timeout');
     if (retry && call.attempts < Math.max(1, this.configInt('TransactionMessageAttempts'))) {
-      call.notBefore = now + this.configInt('TransactionMessageRetryInterval') * 1000 * call.attempts;
+      call.notBefore = now + atLeastRetryFloor(this.configInt('TransactionMessageRetryInterval') * 1000 * call.attempts);
       this.queue.unshift(call);
     } else if (call.kind === Kind.Boot) {
-      this.bootRetryAt = now + this.ctx.options.bootRetryMs;
+      this.bootRetryAt = now + atLeastRetryFloor(this.ctx.options.bootRetryMs);
     } else {
       if (call.kind === Kind.StartTx && call.tx) {
         this.ctx.stats.totals[T.TxRejected]++;
@@ -413,6 +481,7 @@ export class Station {
     if (frame[0] === CALL) return handleCall(this, frame[1], frame[2], frame[3], now);
     const call = this.pending;
     if (!call || frame[1] !== this.pendingId) {
+      if (this.lateAnswer(frame[1])) return;
       ctx.stats.totals[T.BadFrames]++;
       ctx.stats.problem(`${this.identity}: response to unknown message id ${frame[1]}`);
       return;
@@ -434,9 +503,32 @@ export class Station {
       ctx.stats.callError(action, frame[2]);
       const code = parseErrorCode(frame[2]) ?? frame[2];
       ctx.stats.problem(`${this.identity}: ${call.action} answered with CALLERROR ${code}: ${frame[3]}`);
-      this.failed(call, now);
+      if (!isVersionErrorCode(frame[2], ctx.version)) {
+        // OCPP-J 1.6 §4.2.3 lists the codes a CALLERROR may carry; another one (e.g. 2.0.1's
+        // RpcFrameworkError from a 1.6 CSMS) is a protocol violation of the CSMS, not just a refusal.
+        ctx.stats.count(action, A.BadErrorCodes);
+        ctx.stats.problem(`${this.identity}: ${call.action} answered with CALLERROR code ${frame[2]}, which is not an OCPP ${ctx.version} error code`);
+      }
+      this.failed(call, now, code);
     }
     this.settle(now);
+  }
+
+  /**
+   * An answer to a call that already timed out: counted once, as the late answer it is (the timeout
+   * was counted when it happened), with its real latency; not a stray frame. Returns false for an id
+   * no timed-out call had.
+   */
+  private lateAnswer(id: string): boolean {
+    const list = this.timedOutCalls;
+    if (list === null) return false;
+    const i = list.findIndex((t) => t.id === id);
+    if (i < 0) return false;
+    const late = list[i];
+    list.splice(i, 1);
+    this.ctx.stats.count(late.action, A.LateAnswers);
+    this.ctx.stats.latencyUs(late.action, (performance.now() - late.sentAt) * 1000);
+    return true;
   }
 
   // ---------------------------------------------------------------- boot, heartbeat, status
@@ -615,7 +707,6 @@ export class Station {
     c.powerW = 0;
     if (this.smartCharging !== null) this.smartCharging.transactionEnded(c, now);
     this.sharePower(now); // the other outlets of its cabinet may take more now
-    this.ctx.stats.totals[T.EnergyWh] += tx.meterStop - tx.meterStart;
     this.enqueue(new OutboundCall(Kind.StopTx, 'StopTransaction', this.ctx.stopPayload(this, tx, reason), tx, c.id));
     if (!this.anyCharging()) {
       this.nextMeterAt = Infinity;
@@ -790,7 +881,7 @@ export class Station {
 
   private timedOut(now: number): void {
     if (this.link === Link.Connecting) {
-      this.ctx.stats.problem(`${this.identity}: connection timed out`);
+      connectFailed(this, 'timeout', `no WebSocket connection within ${this.ctx.options.connectTimeoutMs} ms`);
       this.ws?.terminate();
       return;
     }
@@ -799,7 +890,10 @@ export class Station {
     const idx = this.ctx.stats.actionIndex(call.action);
     this.ctx.stats.count(idx, A.Timeouts);
     this.ctx.stats.problem(`${this.identity}: ${call.action} not answered within ${this.ctx.options.callTimeoutMs} ms`);
-    this.failed(call, now);
+    const list = (this.timedOutCalls ??= []);
+    if (list.length === LATE_SLOTS) list.shift();
+    list.push({ id: this.pendingId, action: idx, sentAt: this.pendingSentAt });
+    this.failed(call, now, 'Timeout');
     this.settle(now);
   }
 
@@ -842,6 +936,23 @@ export class Station {
   /** True when no transaction message is left to deliver (other calls do not hold up a stop). */
   get drained(): boolean {
     return (this.pending === null || !this.pending.isTransactional) && !this.queue.hasTransactional();
+  }
+
+  /**
+   * At the end of the run, once the graceful stop is over: counts every kept message not delivered
+   * (the call in flight and the queue), per action. Returns whether there was any.
+   */
+  countUndelivered(): boolean {
+    const { stats } = this.ctx;
+    let left = 0;
+    const count = (call: OutboundCall) => {
+      if (!call.isTransactional) return;
+      stats.count(stats.actionIndex(call.action), A.Undelivered);
+      left++;
+    };
+    if (this.pending) count(this.pending);
+    this.queue.forEach(count);
+    return left > 0;
   }
 
   shutdown(): void {

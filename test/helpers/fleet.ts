@@ -4,6 +4,7 @@
  */
 import { startFleet, type Fleet, type FleetConfig } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../../src/station/profile.js';
+import { DEFAULT_QUEUE_LIMIT } from '../../src/station/outbound.js';
 
 export function testFleetConfig(csmsUrl: string, overrides: Partial<FleetConfig> = {}): FleetConfig {
   return {
@@ -22,6 +23,7 @@ export function testFleetConfig(csmsUrl: string, overrides: Partial<FleetConfig>
       reconnect: { initialMs: 100, maxMs: 500 },
       bootRetryMs: 300,
       softResetDrainMs: 300,
+      queueLimit: DEFAULT_QUEUE_LIMIT,
       rebootDelayMs: 200,
     },
     seed: 7,

@@ -61,7 +61,7 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
     workers: 0,
     profile: loadProfile('generic-16-ac'),
     driver: DEFAULT_DRIVER,
-    options: { callTimeoutMs: 30_000, connectTimeoutMs: 30_000, strict: true, reconnect: { initialMs: 1000, maxMs: 30_000 }, bootRetryMs: 1000, softResetDrainMs: 3000, rebootDelayMs: 2000 },
+    options: { callTimeoutMs: 30_000, connectTimeoutMs: 30_000, strict: true, reconnect: { initialMs: 1000, maxMs: 30_000 }, bootRetryMs: 1000, softResetDrainMs: 3000, rebootDelayMs: 2000, queueLimit: 200 },
     seed: 1,
     rampPerSec: 0,
     stopTimeoutMs: 10_000,

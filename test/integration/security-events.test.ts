@@ -83,7 +83,7 @@ describe('security events of the link and the dispatcher', () => {
     const key = Buffer.from('rotated-secret-0002').toString('hex');
     expect(await csms.call('TEST001', 'ChangeConfiguration', { key: 'AuthorizationKey', value: key })).toEqual({ status: 'Accepted' });
     // The CSMS still knows only the old password: the reconnects are refused.
-    await until(() => (fleet.refresh(), fleet.stats.problems.filter((p) => p.includes('HTTP 401')).length >= 2), 'refused reconnects', 8000);
+    await until(() => (fleet.refresh(), (fleet.stats.connectErrors().find((e) => e.cause === 'HTTP 401')?.count ?? 0) >= 2), 'refused reconnects', 8000);
     passwords.TEST001 = 'rotated-secret-0002';
     await until(() => events.includes('FailedToAuthenticateAtCentralSystem'), 'the event after the reconnect', 8000);
     expect(events.filter((e) => e === 'FailedToAuthenticateAtCentralSystem')).toHaveLength(1);

@@ -19,7 +19,7 @@ import { loadProfile } from '../../src/profile/load.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { Op } from '../../src/scenario/program.js';
 import { download, parseLocation, TransferError, upload } from '../../src/station/file-transfer.js';
-import { LogKind, StationLog } from '../../src/station/log.js';
+import { LogKind, MAX_ENTRY_CHARS, StationLog } from '../../src/station/log.js';
 import { DEFAULT_FIRMWARE } from '../../src/station/profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-fw-unit-'));
@@ -78,6 +78,24 @@ describe('StationLog', () => {
 
   it('rounds its size up to a power of two', () => {
     expect(new StationLog(1000).capacity).toBe(1024);
+  });
+
+  it('is bounded in characters too: the oldest entries go when the text would exceed the bound', () => {
+    const log = new StationLog(1024, 1000);
+    const who = {};
+    for (let i = 0; i < 30; i++) log.record(who, LogKind.In, `${i}`.padEnd(100, '.'), i);
+    expect(log.heldChars).toBeLessThanOrEqual(1000);
+    const lines = log.lines(who, 'CP1');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toContain(' < 20.');
+  });
+
+  it('keeps a long frame cut, as a copy of its head', () => {
+    const log = new StationLog(16);
+    const who = {};
+    log.record(who, LogKind.In, 'x'.repeat(MAX_ENTRY_CHARS + 5000), 0);
+    expect(log.heldChars).toBeLessThan(MAX_ENTRY_CHARS + 100);
+    expect(log.lines(who, 'CP1')[0]).toMatch(/x… \(5000 more characters not kept\)$/);
   });
 });
 

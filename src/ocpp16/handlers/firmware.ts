@@ -4,6 +4,7 @@
  * at once and leaves the work to a job on the station's alarms (firmware-update.ts, log-upload.ts).
  * The statuses a TriggerMessage / ExtendedTriggerMessage reports are here too.
  */
+import { atLeastRetryFloor } from '../../station/retry.js';
 import type { X509Certificate } from 'node:crypto';
 import { OcppError } from '../../protocol/errors.js';
 import { parseLocation } from '../../station/file-transfer.js';
@@ -54,8 +55,9 @@ function retriesOf(retries: number | undefined, location = ''): number {
   return retries === undefined ? DEFAULT_RETRIES : Math.max(0, Math.floor(retries));
 }
 
+/** The CSMS's retryInterval (s), never below the floor every retry has (a retryInterval of 0 must not hammer the server). */
 function intervalMsOf(retryInterval: number | undefined): number {
-  return Math.max(0, retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000;
+  return atLeastRetryFloor((retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000);
 }
 
 /** A date-time field as ms (`fallback` when absent); a CALLERROR when it is not a date. */

@@ -60,7 +60,9 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
       }
       break;
     case 'MeterValues':
-      // A triggered sample is a plain reading (context Trigger), not part of a transaction's data.
+      // A triggered sample (context Trigger) is not part of a transaction's data: it is not kept or
+      // retried like one, but it names the transaction running on its connector (OCPP 1.6 §7.29
+      // MeterValues.req: transactionId "the transaction to which these meter samples are related").
       if (connectorId === 0) {
         // The main meter: every connector's register summed (each brought up to now first).
         let wh = 0;
@@ -74,6 +76,9 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
       for (const c of connectorId === undefined ? st.connectors.slice(1) : [st.connectors[connectorId]]) {
         st.ctx.advanceMeter(c, now);
         const payload = st.ctx.meterPayload(st, c, now, 'Trigger');
+        const tx = c.tx !== null && !c.tx.stopped ? c.tx : null;
+        // Until the CSMS has confirmed the StartTransaction there is no id to name yet.
+        if (tx !== null && tx.transactionId !== null) payload.transactionId = tx.transactionId;
         st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id)));
       }
       break;
