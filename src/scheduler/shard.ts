@@ -22,7 +22,7 @@ import type { ScenarioProgram } from '../scenario/program.js';
 import { scenarioBehaviour } from '../scenario/interpreter.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
-import { random, seedFor } from '../util/random.js';
+import { Decision, decide, seedFor } from '../util/random.js';
 import { TimerWheel } from './timer-wheel.js';
 
 /** Everything a shard needs, as plain data (it crosses the worker boundary). */
@@ -128,8 +128,8 @@ export class Shard implements ShardContext {
   }
 
   /**
-   * Plans every station's first connection along the ramp — plus the model's power-up jitter, drawn
-   * from the station's own random stream — and starts the clock.
+   * Plans every station's first connection along the ramp — plus the model's power-up jitter, a
+   * decision of the station's own (util/random.ts) — and starts the clock.
    */
   start(): void {
     const t0 = this.now();
@@ -137,7 +137,7 @@ export class Shard implements ShardContext {
     const offset = this.config.rampOffset ?? 0;
     const jitterMs = this.config.profile.bootJitterS * 1000;
     for (const st of this.stations) {
-      st.reconnectAt = (rate > 0 ? t0 + ((offset + st.index) * 1000) / rate : t0) + (jitterMs > 0 ? random(st) * jitterMs : 0);
+      st.reconnectAt = (rate > 0 ? t0 + ((offset + st.index) * 1000) / rate : t0) + (jitterMs > 0 ? decide(st.rng, 0, Decision.BootJitter, 0) * jitterMs : 0);
       this.wheel.schedule(st, st.reconnectAt);
     }
     this.wheel.start();

@@ -143,7 +143,7 @@ export class Station {
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
-  /** Random state (see util/random.ts). */
+  /** This charge point's random key: its decisions are hashed from it, never drawn from a stream (util/random.ts). */
   rng: number;
   readonly connectors: Connector[];
 
