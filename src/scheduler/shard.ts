@@ -20,6 +20,7 @@ import type { Behaviour, ShardContext, StationOptions } from '../station/shard-c
 import { defaultBehaviour } from '../station/driver.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import { scenarioBehaviour } from '../scenario/interpreter.js';
+import { messageIdGenerator, type MessageIdGenerator } from '../station/message-ids.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
 import { Decision, decide, seedFor } from '../util/random.js';
@@ -68,6 +69,7 @@ export class Shard implements ShardContext {
   readonly version = OCPP16;
   readonly subprotocols = [SUBPROTOCOL_16];
   readonly validator = validator16();
+  readonly messageId: MessageIdGenerator;
   readonly handlers = handlers16;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
@@ -87,6 +89,7 @@ export class Shard implements ShardContext {
 
   constructor(readonly config: ShardConfig) {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
+    this.messageId = messageIdGenerator(config.profile.messageIds);
     this.defaultConfig = defaultConfiguration(config.profile);
     this.readonlyKeys = readonlyKeys(config.profile);
     this.features = supportedFeatures(this.defaultConfig);

@@ -335,7 +335,7 @@ export class Station {
         return this.pump(now);
       }
     }
-    this.pendingId = String(++this.msgSeq);
+    this.pendingId = ctx.messageId(this.rng, ++this.msgSeq);
     this.pending = call;
     call.attempts++;
     this.pendingSentAt = performance.now();

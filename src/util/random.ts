@@ -105,6 +105,14 @@ export class DecisionDraws {
 }
 
 /**
+ * A keyed permutation of 32-bit integers: distinct `n` give distinct results under one key, looking
+ * random (random-style message ids: unique for 2^32 calls, without remembering any).
+ */
+export function scramble(key: number, n: number): number {
+  return mix32((key + Math.imul(n, 0x9e3779b9)) >>> 0);
+}
+
+/**
  * Backoff jitter is no decision: it may depend on timing, but must never move a decision. It has its
  * own counter per worker thread, hashed with the charge point's key so stations that drop together
  * reconnect apart.
