@@ -12,7 +12,7 @@ import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile } from '../config/yaml-file.js';
 import { checkValue, keyDef } from '../ocpp16/configuration.js';
-import { DEFAULT_FIRMWARE, DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type StationProfile } from '../station/profile.js';
+import { DEFAULT_FIRMWARE, DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type MessageIdStyle, type StationProfile } from '../station/profile.js';
 import { parseDuration } from '../util/duration.js';
 
 /** The built-in library (profiles/ in the package). */
@@ -36,6 +36,7 @@ interface RawProfile {
   boot?: { retryInterval?: string; jitter?: string };
   quirks?: Partial<typeof DEFAULT_QUIRKS>;
   powerSharing?: { connectors: number[]; maxPowerW: number }[];
+  messageIds?: MessageIdStyle;
   firmware?: {
     downloadFails?: boolean;
     installFails?: boolean;
@@ -219,6 +220,7 @@ function toStationProfile(raw: RawProfile, top: YamlFile, name: string, issues: 
     quirks: { ...DEFAULT_QUIRKS, ...raw.quirks },
     powerSharing: raw.powerSharing,
     firmware: firmwareBehaviourOf(raw.firmware),
+    messageIds: raw.messageIds ?? 'counter',
   };
 }
 

@@ -7,6 +7,10 @@
  * A step that makes a call (authorize, start, send) blocks its connector until the answer arrives
  * (Connector.awaiting); `expect` then compares the status and records a pass or a failure naming
  * the charge point, connector, file:line:col, expected and got.
+ *
+ * Random draws (durations, idTags from a list) are decisions keyed by the step and how many times
+ * this connector has drawn there (util/random.ts): the n-th run of a step draws the same under one
+ * seed, however long earlier steps waited for the CSMS.
  */
 import { T } from '../metrics/shard-stats.js';
 import { Await, Phase, type Connector } from '../station/connector.js';
@@ -17,7 +21,7 @@ import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
 import type { Behaviour } from '../station/shard-context.js';
 import type { Station } from '../station/station.js';
-import { random } from '../util/random.js';
+import { decideAmong, DecisionDraws, scenarioSite } from '../util/random.js';
 import { sampleDuration } from './parse.js';
 import { Op, type Instr, type ScenarioProgram } from './program.js';
 
@@ -88,7 +92,7 @@ function run(st: Station, c: Connector, now: number): void {
     c.pc++;
     switch (ins.op) {
       case Op.Wait:
-        c.phaseUntil = now + localTime(st, ins);
+        c.phaseUntil = now + localTime(st, c, ins);
         return;
       case Op.Plug:
         if (unpluggedTx(c)) {
@@ -137,7 +141,7 @@ function run(st: Station, c: Connector, now: number): void {
         return;
       }
       case Op.Charge:
-        c.phaseUntil = now + localTime(st, ins);
+        c.phaseUntil = now + localTime(st, c, ins);
         return;
       case Op.Stop:
         if (c.tx && !c.tx.stopped) {
@@ -182,7 +186,7 @@ function run(st: Station, c: Connector, now: number): void {
         }
         break;
       case Op.Disconnect: {
-        const until = now + localTime(st, ins);
+        const until = now + localTime(st, c, ins);
         st.goOffline(until);
         if (ins.noWait) break; // e.g. start a transaction while offline: it is queued for the reconnect
         c.phaseUntil = until;
@@ -215,7 +219,7 @@ function run(st: Station, c: Connector, now: number): void {
       }
       case Op.ExpectCall:
         c.awaiting = Await.Call;
-        c.phaseUntil = now + draw(st, ins);
+        c.phaseUntil = now + draw(st, c, ins);
         return;
     }
   }
@@ -230,9 +234,9 @@ function unpluggedTx(c: Connector): boolean {
 }
 
 function enterLoop(st: Station, c: Connector, ins: Instr, prog: ScenarioProgram, now: number): void {
-  c.loops ??= new Float64Array(prog.registers);
+  const loops = registersOf(c, prog);
   // A count of iterations left, or the time the loop ends; forever is Infinity.
-  c.loops[ins.register!] = ins.times !== undefined ? ins.times : ins.forMs !== undefined ? now + ins.forMs / st.ctx.speed : Infinity;
+  loops[ins.register!] = ins.times !== undefined ? ins.times : ins.forMs !== undefined ? now + ins.forMs / st.ctx.speed : Infinity;
   if (ins.times === 0) c.pc = ins.end! + 1;
 }
 
@@ -242,24 +246,64 @@ function loopAgain(c: Connector, loop: Instr, now: number): boolean {
   return now < c.loops![r];
 }
 
-function draw(st: Station, ins: Instr): number {
-  return ins.duration ? sampleDuration(ins.duration, () => random(st)) : 0;
+/**
+ * A connector's registers: the program's loop registers, then one draw counter per step that draws
+ * (see drawSlots); allocated on first use, so a scenario without loops or draws costs nothing.
+ */
+function registersOf(c: Connector, prog: ScenarioProgram): Float64Array {
+  return (c.loops ??= new Float64Array(prog.registers + drawSlots(prog).count));
+}
+
+/** Per program (once per worker): the draw counter of each step that may draw, -1 for the others. */
+const slotCache = new WeakMap<ScenarioProgram, { slot: Int32Array; count: number }>();
+
+function drawSlots(prog: ScenarioProgram): { slot: Int32Array; count: number } {
+  let slots = slotCache.get(prog);
+  if (!slots) {
+    const slot = new Int32Array(prog.instrs.length).fill(-1);
+    let count = 0;
+    prog.instrs.forEach((ins, pc) => {
+      const draws = (ins.duration !== undefined && ins.duration.kind !== 'fixed') || ins.op === Op.Authorize || ins.op === Op.Start;
+      if (draws) slot[pc] = prog.registers + count++;
+    });
+    slots = { slot, count };
+    slotCache.set(prog, slots);
+  }
+  return slots;
+}
+
+/** The ordinal of this draw at the step being run (pc − 1): how many times this connector drew there before. */
+function nextOrdinal(st: Station, c: Connector): number {
+  const prog = st.ctx.scenario!;
+  const registers = registersOf(c, prog);
+  return registers[drawSlots(prog).slot[c.pc - 1]]++;
+}
+
+/** One reusable set of draws: a gaussian duration takes two uniforms of one decision. */
+const durationDraws = new DecisionDraws();
+
+function draw(st: Station, c: Connector, ins: Instr): number {
+  const d = ins.duration;
+  if (!d) return 0;
+  if (d.kind === 'fixed') return d.ms;
+  return sampleDuration(d, durationDraws.of(st.rng, c.id, scenarioSite(c.pc - 1), nextOrdinal(st, c)).next);
 }
 
 /**
  * A duration of the local side (wait, charge, offline), compressed by --speed. A CSMS's time to
  * act (`expect … within`) is not: the CSMS runs at wall-clock speed.
  */
-function localTime(st: Station, ins: Instr): number {
-  return draw(st, ins) / st.ctx.speed;
+function localTime(st: Station, c: Connector, ins: Instr): number {
+  return draw(st, c, ins) / st.ctx.speed;
 }
 
-/** The idTag of an authorize/start step: one of its list, or its template expanded. */
+/** The idTag of an authorize/start step: its template expanded, or one of its list, or one of --id-tags. */
 function idTagFor(st: Station, c: Connector, ins: Instr): string {
-  if (ins.idTags && ins.idTags.length > 0) return expand(st, c, ins.idTags[Math.floor(random(st) * ins.idTags.length)]);
-  if (ins.idTag !== undefined) return expand(st, c, ins.idTag);
-  const tags = st.ctx.driver.idTags;
-  return tags[Math.floor(random(st) * tags.length)];
+  const list = ins.idTags !== undefined && ins.idTags.length > 0 ? ins.idTags : null;
+  if (list === null && ins.idTag !== undefined) return expand(st, c, ins.idTag);
+  const site = scenarioSite(c.pc - 1);
+  const n = nextOrdinal(st, c);
+  return list !== null ? expand(st, c, decideAmong(st.rng, c.id, site, n, list)) : decideAmong(st.rng, c.id, site, n, st.ctx.driver.idTags);
 }
 
 /** Expands ${var} (the scenario's variables), then ${n}, ${n:06}, ${id} and ${connector}. */

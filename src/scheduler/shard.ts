@@ -20,9 +20,10 @@ import type { Behaviour, ShardContext, StationOptions } from '../station/shard-c
 import { defaultBehaviour } from '../station/driver.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import { scenarioBehaviour } from '../scenario/interpreter.js';
+import { messageIdGenerator, type MessageIdGenerator } from '../station/message-ids.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
-import { random, seedFor } from '../util/random.js';
+import { Decision, decide, seedFor } from '../util/random.js';
 import { TimerWheel } from './timer-wheel.js';
 
 /** Everything a shard needs, as plain data (it crosses the worker boundary). */
@@ -71,6 +72,7 @@ export class Shard implements ShardContext {
   readonly version = OCPP16;
   readonly subprotocols = [SUBPROTOCOL_16];
   readonly validator = validator16();
+  readonly messageId: MessageIdGenerator;
   readonly handlers = handlers16;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
@@ -90,6 +92,7 @@ export class Shard implements ShardContext {
 
   constructor(readonly config: ShardConfig) {
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
+    this.messageId = messageIdGenerator(config.profile.messageIds);
     this.defaultConfig = defaultConfiguration(config.profile);
     this.readonlyKeys = readonlyKeys(config.profile);
     this.features = supportedFeatures(this.defaultConfig);
@@ -131,8 +134,8 @@ export class Shard implements ShardContext {
   }
 
   /**
-   * Plans every station's first connection along the ramp — plus the model's power-up jitter, drawn
-   * from the station's own random stream — and starts the clock.
+   * Plans every station's first connection along the ramp — plus the model's power-up jitter, a
+   * decision of the station's own (util/random.ts) — and starts the clock.
    */
   start(): void {
     const t0 = this.now();
@@ -140,7 +143,7 @@ export class Shard implements ShardContext {
     const offset = this.config.rampOffset ?? 0;
     const jitterMs = this.config.profile.bootJitterS * 1000;
     for (const st of this.stations) {
-      st.reconnectAt = (rate > 0 ? t0 + ((offset + st.index) * 1000) / rate : t0) + (jitterMs > 0 ? random(st) * jitterMs : 0);
+      st.reconnectAt = (rate > 0 ? t0 + ((offset + st.index) * 1000) / rate : t0) + (jitterMs > 0 ? decide(st.rng, 0, Decision.BootJitter, 0) * jitterMs : 0);
       this.wheel.schedule(st, st.reconnectAt);
     }
     this.wheel.start();

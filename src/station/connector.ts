@@ -97,9 +97,15 @@ export class Connector {
   phaseUntil = Infinity;
   idTag = '';
   tx: Transaction | null = null;
+  /**
+   * Cars that have come to this connector so far; the current one's number. The random decisions
+   * about a car (its idTag, state of charge, session length, the idle time after it) are keyed by it
+   * (util/random.ts), so they do not depend on when answers arrive.
+   */
+  car = 0;
 
   // A scenario's program on this connector (src/scenario/interpreter.ts): where it is, its loop
-  // registers (allocated on the first repeat), and which answer it waits for.
+  // registers and draw counters (allocated on first use), and which answer it waits for.
   pc = 0;
   loops: Float64Array | null = null;
   awaiting = Await.Nothing;

@@ -6,10 +6,14 @@
  *
  * Each connector keeps only a phase and the time it ends; the station's single wake-up calls
  * {@link step} when any connector's phase is due.
+ *
+ * Every random choice is a decision about one car at one connector, keyed by the car's number
+ * (Connector.car): the k-th car of a connector presents the same idTag, brings the same state of
+ * charge and stays as long under one seed, however the CSMS's answers are timed (util/random.ts).
  */
 import { Kind, OutboundCall } from './outbound.js';
 import { Await, Phase, type Connector, type Transaction } from './connector.js';
-import { uniform, random } from '../util/random.js';
+import { Decision, decideAmong, decideBetween } from '../util/random.js';
 import type { Station } from './station.js';
 import type { Behaviour } from './shard-context.js';
 import { T } from '../metrics/shard-stats.js';
@@ -23,7 +27,7 @@ const LINGER_MS = 5_000;
 export function start(st: Station, now: number): void {
   for (let i = 1; i < st.connectors.length; i++) {
     const c = st.connectors[i];
-    if (c.phase === Phase.Idle) c.phaseUntil = nextArrival(st, now);
+    if (c.phase === Phase.Idle) c.phaseUntil = nextArrival(st, c, now);
   }
 }
 
@@ -39,10 +43,11 @@ export function reboot(st: Station, c: Connector): void {
   c.status = c.operative ? idleStatus(st, c) : 'Unavailable';
 }
 
-function nextArrival(st: Station, now: number): number {
+/** When the next car comes: the idle time after car `c.car` (the same on a retry or after a reboot). */
+function nextArrival(st: Station, c: Connector, now: number): number {
   if (st.ctx.stopping) return Infinity;
   const d = st.ctx.driver;
-  return now + (uniform(st, d.idleMinS, d.idleMaxS) * 1000) / st.ctx.speed;
+  return now + (decideBetween(st.rng, c.id, Decision.Idle, c.car, d.idleMinS, d.idleMaxS) * 1000) / st.ctx.speed;
 }
 
 /** Advances every connector whose phase is due. */
@@ -73,14 +78,14 @@ export function step(st: Station, now: number): void {
 /** A car plugs in and its driver presents an idTag. */
 function arrive(st: Station, c: Connector, now: number): void {
   if (!c.operative || st.operativeBlocked() || (c.status !== 'Available' && c.status !== 'Reserved') || st.ctx.stopping) {
-    c.phaseUntil = nextArrival(st, now);
+    c.phaseUntil = nextArrival(st, c, now);
     return;
   }
   // Most socket wallboxes see the cable first (Preparing, then Authorize); RFID-first models are
   // authorized before the cable goes in (profile quirk preparingBeforeAuthorize: false).
   if (st.ctx.profile.quirks.preparingBeforeAuthorize) plugIn(st, c, now);
-  const tags = st.ctx.driver.idTags;
-  const drawn = tags[Math.floor(random(st) * tags.length)];
+  else c.car++; // the car is here; its cable goes in once the driver is authorized (plugIn keeps the number)
+  const drawn = decideAmong(st.rng, c.id, Decision.IdTag, c.car, st.ctx.driver.idTags);
   // At a reserved connector the driver who arrives is the one who reserved it (OCPP 1.6 §5.13).
   authorize(st, c, holderOf(st, c) ?? drawn, now);
 }
@@ -108,9 +113,11 @@ export function requestAuthorization(st: Station, c: Connector, idTag: string, n
 /** The cable goes in: the EV arrives with a random state of charge. */
 export function plugIn(st: Station, c: Connector, now: number): void {
   const d = st.ctx.driver;
+  // A new car, unless it is the one whose driver badged before plugging in (see arrive).
+  if (c.phase !== Phase.Authorizing) c.car++;
   c.evBatteryWh = d.batteryWh;
   c.evMaxPowerW = c.spec?.current === 'DC' ? d.evMaxDcPowerW : d.evMaxPowerW;
-  c.soc = uniform(st, d.socMin, d.socMax);
+  c.soc = decideBetween(st.rng, c.id, Decision.Soc, c.car, d.socMin, d.socMax);
   c.phase = Phase.Plugged;
   st.setStatus(c, 'Preparing', now);
 }
@@ -141,7 +148,7 @@ export function startSession(st: Station, c: Connector, idTag: string, now: numb
   // A reservation this idTag holds here ends with the start, and StartTransaction names it (§5.13).
   const reservationId = st.reservations === null ? undefined : claim(st, c, idTag, now);
   const tx = st.beginTransaction(c, idTag, now, reservationId);
-  c.phaseUntil = now + (uniform(st, d.sessionMinS, d.sessionMaxS) * 1000) / st.ctx.speed;
+  c.phaseUntil = now + (decideBetween(st.rng, c.id, Decision.Session, c.car, d.sessionMinS, d.sessionMaxS) * 1000) / st.ctx.speed;
   st.arm(now);
   return tx;
 }
@@ -167,7 +174,7 @@ export function unplug(st: Station, c: Connector, now: number): void {
   // Likewise Preparing → Unavailable (made Inoperative while a driver was there).
   if (idle === 'Unavailable' && c.status === 'Preparing') st.setStatus(c, 'Available', now);
   st.setStatus(c, idle, now);
-  c.phaseUntil = nextArrival(st, now);
+  c.phaseUntil = nextArrival(st, c, now);
 }
 
 /**

@@ -36,6 +36,13 @@ export interface Quirks {
   statusNotificationConnectorZero: boolean;
 }
 
+/**
+ * How the model numbers the CALLs it sends (OCPP-J 1.6 §4.1.3 leaves it open: at most 36 characters,
+ * unique among the sender's CALLs): a counter (1, 2, 3…), an RFC 4122 version 4 UUID, or a
+ * random-looking decimal number. See station/message-ids.ts.
+ */
+export type MessageIdStyle = 'counter' | 'uuid' | 'random';
+
 export interface StationProfile {
   /** Built-in name or file the profile came from. */
   name: string;
@@ -71,6 +78,8 @@ export interface StationProfile {
   powerSharing?: PowerSharingGroup[];
   /** How firmware updates and log uploads go (profile `firmware:`); DEFAULT_FIRMWARE without one. */
   firmware?: FirmwareBehaviour;
+  /** The message ids of the model's CALLs (profile `messageIds`); 'counter' without one. */
+  messageIds?: MessageIdStyle;
 }
 
 export interface PowerSharingGroup {

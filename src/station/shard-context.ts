@@ -11,6 +11,7 @@ import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import type { FeatureProfile } from '../ocpp16/configuration.js';
+import type { MessageIdGenerator } from './message-ids.js';
 
 /**
  * What drives the local side (EV, driver, hardware events): the default behaviour (station/driver.ts)
@@ -76,6 +77,8 @@ export interface ShardContext {
   /** Configuration keys that cannot be changed on this model. */
   readonly readonlyKeys: ReadonlySet<string>;
   readonly validator: SchemaValidator;
+  /** The model's message id style (profile `messageIds`), picked once for the shard. */
+  readonly messageId: MessageIdGenerator;
   readonly handlers: Readonly<Record<string, InboundHandler | undefined>>;
   readonly stats: ShardStats;
   readonly wheel: TimerWheel<Station>;

@@ -174,7 +174,7 @@ export class Station {
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
-  /** Random state (see util/random.ts). */
+  /** This charge point's random key: its decisions are hashed from it, never drawn from a stream (util/random.ts). */
   rng: number;
   readonly connectors: Connector[];
 
@@ -400,7 +400,7 @@ export class Station {
         return this.pump(now);
       }
     }
-    this.pendingId = String(++this.msgSeq);
+    this.pendingId = ctx.messageId(this.rng, ++this.msgSeq);
     this.pending = call;
     call.attempts++;
     this.pendingSentAt = performance.now();

@@ -9,6 +9,8 @@ export interface BareCsms {
   url: string;
   /** Calls received, in order: [action, payload]. */
   calls: [string, any][];
+  /** Their message ids, in the same order. */
+  ids: string[];
   pings(): number;
   connections(): number;
   /** Sends raw text to every connected charge point. */
@@ -30,6 +32,7 @@ export async function startBareCsms(opts: { autoPong?: boolean } = {}): Promise<
   let pings = 0;
   let connections = 0;
   const calls: [string, any][] = [];
+  const ids: string[] = [];
   wss.on('connection', (ws: WebSocket) => {
     connections++;
     ws.on('ping', () => pings++);
@@ -37,6 +40,7 @@ export async function startBareCsms(opts: { autoPong?: boolean } = {}): Promise<
       const [type, id, action, payload] = JSON.parse(String(data));
       if (type !== 2) return;
       calls.push([action, payload]);
+      ids.push(id);
       ws.send(JSON.stringify([3, id, ANSWERS[action]?.() ?? {}]));
     });
   });
@@ -44,6 +48,7 @@ export async function startBareCsms(opts: { autoPong?: boolean } = {}): Promise<
   return {
     url: `ws://127.0.0.1:${port}/ocpp`,
     calls,
+    ids,
     pings: () => pings,
     connections: () => connections,
     sendRaw: (text) => wss.clients.forEach((c) => c.send(text)),

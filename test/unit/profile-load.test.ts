@@ -393,6 +393,26 @@ configuration:
     expect(only(checkProfileFile(f['x.yaml']))).toMatchObject({ line: 9, col: 18, field: 'boot.retryInterval' });
   });
 
+  it('messageIds: counter by default, a style when given, and a bad one is an error with a suggestion', () => {
+    const f = writeProfiles({
+      'none.yaml': `description: x\n${RUNNABLE}`,
+      'uuid.yaml': `description: x\n${RUNNABLE}messageIds: uuid\n`,
+      'bad.yaml': `description: x\n${RUNNABLE}messageIds: uid\n`,
+    });
+    expect(loadProfile(f['none.yaml']).messageIds).toBe('counter');
+    expect(loadProfile(f['uuid.yaml']).messageIds).toBe('uuid');
+    expect(only(checkProfileFile(f['bad.yaml']))).toMatchObject({ line: 8, col: 13, field: 'messageIds', message: "'uid' is not one of counter, uuid, random (did you mean 'uuid'?)" });
+  });
+
+  it('messageIds of the models whose ids are known, inherited from a family base; counter where unknown', () => {
+    expect(loadProfile('alfen-eve-double-pro-line').messageIds).toBe('counter');
+    expect(loadProfile('abb-terra-ac-w11').messageIds).toBe('random');
+    expect(loadProfile('wallbox-pulsar-plus').messageIds).toBe('random');
+    expect(loadProfile('keba-kecontact-p40').messageIds).toBe('uuid');
+    expect(loadProfile('evbox-elvi').messageIds).toBe('uuid');
+    expect(loadProfile('generic-16-ac').messageIds).toBe('counter');
+  });
+
   it('durations with units are converted to seconds', () => {
     const f = writeProfiles({ 'x.yaml': `description: x\n${RUNNABLE}meter:\n  sampleInterval: 1m30s\n  clockAlignedInterval: 1h\nboot:\n  retryInterval: 500ms\n  jitter: 2m\n` });
     expect(loadProfile(f['x.yaml'])).toMatchObject({ meterValueSampleInterval: 90, clockAlignedDataInterval: 3600, bootRetryS: 0.5, bootJitterS: 120 });

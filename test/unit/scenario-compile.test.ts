@@ -19,7 +19,7 @@ import {
   sampleDuration,
   SCENARIOS_DIR,
 } from '../../src/scenario/parse.js';
-import { random } from '../../src/util/random.js';
+import { decide } from '../../src/util/random.js';
 
 const FIXTURES = resolve('test/fixtures/scenarios');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -314,8 +314,8 @@ steps:
 
 describe('sampleDuration', () => {
   const seeded = (seed: number) => {
-    const s = { rng: seed };
-    return () => random(s);
+    let n = 0;
+    return () => decide(seed, 1, 1, n++);
   };
   const draws = (d: Duration, n = 10_000, seed = 42) => {
     const r = seeded(seed);
