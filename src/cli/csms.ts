@@ -5,14 +5,17 @@
  * with `--port 0`), so a parent process such as the benchmark can parse where to connect.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { startCsms } from '../csms/server.js';
+import { ListenError, startCsms } from '../csms/server.js';
+import { UsageError } from './exit-codes.js';
+import { portNumber, wholeNumber } from './whole-number.js';
 
 /** The options of `ocpp-sim csms`. */
 function builder(yargs: Argv<object>) {
   return yargs
-    .option('port', { type: 'number', default: 9000, describe: 'TCP port (0 = any free port)' })
+    // Numbers are read as text and checked in the handler, so a bad one is named as typed.
+    .option('port', { type: 'string', default: '9000', describe: 'TCP port (0 = any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
-    .option('heartbeat-interval', { type: 'number', default: 60, describe: 'Heartbeat interval (s) in BootNotification answers' })
+    .option('heartbeat-interval', { type: 'string', default: '60', describe: 'Heartbeat interval (s) in BootNotification answers' })
     .option('boot-status', {
       choices: ['Accepted', 'Pending', 'Rejected'] as const,
       default: 'Accepted' as const,
@@ -21,12 +24,15 @@ function builder(yargs: Argv<object>) {
     .option('password', { type: 'string', describe: 'Require HTTP Basic auth with this password (security profile 1)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log events of every connection, not just the first 20' })
-    .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' })
-    .check((argv) => {
-      if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new Error('--port must be an integer 0..65535');
-      if (!(argv['heartbeat-interval'] > 0)) throw new Error('--heartbeat-interval must be a positive number of seconds');
-      return true;
-    });
+    .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' });
+}
+
+/** `--host`: a non-empty interface name or address (whether it is this machine's is found when listening). */
+function hostName(value: unknown): string {
+  if (Array.isArray(value)) throw new UsageError(`--host is given ${value.length} times; give it once`);
+  const host = String(value ?? '').trim();
+  if (host === '') throw new UsageError('--host must name an interface or address, e.g. 127.0.0.1 or 0.0.0.0');
+  return host;
 }
 
 /** Parsed options of `ocpp-sim csms`. */
@@ -41,22 +47,29 @@ export const csmsCommand: CommandModule<object, CsmsArgs> = {
 };
 
 async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
+  const port = portNumber(argv.port, '--port');
+  const host = hostName(argv.host);
+  // An integer in BootNotification.conf (OCPP 1.6 §6.3), so a fraction would make our answer invalid.
+  const heartbeatInterval = wholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'whole number of seconds');
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const csms = await startCsms({
-    port: argv.port,
-    host: argv.host,
-    heartbeatInterval: argv.heartbeatInterval,
+    port,
+    host,
+    heartbeatInterval,
     bootStatus: argv.bootStatus,
     password: argv.password,
     strict: argv.strict,
     verbose: argv.verbose,
     log,
+  }).catch((error: unknown) => {
+    // Port in use, not a local address, …: the environment, not a bug (exit 2, one line).
+    throw error instanceof ListenError ? new UsageError(error.message) : error;
   });
   console.log(`listening ${csms.url}`);
   if (!argv.quiet) {
     const api = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '/api');
     console.log(`ocpp-sim CSMS (OCPP 1.6J): charge points connect to ${csms.url}/<identity> with subprotocol ocpp1.6`);
-    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${argv.heartbeatInterval} s${argv.password ? ', HTTP Basic auth on' : ''}`);
+    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s${argv.password ? ', HTTP Basic auth on' : ''}`);
     console.log(`  operator API (loopback only): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
     console.log(`  e.g. curl -X POST -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');

@@ -17,6 +17,7 @@ import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/acti
 import { attach } from './connection.js';
 import { CsmsCore, type CsmsSettings, type RequestHook } from './core.js';
 import { basicAuthOk, identityFromPath, offersSubprotocol, refuseUpgrade } from './handshake.js';
+import { listen } from './listen.js';
 import { CsmsLogger } from './log.js';
 import { handleApiRequest } from './operator-api.js';
 import { callIdentity, failAllCalls } from './outbound.js';
@@ -25,6 +26,7 @@ import type { CsmsStats } from './stats.js';
 export { CLOSE_REPLACED, NO_REPLY, type RequestHook } from './core.js';
 export { CsmsCallError } from './outbound.js';
 export { CsmsStrictError } from './inbound.js';
+export { ListenError } from './listen.js';
 export type { CsmsStats } from './stats.js';
 
 /** Options of {@link startCsms}. Every field is optional. */
@@ -90,7 +92,7 @@ export interface Csms {
 /** How long close() waits for close handshakes before cutting the remaining sockets. */
 const CLOSE_GRACE_MS = 1000;
 
-/** Starts an embedded CSMS and resolves once it listens. */
+/** Starts an embedded CSMS and resolves once it listens; rejects with a `ListenError` when it cannot. */
 export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
   const core = new CsmsCore(settingsFrom(opts), new CsmsLogger(opts.log, opts.verbose ?? false));
   const wss = new WebSocketServer({
@@ -111,14 +113,7 @@ export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
     if (acceptUpgrade(core, req, socket)) wss.handleUpgrade(req, socket, head, onUpgraded);
   });
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A deep accept backlog, so a ramp of thousands of charge points is not refused by the kernel.
-    server.listen({ port: opts.port ?? 0, host, backlog: 4096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, opts.port ?? 0, host);
   const port = (server.address() as { port: number }).port;
   const url = `${opts.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}/ocpp`;
   core.logger.startSummary(core.stats);
