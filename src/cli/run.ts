@@ -11,7 +11,9 @@ import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } f
 import { loadProfile } from '../profile/load.js';
 import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
-import { identityWidth } from '../util/ids.js';
+import { formatIdentity, identityWidth } from '../util/ids.js';
+import { identityProblem } from '../util/identity.js';
+import { printable } from '../util/printable.js';
 import { parseAddresses } from '../util/addresses.js';
 import { parseDuration, parseRange, parseSpeed } from '../util/duration.js';
 import { rampRate } from '../plan/ramp.js';
@@ -87,6 +89,8 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--csms must be ws:// or wss://, not ${url.protocol}//`);
   const total = int(args.count, '--count', 1);
+  const longestId = formatIdentity(args['id-prefix'], args['id-start'] + total - 1, identityWidth(args['id-start'], total));
+  if (identityProblem(longestId)) throw new UsageError(`id prefix '${printable(args['id-prefix'].slice(0, 60))}': identity '${printable(longestId.slice(0, 60))}' ${identityProblem(longestId)}`);
   const slice = args.shard ? parseSlice(args.shard) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
   checkFileLimit(plan?.total ?? count);

@@ -9,7 +9,8 @@ import { STATUS_CODES } from 'node:http';
 /**
  * The charge point identity: the last non-empty path segment, percent-decoded (OCPP-J 1.6 §3.1.1,
  * 2.0.1 Part 4 §3.1.1: the station appends `/<identity>` to the CSMS endpoint URL). The query string
- * is ignored. Null when there is no segment or it is not valid percent-encoding.
+ * is ignored. Null when there is no segment or it is not valid percent-encoding. Whether the
+ * identity follows the OCPP rule is checked separately (util/identity.ts).
  */
 export function identityFromPath(url: string | undefined): string | null {
   if (!url) return null;

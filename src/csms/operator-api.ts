@@ -5,8 +5,8 @@
  * - `GET  /api/charge-points` → `[{identity, booted, connectedAt, vendor, model}]`
  * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body →
  *   200 `{result}` (the CALLRESULT payload); 502 `{error: {code, description}}` on CALLERROR,
- *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for invalid
- *   JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
+ *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for an
+ *   identity outside the OCPP rule (util/identity.ts), invalid JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
  *   (we never send a charge point a schema-invalid CALL).
  * - the same POST with `*` as the identity sends the call to every booted charge point at once (a
  *   firmware campaign, a local list for the fleet) → 200 `{ok, failed, results: {<identity>:
@@ -15,6 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INITIATOR, type Action } from '../ocpp16/generated/actions.gen.js';
+import { identityProblem } from '../util/identity.js';
 import type { CsmsCore } from './core.js';
 import { isLoopback } from './handshake.js';
 import { CsmsCallError, callIdentity } from './outbound.js';
@@ -80,6 +81,8 @@ async function operatorCall(
   } catch {
     return badRequest(res, 'BadIdentity', 'The identity in the path is not valid percent-encoding');
   }
+  const problem = identity === '*' ? null : identityProblem(identity);
+  if (problem !== null) return badRequest(res, 'BadIdentity', `The identity ${problem}`);
   const initiator = Object.hasOwn(INITIATOR, action) ? INITIATOR[action as Action] : undefined;
   if (initiator === undefined || initiator === 'cp') {
     return badRequest(res, 'UnsupportedAction', `${action} is not an OCPP 1.6 action the CSMS initiates`);

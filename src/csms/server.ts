@@ -13,6 +13,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SUBPROTOCOL_16 } from '../ocpp16/schemas.js';
+import { identityProblem } from '../util/identity.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
 import { attach } from './connection.js';
 import { CsmsCore, type CsmsSettings, type RequestHook } from './core.js';
@@ -153,6 +154,8 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
   if (core.closing) return refuse(503, 'The CSMS is shutting down');
   const identity = identityFromPath(req.url);
   if (identity === null) return refuse(400, 'The URL path must end with the charge point identity');
+  const problem = identityProblem(identity);
+  if (problem !== null) return refuse(400, `The charge point identity ${problem}`);
   // OCPP-J 1.6 §3.1.2 / 2.0.1 Part 4 §3.1.2: the client offers its OCPP versions as subprotocols.
   // We refuse a client that offers none we speak with HTTP 400 (as ocpp-rpc's server does) rather
   // than completing a handshake that could carry no OCPP.

@@ -193,8 +193,8 @@ describe('handshake', () => {
 
   it('Identity__last_path_segment_url_decoded', async () => {
     const csms = await csmsWith();
-    await rawClient(csms, 'site%2F1/CP%20one/');
-    expect(csms.connected()).toEqual(['CP one']);
+    await rawClient(csms, 'site%2F1/CP%2Bone/');
+    expect(csms.connected()).toEqual(['CP+one']);
     expect(await upgradeStatus(csms.url.replace(/\/ocpp$/, '/'), ['ocpp1.6'])).toBe(400);
   });
 
