@@ -43,8 +43,8 @@ export class CsmsLogger {
     this.emit(`csms: connect ${conn.identity} from ${conn.remoteAddress}`);
   }
 
-  booted(conn: Connection, status: string): void {
-    this.emit(`csms: boot ${status} ${conn.identity} (${conn.vendor} ${conn.model})`);
+  booted(conn: Connection, status: string, vendor: string, model: string): void {
+    this.emit(`csms: boot ${status} ${conn.identity} (${vendor} ${model})`);
   }
 
   disconnected(conn: Connection, code: number): void {

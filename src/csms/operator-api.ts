@@ -58,10 +58,10 @@ function listChargePoints(core: CsmsCore): object[] {
   for (const conn of core.conns.values()) {
     list.push({
       identity: conn.identity,
-      booted: conn.booted,
+      booted: conn.registration?.booted ?? false,
       connectedAt: new Date(conn.connectedAt).toISOString(),
-      vendor: conn.vendor,
-      model: conn.model,
+      vendor: conn.registration?.vendor ?? null,
+      model: conn.registration?.model ?? null,
     });
   }
   return list;
@@ -125,7 +125,8 @@ async function callOne(core: CsmsCore, identity: string, action: string, payload
 
 /** The same call to every booted charge point, all at once; each one's answer or error. */
 async function broadcast(core: CsmsCore, action: string, payload: unknown, timeoutMs: number): Promise<object> {
-  const identities = [...core.conns.values()].filter((c) => c.booted).map((c) => c.identity);
+  // Booted on this connection or an earlier one: 1.6 sends no new boot after a reconnect (OCPP-J 1.6 §5.4).
+  const identities = [...core.conns.values()].filter((c) => c.registration?.booted).map((c) => c.identity);
   const outcomes = await Promise.all(identities.map((id) => callOne(core, id, action, payload, timeoutMs)));
   const results: Record<string, Outcome> = {};
   let ok = 0;
