@@ -7,6 +7,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ListenError, startCsms } from '../csms/server.js';
 import { UsageError } from './exit-codes.js';
+import { readPasswords } from './passwords.js';
 import { portNumber, wholeNumber } from './whole-number.js';
 
 /** The options of `ocpp-sim csms`. */
@@ -21,7 +22,8 @@ function builder(yargs: Argv<object>) {
       default: 'Accepted' as const,
       describe: 'Status of every BootNotification answer',
     })
-    .option('password', { type: 'string', describe: 'Require HTTP Basic auth with this password (security profile 1)' })
+    .option('password', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1): this password for every identity not in --passwords' })
+    .option('passwords', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1) with per-identity passwords: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log events of every connection, not just the first 20' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' });
@@ -51,6 +53,8 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const host = hostName(argv.host);
   // An integer in BootNotification.conf (OCPP 1.6 §6.3), so a fraction would make our answer invalid.
   const heartbeatInterval = wholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'whole number of seconds');
+  if (argv.password === '') throw new UsageError('--password must not be empty');
+  const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const csms = await startCsms({
     port,
@@ -58,6 +62,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     heartbeatInterval,
     bootStatus: argv.bootStatus,
     password: argv.password,
+    passwords,
     strict: argv.strict,
     verbose: argv.verbose,
     log,
@@ -69,7 +74,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   if (!argv.quiet) {
     const api = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '/api');
     console.log(`ocpp-sim CSMS (OCPP 1.6J): charge points connect to ${csms.url}/<identity> with subprotocol ocpp1.6`);
-    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s${argv.password ? ', HTTP Basic auth on' : ''}`);
+    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${authSummary(argv.password, passwords, argv.passwords)}`);
     console.log(`  operator API (loopback only): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
     console.log(`  e.g. curl -X POST -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');
@@ -97,4 +102,12 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     process.on('SIGTERM', stop);
   });
   process.exitCode = 0;
+}
+
+/** Who may connect, for the start-up lines (never the passwords themselves). */
+function authSummary(password: string | undefined, passwords: Record<string, string> | undefined, file: string | undefined): string {
+  if (password === undefined && passwords === undefined) return 'no authentication: any client may connect as any identity';
+  const listed = passwords === undefined ? '' : `${Object.keys(passwords).length} identities from ${file}`;
+  if (password === undefined) return `HTTP Basic auth: ${listed}, no others`;
+  return `HTTP Basic auth: ${listed ? `${listed}, ` : ''}${listed ? 'others' : 'every identity'} with --password`;
 }

@@ -1,10 +1,60 @@
 /**
  * `ocpp-sim csms` through the real binary: bad flags and a port that cannot be bound are one line on
- * stderr and exit 2 (never a stack trace).
+ * stderr and exit 2 (never a stack trace); per-identity credentials from --passwords.
  */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { beforeAll, describe, it } from 'vitest';
-import { BUILT, describeRun, runCli } from './spawn-cli.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import WebSocket from 'ws';
+import { BUILT, describeRun, runCli, waitFor, type CliResult } from './spawn-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-csms-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A running `ocpp-sim csms --port 0 …`: its URL, its stdout so far, and a graceful stop. */
+async function csmsProcess(args: string[]): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
+  let child: ChildProcess | undefined;
+  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c) });
+  let out = '';
+  child!.stdout!.on('data', (d: string) => (out += d));
+  const listening = await Promise.race([waitFor(() => /^listening \S+$/m.test(out), 30_000), done.then(() => false)]);
+  if (!listening) throw new Error(`csms did not start:\n${describeRun(await done)}`);
+  return {
+    url: /^listening (\S+)$/m.exec(out)![1],
+    stdout: () => out,
+    stop: () => {
+      child!.kill('SIGTERM');
+      return done;
+    },
+  };
+}
+
+/** The HTTP status of a handshake as `identity` with Basic auth `password` (none when undefined); 101 when accepted. */
+function handshakeStatus(url: string, identity: string, password?: string): Promise<number> {
+  const headers = password === undefined ? {} : { authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString('base64')}` };
+  const ws = new WebSocket(`${url}/${identity}`, ['ocpp1.6'], { headers, perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    ws.on('error', () => {});
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    setTimeout(() => reject(new Error('no answer to the handshake')), 10_000).unref();
+  });
+}
 
 beforeAll(() => {
   if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
@@ -54,5 +104,72 @@ describe('csms: usage and environment errors exit 2 with one line', () => {
     const r = await runCli(['csms', '--port', '0', '--host', '192.0.2.1']);
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.stderr.trim(), describeRun(r)).toBe('ocpp-sim: 192.0.2.1 is not an address of this machine');
+  });
+});
+
+describe('csms --passwords / --password (security profile 1)', () => {
+  it('per-identity passwords from a file: the right one connects, a wrong or missing one is 401', async ({ expect }) => {
+    const passwords = file('creds.txt', '# identity,password\nCP001,correct-horse-battery\nCP002,another-secret,with-comma\n');
+    const csms = await csmsProcess(['--passwords', passwords]);
+    try {
+      expect(await handshakeStatus(csms.url, 'CP001', 'correct-horse-battery')).toBe(101);
+      expect(await handshakeStatus(csms.url, 'CP002', 'another-secret,with-comma')).toBe(101);
+      expect(await handshakeStatus(csms.url, 'CP001', 'wrong')).toBe(401);
+      expect(await handshakeStatus(csms.url, 'CP001')).toBe(401);
+      expect(await handshakeStatus(csms.url, 'CP003', 'correct-horse-battery')).toBe(401); // not listed, no --password
+    } finally {
+      const r = await csms.stop();
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stdout).toContain(`HTTP Basic auth: 2 identities from ${passwords}, no others`);
+      expect(r.stdout).not.toContain('correct-horse-battery');
+    }
+  });
+
+  it('--passwords JSON with --password for the others', async ({ expect }) => {
+    const passwords = file('creds.json', '{"CP001": "correct-horse-battery"}');
+    const csms = await csmsProcess(['--passwords', passwords, '--password', 'fleet-password-1']);
+    try {
+      expect(await handshakeStatus(csms.url, 'CP001', 'correct-horse-battery')).toBe(101);
+      expect(await handshakeStatus(csms.url, 'CP001', 'fleet-password-1')).toBe(401);
+      expect(await handshakeStatus(csms.url, 'CP777', 'fleet-password-1')).toBe(101);
+    } finally {
+      const r = await csms.stop();
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stdout).not.toMatch(/correct-horse-battery|fleet-password-1/);
+    }
+  });
+
+  it('without credentials the start-up lines say that anyone may connect as any identity', async ({ expect }) => {
+    const csms = await csmsProcess([]);
+    const r = await csms.stop();
+    expect(r.stdout).toContain('no authentication: any client may connect as any identity');
+  });
+
+  const bad: { name: string; text: string; message: RegExp }[] = [
+    { name: 'a line without a comma', text: 'CP001\n', message: /:1: expected "<identity>,<password>"$/ },
+    { name: 'an identity outside the rule', text: 'CP 1,secret\n', message: /:1: identity 'CP 1' has the character U\+0020/ },
+    { name: 'an empty password', text: 'CP001,\n', message: /:1: the password of CP001 must be a non-empty string$/ },
+    { name: 'invalid JSON, without quoting the file', text: '{"CP001": "s3cret-value",}', message: /:1:\d+: not valid JSON$/ },
+    { name: 'a JSON password that is not a string', text: '{"CP001": 5}', message: /: the password of CP001 must be a non-empty string$/ },
+  ];
+  bad.forEach((c, i) => {
+    it(`a bad passwords file: ${c.name} (exit 2, one line)`, async ({ expect }) => {
+      const path = file(`creds-bad-${i}`, c.text);
+      const r = await runCli(['csms', '--port', '0', '--passwords', path]);
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.stderr.trim().split('\n'), describeRun(r)).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^ocpp-sim: --passwords ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(r.stderr.trim()).toMatch(c.message);
+      expect(r.stderr).not.toContain('s3cret-value');
+    });
+  });
+
+  it('a missing passwords file and an empty --password (exit 2)', async ({ expect }) => {
+    const missing = await runCli(['csms', '--passwords', join(dir, 'nope.txt')]);
+    expect(missing.code, describeRun(missing)).toBe(2);
+    expect(missing.stderr.trim()).toBe(`ocpp-sim: --passwords ${join(dir, 'nope.txt')}: no such file`);
+    const empty = await runCli(['csms', '--password', '']);
+    expect(empty.code, describeRun(empty)).toBe(2);
+    expect(empty.stderr.trim()).toBe('ocpp-sim: --password must not be empty');
   });
 });
