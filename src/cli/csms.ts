@@ -7,6 +7,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ListenError, startCsms } from '../csms/server.js';
 import { UsageError } from './exit-codes.js';
+import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
 import { readPasswords } from './passwords.js';
 import { portNumber, wholeNumber } from './whole-number.js';
 
@@ -24,7 +25,8 @@ function builder(yargs: Argv<object>) {
     })
     .option('password', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1): this password for every identity not in --passwords' })
     .option('passwords', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1) with per-identity passwords: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line' })
+    .option('api-token', { type: 'string', describe: `Token of the operator API (Authorization: Bearer <token>; 16+ characters); default: $${API_TOKEN_ENV}, else generated and printed` })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line (and a generated API token)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log events of every connection, not just the first 20' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' });
 }
@@ -55,6 +57,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const heartbeatInterval = wholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'whole number of seconds');
   if (argv.password === '') throw new UsageError('--password must not be empty');
   const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
+  const { token: apiToken, source: tokenSource } = givenApiToken(argv.apiToken);
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const csms = await startCsms({
     port,
@@ -63,6 +66,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     bootStatus: argv.bootStatus,
     password: argv.password,
     passwords,
+    apiToken,
     strict: argv.strict,
     verbose: argv.verbose,
     log,
@@ -71,12 +75,14 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     throw error instanceof ListenError ? new UsageError(error.message) : error;
   });
   console.log(`listening ${csms.url}`);
+  // Printed once, here, and only when generated: without it the API cannot be used.
+  if (tokenSource === 'generated') console.log(`operator API token: ${csms.apiToken}`);
   if (!argv.quiet) {
-    const api = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '/api');
+    const api = apiBase(csms);
     console.log(`ocpp-sim CSMS (OCPP 1.6J): charge points connect to ${csms.url}/<identity> with subprotocol ocpp1.6`);
     console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${authSummary(argv.password, passwords, argv.passwords)}`);
-    console.log(`  operator API (loopback only): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
-    console.log(`  e.g. curl -X POST -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
+    console.log(`  operator API (loopback clients with the token): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
+    console.log(`  e.g. curl -X POST -H "Authorization: ${bearerExample(csms, tokenSource)}" -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');
   }
   await new Promise<void>((resolve) => {

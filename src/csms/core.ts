@@ -4,6 +4,7 @@
  * the single timeout sweep over them. Every {@link Connection} holds a back-pointer to its core.
  */
 import type { SchemaValidator } from '../protocol/validate.js';
+import type { ApiAccess } from './api-guard.js';
 import { validator16 } from '../ocpp16/schemas.js';
 import type { Connection } from './connection.js';
 import type { CsmsLogger } from './log.js';
@@ -32,6 +33,8 @@ export interface CsmsSettings {
   callTimeoutMs: number;
   /** undefined: no authentication; otherwise the password for an identity, or undefined if unknown. */
   passwordFor: ((identity: string) => string | undefined) | undefined;
+  /** Who may use the operator API (api-guard.ts). */
+  api: ApiAccess;
 }
 
 /** How often pending CALLs are checked for a timeout while any is in flight. */

@@ -1,6 +1,7 @@
 /**
- * The operator HTTP API, served on the CSMS's own HTTP server to loopback clients only (others get
- * 403). JSON in and out:
+ * The operator HTTP API, served on the CSMS's own HTTP server to loopback clients that send its
+ * token, with a local Host and no foreign Origin (api-guard.ts: 403 or 401 otherwise). JSON in and
+ * out:
  *
  * - `GET  /api/charge-points` → `[{identity, booted, connectedAt, vendor, model}]`
  * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body →
@@ -17,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INITIATOR, type Action } from '../ocpp16/generated/actions.gen.js';
 import { identityProblem } from '../util/identity.js';
 import type { CsmsCore } from './core.js';
-import { isLoopback } from './handshake.js';
+import { apiRefusal, WWW_AUTHENTICATE } from './api-guard.js';
 import { CsmsCallError, callIdentity } from './outbound.js';
 
 /** Largest request body accepted. */
@@ -28,8 +29,10 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 
 /** Handles one HTTP request on the CSMS server. */
 export function handleApiRequest(core: CsmsCore, req: IncomingMessage, res: ServerResponse): void {
-  if (!isLoopback(req.socket.remoteAddress)) {
-    sendJson(res, 403, { error: { code: 'Forbidden', description: 'The operator API is only served to loopback clients' } });
+  const refusal = apiRefusal(req, core.settings.api);
+  if (refusal !== null) {
+    if (refusal.status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    sendJson(res, refusal.status, { error: { code: refusal.code, description: refusal.description } });
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');

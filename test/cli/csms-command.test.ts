@@ -21,9 +21,10 @@ function file(name: string, text: string): string {
 }
 
 /** A running `ocpp-sim csms --port 0 …`: its URL, its stdout so far, and a graceful stop. */
-async function csmsProcess(args: string[]): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
+async function csmsProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
   let child: ChildProcess | undefined;
-  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c) });
+  // Without OCPP_SIM_API_TOKEN from the environment running the tests, unless a test sets it.
+  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c), env: { OCPP_SIM_API_TOKEN: undefined, ...env } });
   let out = '';
   child!.stdout!.on('data', (d: string) => (out += d));
   const listening = await Promise.race([waitFor(() => /^listening \S+$/m.test(out), 30_000), done.then(() => false)]);
@@ -171,5 +172,73 @@ describe('csms --passwords / --password (security profile 1)', () => {
     const empty = await runCli(['csms', '--password', '']);
     expect(empty.code, describeRun(empty)).toBe(2);
     expect(empty.stderr.trim()).toBe('ocpp-sim: --password must not be empty');
+  });
+});
+
+describe('csms: the operator API token', () => {
+  /** GET /api/stats with `authorization` (none when undefined): the HTTP status. */
+  async function stats(url: string, authorization?: string): Promise<number> {
+    const api = url.replace(/^ws/, 'http').replace(/\/ocpp$/, '/api/stats');
+    return (await fetch(api, { headers: authorization === undefined ? {} : { authorization } })).status;
+  }
+
+  it('generated: printed once with a ready-to-paste curl line that works; 401 without it', async ({ expect }) => {
+    const csms = await csmsProcess([]);
+    try {
+      const token = /^operator API token: (\S+)$/m.exec(csms.stdout())?.[1];
+      expect(token, csms.stdout()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(csms.stdout().split(token!).length - 1, 'the token line and the curl example').toBe(2);
+      const curl = /curl -X POST -H "Authorization: (Bearer \S+)"/.exec(csms.stdout());
+      expect(curl?.[1]).toBe(`Bearer ${token}`);
+      expect(await stats(csms.url, `Bearer ${token}`)).toBe(200);
+      expect(await stats(csms.url)).toBe(401);
+      expect(await stats(csms.url, 'Bearer not-the-token-0123456789')).toBe(401);
+    } finally {
+      expect((await csms.stop()).code).toBe(0);
+    }
+  });
+
+  it('generated with --quiet: the listening line, then the token line, nothing else', async ({ expect }) => {
+    const csms = await csmsProcess(['--quiet']);
+    const r = await csms.stop();
+    const lines = r.stdout.trim().split('\n');
+    expect(lines, r.stdout).toHaveLength(2);
+    expect(lines[0]).toMatch(/^listening ws:\/\/127\.0\.0\.1:\d+\/ocpp$/);
+    expect(lines[1]).toMatch(/^operator API token: [A-Za-z0-9_-]{43}$/);
+  });
+
+  it('from OCPP_SIM_API_TOKEN: used and never printed; the example names the variable', async ({ expect }) => {
+    const secret = 'env-token-abcdefghijklmnop';
+    const csms = await csmsProcess([], { OCPP_SIM_API_TOKEN: secret });
+    try {
+      expect(await stats(csms.url, `Bearer ${secret}`)).toBe(200);
+      expect(csms.stdout()).not.toContain(secret);
+      expect(csms.stdout()).not.toContain('operator API token:');
+      expect(csms.stdout()).toContain('-H "Authorization: Bearer $OCPP_SIM_API_TOKEN"');
+    } finally {
+      await csms.stop();
+    }
+  });
+
+  it('--api-token wins over the environment, and is never printed', async ({ expect }) => {
+    const secret = 'flag-token-abcdefghijklmnop';
+    const csms = await csmsProcess(['--api-token', secret], { OCPP_SIM_API_TOKEN: 'env-token-abcdefghijklmnop' });
+    try {
+      expect(await stats(csms.url, `Bearer ${secret}`)).toBe(200);
+      expect(await stats(csms.url, 'Bearer env-token-abcdefghijklmnop')).toBe(401);
+      expect(csms.stdout()).not.toContain(secret);
+    } finally {
+      await csms.stop();
+    }
+  });
+
+  it('a token that cannot be used: exit 2, one line, not echoed', async ({ expect }) => {
+    const flag = await runCli(['csms', '--port', '0', '--api-token', 'short']);
+    expect(flag.code, describeRun(flag)).toBe(2);
+    expect(flag.stderr.trim()).toBe('ocpp-sim: --api-token must be 16 to 256 characters of A-Z a-z 0-9 - . _ ~ + / (RFC 6750 b64token)');
+    const env = await runCli(['csms', '--port', '0'], { env: { OCPP_SIM_API_TOKEN: 'has spaces in the token' } });
+    expect(env.code, describeRun(env)).toBe(2);
+    expect(env.stderr.trim()).toMatch(/^ocpp-sim: OCPP_SIM_API_TOKEN must be 16 to 256 characters/);
+    expect(env.stderr).not.toContain('has spaces');
   });
 });

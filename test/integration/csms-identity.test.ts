@@ -84,7 +84,11 @@ describe('log lines', () => {
 describe('operator API', () => {
   it('An_identity_outside_the_rule__400_BadIdentity', async () => {
     const csms = await csmsWith();
-    const res = await fetch(`http://127.0.0.1:${csms.port}/api/charge-points/CP%0A1/Reset`, { method: 'POST', body: '{"type":"Soft"}' });
+    const res = await fetch(`http://127.0.0.1:${csms.port}/api/charge-points/CP%0A1/Reset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${csms.apiToken}` },
+      body: '{"type":"Soft"}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error).toMatchObject({ code: 'BadIdentity', description: expect.stringContaining('U+000A') });
   });

@@ -47,7 +47,11 @@ async function close(ws: WebSocket, csms: Csms, identity: string): Promise<void>
 }
 
 async function api(csms: Csms, method: string, path: string, body?: object): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${csms.port}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${csms.port}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${csms.apiToken}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status, path).toBe(200);
   return res.json();
 }

@@ -78,7 +78,7 @@ async function api(csms: Csms, method: string, path: string, body?: string): Pro
   const res = await fetch(csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, path), {
     method,
     body,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${csms.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
   });
   return { status: res.status, json: await res.json() };
 }
