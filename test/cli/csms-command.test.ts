@@ -20,14 +20,16 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** A running `ocpp-sim csms --port 0 …`: its URL, its stdout so far, and a graceful stop. */
+/** A running `ocpp-sim csms --port 0 …` once its start-up lines are out: its URL, its stdout so far, and a graceful stop. */
 async function csmsProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
   let child: ChildProcess | undefined;
   // Without OCPP_SIM_API_TOKEN from the environment running the tests, unless a test sets it.
   const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c), env: { OCPP_SIM_API_TOKEN: undefined, ...env } });
   let out = '';
   child!.stdout!.on('data', (d: string) => (out += d));
-  const listening = await Promise.race([waitFor(() => /^listening \S+$/m.test(out), 30_000), done.then(() => false)]);
+  // The start-up lines may arrive in several chunks: wait for the last one.
+  const ready = args.includes('--quiet') ? /^listening \S+$/m : /Ctrl-C to stop$/m;
+  const listening = await Promise.race([waitFor(() => ready.test(out), 30_000), done.then(() => false)]);
   if (!listening) throw new Error(`csms did not start:\n${describeRun(await done)}`);
   return {
     url: /^listening (\S+)$/m.exec(out)![1],
