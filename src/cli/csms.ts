@@ -5,28 +5,38 @@
  * with `--port 0`), so a parent process such as the benchmark can parse where to connect.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { startCsms } from '../csms/server.js';
+import { ListenError, startCsms } from '../csms/server.js';
+import { UsageError } from './exit-codes.js';
+import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
+import { readPasswords } from './passwords.js';
+import { portNumber, wholeNumber } from './whole-number.js';
 
 /** The options of `ocpp-sim csms`. */
 function builder(yargs: Argv<object>) {
   return yargs
-    .option('port', { type: 'number', default: 9000, describe: 'TCP port (0 = any free port)' })
+    // Numbers are read as text and checked in the handler, so a bad one is named as typed.
+    .option('port', { type: 'string', default: '9000', describe: 'TCP port (0 = any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
-    .option('heartbeat-interval', { type: 'number', default: 60, describe: 'Heartbeat interval (s) in BootNotification answers' })
+    .option('heartbeat-interval', { type: 'string', default: '60', describe: 'Heartbeat interval (s) in BootNotification answers' })
     .option('boot-status', {
       choices: ['Accepted', 'Pending', 'Rejected'] as const,
       default: 'Accepted' as const,
       describe: 'Status of every BootNotification answer',
     })
-    .option('password', { type: 'string', describe: 'Require HTTP Basic auth with this password (security profile 1)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line' })
+    .option('password', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1): this password for every identity not in --passwords' })
+    .option('passwords', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1) with per-identity passwords: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
+    .option('api-token', { type: 'string', describe: `Token of the operator API (Authorization: Bearer <token>; 16+ characters); default: $${API_TOKEN_ENV}, else generated and printed` })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line (and a generated API token)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log events of every connection, not just the first 20' })
-    .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' })
-    .check((argv) => {
-      if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new Error('--port must be an integer 0..65535');
-      if (!(argv['heartbeat-interval'] > 0)) throw new Error('--heartbeat-interval must be a positive number of seconds');
-      return true;
-    });
+    .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' });
+}
+
+/** `--host`: a non-empty interface name or address (whether it is this machine's is found when listening). */
+function hostName(value: unknown): string {
+  if (Array.isArray(value)) throw new UsageError(`--host is given ${value.length} times; give it once`);
+  const host = String(value ?? '').trim();
+  if (host === '') throw new UsageError('--host must name an interface or address, e.g. 127.0.0.1 or 0.0.0.0');
+  return host;
 }
 
 /** Parsed options of `ocpp-sim csms`. */
@@ -41,24 +51,38 @@ export const csmsCommand: CommandModule<object, CsmsArgs> = {
 };
 
 async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
+  const port = portNumber(argv.port, '--port');
+  const host = hostName(argv.host);
+  // An integer in BootNotification.conf (OCPP 1.6 §6.3), so a fraction would make our answer invalid.
+  const heartbeatInterval = wholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'whole number of seconds');
+  if (argv.password === '') throw new UsageError('--password must not be empty');
+  const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
+  const { token: apiToken, source: tokenSource } = givenApiToken(argv.apiToken);
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const csms = await startCsms({
-    port: argv.port,
-    host: argv.host,
-    heartbeatInterval: argv.heartbeatInterval,
+    port,
+    host,
+    heartbeatInterval,
     bootStatus: argv.bootStatus,
     password: argv.password,
+    passwords,
+    apiToken,
     strict: argv.strict,
     verbose: argv.verbose,
     log,
+  }).catch((error: unknown) => {
+    // Port in use, not a local address, …: the environment, not a bug (exit 2, one line).
+    throw error instanceof ListenError ? new UsageError(error.message) : error;
   });
   console.log(`listening ${csms.url}`);
+  // Printed once, here, and only when generated: without it the API cannot be used.
+  if (tokenSource === 'generated') console.log(`operator API token: ${csms.apiToken}`);
   if (!argv.quiet) {
-    const api = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '/api');
+    const api = apiBase(csms);
     console.log(`ocpp-sim CSMS (OCPP 1.6J): charge points connect to ${csms.url}/<identity> with subprotocol ocpp1.6`);
-    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${argv.heartbeatInterval} s${argv.password ? ', HTTP Basic auth on' : ''}`);
-    console.log(`  operator API (loopback only): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
-    console.log(`  e.g. curl -X POST -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
+    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${authSummary(argv.password, passwords, argv.passwords)}`);
+    console.log(`  operator API (loopback clients with the token): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
+    console.log(`  e.g. curl -X POST -H "Authorization: ${bearerExample(csms, tokenSource)}" -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');
   }
   await new Promise<void>((resolve) => {
@@ -84,4 +108,12 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     process.on('SIGTERM', stop);
   });
   process.exitCode = 0;
+}
+
+/** Who may connect, for the start-up lines (never the passwords themselves). */
+function authSummary(password: string | undefined, passwords: Record<string, string> | undefined, file: string | undefined): string {
+  if (password === undefined && passwords === undefined) return 'no authentication: any client may connect as any identity';
+  const listed = passwords === undefined ? '' : `${Object.keys(passwords).length} identities from ${file}`;
+  if (password === undefined) return `HTTP Basic auth: ${listed}, no others`;
+  return `HTTP Basic auth: ${listed ? `${listed}, ` : ''}${listed ? 'others' : 'every identity'} with --password`;
 }

@@ -6,6 +6,7 @@
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { startCsms } from '../csms/server.js';
+import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
 import { runFromFlags, runOptions, type RunArgs } from './run.js';
 
 export const demoCommand: CommandModule = {
@@ -18,9 +19,11 @@ export const demoCommand: CommandModule = {
       .default('ramp-up', '2s')
       .default('session', '4s-10s')
       .default('idle', '1s-4s')
-      .default('meter-interval', '2s'),
+      .default('meter-interval', '2s')
+      .option('api-token', { type: 'string', describe: `Token of the embedded CSMS's operator API; default: $${API_TOKEN_ENV}, else generated and printed` }),
   handler: async (argv) => {
-    const csms = await startCsms({ heartbeatInterval: 10 });
+    const { token: apiToken, source: tokenSource } = givenApiToken(argv['api-token'] as string | undefined);
+    const csms = await startCsms({ heartbeatInterval: 10, apiToken });
     const args = { ...(argv as unknown as RunArgs), csms: csms.url };
     const out = process.stdout;
     try {
@@ -29,6 +32,7 @@ export const demoCommand: CommandModule = {
         out.write(
           chalk.bold('ocpp-sim demo') +
             `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
+            `Its operator API: curl -H "Authorization: ${bearerExample(csms, tokenSource)}" ${apiBase(csms)}/charge-points\n` +
             chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
         );
       });

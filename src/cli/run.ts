@@ -4,7 +4,6 @@
  * Precedence: built-in defaults < a run plan's settings (`ocpp-sim run plan.yaml`) < flags given
  * explicitly; see plan/precedence.ts.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
@@ -12,7 +11,9 @@ import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { loadProfile } from '../profile/load.js';
 import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
-import { identityWidth } from '../util/ids.js';
+import { formatIdentity, identityWidth } from '../util/ids.js';
+import { identityProblem } from '../util/identity.js';
+import { printable } from '../util/printable.js';
 import { parseAddresses } from '../util/addresses.js';
 import { parseDuration, parseRange, parseSpeed } from '../util/duration.js';
 import { rampRate } from '../plan/ramp.js';
@@ -22,6 +23,8 @@ import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
 import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
 import { UsageError } from './exit-codes.js';
+import { readPasswords } from './passwords.js';
+import { readFlagFile } from './read-file.js';
 import { runFleet, type RunResult } from './run-fleet.js';
 import { resultOptionsFrom, writeResults, type ResultArgs, type ResultOptions } from '../report/write.js';
 import { buildReport } from '../report/report.js';
@@ -91,6 +94,8 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--csms must be ws:// or wss://, not ${url.protocol}//`);
   const total = int(args.count, '--count', 1);
+  const longestId = formatIdentity(args['id-prefix'], args['id-start'] + total - 1, identityWidth(args['id-start'], total));
+  if (identityProblem(longestId)) throw new UsageError(`id prefix '${printable(args['id-prefix'].slice(0, 60))}': identity '${printable(longestId.slice(0, 60))}' ${identityProblem(longestId)}`);
   const slice = args.shard ? parseSlice(args.shard) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
   checkFileLimit(plan?.total ?? count);
@@ -206,39 +211,12 @@ function parseSlice(text: string): { index: number; of: number } {
   return { index: i - 1, of: n };
 }
 
-function readFile(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
-function readPasswords(path: string): Record<string, string> {
-  const text = readFile(path, '--passwords');
-  if (text.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`--passwords ${path}: not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  const out: Record<string, string> = {};
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim() || line.startsWith('#')) return;
-    const comma = line.indexOf(',');
-    if (comma < 1) throw new UsageError(`--passwords ${path}:${i + 1}: expected "<identity>,<password>"`);
-    out[line.slice(0, comma).trim()] = line.slice(comma + 1);
-  });
-  return out;
-}
-
 function readTls(args: RunArgs): FleetConfig['tls'] {
   if (!!args.cert !== !!args.key) throw new UsageError('--cert and --key go together');
   return {
-    ca: args.ca ? readFile(args.ca, '--ca') : undefined,
-    cert: args.cert ? readFile(args.cert, '--cert') : undefined,
-    key: args.key ? readFile(args.key, '--key') : undefined,
+    ca: args.ca ? readFlagFile(args.ca, '--ca') : undefined,
+    cert: args.cert ? readFlagFile(args.cert, '--cert') : undefined,
+    key: args.key ? readFlagFile(args.key, '--key') : undefined,
   };
 }
 

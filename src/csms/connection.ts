@@ -7,6 +7,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { CsmsCore } from './core.js';
 import { handleFrame } from './inbound.js';
 import { failAllCalls, type QueuedCall } from './outbound.js';
+import type { Registration } from './registration.js';
 
 const kConnection = Symbol('csms.connection');
 
@@ -16,10 +17,6 @@ type TaggedSocket = WebSocket & { [kConnection]: Connection };
 export class Connection {
   /** True while this is the connection listed under its identity. */
   registered = false;
-  /** True after a BootNotification was answered Accepted on this connection. */
-  booted = false;
-  vendor: string | null = null;
-  model: string | null = null;
   /** Counter for the ids of CALLs we send on this connection. */
   nextCallId = 0;
   /** The one CSMS-initiated CALL in flight (OCPP-J 1.6 §4.1.1: one outstanding CALL per direction). */
@@ -40,6 +37,8 @@ export class Connection {
     readonly connectedAt: number,
     /** Whether this connection's events are logged (decided once, at connect). */
     readonly logged: boolean,
+    /** The identity's registration, shared with its earlier connections; null until its first boot. */
+    public registration: Registration | null,
   ) {}
 
   /** Sends one text frame and counts it. */
@@ -51,7 +50,8 @@ export class Connection {
 
 /** Wraps an accepted socket in a {@link Connection}, registers it and installs the shared listeners. */
 export function attach(core: CsmsCore, ws: WebSocket, identity: string, remoteAddress: string): Connection {
-  const conn = new Connection(core, ws, identity, remoteAddress, Date.now(), core.logger.wantsConnection(core.stats));
+  const logged = core.logger.wantsConnection(core.stats);
+  const conn = new Connection(core, ws, identity, remoteAddress, Date.now(), logged, core.registrations.get(identity) ?? null);
   (ws as TaggedSocket)[kConnection] = conn;
   ws.on('message', onMessage);
   ws.on('close', onClose);

@@ -1,13 +1,15 @@
 /**
  * The state one embedded CSMS shares between its connections: resolved settings, counters, the
- * identity map, the transaction ledger, the set of connections with a CALL of ours in flight and
+ * identity map, the registrations (kept across reconnects), the transaction ledger, the set of connections with a CALL of ours in flight and
  * the single timeout sweep over them. Every {@link Connection} holds a back-pointer to its core.
  */
 import type { SchemaValidator } from '../protocol/validate.js';
+import type { ApiAccess } from './api-guard.js';
 import { validator16 } from '../ocpp16/schemas.js';
 import type { Connection } from './connection.js';
 import type { CsmsLogger } from './log.js';
 import { expireCalls } from './outbound.js';
+import { Registration } from './registration.js';
 import { type CsmsStats, createStats } from './stats.js';
 
 /**
@@ -31,6 +33,8 @@ export interface CsmsSettings {
   callTimeoutMs: number;
   /** undefined: no authentication; otherwise the password for an identity, or undefined if unknown. */
   passwordFor: ((identity: string) => string | undefined) | undefined;
+  /** Who may use the operator API (api-guard.ts). */
+  api: ApiAccess;
 }
 
 /** How often pending CALLs are checked for a timeout while any is in flight. */
@@ -40,6 +44,8 @@ export class CsmsCore {
   readonly stats: CsmsStats = createStats();
   /** Registered connections by identity (one per identity; a newer one replaces the older). */
   readonly conns = new Map<string, Connection>();
+  /** Registrations by identity, connected or not: a reconnect finds its boot here (OCPP-J 1.6 §5.4). */
+  readonly registrations = new Map<string, Registration>();
   /** Every open connection, registered or not (replaced and disconnected ones until they close). */
   readonly live = new Set<Connection>();
   /** Connections with a CSMS-initiated CALL in flight: the only ones the timeout sweep visits. */
@@ -70,6 +76,7 @@ export class CsmsCore {
     this.live.add(conn);
     this.stats.connections.current++;
     this.stats.connections.total++;
+    if (conn.registration?.booted) this.stats.booted++;
   }
 
   /** Removes a connection from the identity map (idempotent); its socket may still be closing. */
@@ -78,7 +85,18 @@ export class CsmsCore {
     conn.registered = false;
     this.conns.delete(conn.identity);
     this.stats.connections.current--;
-    if (conn.booted) this.stats.booted--;
+    if (conn.registration?.booted) this.stats.booted--;
+  }
+
+  /** The registration of a registered connection's identity, made on its first boot. */
+  registrationOf(conn: Connection): Registration {
+    let registration = conn.registration;
+    if (registration === null) {
+      registration = new Registration();
+      this.registrations.set(conn.identity, registration);
+      conn.registration = registration;
+    }
+    return registration;
   }
 
   /** Notes that `conn` has a CALL in flight, starting the shared sweep if it is not running. */

@@ -5,11 +5,13 @@
  */
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
+import { sameSecret } from '../util/secrets.js';
 
 /**
  * The charge point identity: the last non-empty path segment, percent-decoded (OCPP-J 1.6 §3.1.1,
  * 2.0.1 Part 4 §3.1.1: the station appends `/<identity>` to the CSMS endpoint URL). The query string
- * is ignored. Null when there is no segment or it is not valid percent-encoding.
+ * is ignored. Null when there is no segment or it is not valid percent-encoding. Whether the
+ * identity follows the OCPP rule is checked separately (util/identity.ts).
  */
 export function identityFromPath(url: string | undefined): string | null {
   if (!url) return null;
@@ -45,7 +47,8 @@ export function basicAuthOk(header: string | undefined, identity: string, passwo
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon === -1) return false;
-  return decoded.slice(0, colon) === identity && decoded.slice(colon + 1) === password;
+  // The user name is the identity from the URL, no secret; the password is compared in constant time.
+  return decoded.slice(0, colon) === identity && sameSecret(decoded.slice(colon + 1), password);
 }
 
 /** True for IPv4/IPv6 loopback peers (including IPv4-mapped IPv6 `::ffff:127.x.x.x`). */

@@ -1,5 +1,5 @@
 /**
- * Bookkeeping on each answered CALL: boot state, transactions and energy, meter values. It runs on
+ * Bookkeeping on each answered CALL: boot state (per identity), transactions and energy, meter values. It runs on
  * the answer actually sent (a test hook may have replaced the built-in one), just before it is sent,
  * so the counters are up to date by the time the charge point reads its answer.
  */
@@ -23,17 +23,24 @@ export function recordAnswer(conn: Connection, action: string, request: any, res
   }
 }
 
+/**
+ * The boot goes into the identity's registration, which outlives the connection (OCPP-J 1.6 §5.4).
+ * A connection already replaced by a newer one with the same identity changes nothing there.
+ */
 function recordBoot(conn: Connection, request: any, response: any): void {
-  const stats = conn.core.stats;
-  conn.vendor = request.chargePointVendor;
-  conn.model = request.chargePointModel;
+  const core = conn.core;
   const accepted = response.status === 'Accepted';
-  if (accepted) stats.boots++;
-  if (accepted !== conn.booted) {
-    conn.booted = accepted;
-    if (conn.registered) stats.booted += accepted ? 1 : -1;
+  if (accepted) core.stats.boots++;
+  if (conn.registered) {
+    const registration = core.registrationOf(conn);
+    registration.vendor = request.chargePointVendor;
+    registration.model = request.chargePointModel;
+    if (accepted !== registration.booted) {
+      registration.booted = accepted;
+      core.stats.booted += accepted ? 1 : -1;
+    }
   }
-  if (conn.logged) conn.core.logger.booted(conn, response.status);
+  if (conn.logged) core.logger.booted(conn, response.status, request.chargePointVendor, request.chargePointModel);
 }
 
 function recordStart(conn: Connection, request: any, response: any): void {

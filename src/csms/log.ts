@@ -3,8 +3,10 @@
  * With thousands of charge points, per-connection lines would cost more than the traffic itself, so
  * events are logged only for connections made while fewer than {@link EVENT_LOG_LIMIT} are
  * connected (or for all with `verbose`); the rest show up in the periodic count. Without a sink,
- * every method returns at its first test and no string is built (DESIGN §10.4.7).
+ * every method returns at its first test and no string is built (DESIGN §10.4.7). Every line goes
+ * through `printable`: identities, vendors and models come from the network.
  */
+import { printable } from '../util/printable.js';
 import type { Connection } from './connection.js';
 import type { CsmsStats } from './stats.js';
 
@@ -32,26 +34,31 @@ export class CsmsLogger {
     if (this.verbose || stats.connections.current < EVENT_LOG_LIMIT) return true;
     if (!this.noticeGiven) {
       this.noticeGiven = true;
-      this.sink(`csms: ${EVENT_LOG_LIMIT}+ connected; further connection events are counted in the 10 s summary only`);
+      this.emit(`csms: ${EVENT_LOG_LIMIT}+ connected; further connection events are counted in the 10 s summary only`);
     }
     return false;
   }
 
   connected(conn: Connection): void {
-    this.sink?.(`csms: connect ${conn.identity} from ${conn.remoteAddress}`);
+    this.emit(`csms: connect ${conn.identity} from ${conn.remoteAddress}`);
   }
 
-  booted(conn: Connection, status: string): void {
-    this.sink?.(`csms: boot ${status} ${conn.identity} (${conn.vendor} ${conn.model})`);
+  booted(conn: Connection, status: string, vendor: string, model: string): void {
+    this.emit(`csms: boot ${status} ${conn.identity} (${vendor} ${model})`);
   }
 
   disconnected(conn: Connection, code: number): void {
-    this.sink?.(`csms: disconnect ${conn.identity} code ${code}`);
+    this.emit(`csms: disconnect ${conn.identity} code ${code}`);
   }
 
   /** A free-form line (rare events only). */
   line(text: string): void {
-    this.sink?.(text);
+    this.emit(text);
+  }
+
+  /** The one way out: escaped, so nothing received can forge a line or reach the terminal raw. */
+  private emit(line: string): void {
+    this.sink?.(printable(line));
   }
 
   /** Starts the count line: `csms: 1234 connected, 1200 booted, 45000 msgs, 3000 msg/s`, skipped while idle. */
@@ -79,6 +86,6 @@ export class CsmsLogger {
     this.lastMessages = messages;
     this.lastConnected = connected;
     this.lastAt = now;
-    this.sink!(`csms: ${connected} connected, ${stats.booted} booted, ${messages} msgs, ${rate} msg/s`);
+    this.emit(`csms: ${connected} connected, ${stats.booted} booted, ${messages} msgs, ${rate} msg/s`);
   }
 }

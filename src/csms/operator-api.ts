@@ -1,12 +1,13 @@
 /**
- * The operator HTTP API, served on the CSMS's own HTTP server to loopback clients only (others get
- * 403). JSON in and out:
+ * The operator HTTP API, served on the CSMS's own HTTP server to loopback clients that send its
+ * token, with a local Host and no foreign Origin (api-guard.ts: 403 or 401 otherwise). JSON in and
+ * out:
  *
  * - `GET  /api/charge-points` → `[{identity, booted, connectedAt, vendor, model}]`
  * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body →
  *   200 `{result}` (the CALLRESULT payload); 502 `{error: {code, description}}` on CALLERROR,
- *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for invalid
- *   JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
+ *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for an
+ *   identity outside the OCPP rule (util/identity.ts), invalid JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
  *   (we never send a charge point a schema-invalid CALL).
  * - the same POST with `*` as the identity sends the call to every booted charge point at once (a
  *   firmware campaign, a local list for the fleet) → 200 `{ok, failed, results: {<identity>:
@@ -15,8 +16,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INITIATOR, type Action } from '../ocpp16/generated/actions.gen.js';
+import { identityProblem } from '../util/identity.js';
 import type { CsmsCore } from './core.js';
-import { isLoopback } from './handshake.js';
+import { apiRefusal, WWW_AUTHENTICATE } from './api-guard.js';
 import { CsmsCallError, callIdentity } from './outbound.js';
 
 /** Largest request body accepted. */
@@ -27,8 +29,10 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 
 /** Handles one HTTP request on the CSMS server. */
 export function handleApiRequest(core: CsmsCore, req: IncomingMessage, res: ServerResponse): void {
-  if (!isLoopback(req.socket.remoteAddress)) {
-    sendJson(res, 403, { error: { code: 'Forbidden', description: 'The operator API is only served to loopback clients' } });
+  const refusal = apiRefusal(req, core.settings.api);
+  if (refusal !== null) {
+    if (refusal.status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    sendJson(res, refusal.status, { error: { code: refusal.code, description: refusal.description } });
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -57,10 +61,10 @@ function listChargePoints(core: CsmsCore): object[] {
   for (const conn of core.conns.values()) {
     list.push({
       identity: conn.identity,
-      booted: conn.booted,
+      booted: conn.registration?.booted ?? false,
       connectedAt: new Date(conn.connectedAt).toISOString(),
-      vendor: conn.vendor,
-      model: conn.model,
+      vendor: conn.registration?.vendor ?? null,
+      model: conn.registration?.model ?? null,
     });
   }
   return list;
@@ -80,6 +84,8 @@ async function operatorCall(
   } catch {
     return badRequest(res, 'BadIdentity', 'The identity in the path is not valid percent-encoding');
   }
+  const problem = identity === '*' ? null : identityProblem(identity);
+  if (problem !== null) return badRequest(res, 'BadIdentity', `The identity ${problem}`);
   const initiator = Object.hasOwn(INITIATOR, action) ? INITIATOR[action as Action] : undefined;
   if (initiator === undefined || initiator === 'cp') {
     return badRequest(res, 'UnsupportedAction', `${action} is not an OCPP 1.6 action the CSMS initiates`);
@@ -122,7 +128,8 @@ async function callOne(core: CsmsCore, identity: string, action: string, payload
 
 /** The same call to every booted charge point, all at once; each one's answer or error. */
 async function broadcast(core: CsmsCore, action: string, payload: unknown, timeoutMs: number): Promise<object> {
-  const identities = [...core.conns.values()].filter((c) => c.booted).map((c) => c.identity);
+  // Booted on this connection or an earlier one: 1.6 sends no new boot after a reconnect (OCPP-J 1.6 §5.4).
+  const identities = [...core.conns.values()].filter((c) => c.registration?.booted).map((c) => c.identity);
   const outcomes = await Promise.all(identities.map((id) => callOne(core, id, action, payload, timeoutMs)));
   const results: Record<string, Outcome> = {};
   let ok = 0;

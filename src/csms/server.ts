@@ -1,8 +1,8 @@
 /**
  * The embedded CSMS: a small, correct and fast OCPP 1.6J central system used as demo backend, test
  * peer and benchmark sink. One HTTP(S) server carries both the charge point WebSockets
- * (`ws://host:port/ocpp/<identity>`, subprotocol `ocpp1.6`) and the loopback-only operator API
- * (`/api/...`, see operator-api.ts).
+ * (`ws://host:port/ocpp/<identity>`, subprotocol `ocpp1.6`) and the operator API (`/api/...`, see
+ * operator-api.ts), for loopback clients with its token only (api-guard.ts).
  *
  * Layout: handshake.ts (upgrade checks), connection.ts (per-connection state and listeners),
  * inbound.ts (frames from charge points), responders.ts (canned answers), ledger.ts (bookkeeping),
@@ -13,10 +13,13 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SUBPROTOCOL_16 } from '../ocpp16/schemas.js';
+import { identityProblem } from '../util/identity.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
+import { apiTokenProblem, generateApiToken } from './api-guard.js';
 import { attach } from './connection.js';
 import { CsmsCore, type CsmsSettings, type RequestHook } from './core.js';
 import { basicAuthOk, identityFromPath, offersSubprotocol, refuseUpgrade } from './handshake.js';
+import { listen } from './listen.js';
 import { CsmsLogger } from './log.js';
 import { handleApiRequest } from './operator-api.js';
 import { callIdentity, failAllCalls } from './outbound.js';
@@ -25,6 +28,7 @@ import type { CsmsStats } from './stats.js';
 export { CLOSE_REPLACED, NO_REPLY, type RequestHook } from './core.js';
 export { CsmsCallError } from './outbound.js';
 export { CsmsStrictError } from './inbound.js';
+export { ListenError } from './listen.js';
 export type { CsmsStats } from './stats.js';
 
 /** Options of {@link startCsms}. Every field is optional. */
@@ -56,6 +60,11 @@ export interface CsmsOptions {
   /** HTTP Basic auth password for every identity (security profile 1). */
   password?: string;
   /**
+   * The operator API's bearer token (16-256 characters of RFC 6750's b64token); default: 32 random
+   * bytes, base64url. Either way it is {@link Csms.apiToken}.
+   */
+  apiToken?: string;
+  /**
    * Serve wss:// (security profile 2); with `requestCert` and `ca`, client certificates are
    * required and verified (security profile 3).
    */
@@ -68,6 +77,8 @@ export interface Csms {
   readonly url: string;
   /** The port actually bound. */
   readonly port: number;
+  /** The operator API's token: requests send `Authorization: Bearer <apiToken>`. */
+  readonly apiToken: string;
   /** Live counters (the same object on every read). */
   readonly stats: CsmsStats;
   /** Identities currently connected. */
@@ -90,8 +101,10 @@ export interface Csms {
 /** How long close() waits for close handshakes before cutting the remaining sockets. */
 const CLOSE_GRACE_MS = 1000;
 
-/** Starts an embedded CSMS and resolves once it listens. */
+/** Starts an embedded CSMS and resolves once it listens; rejects with a `ListenError` when it cannot. */
 export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
+  const tokenProblem = opts.apiToken === undefined ? null : apiTokenProblem(opts.apiToken);
+  if (tokenProblem !== null) throw new TypeError(`apiToken ${tokenProblem}`);
   const core = new CsmsCore(settingsFrom(opts), new CsmsLogger(opts.log, opts.verbose ?? false));
   const wss = new WebSocketServer({
     noServer: true,
@@ -110,19 +123,12 @@ export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (acceptUpgrade(core, req, socket)) wss.handleUpgrade(req, socket, head, onUpgraded);
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A deep accept backlog, so a ramp of thousands of charge points is not refused by the kernel.
-    server.listen({ port: opts.port ?? 0, host, backlog: 4096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const host = core.settings.api.host;
+  await listen(server, opts.port ?? 0, host);
   const port = (server.address() as { port: number }).port;
   const url = `${opts.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}/ocpp`;
   core.logger.startSummary(core.stats);
-  return new CsmsHandle(core, server, wss, url, port);
+  return new CsmsHandle(core, server, wss, url, port, core.settings.api.token);
 }
 
 function settingsFrom(opts: CsmsOptions): CsmsSettings {
@@ -137,6 +143,7 @@ function settingsFrom(opts: CsmsOptions): CsmsSettings {
     strict: opts.strict ?? false,
     callTimeoutMs: opts.callTimeoutMs ?? 30_000,
     passwordFor,
+    api: { token: opts.apiToken ?? generateApiToken(), host: opts.host ?? '127.0.0.1', scheme: opts.tls ? 'https:' : 'http:' },
   };
 }
 
@@ -158,6 +165,8 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
   if (core.closing) return refuse(503, 'The CSMS is shutting down');
   const identity = identityFromPath(req.url);
   if (identity === null) return refuse(400, 'The URL path must end with the charge point identity');
+  const problem = identityProblem(identity);
+  if (problem !== null) return refuse(400, `The charge point identity ${problem}`);
   // OCPP-J 1.6 §3.1.2 / 2.0.1 Part 4 §3.1.2: the client offers its OCPP versions as subprotocols.
   // We refuse a client that offers none we speak with HTTP 400 (as ocpp-rpc's server does) rather
   // than completing a handshake that could carry no OCPP.
@@ -184,6 +193,7 @@ class CsmsHandle implements Csms {
     private readonly wss: WebSocketServer,
     readonly url: string,
     readonly port: number,
+    readonly apiToken: string,
   ) {}
 
   get stats(): CsmsStats {

@@ -38,7 +38,10 @@ export interface CsmsStats {
     /** Older connections closed because the same identity connected again. */
     replaced: number;
   };
-  /** Current: registered connections whose latest BootNotification was answered Accepted. */
+  /**
+   * Current: connected identities whose latest BootNotification — on this connection or an earlier
+   * one, as a 1.6 charge point sends none after a reconnect (OCPP-J 1.6 §5.4) — was answered Accepted.
+   */
   booted: number;
   /** BootNotifications answered with status Accepted. */
   boots: number;

@@ -28,7 +28,7 @@ const csmsFor = csmsPerTest();
 
 /** The CSMS's counters as its operator API serves them. */
 async function apiStats(csms: Csms): Promise<CsmsStats> {
-  const res = await fetch(`http://127.0.0.1:${csms.port}/api/stats`);
+  const res = await fetch(`http://127.0.0.1:${csms.port}/api/stats`, { headers: { authorization: `Bearer ${csms.apiToken}` } });
   if (!res.ok) throw new Error(`GET /api/stats: HTTP ${res.status}`);
   return (await res.json()) as CsmsStats;
 }

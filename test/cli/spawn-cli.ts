@@ -28,6 +28,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called right after spawning, e.g. to send a signal later. */
   onSpawn?: (child: ChildProcess) => void;
+  /** Extra environment variables (undefined removes one). */
+  env?: Record<string, string | undefined>;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -40,7 +42,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     // No colours, so assertions see plain text (the ANSI strip below is a second line of defence).
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

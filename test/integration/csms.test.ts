@@ -78,7 +78,7 @@ async function api(csms: Csms, method: string, path: string, body?: string): Pro
   const res = await fetch(csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, path), {
     method,
     body,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${csms.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
   });
   return { status: res.status, json: await res.json() };
 }
@@ -193,8 +193,8 @@ describe('handshake', () => {
 
   it('Identity__last_path_segment_url_decoded', async () => {
     const csms = await csmsWith();
-    await rawClient(csms, 'site%2F1/CP%20one/');
-    expect(csms.connected()).toEqual(['CP one']);
+    await rawClient(csms, 'site%2F1/CP%2Bone/');
+    expect(csms.connected()).toEqual(['CP+one']);
     expect(await upgradeStatus(csms.url.replace(/\/ocpp$/, '/'), ['ocpp1.6'])).toBe(400);
   });
 

@@ -34,7 +34,7 @@ async function api(csms: Csms, method: string, path: string, body?: unknown): Pr
   const base = csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, '');
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${csms.apiToken}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
