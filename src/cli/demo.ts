@@ -27,17 +27,23 @@ export const demoCommand: CommandModule = {
     const args = { ...(argv as unknown as RunArgs), csms: csms.url };
     const out = process.stdout;
     try {
-      await runFromFlags(args, (config) => {
-        if (args['json-logs']) return; // every line JSON
-        out.write(
-          chalk.bold('ocpp-sim demo') +
-            `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
-            `Its operator API: curl -H "Authorization: ${bearerExample(csms, tokenSource)}" ${apiBase(csms)}/charge-points\n` +
-            chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
-        );
-      });
-      const s = csms.stats;
-      if (!args['json-logs']) out.write(chalk.dim(`\nThe CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.\n`));
+      await runFromFlags(
+        args,
+        (config) => {
+          if (args['json-logs']) return; // every line JSON
+          out.write(
+            chalk.bold('ocpp-sim demo') +
+              `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
+              `Its operator API: curl -H "Authorization: ${bearerExample(csms, tokenSource)}" ${apiBase(csms)}/charge-points\n` +
+              chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
+          );
+        },
+        // Before the verdict: the exit code is the last line.
+        () => {
+          const s = csms.stats;
+          return args['json-logs'] ? [] : ['', chalk.dim(`The CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.`)];
+        },
+      );
     } finally {
       await csms.close();
     }

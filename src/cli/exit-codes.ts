@@ -8,6 +8,12 @@ export const ExitCode = {
   Failed: 1,
   /** The command line or a configuration file is wrong; nothing was started. */
   Usage: 2,
+  /**
+   * The run was interrupted from outside (SIGINT, SIGTERM) before it ran its course: not a pass,
+   * whatever the figures so far. k6's code for an external abort; it wins over 1 (a run that had
+   * already failed and was then interrupted exits 105), so CI can tell "cut short" from "failed".
+   */
+  Interrupted: 105,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

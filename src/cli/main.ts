@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
       .example('$0 csms --port 9000', 'Start the embedded CSMS')
       .example('$0 run --csms ws://localhost:9000/ocpp --count 200 --duration 5m', 'Run 200 charge points against a CSMS')
       .example('$0 run --csms ws://localhost:9000/ocpp --profile abb-terra-54 --count 50', 'Run 50 ABB Terra 54 DC chargers')
-      .epilogue('Exit codes: 0 all good, 1 failures found, 2 usage or configuration error.')
+      .epilogue('Exit codes: 0 all good, 1 failures found, 2 usage or configuration error, 105 interrupted (SIGINT or SIGTERM before the run ended).')
       .fail((msg, err) => {
         if (err) throw err;
         process.stderr.write(`${chalk.red(msg)}\nRun with --help for usage.\n`);

@@ -1,12 +1,16 @@
 /**
- * Drives one fleet from start to summary: live progress (see progress.ts), stop after the duration or
- * on Ctrl-C — gracefully, once; a second Ctrl-C aborts — then the summary and the verdict's exit code.
+ * Drives one fleet from start to summary: live progress (see progress.ts); a graceful stop when the
+ * duration is up, on --abort-on-fail, or on SIGINT/SIGTERM (interrupt.ts: one interrupt delivered
+ * twice counts once; another one later aborts at once); then the summary. The verdict's closing
+ * lines and the final exit code come after the report files are written (finishRun in cli/run.ts).
  */
 import { startFleet, type FleetConfig } from '../scheduler/fleet.js';
 import { ExitCode, UsageError } from './exit-codes.js';
+import { InterruptWatch } from './interrupt.js';
 import { ProgressMeter, ProgressView, type ProgressMode } from './progress.js';
 import { summary } from './summary.js';
-import { verdict, type Verdict } from './verdict.js';
+import { exitCodeOf, verdict, type RunAbort, type Verdict } from './verdict.js';
+import { formatDuration } from '../util/duration.js';
 import { abortReason, evaluateThresholds, type Threshold } from '../report/thresholds.js';
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import { startRunMetrics, type MetricsOptions } from '../metrics/run-metrics.js';
@@ -28,6 +32,7 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The verdict's exit code (0, 1, or 105 when interrupted); finishRun may still raise 0 to 1. */
   exitCode: number;
   verdict: Verdict;
   stats: FleetStats;
@@ -47,69 +52,90 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
   const view = new ProgressView(out, mode);
   const total = (Array.isArray(config) ? config : [config]).reduce((n, c) => n + c.count, 0);
   const fleet = startFleet(config);
-  const warn = (message: string) => view.note(`warning: ${message}`, 'warn');
-  const metrics = opts.metrics
-    ? await startRunMetrics(fleet, opts.metrics, warn).catch(async (e: Error) => {
-        await fleet.stop();
-        throw new UsageError(e.message);
-      })
-    : undefined;
-  if (metrics?.url) view.note(`Prometheus metrics at ${metrics.url}`);
-  // The duration counts from when every worker runs, not from thread start-up.
-  await Promise.race([fleet.ready, fleet.done]);
-  const started = Date.now();
-  const meter = new ProgressMeter(fleet.stats, total, started);
-  const tick = setInterval(() => {
-    if (!opts.quiet) view.show(meter.take(Date.now()));
-  }, 1000);
 
+  /** When every worker runs: the simulation's clock starts then (undefined during worker start-up). */
+  let started: number | undefined;
+  // The run's end, once decided (duration up, --abort-on-fail, an interrupt, every worker gone).
+  let stopping = false;
+  let aborted: RunAbort | undefined;
   let requestStop!: () => void;
-  let stopRequested = false;
   const stopSignal = new Promise<void>((r) => (requestStop = r));
-  const onSignal = () => {
-    if (stopRequested) {
-      view.note('Second interrupt: aborting without waiting for transactions to stop.', 'error');
-      process.exit(ExitCode.Failed);
-    }
-    stopRequested = true;
-    if (!opts.quiet) view.note('Stopping: ending transactions and closing connections (Ctrl-C again to abort)…', 'warn');
+  const stop = (why?: RunAbort): boolean => {
+    if (stopping) return false;
+    stopping = true;
+    aborted = why;
     requestStop();
+    return true;
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const timer = setTimeout(() => {
-    stopRequested = true;
-    requestStop();
-  }, opts.durationMs);
-  // --abort-on-fail: workers report every second, so a check twice a second is prompt enough.
-  let aborted: string | undefined;
-  const watch = opts.abortOnFail
-    ? setInterval(() => {
-        if (aborted || stopRequested) return;
-        aborted = abortReason(opts.thresholds ?? [], fleet.stats, { fleetSize: total, elapsedMs: Date.now() - started });
-        if (!aborted) return;
-        stopRequested = true;
-        if (!opts.quiet) view.note(`Aborting (--abort-on-fail): ${aborted}`, 'error');
-        requestStop();
-      }, 500)
-    : undefined;
+  // Watched from the first moment: an interrupt during worker start-up still stops the workers
+  // and gives a summary.
+  const interrupts = new InterruptWatch(
+    ({ signal, at }) => {
+      const afterMs = started === undefined ? 0 : at - started;
+      const when = started === undefined ? 'during worker start-up' : `after ${formatDuration(afterMs)} of ${formatDuration(opts.durationMs)}`;
+      if (stop({ by: 'signal', signal, at, afterMs, reason: `interrupted by ${signal} ${when}` })) {
+        if (!opts.quiet) view.note('Stopping: ending transactions and closing connections (Ctrl-C again to abort at once)…', 'warn');
+      } else view.note(`${signal}: already stopping (Ctrl-C again to abort at once)…`, 'warn');
+    },
+    (signal) => abortNow(signal),
+  ).listen();
+  /** A second interrupt: no graceful stop, no files; one line saying where the run was, and exit. */
+  const abortNow = (signal: NodeJS.Signals): never => {
+    const s = fleet.stats;
+    const elapsed = started === undefined ? 'during worker start-up' : `after ${formatDuration(Date.now() - started)}`;
+    view.note(
+      `Aborted by a second ${signal} ${elapsed}, without finishing the graceful stop: ${s.total('chargePointsBooted')}/${total} booted · ` +
+        `${s.total('transactionsStarted')} transactions started, ${s.total('transactionsCompleted')} completed · no report written · exit code ${ExitCode.Interrupted}`,
+      'error',
+    );
+    process.exit(ExitCode.Interrupted);
+  };
 
-  // Until the duration is up, a signal arrives, or every worker has crashed.
-  await Promise.race([fleet.done, stopSignal]);
-  await fleet.stop();
-  const pushed = await metrics?.finish();
-  clearTimeout(timer);
-  clearInterval(tick);
-  clearInterval(watch);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  view.clear();
+  try {
+    const metrics = opts.metrics
+      ? await startRunMetrics(fleet, opts.metrics, (message) => view.note(`warning: ${message}`, 'warn')).catch(async (e: Error) => {
+          await fleet.stop();
+          throw new UsageError(e.message);
+        })
+      : undefined;
+    if (metrics?.url) view.note(`Prometheus metrics at ${metrics.url}`);
+    // The duration counts from when every worker runs, not from thread start-up.
+    await Promise.race([fleet.ready, fleet.done, stopSignal]);
+    const t0 = (started = Date.now());
+    const meter = new ProgressMeter(fleet.stats, total, t0);
+    const tick = setInterval(() => {
+      if (!opts.quiet) view.show(meter.take(Date.now()));
+    }, 1000);
+    const timer = setTimeout(stop, opts.durationMs);
+    // --abort-on-fail: workers report every second, so a check twice a second is prompt enough.
+    const watch = opts.abortOnFail
+      ? setInterval(() => {
+          if (stopping) return;
+          const now = Date.now();
+          const reason = abortReason(opts.thresholds ?? [], fleet.stats, { fleetSize: total, elapsedMs: now - t0 });
+          if (!reason || !stop({ by: 'abort-on-fail', signal: null, at: now, afterMs: now - t0, reason })) return;
+          if (!opts.quiet) view.note(`Aborting (--abort-on-fail): ${reason}`, 'error');
+        }, 500)
+      : undefined;
 
-  const elapsedMs = Date.now() - started;
-  for (const e of fleet.errors) view.note(e, 'error');
-  const thresholds = evaluateThresholds(opts.thresholds ?? [], fleet.stats, { fleetSize: total, elapsedMs });
-  const v = verdict(fleet.stats, { total, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors, thresholds, aborted });
-  if (mode !== 'json') out.write(summary(fleet.stats, total, elapsedMs, v) + '\n');
-  if (opts.metrics?.pushgateway) view.note(`run id ${opts.metrics.runId} (metrics ${pushed ? 'pushed to' : 'NOT pushed to'} ${opts.metrics.pushgateway})`, pushed ? 'info' : 'warn');
-  return { exitCode: v.passed ? ExitCode.Ok : ExitCode.Failed, verdict: v, stats: fleet.stats, elapsedMs, startedAt: started, total };
+    // Until the duration is up, an interrupt or --abort-on-fail, or every worker has crashed.
+    await Promise.race([fleet.done, stopSignal]);
+    stop();
+    await fleet.stop();
+    const pushed = await metrics?.finish();
+    clearTimeout(timer);
+    clearInterval(tick);
+    clearInterval(watch);
+    view.clear();
+
+    const elapsedMs = Date.now() - t0;
+    for (const e of fleet.errors) view.note(e, 'error');
+    const thresholds = evaluateThresholds(opts.thresholds ?? [], fleet.stats, { fleetSize: total, elapsedMs });
+    const v = verdict(fleet.stats, { total, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors, thresholds, aborted });
+    if (mode !== 'json') out.write(summary(fleet.stats, total, elapsedMs, v) + '\n');
+    if (opts.metrics?.pushgateway) view.note(`run id ${opts.metrics.runId} (metrics ${pushed ? 'pushed to' : 'NOT pushed to'} ${opts.metrics.pushgateway})`, pushed ? 'info' : 'warn');
+    return { exitCode: exitCodeOf(v), verdict: v, stats: fleet.stats, elapsedMs, startedAt: t0, total };
+  } finally {
+    interrupts.dispose();
+  }
 }

@@ -22,7 +22,8 @@ import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js
 import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
 import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
-import { UsageError } from './exit-codes.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+import { closing } from './summary.js';
 import { readPasswords } from './passwords.js';
 import { readFlagFile } from './read-file.js';
 import { runFleet, type RunResult } from './run-fleet.js';
@@ -278,40 +279,45 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
 
 /**
  * One fleet described by flags (`run` without a plan, and `demo` against its own CSMS): checked,
- * run, and its results written; sets the exit code. `announce` is told the fleet before it starts.
+ * run, and its results written; sets the exit code. `announce` is told the fleet before it starts;
+ * `epilogue` gives lines to print after the summary, before the closing verdict and exit code.
  */
-export async function runFromFlags(args: RunArgs, announce?: (config: FleetConfig) => void): Promise<RunResult> {
+export async function runFromFlags(args: RunArgs, announce?: (config: FleetConfig) => void, epilogue?: () => string[]): Promise<RunResult> {
   const results = guard(() => resultOptionsFrom(args as ResultArgs));
   const { config, durationMs } = fleetConfigFrom(args);
   const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(config);
   const result = await runFleet(config, { durationMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
-  process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
+  process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
   return result;
 }
 
 /**
- * Writes --report and --junit after a run, and with --json-logs the report as the last JSON line;
- * returns the exit code (1 if a file could not be written).
+ * The end of a run, in this order: the --report and --junit files; then the exit code, which a file
+ * that could not be written raises from 0 to 1 (an interruption's 105 and a failure's 1 stay); then,
+ * last, the notes, the verdict and that exit code (with --json-logs: the report as the last line),
+ * so nothing printed contradicts how the process exits. `epilogue` lines come just before the verdict.
  */
 function finishRun(
   result: RunResult,
   opts: ResultOptions,
   ctx: { configs: FleetConfig[]; durationMs: number; plan?: string; runId?: string; allowInvalid: boolean },
   jsonLogs: boolean,
+  epilogue: () => string[] = () => [],
 ): number {
   const input = { ...result, ...ctx, abortOnFail: opts.abortOnFail, thresholds: opts.thresholds.map((t) => t.expression) };
+  const verdictCode = result.exitCode;
+  const files = writeResults(input, opts, (failed) => (failed && verdictCode === ExitCode.Ok ? ExitCode.Failed : verdictCode));
   const json = (event: object) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-  try {
-    const lines = writeResults(input, opts);
-    for (const line of lines) {
-      if (jsonLogs) json({ event: 'log', level: 'info', message: line });
-      else process.stdout.write(`${line}\n`);
-    }
-    if (jsonLogs) json({ event: 'summary', ...buildReport(input) });
-    return result.exitCode;
-  } catch (e) {
-    process.stderr.write(`ocpp-sim: ${(e as Error).message}\n`);
-    return 1;
+  for (const error of files.errors) process.stderr.write(`ocpp-sim: ${error}\n`);
+  if (jsonLogs) {
+    for (const message of files.lines) json({ event: 'log', level: 'info', message });
+    for (const message of files.errors) json({ event: 'log', level: 'error', message });
+    for (const message of epilogue()) json({ event: 'log', level: 'info', message });
+    json({ event: 'summary', ...buildReport({ ...input, exitCode: files.exitCode }) });
+  } else {
+    const lines = [...(files.lines.length > 0 ? ['', ...files.lines] : []), ...epilogue(), ...closing(result.verdict, files.exitCode, files.unwritten)];
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
+  return files.exitCode;
 }

@@ -5,54 +5,98 @@ import chalk from 'chalk';
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import { formatDuration } from '../util/duration.js';
 import type { Verdict } from './verdict.js';
+import { ExitCode } from './exit-codes.js';
 import { formatResult } from '../report/thresholds.js';
 
-/** The end-of-run summary: per-action table, fleet figures, problems seen, verdict. */
+/** Problem messages the summary shows (the report has every one kept). */
+const SHOWN_PROBLEMS = 15;
+/** Pending expectation sites the summary names (the report has them all). */
+const SHOWN_PENDING_SITES = 10;
+
+/**
+ * The end-of-run summary: per-action table, fleet figures, pending expectations, problems seen,
+ * thresholds, and why the run stopped early if it did. The verdict and the exit code follow it
+ * ({@link closing}), after the report files are written.
+ */
 export function summary(stats: FleetStats, total: number, elapsedMs: number, v: Verdict): string {
   const out: string[] = [];
   const actions = stats.actions();
   const head = ['action', 'sent', 'recv', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
-  const rows = actions.map((a) => [
-    a.action,
-    String(a.sent),
-    String(a.received),
-    String(a.errors + a.errorsSent),
-    fmt(a.p50Ms, a.sent),
-    fmt(a.p95Ms, a.sent),
-    fmt(a.p99Ms, a.sent),
-    fmt(a.maxMs, a.sent),
-  ]);
+  const rows = actions.map((a) => [a.action, String(a.sent), String(a.received), String(a.errors + a.errorsSent), fmt(a.p50Ms), fmt(a.p95Ms), fmt(a.p99Ms), fmt(a.maxMs)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   out.push('', chalk.bold(`Summary after ${formatDuration(elapsedMs)}`), chalk.dim(line(head)));
   for (const r of rows) out.push(Number(r[3]) > 0 ? chalk.red(line(r)) : line(r));
   const totalCalls = actions.reduce((n, a) => n + a.sent, 0);
+  const [passed, failed, pending] = [stats.total('expectationsPassed'), stats.total('expectationsFailed'), stats.total('expectationsPending')];
   out.push(
     '',
     `charge points  ${stats.total('chargePointsBooted')}/${total} booted · boots accepted ${stats.total('bootsAccepted')}, pending ${stats.total('bootsPending')}, rejected ${stats.total('bootsRejected')}`,
     `transactions   ${stats.total('transactionsStarted')} started · ${stats.total('transactionsCompleted')} completed · ${stats.total('transactionsRejected')} refused`,
     `energy         ${(stats.total('energyWh') / 1000).toFixed(2)} kWh`,
-    ...(stats.total('expectationsPassed') + stats.total('expectationsFailed') > 0
-      ? [`expectations   ${stats.total('expectationsPassed')} passed · ${stats.total('expectationsFailed')} failed`]
-      : []),
+    ...(passed + failed + pending > 0 ? [`expectations   ${passed} passed · ${failed} failed · ${pending} pending`, ...pendingSites(stats)] : []),
     `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · reconnects ${stats.total('reconnects')} · failed connects ${stats.total('connectFailures')} · bad frames ${stats.total('badFrames')}`,
   );
-  if (stats.problems.length > 0) {
-    out.push('', chalk.yellow(`Problems (${stats.problemCount}, first ${stats.problems.length}):`));
-    for (const p of stats.problems.slice(0, 15)) out.push(`  ${p}`);
-  }
+  out.push(...problems(stats));
   if (v.thresholds && v.thresholds.length > 0) {
     out.push('', chalk.bold('Thresholds'));
     for (const t of v.thresholds) out.push((t.passed ? chalk.green : chalk.red)(`  ${formatResult(t)}`));
   }
-  if (v.aborted) out.push('', chalk.red(`Aborted early (--abort-on-fail): ${v.aborted}`));
-  out.push('');
-  for (const note of v.notes) out.push(chalk.yellow(`Note: ${note}`));
-  out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${v.reasons.join('; ')}`));
-  out.push(chalk.dim(v.passed ? 'exit code 0: every check held' : `exit code 1: ${v.reasons.length} reason(s) above`));
+  if (v.aborted?.by === 'signal') out.push('', chalk.red(`${capitalize(v.aborted.reason)}: stopped gracefully; the figures are the run's up to then`));
+  if (v.aborted?.by === 'abort-on-fail') out.push('', chalk.red(`Aborted early (--abort-on-fail): ${v.aborted.reason}`));
   return out.join('\n');
 }
 
-function fmt(ms: number, n: number): string {
-  return n > 0 ? ms.toFixed(ms < 10 ? 2 : 1) : '-';
+/**
+ * The last lines of a run: notes, the verdict with its reasons, and the exit code the process
+ * really exits with — decided after the report files were written (`unwritten` names those that
+ * could not be), so nothing printed after it can contradict it.
+ */
+export function closing(v: Verdict, exitCode: number, unwritten: readonly string[] = []): string[] {
+  const out = [''];
+  for (const note of v.notes) out.push(chalk.yellow(`Note: ${note}`));
+  out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${v.reasons.join('; ')}`));
+  out.push((exitCode === ExitCode.Ok ? chalk.dim : chalk.bold)(`exit code ${exitCode}: ${exitReason(v, exitCode, unwritten)}`));
+  return out;
+}
+
+function exitReason(v: Verdict, exitCode: number, unwritten: readonly string[]): string {
+  const files = unwritten.length > 0 ? `${unwritten.join(' and ')} could not be written` : '';
+  if (exitCode === ExitCode.Interrupted) return `interrupted by ${v.aborted?.signal ?? 'a signal'}: an interrupted run is not a pass${files ? `; ${files} either` : ''}`;
+  if (!v.passed) return `${v.reasons.length} reason(s) above${files ? `; ${files} either` : ''}`;
+  if (files) return `the run passed, but ${files}`;
+  return 'every check held';
+}
+
+/** Sites where charge points were still waiting for an expectation when the run ended. */
+function pendingSites(stats: FleetStats): string[] {
+  const sites = stats.expectationSites().filter((s) => s.pending > 0);
+  const lines = sites.slice(0, SHOWN_PENDING_SITES).map((s) => `               ${s.pending} pending at ${s.site} ${s.label}`);
+  if (sites.length > SHOWN_PENDING_SITES) lines.push(`               … ${sites.length - SHOWN_PENDING_SITES} more sites (see --report)`);
+  return lines;
+}
+
+/**
+ * The first problems, and what became of the rest: every problem is counted, but only the first
+ * few messages are kept (a few per worker a second, 50 for the run) and fewer still are shown.
+ */
+function problems(stats: FleetStats): string[] {
+  const count = stats.problemCount;
+  if (count === 0) return [];
+  const kept = stats.problems.length;
+  const shown = stats.problems.slice(0, SHOWN_PROBLEMS);
+  const out = ['', chalk.yellow(`Problems (${count}${shown.length < count ? `, first ${shown.length}` : ''}):`)];
+  for (const p of shown) out.push(`  ${p}`);
+  const more = [kept > shown.length ? `${kept - shown.length} more in the report` : '', count > kept ? `${count - kept} more not kept (counted only)` : ''].filter(Boolean);
+  if (more.length > 0) out.push(chalk.dim(`  … ${more.join(', ')}`));
+  return out;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A latency, or '-' when there is none (no answered call). */
+function fmt(ms: number | null): string {
+  return ms === null ? '-' : ms.toFixed(ms < 10 ? 2 : 1);
 }

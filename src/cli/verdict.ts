@@ -4,6 +4,20 @@
  */
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import type { ThresholdResult } from '../report/thresholds.js';
+import { ExitCode } from './exit-codes.js';
+
+/** Why a run stopped before its duration was up. */
+export interface RunAbort {
+  /** 'signal': SIGINT or SIGTERM from outside (exit 105); 'abort-on-fail': --abort-on-fail stopped it (exit 1). */
+  by: 'signal' | 'abort-on-fail';
+  /** The signal, for `by: 'signal'`; null otherwise. */
+  signal: NodeJS.Signals | null;
+  /** When it happened (ms epoch), and how far into the simulation (ms; 0 during worker start-up). */
+  at: number;
+  afterMs: number;
+  /** In words: `interrupted by SIGINT after 9.5s of 60s`, or the failure --abort-on-fail stopped on. */
+  reason: string;
+}
 
 export interface VerdictOptions {
   /** Charge points the run was asked for. */
@@ -14,8 +28,8 @@ export interface VerdictOptions {
   workerErrors: readonly string[];
   /** Threshold verdicts (--threshold, a plan's thresholds:): each failed one is a reason. */
   thresholds?: readonly ThresholdResult[];
-  /** Why the run was stopped early by --abort-on-fail, if it was. */
-  aborted?: string;
+  /** Why the run stopped early (a signal, --abort-on-fail), if it did. */
+  aborted?: RunAbort;
 }
 
 export interface Verdict {
@@ -25,8 +39,27 @@ export interface Verdict {
   notes: string[];
   /** Every threshold's verdict, in the order given (absent without thresholds). */
   thresholds?: ThresholdResult[];
-  /** Why --abort-on-fail stopped the run early, if it did. */
-  aborted?: string;
+  /** Why the run stopped early (a signal, --abort-on-fail), if it did. */
+  aborted?: RunAbort;
+}
+
+/**
+ * The exit code of a verdict: 105 for a run interrupted from outside, whatever else it found (as
+ * k6 does: "cut short" is what CI must see first), else 1 when it failed, else 0.
+ */
+export function exitCodeOf(v: Verdict): ExitCode {
+  if (v.aborted?.by === 'signal') return ExitCode.Interrupted;
+  return v.passed ? ExitCode.Ok : ExitCode.Failed;
+}
+
+/**
+ * Whether expectations still pending when the run ended fail it: yes — a test step that never
+ * happened is not a pass — unless the run was cut short (a signal, --abort-on-fail: it fails for
+ * that already, and its pending steps never had their time) or a threshold on `expectations`
+ * governs them. Shared with the JUnit writer, which marks pending sites accordingly.
+ */
+export function pendingFails(run: { aborted: boolean; thresholdMetrics: readonly string[] }): boolean {
+  return !run.aborted && !run.thresholdMetrics.some((m) => (GOVERNED[m] ?? []).includes('pendingExpectations'));
 }
 
 /**
@@ -39,9 +72,9 @@ const GOVERNED: Readonly<Record<string, readonly Rule[]>> = {
   errors: ['callErrors', 'timeouts', 'invalidResponses'],
   timeouts: ['timeouts'],
   booted: ['neverBooted'],
-  expectations: ['expectations'],
+  expectations: ['expectations', 'pendingExpectations'],
 };
-type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'expectations';
+type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'expectations' | 'pendingExpectations';
 
 export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   // Rules governed by a threshold, per action ('*' = every action) for the per-action figures.
@@ -53,6 +86,8 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   const isGoverned = (rule: Rule, action = '*') => governed.has(`${rule}:*`) || governed.has(`${rule}:${action}`);
   const failures: string[] = [];
   const notes: string[] = [];
+  // An interruption first: it is what the exit code (105) says.
+  if (opts.aborted?.by === 'signal') failures.push(opts.aborted.reason);
   // A built-in rule whose figure a threshold governs becomes a note instead of a failure.
   const reasons = {
     push(text: string, rule?: Rule, governedHere = rule !== undefined && isGoverned(rule)) {
@@ -68,7 +103,8 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   // had a chance: that is the run's length, not the CSMS's doing.
   const started = stats.total('chargePointsStarted');
   if (started < opts.total - stats.lost) {
-    notes.push(`${opts.total - stats.lost - started} of ${opts.total} charge points had not started when the run ended (ramp-up or the profile's boot jitter is longer than --duration)`);
+    const why = opts.aborted ? 'the run was stopped early' : "ramp-up or the profile's boot jitter is longer than --duration";
+    notes.push(`${opts.total - stats.lost - started} of ${opts.total} charge points had not started when the run ended (${why})`);
   }
   if (booted < started) reasons.push(`${started - booted} of ${opts.total} charge points never booted`, 'neverBooted');
   // Per-action figures: those of actions a threshold governs are counted apart (they become notes).
@@ -84,6 +120,12 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   };
   const failedExpectations = stats.total('expectationsFailed');
   if (failedExpectations > 0) reasons.push(`${failedExpectations} scenario expectation(s) failed`, 'expectations');
+  const pending = stats.total('expectationsPending');
+  if (pending > 0) {
+    const text = `${pending} scenario expectation(s) still pending when the run ended`;
+    if (opts.aborted) notes.push(`${text} (not a failure by itself: the run was stopped early)`);
+    else reasons.push(text, 'pendingExpectations');
+  }
   perAction('callErrors', (n) => `${n} call(s) answered with CALLERROR`);
   perAction('timeouts', (n) => `${n} call(s) timed out`);
   const badFrames = stats.total('badFrames');
@@ -94,7 +136,7 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   }
   const thresholds = [...(opts.thresholds ?? [])];
   for (const t of thresholds) if (!t.passed) failures.push(`threshold ${t.expression} failed (actual ${t.actualText})`);
-  if (opts.aborted) failures.push(`aborted early (--abort-on-fail): ${opts.aborted}`);
+  if (opts.aborted?.by === 'abort-on-fail') failures.push(`aborted early (--abort-on-fail): ${opts.aborted.reason}`);
   return {
     passed: failures.length === 0,
     reasons: failures,

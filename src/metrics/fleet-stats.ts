@@ -30,12 +30,14 @@ export interface ActionSummary {
   unknownCalls: number;
   /** CALLERRORs received with a code outside the version's table. */
   badErrorCodes: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
+  /** Latency (ms) of the answered calls sent; null when none was answered (never sent, or all timed out). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
 
+/** Problem messages kept for the summary and report (the first ones; every one is counted). */
 const MAX_PROBLEMS = 50;
 /** Expectation failure records kept for the report (the first ones; the rest are counted per site). */
 const MAX_FAILURES = 50;
@@ -43,8 +45,8 @@ const MAX_FAILURES = 50;
 export class FleetStats {
   private readonly shards = new Map<number, StatsSnapshot>();
   private readonly latency = new Map<string, Histogram>();
+  /** The first problem messages of the run (up to MAX_PROBLEMS), in order of arrival. */
   readonly problems: string[] = [];
-  problemCount = 0;
   /** The first expectation failures of the run, in order of arrival. */
   readonly failures: ExpectationFailure[] = [];
   /** Charge points of shards that crashed. */
@@ -64,14 +66,21 @@ export class FleetStats {
       if (!h) this.latency.set(name, (h = new Histogram()));
       h.addSparse(delta.pairs, delta.max);
     });
-    for (const p of snap.problems) {
-      this.problemCount++;
-      if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
-    }
+    for (const p of snap.problems) if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
     for (const f of snap.failures ?? []) if (this.failures.length < MAX_FAILURES) this.failures.push(f);
   }
 
-  /** Passes and failures per scenario expectation site, summed over shards, in order of first use. */
+  /**
+   * Every problem seen, kept or not: the shards' own counts (a shard sends only a few messages a
+   * second, and only the first {@link MAX_PROBLEMS} of those are kept here).
+   */
+  get problemCount(): number {
+    let n = 0;
+    for (const s of this.shards.values()) n += s.problemCount;
+    return n;
+  }
+
+  /** Passes, failures and pending per scenario expectation site, summed over shards, in order of first use. */
   expectationSites(): ExpectationSite[] {
     const merged = new Map<string, ExpectationSite>();
     for (const snap of this.shards.values()) {
@@ -81,6 +90,7 @@ export class FleetStats {
         if (m) {
           m.passed += e.passed;
           m.failed += e.failed;
+          m.pending += e.pending;
         } else merged.set(key, { ...e });
       }
     }
@@ -154,8 +164,10 @@ export class FleetStats {
     return [...sums.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([action, r]) => {
+        // Only answered calls have a latency: none answered is "no figure", not 0 ms.
         const h = this.latency.get(action);
-        const ms = (q: number) => (h ? round(h.quantile(q) / 1000) : 0);
+        const answered = h !== undefined && h.total > 0;
+        const ms = (q: number) => (answered ? round(h.quantile(q) / 1000) : null);
         return {
           action,
           sent: r[A.CallsSent],
@@ -174,7 +186,7 @@ export class FleetStats {
           p50Ms: ms(0.5),
           p95Ms: ms(0.95),
           p99Ms: ms(0.99),
-          maxMs: h ? round(h.max / 1000) : 0,
+          maxMs: answered ? round(h.max / 1000) : null,
         };
       });
   }

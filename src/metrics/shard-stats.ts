@@ -82,6 +82,7 @@ export const TOTALS = [
   'messagesOut',
   'expectationsPassed',
   'expectationsFailed',
+  'expectationsPending',
   'transactionsActive',
   'earlyCloses',
   'stopUnfinished',
@@ -107,6 +108,8 @@ export const enum T {
   MessagesOut,
   ExpectationsPassed,
   ExpectationsFailed,
+  /** Expectations a connector was still waiting for when the run ended (counted at the stop). */
+  ExpectationsPending,
   /** Current, not cumulative: transactions begun and not yet ended (nor lost in a reboot). */
   TxActive,
   /**
@@ -134,8 +137,10 @@ export interface StatsSnapshot {
   latency: ({ pairs: number[]; max: number } | null)[];
   /** actionNames.length × CALL_ERROR_CODES.length cumulative CALLERRORs received, row-major by action. */
   errorCodes: number[];
-  /** Up to a few sample messages per kind of problem, for the summary ("why did it fail"). */
+  /** The first few problem messages since the last snapshot, for the summary ("why did it fail"). */
   problems: string[];
+  /** Every problem this shard has seen, kept or not (cumulative). */
+  problemCount: number;
   /** When the latest charge point of this shard had its first boot accepted (ms epoch; 0 = none yet). */
   lastFirstBootAt: number;
   /** When a connection of this shard last opened (ms epoch; 0 = never). */
@@ -158,12 +163,14 @@ export interface ConnectErrorCount {
 
 /** One scenario `expect` (or expecting step) and how often it held, on this shard or merged. */
 export interface ExpectationSite {
-  /** file:line:col of the step in the scenario. */
+  /** file:line:col of the step in the scenario (a built-in by its name, a file relative to the working directory). */
   site: string;
   /** What is expected, e.g. `expect call UpdateFirmware within 30s`, `authorize expect Accepted`. */
   label: string;
   passed: number;
   failed: number;
+  /** Charge point connectors still waiting for it when the run ended: neither passed nor failed. */
+  pending: number;
 }
 
 /** One failed expectation, with everything needed to find it again. */
@@ -178,6 +185,7 @@ export interface ExpectationFailure {
   at: number;
 }
 
+/** Problem messages one shard sends per snapshot; the rest are counted only (problemCount). */
 const MAX_PROBLEMS = 20;
 /**
  * Action names the CSMS controls (calls of unknown actions) each get a row up to this many per
@@ -281,7 +289,7 @@ export class ShardStats {
     this.states[to]++;
   }
 
-  /** Keeps the first few problem descriptions (the rest are only counted). */
+  /** Keeps the first few problem descriptions of each snapshot (the rest are only counted). */
   problem(text: string): void {
     this.problemCount++;
     if (this.problems.length < MAX_PROBLEMS) this.problems.push(text);
@@ -293,14 +301,27 @@ export class ShardStats {
    * allocates nothing.
    */
   expectation<K extends object, C>(step: K, passed: boolean, context: C, describe: (step: K, context: C) => { site: string; label: string }): void {
+    const site = this.site(step, context, describe);
+    if (site === undefined) return;
+    if (passed) site.passed++;
+    else site.failed++;
+  }
+
+  /** Counts an expectation at `step` still waiting when the run ended (see {@link expectation}). */
+  pendingExpectation<K extends object, C>(step: K, context: C, describe: (step: K, context: C) => { site: string; label: string }): void {
+    const site = this.site(step, context, describe);
+    if (site !== undefined) site.pending++;
+  }
+
+  /** The counters of `step`'s site, made on first use; undefined past MAX_SITES (totals only then). */
+  private site<K extends object, C>(step: K, context: C, describe: (step: K, context: C) => { site: string; label: string }): ExpectationSite | undefined {
     let i = this.siteIndex.get(step);
     if (i === undefined) {
-      if (this.sites.length >= MAX_SITES) return;
+      if (this.sites.length >= MAX_SITES) return undefined;
       this.siteIndex.set(step, (i = this.sites.length));
-      this.sites.push({ ...describe(step, context), passed: 0, failed: 0 });
+      this.sites.push({ ...describe(step, context), passed: 0, failed: 0, pending: 0 });
     }
-    if (passed) this.sites[i].passed++;
-    else this.sites[i].failed++;
+    return this.sites[i];
   }
 
   /** Whether another failure record would still be kept (so callers build one only then). */
@@ -330,6 +351,7 @@ export class ShardStats {
       latency,
       errorCodes: Array.from(this.errorCodes.subarray(0, this.actionNames.length * CALL_ERROR_CODES.length)),
       problems,
+      problemCount: this.problemCount,
       lastFirstBootAt: this.lastFirstBootAt,
       lastOpenAt: this.lastOpenAt,
       connectErrors: [...this.connectErrors.values()].map((e) => ({ ...e })),

@@ -3,12 +3,13 @@
  * GitLab, GitHub and Azure test reporters): one test case per scenario expectation site, one per
  * threshold, and one for the run's verdict. Only the common core of the format is used —
  * testsuites / testsuite (name, tests, failures, errors, time, timestamp, hostname, id,
- * package, properties) / testcase (classname, name, time) / failure (message, type, text) — so every reader
+ * package, properties) / testcase (classname, name, time) / failure or error (message, type, text) — so every reader
  * understands it. test/unit/junit.test.ts validates it against both Jenkins' lenient JUnit XSD and
  * Ant's strict one, which allows no attributes on <testsuites> and no `skipped` count: totals are on
  * each <testsuite>.
  */
 import { hostname } from 'node:os';
+import { pendingFails } from '../cli/verdict.js';
 import type { FailureReport, RunReport } from './report.js';
 
 type ExpectationFailure = Extract<FailureReport, { kind: 'expectation' }>;
@@ -16,7 +17,8 @@ type ExpectationFailure = Extract<FailureReport, { kind: 'expectation' }>;
 interface Case {
   classname: string;
   name: string;
-  failure?: { type: string; message: string; text: string };
+  /** A `<failure>` (something did not hold) or an `<error>` (it could not complete: the run was cut short). */
+  outcome?: { element: 'failure' | 'error'; type: string; message: string; text: string };
 }
 
 interface Suite {
@@ -30,25 +32,10 @@ export function toJUnit(report: RunReport, host = hostname()): string {
 
   const sites = report.expectations.sites;
   if (sites.length > 0) {
+    const pendingFailsRun = pendingFails({ aborted: report.aborted !== null, thresholdMetrics: report.thresholds.map((t) => t.metric) });
     suites.push({
       name: 'ocpp-sim.expectations',
-      cases: sites.map((s) => {
-        const file = s.site.replace(/:\d+:\d+$/, '');
-        const failed = report.failures.filter((f): f is ExpectationFailure => f.kind === 'expectation' && f.site === s.site && f.step === s.label);
-        const one = failed[0];
-        return {
-          classname: file,
-          name: `${s.site} ${s.label}`,
-          failure:
-            s.failed > 0
-              ? {
-                  type: 'expectation',
-                  message: `${s.failed} of ${s.passed + s.failed} failed${one ? `: ${one.chargePoint} connector ${one.connector}: expected ${one.expected}, got ${one.got}` : ''}`,
-                  text: [`${s.passed} passed, ${s.failed} failed at ${s.site} (${s.label})`, ...failed.map((f) => f.message)].join('\n'),
-                }
-              : undefined,
-        };
-      }),
+      cases: sites.map((s) => ({ classname: s.site.replace(/:\d+:\d+$/, ''), name: `${s.site} ${s.label}`, outcome: siteOutcome(report, s, pendingFailsRun) })),
     });
   }
 
@@ -58,7 +45,7 @@ export function toJUnit(report: RunReport, host = hostname()): string {
       cases: report.thresholds.map((t) => ({
         classname: 'ocpp-sim.thresholds',
         name: t.expression,
-        failure: t.passed ? undefined : { type: 'threshold', message: `actual ${t.actualText}`, text: `${t.expression} did not hold: actual ${t.actualText}` },
+        outcome: t.passed ? undefined : { element: 'failure', type: 'threshold', message: `actual ${t.actualText}`, text: `${t.expression} did not hold: actual ${t.actualText}` },
       })),
     });
   }
@@ -69,10 +56,11 @@ export function toJUnit(report: RunReport, host = hostname()): string {
       {
         classname: 'ocpp-sim.run',
         name: 'verdict',
-        failure: report.passed
+        outcome: report.passed
           ? undefined
           : {
-              type: 'verdict',
+              // Interrupted from outside: the run could not complete (an error), rather than failed.
+              ...(report.aborted?.by === 'signal' ? { element: 'error' as const, type: 'interrupted' } : { element: 'failure' as const, type: 'verdict' }),
               message: report.reasons.join('; '),
               text: [...report.reasons, ...report.notes.map((n) => `note: ${n}`), ...report.problems.samples.map((p) => `problem: ${p}`)].join('\n'),
             },
@@ -85,27 +73,56 @@ export function toJUnit(report: RunReport, host = hostname()): string {
   const timestamp = report.startedAt.slice(0, 19);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
   suites.forEach((s, id) => {
-    const f = s.cases.filter((c) => c.failure).length;
+    const f = s.cases.filter((c) => c.outcome?.element === 'failure').length;
+    const e = s.cases.filter((c) => c.outcome?.element === 'error').length;
     out.push(
-      `  <testsuite name=${attr(s.name)} id="${id}" package="ocpp-sim" tests="${s.cases.length}" failures="${f}" errors="0" time="${time}" timestamp="${timestamp}" hostname=${attr(host || 'localhost')}>`,
+      `  <testsuite name=${attr(s.name)} id="${id}" package="ocpp-sim" tests="${s.cases.length}" failures="${f}" errors="${e}" time="${time}" timestamp="${timestamp}" hostname=${attr(host || 'localhost')}>`,
     );
     out.push('    <properties>');
     for (const [name, value] of properties(report)) out.push(`      <property name=${attr(name)} value=${attr(value)}/>`);
     out.push('    </properties>');
     for (const c of s.cases) {
       const open = `    <testcase classname=${attr(c.classname)} name=${attr(c.name)} time="0"`;
-      if (!c.failure) {
+      if (!c.outcome) {
         out.push(`${open}/>`);
         continue;
       }
       out.push(`${open}>`);
-      out.push(`      <failure message=${attr(c.failure.message)} type=${attr(c.failure.type)}>${text(c.failure.text)}</failure>`);
+      const el = c.outcome.element;
+      out.push(`      <${el} message=${attr(c.outcome.message)} type=${attr(c.outcome.type)}>${text(c.outcome.text)}</${el}>`);
       out.push('    </testcase>');
     }
     out.push('    <system-out></system-out>', '    <system-err></system-err>', '  </testsuite>');
   });
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/**
+ * An expectation site's test case: a failure when any charge point failed it; otherwise, with
+ * charge points still waiting for it at the end, a failure (type `pending`) when pending
+ * expectations fail the run (cli/verdict.ts), an error when the run was cut short before they were
+ * due, and a pass when a threshold governs them. JUnit's `<skipped>` would fit "not reached" best,
+ * but Ant's format has none; readers that need it see the type.
+ */
+function siteOutcome(report: RunReport, s: RunReport['expectations']['sites'][number], pendingFailsRun: boolean): Case['outcome'] {
+  const counts = `${s.passed} passed, ${s.failed} failed, ${s.pending} pending at ${s.site} (${s.label})`;
+  const all = s.passed + s.failed + s.pending;
+  if (s.failed > 0) {
+    const failed = report.failures.filter((f): f is ExpectationFailure => f.kind === 'expectation' && f.site === s.site && f.step === s.label);
+    const one = failed[0];
+    return {
+      element: 'failure',
+      type: 'expectation',
+      message: `${s.failed} of ${all} failed${one ? `: ${one.chargePoint} connector ${one.connector}: expected ${one.expected}, got ${one.got}` : ''}`,
+      text: [counts, ...failed.map((f) => f.message)].join('\n'),
+    };
+  }
+  if (s.pending === 0) return undefined;
+  const message = `${s.pending} of ${all} pending: still waited for when the run ended`;
+  if (pendingFailsRun) return { element: 'failure', type: 'pending', message, text: counts };
+  if (report.aborted !== null) return { element: 'error', type: report.aborted.by === 'signal' ? 'interrupted' : 'aborted', message: `${message} (${report.aborted.reason})`, text: counts };
+  return undefined;
 }
 
 function properties(r: RunReport): [string, string][] {

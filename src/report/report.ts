@@ -12,8 +12,11 @@ import type { FleetConfig } from '../scheduler/fleet.js';
 import type { Verdict } from '../cli/verdict.js';
 import type { Unit } from './thresholds.js';
 
-/** Bumped when a field changes meaning or goes away (new fields do not bump it). */
-export const REPORT_FORMAT = 1;
+/**
+ * Bumped when a field changes meaning or goes away (new fields do not bump it). 2: `aborted` is an
+ * object (how and when the run was stopped early, a signal or --abort-on-fail), no longer a string.
+ */
+export const REPORT_FORMAT = 2;
 
 export interface ActionReport {
   /** Calls sent + calls received. */
@@ -28,7 +31,7 @@ export interface ActionReport {
   /** CALLERRORs we answered CSMS calls with, and CSMS calls that broke their schema. */
   errorsSent: number;
   invalidCalls: number;
-  /** Latency of the calls sent (ms), from merged histograms; null when none were sent. */
+  /** Latency of the calls sent (ms), from merged histograms; null when none was answered. */
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
@@ -58,6 +61,17 @@ export type FailureReport =
     }
   | { kind: 'threshold'; expression: string; message: string };
 
+/** How and when a run was stopped before its duration was up. */
+export interface AbortReport {
+  /** 'signal' (SIGINT/SIGTERM from outside: exit code 105) or 'abort-on-fail' (a failure: exit code 1). */
+  by: 'signal' | 'abort-on-fail';
+  signal: string | null;
+  /** ISO 8601 UTC, and ms into the simulation (0 during worker start-up). */
+  at: string;
+  afterMs: number;
+  reason: string;
+}
+
 export interface FleetReport {
   idPrefix: string;
   idStart: number;
@@ -79,7 +93,7 @@ export interface RunReport {
   exitCode: number;
   reasons: string[];
   notes: string[];
-  aborted: string | null;
+  aborted: AbortReport | null;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -103,7 +117,7 @@ export interface RunReport {
   messages: { in: number; out: number };
   calls: { sent: number; received: number; perSecond: number };
   actions: Record<string, ActionReport>;
-  expectations: { passed: number; failed: number; sites: ExpectationSite[] };
+  expectations: { passed: number; failed: number; pending: number; sites: ExpectationSite[] };
   thresholds: ThresholdReport[];
   failures: FailureReport[];
   problems: { count: number; samples: string[] };
@@ -132,13 +146,13 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): RunReport {
   const { stats, verdict: v } = input;
   const t = (name: Parameters<FleetStats['total']>[0]) => stats.total(name);
-  const actions: Record<string, ActionReport> = {};
+  // Keyed by whatever action names the CSMS used: with no prototype, `__proto__` is a key like any other.
+  const actions: Record<string, ActionReport> = Object.create(null);
   let sent = 0;
   let received = 0;
   for (const a of stats.actions()) {
     sent += a.sent;
     received += a.received;
-    const ms = (x: number) => (a.sent > 0 ? x : null);
     actions[a.action] = {
       count: a.sent + a.received,
       sent: a.sent,
@@ -149,10 +163,10 @@ export function buildReport(input: ReportInput): RunReport {
       invalidResponses: a.invalidResponses,
       errorsSent: a.errorsSent,
       invalidCalls: a.invalidCalls,
-      p50Ms: ms(a.p50Ms),
-      p95Ms: ms(a.p95Ms),
-      p99Ms: ms(a.p99Ms),
-      maxMs: ms(a.maxMs),
+      p50Ms: a.p50Ms,
+      p95Ms: a.p95Ms,
+      p99Ms: a.p99Ms,
+      maxMs: a.maxMs,
     };
   }
   const thresholds = (v.thresholds ?? []).map(({ expression, metric, passed, actual, unit, actualText }) => ({ expression, metric, passed, actual, unit, actualText }));
@@ -180,7 +194,7 @@ export function buildReport(input: ReportInput): RunReport {
     exitCode: input.exitCode,
     reasons: [...v.reasons],
     notes: [...v.notes],
-    aborted: v.aborted ?? null,
+    aborted: v.aborted ? { ...v.aborted, at: new Date(v.aborted.at).toISOString() } : null,
     startedAt: new Date(input.startedAt).toISOString(),
     endedAt: new Date(input.startedAt + input.elapsedMs).toISOString(),
     durationMs: input.elapsedMs,
@@ -214,7 +228,7 @@ export function buildReport(input: ReportInput): RunReport {
     messages: { in: t('messagesIn'), out: t('messagesOut') },
     calls: { sent, received, perSecond: Math.round(((sent + received) * 100_000) / Math.max(1, input.elapsedMs)) / 100 },
     actions,
-    expectations: { passed: t('expectationsPassed'), failed: t('expectationsFailed'), sites: stats.expectationSites() },
+    expectations: { passed: t('expectationsPassed'), failed: t('expectationsFailed'), pending: t('expectationsPending'), sites: stats.expectationSites() },
     thresholds,
     failures,
     problems: { count: stats.problemCount, samples: [...stats.problems] },

@@ -16,7 +16,7 @@
  *   rate (calls|messages|Action)   calls (sent + received) or WebSocket messages per second over the run
  *   booted                 charge points with a boot accepted (count, or % of the fleet)
  *   transactions (started|completed|rejected)
- *   expectations (passed|failed)   scenario expectations
+ *   expectations (passed|failed|pending)   scenario expectations (pending: still waited for at the end)
  *   reconnects
  *
  * `errors`, `timeouts` and `calls` without an argument mean `(*)`. Examples: `p95(BootNotification) < 500ms`,
@@ -62,7 +62,7 @@ export const METRICS: Readonly<Record<string, MetricSpec>> = {
   rate: { kind: 'rate', units: ['', '/s', '/m'], monotone: false },
   booted: { kind: 'booted', units: SHARE_UNITS, monotone: true },
   transactions: { kind: 'named', args: ['started', 'completed', 'rejected'], units: [''], monotone: true },
-  expectations: { kind: 'named', args: ['passed', 'failed'], units: [''], monotone: true },
+  expectations: { kind: 'named', args: ['passed', 'failed', 'pending'], units: [''], monotone: true },
   reconnects: { kind: 'plain', units: [''], monotone: true },
 };
 
@@ -243,13 +243,23 @@ export function evaluateThreshold(t: Threshold, figures: Figures, run: RunSpan):
   const spec = METRICS[t.metric];
   const actual = measure(t, spec, figures, run);
   if (actual === null) {
-    const noCalls = spec.kind === 'latency' ? `no ${t.arg === '*' ? '' : `${t.arg} `}calls sent` : 'nothing measured';
+    const noCalls = spec.kind === 'latency' ? noLatency(t.arg!, figures) : 'nothing measured';
     return { expression: t.expression, metric: t.metric, arg: t.arg, passed: false, actual: null, unit: t.unit, actualText: noCalls, final: false };
   }
   const passed = compare(actual, t.op, t.value);
   // A figure that only grows and is already past the limit stays failed.
   const final = !passed && decidableEarly(t) && (t.op === '<' || t.op === '<=' || (t.op === '==' && actual > t.value));
   return { expression: t.expression, metric: t.metric, arg: t.arg, passed, actual, unit: t.unit, actualText: show(actual, t), final };
+}
+
+/**
+ * Why a latency threshold has no figure: no such call was sent, or (timeouts) none was answered —
+ * "no BootNotification calls sent" would be false when three went unanswered.
+ */
+function noLatency(arg: string, figures: Figures): string {
+  const what = arg === '*' ? 'calls' : `${arg} calls`;
+  const sent = figures.actions().reduce((n, a) => n + (arg === '*' || a.action === arg ? a.sent : 0), 0);
+  return sent === 0 ? `no ${what} sent` : `${sent} ${what} sent, none answered`;
 }
 
 /** Evaluates every threshold. */

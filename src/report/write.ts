@@ -2,7 +2,7 @@
  * The run's result options (--threshold, --abort-on-fail, --report, --junit) read from the command
  * line and a plan, checked before anything starts; and the report files written after the run.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toJUnit } from './junit.js';
 import { buildReport, type ReportInput, type RunReport } from './report.js';
@@ -57,30 +57,54 @@ function isDirectory(file: string): boolean {
   }
 }
 
-/**
- * Writes the report and/or JUnit file (creating their folders) and returns one line per file
- * written for the console. Throws an Error naming the file when one cannot be written.
- */
-export function writeResults(input: ReportInput, opts: ResultOptions): string[] {
-  if (!opts.report && !opts.junit) return [];
-  const report: RunReport = buildReport(input);
-  const lines: string[] = [];
-  if (opts.report) {
-    write(opts.report, `${JSON.stringify(report, null, 2)}\n`, '--report');
-    lines.push(`report written to ${opts.report}`);
-  }
-  if (opts.junit) {
-    write(opts.junit, toJUnit(report), '--junit');
-    lines.push(`JUnit XML written to ${opts.junit}`);
-  }
-  return lines;
+/** What writing the result files came to. */
+export interface ResultsWritten {
+  /** One console line per file written. */
+  lines: string[];
+  /** One message per file that could not be written (`--junit out.xml: EACCES: …`), and which. */
+  errors: string[];
+  unwritten: string[];
+  /** The exit code, counting the files that could not be written; what the files themselves say. */
+  exitCode: number;
 }
 
-function write(file: string, content: string, flag: string): void {
-  try {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    writeFileSync(file, content);
-  } catch (e) {
-    throw new Error(`${flag} ${file}: ${(e as Error).message}`);
+/**
+ * Writes the report and/or JUnit file (creating their folders). Both are opened before either is
+ * written, so the exit code they record — `exitCodeIf(someFileFailed)` — already counts a file
+ * that cannot be opened (the usual failure: a folder that cannot be created, no permission). Never
+ * throws: what failed is in `errors`.
+ */
+export function writeResults(input: Omit<ReportInput, 'exitCode'>, opts: ResultOptions, exitCodeIf: (failed: boolean) => number): ResultsWritten {
+  const targets = [
+    { flag: '--report', file: opts.report, render: (r: RunReport) => `${JSON.stringify(r, null, 2)}\n`, done: (f: string) => `report written to ${f}` },
+    { flag: '--junit', file: opts.junit, render: toJUnit, done: (f: string) => `JUnit XML written to ${f}` },
+  ].filter((t): t is typeof t & { file: string } => t.file !== undefined);
+  const out: ResultsWritten = { lines: [], errors: [], unwritten: [], exitCode: exitCodeIf(false) };
+  const failed = (t: { flag: string; file: string }, e: unknown) => {
+    out.errors.push(`${t.flag} ${t.file} could not be written: ${(e as Error).message}`);
+    out.unwritten.push(`${t.flag} ${t.file}`);
+    out.exitCode = exitCodeIf(true);
+  };
+  const opened: { target: (typeof targets)[number]; fd: number }[] = [];
+  for (const target of targets) {
+    try {
+      mkdirSync(dirname(resolve(target.file)), { recursive: true });
+      opened.push({ target, fd: openSync(target.file, 'w') });
+    } catch (e) {
+      failed(target, e);
+    }
   }
+  if (opened.length === 0) return out;
+  const report = buildReport({ ...input, exitCode: out.exitCode });
+  for (const { target, fd } of opened) {
+    try {
+      writeFileSync(fd, target.render(report));
+      out.lines.push(target.done(target.file));
+    } catch (e) {
+      failed(target, e); // e.g. the disk is full: later than the exit code recorded in the files
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return out;
 }

@@ -321,8 +321,12 @@ function expandPayload(st: Station, c: Connector, value: unknown): Record<string
   return JSON.parse(JSON.stringify(value), (_k, v) => (typeof v === 'string' ? expand(st, c, v) : v));
 }
 
+/**
+ * file:line:col of a step, with the scenario by its name (a built-in's, or its path relative to the
+ * working directory: see scenario/parse.ts), never an absolute path that changes with the checkout.
+ */
 function where(st: Station, ins: Instr | undefined): string {
-  return `${st.ctx.scenario!.file}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
+  return `${st.ctx.scenario!.name}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
 }
 
 /**
@@ -345,9 +349,30 @@ function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, exp
   }
 }
 
+/**
+ * At the end of the run (after the graceful stop's drain): an expectation a connector is still
+ * waiting for — the CSMS call of an `expect`, or the answer to an expecting authorize/start/send —
+ * neither passed nor failed; it is counted as pending at its site. Waiting stops here, so an answer
+ * arriving while the sockets close is not counted a second time.
+ */
+export function countPending(st: Station): void {
+  const prog = st.ctx.scenario;
+  if (!prog) return;
+  const { stats } = st.ctx;
+  for (let i = 1; i < st.connectors.length; i++) {
+    const c = st.connectors[i];
+    if (c.awaiting === Await.Nothing) continue;
+    const ins = prog.instrs[c.pc - 1];
+    c.awaiting = Await.Nothing;
+    if (ins === undefined || (ins.op !== Op.ExpectCall && ins.expect === undefined)) continue;
+    stats.pendingExpectation(ins, prog, describeSite);
+    stats.totals[T.ExpectationsPending]++;
+  }
+}
+
 /** An expectation site: where it is, and what it expects (`expect call UpdateFirmware within 30s`). */
 function describeSite(ins: Instr, prog: ScenarioProgram): { site: string; label: string } {
-  const site = `${prog.file}:${ins.line}:${ins.col}`;
+  const site = `${prog.name}:${ins.line}:${ins.col}`;
   switch (ins.op) {
     case Op.ExpectCall: {
       const d = ins.duration;

@@ -94,7 +94,7 @@ export interface Instr {
 }
 
 export interface ScenarioProgram {
-  /** Built-in name or file. */
+  /** Built-in name, or the file relative to the working directory: how failures, report sites and JUnit name it. */
   name: string;
   file: string;
   description: string;

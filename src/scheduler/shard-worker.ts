@@ -5,7 +5,7 @@
  * exception rejects the task, so the main thread reports the worker's error and counts its charge
  * points as lost.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StatsSnapshot } from '../metrics/shard-stats.js';
 import { Shard, type ShardConfig } from './shard.js';
 import { STATS_INTERVAL_MS, type WorkerCommand, type WorkerEvent } from './protocol.js';
@@ -20,11 +20,18 @@ export default async function runShard({ config, port }: ShardTask): Promise<Sta
   const post = (event: WorkerEvent) => port.postMessage(event);
   const timer = setInterval(() => post({ type: 'stats', snapshot: shard.snapshot() }), STATS_INTERVAL_MS);
   await new Promise<void>((resolve) => {
-    port.on('message', (cmd: WorkerCommand) => {
+    const obey = (cmd: WorkerCommand) => {
       if (cmd.type === 'stop') resolve();
       else if (cmd.type === 'back-to-back') shard.backToBack(cmd.on);
-    });
-    shard.start();
+    };
+    // A stop sent while this thread was starting up (Ctrl-C during start-up): no charge point connects.
+    let stopped = false;
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+      stopped ||= (m.message as WorkerCommand).type === 'stop';
+      obey(m.message as WorkerCommand);
+    }
+    port.on('message', obey);
+    if (!stopped) shard.start();
     // The first snapshot tells the main thread this shard runs (the run's clock starts then).
     post({ type: 'stats', snapshot: shard.snapshot() });
   });

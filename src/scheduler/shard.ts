@@ -19,7 +19,7 @@ import { expandTemplate, type DriverModel, type StationProfile } from '../statio
 import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
 import { defaultBehaviour } from '../station/driver.js';
 import type { ScenarioProgram } from '../scenario/program.js';
-import { scenarioBehaviour } from '../scenario/interpreter.js';
+import { countPending, scenarioBehaviour } from '../scenario/interpreter.js';
 import { messageIdGenerator, type MessageIdGenerator } from '../station/message-ids.js';
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
@@ -260,6 +260,8 @@ export class Shard implements ShardContext {
     while (this.now() < deadline && !this.stations.every((s) => s.drained)) {
       await sleep(50);
     }
+    // What a scenario still waited for is pending, not lost (issue #10).
+    if (this.scenario) for (const st of this.stations) countPending(st);
     this.wheel.stop();
     // Whatever is still undelivered now is lost: counted per action, never discarded in silence.
     for (const st of this.stations) if (st.countUndelivered()) this.stats.totals[T.StopUnfinished]++;

@@ -6,16 +6,17 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Csms, CsmsStats } from '../../src/csms/server.js';
+import { NO_REPLY, type Csms, type CsmsStats } from '../../src/csms/server.js';
 import { CP_ACTIONS } from '../../src/csms/stats.js';
 import type { RunReport } from '../../src/report/report.js';
+import { startBareCsms } from '../helpers/bare-csms.js';
 import { csmsPerTest } from '../helpers/csms-per-test.js';
 import { junitProblems } from '../helpers/junit-xsd.js';
-import { BUILT, describeRun, runCli } from './spawn-cli.js';
+import { BUILT, describeRun, ROOT, runCli, waitFor } from './spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,6 +138,9 @@ describe('run --threshold / --report / --junit', () => {
       scenario,
       'description: one refused and one accepted card\nconnectors: [1]\nsteps:\n  - authorize: {idTag: "BLOCKED-${n}", expect: Accepted}\n  - authorize: {idTag: "TAG-${n}", expect: Accepted}\n  - wait: 1h\n',
     );
+    // Sites name the file relative to the working directory (the CLI runs in the package folder), never absolutely.
+    const named = relative(ROOT, scenario);
+    expect(named).not.toMatch(/^\//);
     const junit = join(dir, 'expectations.xml');
     const report = join(dir, 'expectations.json');
     const r = await runCli([
@@ -150,21 +154,23 @@ describe('run --threshold / --report / --junit', () => {
     expect(rep.expectations).toEqual({
       passed: 3,
       failed: 3,
+      pending: 0,
       sites: expect.arrayContaining([
-        { site: `${scenario}:4:5`, label: 'authorize expect Accepted', passed: 0, failed: 3 },
-        { site: `${scenario}:5:5`, label: 'authorize expect Accepted', passed: 3, failed: 0 },
+        { site: `${named}:4:5`, label: 'authorize expect Accepted', passed: 0, failed: 3, pending: 0 },
+        { site: `${named}:5:5`, label: 'authorize expect Accepted', passed: 3, failed: 0, pending: 0 },
       ]),
     });
     expect(rep.expectations.sites).toHaveLength(2);
     const failures = rep.failures.filter((f) => f.kind === 'expectation');
     expect(failures.map((f) => f.kind === 'expectation' && f.chargePoint).sort()).toEqual(['CP1', 'CP2', 'CP3']);
-    expect(failures[0]).toMatchObject({ connector: 1, site: `${scenario}:4:5`, step: 'authorize expect Accepted', expected: 'Accepted', got: 'Blocked' });
+    expect(failures[0]).toMatchObject({ connector: 1, site: `${named}:4:5`, step: 'authorize expect Accepted', expected: 'Accepted', got: 'Blocked' });
     expect(csms.stats.received.Authorize).toBe(6);
 
     const xml = readFileSync(junit, 'utf8');
     expect(await junitProblems(xml)).toEqual([]);
-    expect(xml).toMatch(new RegExp(`<testcase classname="${scenario}" name="${scenario}:4:5 authorize expect Accepted" time="0">\\n\\s+<failure message="3 of 3 failed: CP\\d connector 1: expected Accepted, got Blocked" type="expectation">`));
-    expect(xml).toContain(`<testcase classname="${scenario}" name="${scenario}:5:5 authorize expect Accepted" time="0"/>`);
+    expect(xml).toMatch(new RegExp(`<testcase classname="${named}" name="${named}:4:5 authorize expect Accepted" time="0">\\n\\s+<failure message="3 of 3 failed: CP\\d connector 1: expected Accepted, got Blocked" type="expectation">`));
+    expect(xml).toContain(`<testcase classname="${named}" name="${named}:5:5 authorize expect Accepted" time="0"/>`);
+    expect(xml).not.toMatch(/name="\//);
   });
 
   it('--abort-on-fail stops as soon as a threshold has failed for good, and says why', async (ctx) => {
@@ -181,7 +187,8 @@ describe('run --threshold / --report / --junit', () => {
     expect(r.stdout).toMatch(/^Aborted early \(--abort-on-fail\): threshold booted < 1 failed \(actual [12]\) and cannot recover$/m);
     expect(r.stdout).toMatch(/^FAILED: .*aborted early \(--abort-on-fail\)/m);
     const rep = readReport(report);
-    expect(rep.aborted).toMatch(/^threshold booted < 1 failed/);
+    expect(rep.aborted).toMatchObject({ by: 'abort-on-fail', signal: null, reason: expect.stringMatching(/^threshold booted < 1 failed/) });
+    expect(rep.aborted!.afterMs).toBeLessThan(15_000);
     expect(rep.durationMs).toBeLessThan(15_000);
     expect(rep.chargePoints.booted).toBe(csms.stats.boots);
   });
@@ -195,6 +202,135 @@ describe('run --threshold / --report / --junit', () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.ms).toBeLessThan(15_000);
     expect(r.stdout).toMatch(/^Aborted early \(--abort-on-fail\): 1 scenario expectation\(s\) failed$/m);
+  });
+});
+
+/** POSTs a CSMS-initiated call through the embedded CSMS's operator API. */
+async function operatorCall(csms: Csms, identity: string, action: string, payload: object): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${csms.port}/api/charge-points/${identity}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  return res.json();
+}
+
+describe('issue #10: what the verdict and the report say', () => {
+  it('expectations still waited for at the end are pending, per site, in summary, report and JUnit, and fail the run', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const report = join(dir, 'pending.json');
+    const junit = join(dir, 'pending.xml');
+    let started: unknown;
+    const r = await runCli(
+      ['run', '--csms', csms.url, '--count', '5', '--duration', '5s', '--scenario', 'remote-start-stop', '--quiet', '--workers', '0', '--report', report, '--junit', junit],
+      {
+        timeoutMs: 30_000,
+        // The CSMS starts one of the five charge points remotely, and never stops it.
+        onSpawn: () =>
+          void waitFor(() => csms.stats.booted === 5, 10_000).then(async () => {
+            await new Promise((res) => setTimeout(res, 500));
+            started = await operatorCall(csms, 'CP1', 'RemoteStartTransaction', { idTag: 'TAG0001', connectorId: 1 });
+          }),
+      },
+    );
+    expect(started, describeRun(r)).toEqual({ result: { status: 'Accepted' } });
+    expect(r.code, describeRun(r)).toBe(1);
+    // CP2…CP5 still wait for their RemoteStartTransaction, CP1 for its RemoteStopTransaction.
+    expect(r.stdout).toContain(
+      [
+        'expectations   1 passed · 0 failed · 5 pending',
+        '               4 pending at remote-start-stop:12:11 expect call RemoteStartTransaction within 600s',
+        '               1 pending at remote-start-stop:13:11 expect call RemoteStopTransaction within 14400s',
+      ].join('\n'),
+    );
+    expect(r.stdout).toMatch(/^FAILED: 5 scenario expectation\(s\) still pending when the run ended$/m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('exit code 1: 1 reason(s) above');
+
+    const rep = readReport(report);
+    expect(rep.expectations).toEqual({
+      passed: 1,
+      failed: 0,
+      pending: 5,
+      sites: [
+        { site: 'remote-start-stop:12:11', label: 'expect call RemoteStartTransaction within 600s', passed: 1, failed: 0, pending: 4 },
+        { site: 'remote-start-stop:13:11', label: 'expect call RemoteStopTransaction within 14400s', passed: 0, failed: 0, pending: 1 },
+      ],
+    });
+    expect(csms.stats.transactions.started).toBe(1);
+
+    const xml = readFileSync(junit, 'utf8');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain(
+      '<testcase classname="remote-start-stop" name="remote-start-stop:12:11 expect call RemoteStartTransaction within 600s" time="0">\n' +
+        '      <failure message="4 of 5 pending: still waited for when the run ended" type="pending">',
+    );
+    expect(xml).toContain('<failure message="1 of 1 pending: still waited for when the run ended" type="pending">');
+  });
+
+  it('an unwritable --junit after a passing run: an error that says so, and the last line gives the real exit code', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    // A folder under a regular file cannot be created, whoever runs the test (root included).
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file\n');
+    const junit = join(blocker, 'junit.xml');
+    const report = join(dir, 'unwritable-junit.json');
+    const r = await runCli(['run', '--csms', csms.url, '--count', '2', '--duration', '2s', '--idle', '60s', '--quiet', '--workers', '0', '--junit', junit, '--report', report]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^ocpp-sim: --junit ${junit} could not be written: (EEXIST|ENOTDIR)`, 'm'));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toMatch(/^PASSED$/m);
+    expect(r.stdout).not.toMatch(/exit code 0/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`exit code 1: the run passed, but --junit ${junit} could not be written`);
+    // The report that could be written says the same exit code.
+    const rep = readReport(report);
+    expect(rep).toMatchObject({ passed: true, exitCode: 1 });
+    expect(r.stdout).toContain(`report written to ${report}`);
+  });
+
+  it('an action named __proto__ that the CSMS calls appears in the JSON report', async ({ expect }) => {
+    const csms = await startBareCsms();
+    try {
+      const report = join(dir, 'proto.json');
+      const r = await runCli(['run', '--csms', csms.url, '--count', '1', '--duration', '3s', '--idle', '60s', '--quiet', '--workers', '0', '--report', report], {
+        onSpawn: () =>
+          void waitFor(() => csms.calls.some(([action]) => action === 'BootNotification'), 10_000).then(() => {
+            csms.sendRaw('[2,"p1","__proto__",{}]');
+            csms.sendRaw('[2,"p2","constructor",{}]');
+          }),
+      });
+      // Actions no OCPP 1.6 schema knows are schema-invalid calls: a finding about the CSMS.
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stdout).toMatch(/^FAILED: 2 schema-invalid call\(s\) from the CSMS$/m);
+      const json = JSON.parse(readFileSync(report, 'utf8')) as { actions: Record<string, unknown> };
+      expect(Object.keys(json.actions)).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
+      // Answered with a CALLERROR: received once, one error sent, no latency (none sent).
+      expect(Object.getOwnPropertyDescriptor(json.actions, '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, errorsSent: 1, invalidCalls: 1, p50Ms: null });
+      readReport(report);
+    } finally {
+      await csms.close();
+    }
+  });
+
+  it('calls never answered show no latency: "-" in the summary, null in the report, and say so in a threshold', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    csms.onRequest = (_id, action) => (action === 'Heartbeat' ? NO_REPLY : undefined);
+    const report = join(dir, 'unanswered.json');
+    const r = await runCli([
+      'run', '--csms', csms.url, '--count', '2', '--duration', '3s', '--idle', '60s', '--call-timeout', '1s', '--quiet', '--workers', '0',
+      '--threshold', 'p95(Heartbeat) < 1s', '--report', report,
+    ]);
+    expect(r.code, describeRun(r)).toBe(1);
+    const sent = csms.stats.received.Heartbeat;
+    expect(sent).toBeGreaterThan(0);
+    const row = /^Heartbeat .*$/m.exec(r.stdout)?.[0].split(/\s+/);
+    expect(row, r.stdout).toEqual(['Heartbeat', String(sent), '0', expect.any(String), '-', '-', '-', '-']);
+    expect(r.stdout).toContain(`✗ p95(Heartbeat) < 1s (actual ${sent} Heartbeat calls sent, none answered)`);
+    const rep = readReport(report);
+    expect(rep.actions.Heartbeat).toMatchObject({ sent, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
+    expect(rep.thresholds[0]).toMatchObject({ actual: null, actualText: `${sent} Heartbeat calls sent, none answered` });
   });
 });
 

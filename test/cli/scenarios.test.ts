@@ -5,10 +5,10 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
-import { runCli } from './spawn-cli.js';
+import { ROOT, runCli } from './spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-scenario-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +40,7 @@ steps:
     );
     const r = await runCli(['run', '--csms', s.url, '--count', '2', '--duration', '3s', '--scenario', file, '--quiet', '--strict']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const m = /^expectations +(\d+) passed · (\d+) failed$/m.exec(r.stdout);
+    const m = /^expectations +(\d+) passed · (\d+) failed · 0 pending$/m.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![2])).toBe(0);
     expect(Number(m![1])).toBe(4);
@@ -53,7 +53,9 @@ steps:
     writeFileSync(file, 'description: a blocked tag expected to pass\nconnectors: [1]\nsteps:\n  - authorize: {idTag: BLOCKED-9, expect: Accepted}\n');
     const r = await runCli(['run', '--csms', s.url, '--count', '1', '--duration', '2s', '--scenario', file, '--quiet']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toContain(`CP1 connector 1: ${file}:4:5: authorize: expected Accepted, got Blocked`);
+    // Named relative to the working directory (the package folder), never by an absolute path.
+    expect(r.stdout).toContain(`CP1 connector 1: ${relative(ROOT, file)}:4:5: authorize: expected Accepted, got Blocked`);
+    expect(r.stdout).not.toContain(` ${file}`);
     expect(r.stdout).toMatch(/^FAILED: 1 scenario expectation\(s\) failed/m);
   });
 

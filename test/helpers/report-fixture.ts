@@ -2,7 +2,7 @@
  * Test helper: a run report built by the real code path (ShardStats → snapshots → FleetStats →
  * thresholds → verdict → buildReport) from made-up figures, for the report schema and JUnit tests.
  */
-import { verdict } from '../../src/cli/verdict.js';
+import { exitCodeOf, verdict, type RunAbort } from '../../src/cli/verdict.js';
 import { FleetStats } from '../../src/metrics/fleet-stats.js';
 import { A, ShardStats, T } from '../../src/metrics/shard-stats.js';
 import { loadProfile } from '../../src/profile/load.js';
@@ -17,6 +17,12 @@ export interface FixtureOptions {
   got?: string;
   /** Leave out scenario expectations. */
   noExpectations?: boolean;
+  /** Charge points still waiting at a third expectation site when the run ended. */
+  pending?: number;
+  /** How the run was stopped early, if it was. */
+  aborted?: RunAbort;
+  /** More actions the CSMS called (once each), by name as on the wire. */
+  received?: string[];
 }
 
 export function fixtureReport(opts: FixtureOptions = {}): RunReport {
@@ -29,6 +35,7 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
   }
   const remote = shard.actionIndex('RemoteStartTransaction');
   shard.count(remote, A.CallsReceived);
+  for (const action of opts.received ?? []) shard.count(shard.actionIndex(action), A.CallsReceived);
   shard.totals[T.ChargePointsStarted] = 10;
   shard.totals[T.ChargePointsBooted] = 10;
   shard.totals[T.BootsAccepted] = 10;
@@ -45,13 +52,19 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
     shard.totals[T.ExpectationsPassed] = 3;
     shard.totals[T.ExpectationsFailed] = 1;
   }
+  if (opts.pending) {
+    const waiting = {};
+    const name = () => ({ site: 'remote-start-stop:11:11', label: 'expect call RemoteStartTransaction within 10m' });
+    for (let i = 0; i < opts.pending; i++) shard.pendingExpectation(waiting, null, name);
+    shard.totals[T.ExpectationsPending] = opts.pending;
+  }
   const stats = new FleetStats();
   stats.ingest(0, shard.snapshot());
 
   const expressions = opts.thresholds ?? [];
   const run = { fleetSize: 10, elapsedMs: 5000 };
   const results = evaluateThresholds(expressions.map(parseThreshold), stats, run);
-  const v = verdict(stats, { total: 10, allowInvalid: false, workerErrors: [], thresholds: results });
+  const v = verdict(stats, { total: 10, allowInvalid: false, workerErrors: [], thresholds: results, aborted: opts.aborted });
   const config: FleetConfig = {
     csmsUrl: 'ws://127.0.0.1:9000/ocpp',
     idPrefix: 'CP',
@@ -69,7 +82,7 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
   return buildReport({
     stats,
     verdict: v,
-    exitCode: v.passed ? 0 : 1,
+    exitCode: exitCodeOf(v),
     startedAt: Date.UTC(2026, 0, 2, 3, 4, 0, 250),
     elapsedMs: run.elapsedMs,
     total: 10,

@@ -5,9 +5,9 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startCsms, type Csms } from '../../src/csms/server.js';
+import { NO_REPLY, startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet, FleetConfig } from '../../src/scheduler/fleet.js';
 import { loadScenario } from '../../src/scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
@@ -97,7 +97,7 @@ steps:
     await until(() => (fleet.refresh(), fleet.stats.total('expectationsPassed') + fleet.stats.total('expectationsFailed')) === 2, 'both expectations');
     expect(fleet.stats.total('expectationsPassed')).toBe(1);
     expect(fleet.stats.total('expectationsFailed')).toBe(1);
-    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${file}:4:5: authorize: expected Accepted, got Blocked`);
+    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${relative(process.cwd(), file)}:4:5: authorize: expected Accepted, got Blocked`);
   });
 
   it('goes offline while charging, queues the transaction messages and delivers them on reconnect', async () => {
@@ -218,7 +218,52 @@ steps:
     await csms.call('TEST001', 'GetConfiguration', { key: ['HeartbeatInterval'] });
     await until(() => (fleet.refresh(), fleet.stats.total('expectationsFailed')) === 1, 'the missed SetChargingProfile');
     expect(fleet.stats.total('expectationsPassed')).toBe(1);
-    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${file}:5:5: expect: no SetChargingProfile from the CSMS within 0.5 s`);
+    expect(fleet.stats.problems).toContainEqual(`TEST001 connector 1: ${relative(process.cwd(), file)}:5:5: expect: no SetChargingProfile from the CSMS within 0.5 s`);
+  });
+
+  it('what a connector still waits for at the stop is pending: a CSMS call, an answer', async () => {
+    const { csms, fleet, file } = await run(
+      `description: waiting at the end
+connectors: [1, 2]
+steps:
+  - expect: {call: GetConfiguration, within: 10m}
+  - authorize: {idTag: "TAG-\${connector}", expect: Accepted}
+  - wait: 1h
+`,
+      { profile: { connectors: DEFAULT_PROFILE.connectors } },
+    );
+    await until(() => csms.stats.booted === 1, 'the boot');
+    fleet.refresh();
+    expect(fleet.stats.total('expectationsPending')).toBe(0);
+    // Both connectors wait for the same call, so one GetConfiguration passes both; then both wait
+    // for an Authorize answer: one in flight that the CSMS never answers, one queued behind it.
+    csms.onRequest = (_id, action) => (action === 'Authorize' ? NO_REPLY : undefined);
+    await csms.call('TEST001', 'GetConfiguration', { key: ['HeartbeatInterval'] });
+    await until(() => csms.stats.received.Authorize === 1, 'the first Authorize');
+    await fleet.stop(); // before the 2 s call timeout would fail it
+    const named = relative(process.cwd(), file);
+    expect(fleet.stats.total('expectationsPassed')).toBe(2);
+    expect(fleet.stats.total('expectationsFailed')).toBe(0);
+    expect(fleet.stats.total('expectationsPending')).toBe(2);
+    expect(fleet.stats.expectationSites()).toEqual([
+      { site: `${named}:4:5`, label: 'expect call GetConfiguration within 600s', passed: 2, failed: 0, pending: 0 },
+      { site: `${named}:5:5`, label: 'authorize expect Accepted', passed: 0, failed: 0, pending: 2 },
+    ]);
+  });
+
+  it('a connector still waiting for a CSMS call at the stop is pending at that site', async () => {
+    const { csms, fleet, file } = await run(`description: never called
+connectors: [1]
+steps:
+  - expect: {call: RemoteStartTransaction, within: 10m}
+  - wait: 1h
+`);
+    await until(() => csms.stats.booted === 1, 'the boot');
+    await fleet.stop();
+    expect(fleet.stats.total('expectationsPending')).toBe(1);
+    expect(fleet.stats.expectationSites()).toEqual([
+      { site: `${relative(process.cwd(), file)}:4:5`, label: 'expect call RemoteStartTransaction within 600s', passed: 0, failed: 0, pending: 1 },
+    ]);
   });
 
   it('the built-in remote-start-stop scenario: the CSMS starts and stops a waiting EV', async () => {

@@ -23,7 +23,7 @@ describe('toJUnit', () => {
     const file = 'scenarios/my &lt;test&gt; &amp; &quot;co&quot;.yaml';
     expect(xml).toContain(`<testcase classname="${file}" name="${file}:4:5 authorize expect Accepted" time="0"/>`);
     expect(xml).toContain(
-      `<failure message="1 of 1 failed: CP07 connector 1: expected UpdateFirmware within 30 s, got nothing" type="expectation">0 passed, 1 failed at`,
+      `<failure message="1 of 1 failed: CP07 connector 1: expected UpdateFirmware within 30 s, got nothing" type="expectation">0 passed, 1 failed, 0 pending at`,
     );
     // Thresholds: the one that held passes, the one that did not is a <failure> with the actual figure.
     expect(xml).toMatch(/<testcase classname="ocpp-sim.thresholds" name="p95\(BootNotification\) &lt; 500ms" time="0"\/>/);
@@ -38,6 +38,34 @@ describe('toJUnit', () => {
     expect(await junitProblems(xml)).toEqual([]);
     expect(xml.match(/<testcase /g)).toHaveLength(1);
     expect(xml).toContain('<testcase classname="ocpp-sim.run" name="verdict" time="0"/>');
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('a site charge points still waited for at the end is a failure of type pending (they fail the run)', async () => {
+    const xml = toJUnit(fixtureReport({ noExpectations: true, pending: 4 }), 'h');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain(
+      '<testcase classname="remote-start-stop" name="remote-start-stop:11:11 expect call RemoteStartTransaction within 10m" time="0">\n' +
+        '      <failure message="4 of 4 pending: still waited for when the run ended" type="pending">0 passed, 0 failed, 4 pending at remote-start-stop:11:11',
+    );
+    expect(xml).toMatch(/<failure message="4 scenario expectation\(s\) still pending when the run ended" type="verdict">/);
+  });
+
+  it('a pending site passes when a threshold on expectations governs pending ones', async () => {
+    const xml = toJUnit(fixtureReport({ noExpectations: true, pending: 4, thresholds: ['expectations(pending) <= 10'] }), 'h');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain('<testcase classname="remote-start-stop" name="remote-start-stop:11:11 expect call RemoteStartTransaction within 10m" time="0"/>');
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('an interrupted run is an <error> (it could not complete), and so are the sites it left pending', async () => {
+    const aborted = { by: 'signal' as const, signal: 'SIGINT' as const, at: Date.UTC(2026, 0, 2, 3, 4, 3), afterMs: 3000, reason: 'interrupted by SIGINT after 3.0s of 5.0s' };
+    const xml = toJUnit(fixtureReport({ noExpectations: true, pending: 2, aborted }), 'h');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain('<error message="2 of 2 pending: still waited for when the run ended (interrupted by SIGINT after 3.0s of 5.0s)" type="interrupted">');
+    expect(xml).toMatch(/<testcase classname="ocpp-sim.run" name="verdict" time="0">\n\s+<error message="interrupted by SIGINT after 3.0s of 5.0s" type="interrupted">/);
+    expect(xml).toMatch(/<testsuite name="ocpp-sim.run" [^>]*tests="1" failures="0" errors="1"/);
+    expect(xml).toContain('<property name="exitCode" value="105"/>');
     expect(xml).not.toContain('<failure');
   });
 

@@ -36,8 +36,8 @@ describe('report.schema.json', () => {
     expect(report.thresholds[1]).toMatchObject({ actual: null, actualText: 'no Authorize calls sent' });
     expect(report.failures.map((f) => f.kind)).toEqual(['expectation', 'threshold']);
     expect(report.expectations.sites).toEqual([
-      { site: 'scenarios/my <test> & "co".yaml:4:5', label: 'authorize expect Accepted', passed: 3, failed: 0 },
-      { site: 'scenarios/my <test> & "co".yaml:9:5', label: 'expect call UpdateFirmware within 30s', passed: 0, failed: 1 },
+      { site: 'scenarios/my <test> & "co".yaml:4:5', label: 'authorize expect Accepted', passed: 3, failed: 0, pending: 0 },
+      { site: 'scenarios/my <test> & "co".yaml:9:5', label: 'expect call UpdateFirmware within 30s', passed: 0, failed: 1, pending: 0 },
     ]);
   });
 
@@ -47,6 +47,36 @@ describe('report.schema.json', () => {
     expect(report).toMatchObject({ passed: true, exitCode: 0, reasons: [], thresholds: [], failures: [], chargePoints: { total: 10, booted: 10 } });
     expect(report.actions.BootNotification).toMatchObject({ count: 10, sent: 10, errors: 0 });
     expect(report.actions.BootNotification.p50Ms).toBeGreaterThan(0);
+  });
+
+  it('an interrupted run: `aborted` names the signal and the time (reportFormat 2), exit code 105', () => {
+    const report = fixtureReport({ aborted: { by: 'signal', signal: 'SIGTERM', at: Date.UTC(2026, 0, 2, 3, 4, 2), afterMs: 1750, reason: 'interrupted by SIGTERM after 1.8s of 5.0s' } });
+    expect(problems(report)).toBe('');
+    expect(report).toMatchObject({ reportFormat: 2, passed: false, exitCode: 105 });
+    expect(report.aborted).toEqual({ by: 'signal', signal: 'SIGTERM', at: '2026-01-02T03:04:02.000Z', afterMs: 1750, reason: 'interrupted by SIGTERM after 1.8s of 5.0s' });
+    expect(report.reasons[0]).toBe('interrupted by SIGTERM after 1.8s of 5.0s');
+    expect(problems({ ...report, aborted: 'interrupted' })).not.toBe('');
+  });
+
+  it('pending expectations are counted in total and per site', () => {
+    const report = fixtureReport({ noExpectations: true, pending: 4 });
+    expect(problems(report)).toBe('');
+    expect(report.expectations).toEqual({
+      passed: 0,
+      failed: 0,
+      pending: 4,
+      sites: [{ site: 'remote-start-stop:11:11', label: 'expect call RemoteStartTransaction within 10m', passed: 0, failed: 0, pending: 4 }],
+    });
+    expect(report.reasons).toEqual(['4 scenario expectation(s) still pending when the run ended']);
+  });
+
+  // Issue #10: `actions` was a plain object, so a CSMS calling an action named __proto__ vanished from the JSON.
+  it('keeps an action named __proto__ (or constructor) like any other', () => {
+    const report = fixtureReport({ received: ['__proto__', 'constructor'] });
+    const json = JSON.parse(JSON.stringify(report)) as { actions: Record<string, unknown> };
+    expect(Object.keys(json.actions)).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
+    expect(Object.getOwnPropertyDescriptor(json.actions, '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, p50Ms: null });
+    expect(problems(json)).toBe('');
   });
 
   it('is closed: an unknown or a missing field fails', () => {
@@ -97,8 +127,8 @@ describe('expectation sites and failure records (ShardStats → FleetStats)', ()
     a.expectation(stepA, true, 's.yaml', counting);
     fleet.ingest(0, a.snapshot());
     expect(fleet.expectationSites()).toEqual([
-      { site: 's.yaml:4:5', label: 'authorize expect Accepted', passed: 4, failed: 3 },
-      { site: 's.yaml:7:5', label: 'authorize expect Accepted', passed: 1, failed: 0 },
+      { site: 's.yaml:4:5', label: 'authorize expect Accepted', passed: 4, failed: 3, pending: 0 },
+      { site: 's.yaml:7:5', label: 'authorize expect Accepted', passed: 1, failed: 0, pending: 0 },
     ]);
   });
 

@@ -177,10 +177,13 @@ describe('FleetStats', () => {
     expect(Math.abs(f.overallQuantile(0.5) - 2) / 2).toBeLessThan(0.016);
   });
 
-  it('an action without latency reports 0 ms', () => {
+  it('an action without an answered call has no latency (null), not 0 ms', () => {
     const f = new FleetStats();
-    f.ingest(0, shardWith({ Reset: { [A.CallsReceived]: 1 } }).snapshot());
-    expect(f.actions()[0]).toMatchObject({ p50Ms: 0, p95Ms: 0, p99Ms: 0, maxMs: 0 });
+    f.ingest(0, shardWith({ Reset: { [A.CallsReceived]: 1 }, Heartbeat: { [A.CallsSent]: 3, [A.Timeouts]: 3 } }).snapshot());
+    const rows = Object.fromEntries(f.actions().map((a) => [a.action, a]));
+    // Received only, and sent but every one timed out: neither has a latency to show.
+    expect(rows.Reset).toMatchObject({ p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
+    expect(rows.Heartbeat).toMatchObject({ sent: 3, timeouts: 3, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
   });
 
   it('states() and total() sum over shards', () => {

@@ -31,6 +31,7 @@ describe('parseThreshold', () => {
     expect(parseThreshold('transactions(completed) >= 10')).toMatchObject({ arg: 'completed', op: '>=', value: 10 });
     expect(parseThreshold('timeouts(*) == 0')).toMatchObject({ metric: 'timeouts', arg: '*' });
     expect(parseThreshold('expectations(failed) == 0')).toMatchObject({ metric: 'expectations', arg: 'failed' });
+    expect(parseThreshold('expectations(pending) <= 3')).toMatchObject({ metric: 'expectations', arg: 'pending', value: 3 });
     expect(parseThreshold('reconnects != 3')).toMatchObject({ metric: 'reconnects', op: '!=', value: 3 });
   });
 
@@ -101,6 +102,7 @@ function fleet(): FleetStats {
   a.totals[T.TxStarted] = 7;
   a.totals[T.TxCompleted] = 5;
   b.totals[T.ExpectationsFailed] = 2;
+  a.totals[T.ExpectationsPending] = 3;
   a.totals[T.MessagesIn] = 500;
   b.totals[T.MessagesOut] = 700;
   stats.ingest(0, a.snapshot());
@@ -128,6 +130,22 @@ describe('evaluateThreshold', () => {
 
   it('a latency threshold on an action never sent fails with "no calls"', () => {
     expect(ev('p95(Authorize) < 1s')).toEqual({ expression: 'p95(Authorize) < 1s', metric: 'p95', arg: 'Authorize', passed: false, actual: null, unit: 'ms', actualText: 'no Authorize calls sent', final: false });
+  });
+
+  // Issue #10: three BootNotifications that all timed out were reported as "no BootNotification calls sent".
+  it('a latency threshold on calls sent but never answered says so', () => {
+    const shard = new ShardStats();
+    const boot = shard.actionIndex('BootNotification');
+    for (let k = 0; k < 3; k++) {
+      shard.count(boot, A.CallsSent);
+      shard.count(boot, A.Timeouts);
+    }
+    const unanswered = new FleetStats();
+    unanswered.ingest(0, shard.snapshot());
+    const evU = (text: string) => evaluateThreshold(parseThreshold(text), unanswered, run);
+    expect(evU('p95(BootNotification) < 1s')).toMatchObject({ passed: false, actual: null, actualText: '3 BootNotification calls sent, none answered' });
+    expect(evU('max(*) < 1s')).toMatchObject({ passed: false, actual: null, actualText: '3 calls sent, none answered' });
+    expect(evU('p95(Authorize) < 1s').actualText).toBe('no Authorize calls sent');
   });
 
   it('counts errors and timeouts per action or over all, as counts or shares of calls sent', () => {
@@ -160,6 +178,7 @@ describe('evaluateThreshold', () => {
     expect(ev('transactions(started) >= 7')).toMatchObject({ passed: true, actual: 7 });
     expect(ev('transactions(completed) >= 10')).toMatchObject({ passed: false, actual: 5, final: false });
     expect(ev('expectations(failed) == 0')).toMatchObject({ passed: false, actual: 2, final: true });
+    expect(ev('expectations(pending) <= 3')).toMatchObject({ passed: true, actual: 3 });
     expect(ev('reconnects == 0')).toMatchObject({ passed: true, actual: 0 });
   });
 

@@ -3,7 +3,7 @@
  * threshold on a figure replaces the built-in rule for exactly that figure.
  */
 import { describe, expect, it } from 'vitest';
-import { verdict } from '../../src/cli/verdict.js';
+import { exitCodeOf, pendingFails, verdict, type RunAbort } from '../../src/cli/verdict.js';
 import { FleetStats } from '../../src/metrics/fleet-stats.js';
 import { A, ShardStats, T } from '../../src/metrics/shard-stats.js';
 import { evaluateThresholds, parseThreshold } from '../../src/report/thresholds.js';
@@ -44,5 +44,80 @@ describe('verdict', () => {
   it('errors(*) governs every action; a failing threshold is a reason with its actual figure', () => {
     expect(judge('errors(*) < 5').passed).toBe(true);
     expect(judge('errors(*) == 0').reasons).toEqual(['threshold errors(*) == 0 failed (actual 4)']);
+  });
+});
+
+/** 10 booted charge points, no errors; `passed`/`failed`/`pending` scenario expectations. */
+function clean(expectations: { passed?: number; failed?: number; pending?: number } = {}): FleetStats {
+  const shard = new ShardStats();
+  shard.totals[T.ChargePointsStarted] = 10;
+  shard.totals[T.ChargePointsBooted] = 10;
+  shard.totals[T.ExpectationsPassed] = expectations.passed ?? 0;
+  shard.totals[T.ExpectationsFailed] = expectations.failed ?? 0;
+  shard.totals[T.ExpectationsPending] = expectations.pending ?? 0;
+  const fleet = new FleetStats();
+  fleet.ingest(0, shard.snapshot());
+  return fleet;
+}
+
+const SIGINT: RunAbort = { by: 'signal', signal: 'SIGINT', at: 1_000, afterMs: 9_500, reason: 'interrupted by SIGINT after 9.5s of 1m00s' };
+const ABORT_ON_FAIL: RunAbort = { by: 'abort-on-fail', signal: null, at: 1_000, afterMs: 2_000, reason: '1 scenario expectation(s) failed' };
+
+describe('an interrupted run (issue #10)', () => {
+  const opts = { total: 10, allowInvalid: false, workerErrors: [] };
+
+  it('is not a pass: the interruption is its first reason, and it exits 105', () => {
+    const v = verdict(clean(), { ...opts, aborted: SIGINT });
+    expect(v).toMatchObject({ passed: false, reasons: ['interrupted by SIGINT after 9.5s of 1m00s'], aborted: SIGINT });
+    expect(exitCodeOf(v)).toBe(105);
+  });
+
+  it('105 wins over a failure found before the interrupt (as in k6); the failure is still named', () => {
+    const v = verdict(stats(), { ...opts, aborted: SIGINT });
+    expect(v.reasons).toEqual(['interrupted by SIGINT after 9.5s of 1m00s', '3 call(s) answered with CALLERROR', '1 call(s) timed out']);
+    expect(exitCodeOf(v)).toBe(105);
+  });
+
+  it('--abort-on-fail is a failure (exit 1), a passing run exits 0', () => {
+    const v = verdict(clean({ failed: 1 }), { ...opts, aborted: ABORT_ON_FAIL });
+    expect(v.reasons).toEqual(['1 scenario expectation(s) failed', 'aborted early (--abort-on-fail): 1 scenario expectation(s) failed']);
+    expect(exitCodeOf(v)).toBe(1);
+    expect(exitCodeOf(verdict(clean(), opts))).toBe(0);
+  });
+
+  it('charge points not started yet are put down to the stop, not to the ramp-up', () => {
+    const v = verdict(clean(), { ...opts, total: 12, aborted: SIGINT });
+    expect(v.notes).toEqual(['2 of 12 charge points had not started when the run ended (the run was stopped early)']);
+  });
+});
+
+describe('pending expectations (issue #10)', () => {
+  const opts = { total: 10, allowInvalid: false, workerErrors: [] };
+  const governed = (...ts: string[]) => evaluateThresholds(ts.map(parseThreshold), clean({ passed: 1, pending: 4 }), { fleetSize: 10, elapsedMs: 1000 });
+
+  it('fail the run by default: a step that never happened is not a pass', () => {
+    const v = verdict(clean({ passed: 1, pending: 4 }), opts);
+    expect(v).toMatchObject({ passed: false, reasons: ['4 scenario expectation(s) still pending when the run ended'], notes: [] });
+    expect(pendingFails({ aborted: false, thresholdMetrics: [] })).toBe(true);
+  });
+
+  it('are a note when the run was stopped early (it fails for that already)', () => {
+    for (const aborted of [SIGINT, ABORT_ON_FAIL]) {
+      const v = verdict(clean({ passed: 1, pending: 4 }), { ...opts, aborted });
+      expect(v.reasons).not.toContain('4 scenario expectation(s) still pending when the run ended');
+      expect(v.notes).toEqual(['4 scenario expectation(s) still pending when the run ended (not a failure by itself: the run was stopped early)']);
+    }
+    expect(pendingFails({ aborted: true, thresholdMetrics: [] })).toBe(false);
+  });
+
+  it('are governed by a threshold on expectations, like failed ones', () => {
+    const v = verdict(clean({ passed: 1, pending: 4 }), { ...opts, thresholds: governed('expectations(pending) <= 5') });
+    expect(v).toMatchObject({ passed: true, reasons: [] });
+    expect(v.notes).toEqual(['4 scenario expectation(s) still pending when the run ended (not a failure by itself: a threshold governs it)']);
+    expect(verdict(clean({ passed: 1, pending: 4 }), { ...opts, thresholds: governed('expectations(pending) == 0') }).reasons).toEqual([
+      'threshold expectations(pending) == 0 failed (actual 4)',
+    ]);
+    expect(pendingFails({ aborted: false, thresholdMetrics: ['p95', 'expectations'] })).toBe(false);
+    expect(pendingFails({ aborted: false, thresholdMetrics: ['errors'] })).toBe(true);
   });
 });
