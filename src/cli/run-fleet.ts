@@ -9,6 +9,7 @@ import { ExitCode, UsageError } from './exit-codes.js';
 import { InterruptWatch } from './interrupt.js';
 import { ProgressMeter, ProgressView, type ProgressMode } from './progress.js';
 import { summary } from './summary.js';
+import { reachabilityWatch, type Unreachable } from './unreachable.js';
 import { exitCodeOf, verdict, type RunAbort, type Verdict } from './verdict.js';
 import { formatDuration } from '../util/duration.js';
 import { abortReason, evaluateThresholds, type Threshold } from '../report/thresholds.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   thresholds?: Threshold[];
   /** Stop early once an expectation or an early-decidable threshold has failed for good. */
   abortOnFail?: boolean;
+  /** Give up when no charge point has managed to connect for this long (ms; 0 or absent = never): cli/unreachable.ts. */
+  giveUpAfterMs?: number;
 }
 
 export interface RunResult {
@@ -58,6 +61,7 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
   // The run's end, once decided (duration up, --abort-on-fail, an interrupt, every worker gone).
   let stopping = false;
   let aborted: RunAbort | undefined;
+  let unreachable: Unreachable | undefined;
   let requestStop!: () => void;
   const stopSignal = new Promise<void>((r) => (requestStop = r));
   const stop = (why?: RunAbort): boolean => {
@@ -118,7 +122,14 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
         }, 500)
       : undefined;
 
-    // Until the duration is up, an interrupt or --abort-on-fail, or every worker has crashed.
+    const reachable = reachabilityWatch(fleet.stats, (Array.isArray(config) ? config[0] : config).csmsUrl, opts.giveUpAfterMs ?? 0, t0);
+    const reach = setInterval(() => {
+      if (stopping || !(unreachable = reachable(Date.now()))) return;
+      if (!opts.quiet) view.note(`Giving up: ${unreachable.reason}`, 'error');
+      stop();
+    }, 500);
+
+    // Until the duration is up, an interrupt, --abort-on-fail or an unreachable CSMS, or every worker has crashed.
     await Promise.race([fleet.done, stopSignal]);
     stop();
     await fleet.stop();
@@ -126,12 +137,14 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
     clearTimeout(timer);
     clearInterval(tick);
     clearInterval(watch);
+    clearInterval(reach);
     view.clear();
 
     const elapsedMs = Date.now() - t0;
     for (const e of fleet.errors) view.note(e, 'error');
     const thresholds = evaluateThresholds(opts.thresholds ?? [], fleet.stats, { fleetSize: total, elapsedMs });
-    const v = verdict(fleet.stats, { total, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors, thresholds, aborted });
+    const gracefulStopMs = (Array.isArray(config) ? config[0] : config).stopTimeoutMs;
+    const v = verdict(fleet.stats, { total, allowInvalid: opts.allowInvalid, workerErrors: fleet.errors, thresholds, aborted, unreachable, gracefulStopMs });
     if (mode !== 'json') out.write(summary(fleet.stats, total, elapsedMs, v) + '\n');
     if (opts.metrics?.pushgateway) view.note(`run id ${opts.metrics.runId} (metrics ${pushed ? 'pushed to' : 'NOT pushed to'} ${opts.metrics.pushgateway})`, pushed ? 'info' : 'warn');
     return { exitCode: exitCodeOf(v), verdict: v, stats: fleet.stats, elapsedMs, startedAt: t0, total };

@@ -84,7 +84,7 @@ export type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : 
  * Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. As one
  * fleet of a run plan, `plan.total` (all fleets' charge points) sizes the ramp and the file limit.
  */
-export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { config: FleetConfig; durationMs: number } {
+export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { config: FleetConfig; durationMs: number; giveUpAfterMs: number } {
   const csms = args.csms;
   if (!csms) throw new UsageError('--csms is required (e.g. --csms ws://localhost:9000/ocpp)');
   let url: URL;
@@ -145,7 +145,7 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
     stopTimeoutMs: guard(() => parseDuration(args['graceful-stop'], '--graceful-stop')),
   };
-  return { config, durationMs };
+  return { config, durationMs, giveUpAfterMs: guard(() => parseDuration(args['give-up-after'], '--give-up-after')) };
 }
 
 /** The profile named by --profile, with the command line's overrides on top. */
@@ -229,7 +229,7 @@ export function planConfigsFrom(
   file: string,
   args: RunArgs,
   explicit: ReadonlySet<string>,
-): { configs: FleetConfig[]; durationMs: number; quiet: boolean; metrics?: MetricsOptions; thresholds: string[] } {
+): { configs: FleetConfig[]; durationMs: number; giveUpAfterMs: number; quiet: boolean; metrics?: MetricsOptions; thresholds: string[] } {
   const conflicts = conflictingFlags(explicit);
   if (conflicts.length > 0) {
     throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
@@ -239,6 +239,7 @@ export function planConfigsFrom(
   const total = plan.fleets.reduce((n, f) => n + f.count, 0);
   const workers = merged.workers ?? Math.min(availableParallelism(), total);
   let durationMs = 0;
+  let giveUpAfterMs = 0;
   const configs = plan.fleets.map((f, g) => {
     const fleetArgs: RunArgs = {
       ...merged,
@@ -252,9 +253,10 @@ export function planConfigsFrom(
     };
     const built = fleetConfigFrom(fleetArgs, { total });
     durationMs = built.durationMs;
+    giveUpAfterMs = built.giveUpAfterMs;
     return built.config;
   });
-  return { configs, durationMs, quiet: merged.quiet, metrics: guard(() => metricsOptionsFrom(merged)), thresholds: plan.thresholds };
+  return { configs, durationMs, giveUpAfterMs, quiet: merged.quiet, metrics: guard(() => metricsOptionsFrom(merged)), thresholds: plan.thresholds };
 }
 
 export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
@@ -267,9 +269,9 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
     }) as unknown as Argv<RunArgs & { plan?: string }>,
   handler: async (args) => {
     if (args.plan) {
-      const { configs, durationMs, quiet, metrics, thresholds } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
+      const { configs, durationMs, giveUpAfterMs, quiet, metrics, thresholds } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
       const results = guard(() => resultOptionsFrom(args as ResultArgs, thresholds));
-      const result = await runFleet(configs, { durationMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
       process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
@@ -284,10 +286,10 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
  */
 export async function runFromFlags(args: RunArgs, announce?: (config: FleetConfig) => void, epilogue?: () => string[]): Promise<RunResult> {
   const results = guard(() => resultOptionsFrom(args as ResultArgs));
-  const { config, durationMs } = fleetConfigFrom(args);
+  const { config, durationMs, giveUpAfterMs } = fleetConfigFrom(args);
   const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(config);
-  const result = await runFleet(config, { durationMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+  const result = await runFleet(config, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
   process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
   return result;
 }

@@ -2,7 +2,8 @@
  * What a person reads at the end of a run (live progress is in progress.ts).
  */
 import chalk from 'chalk';
-import type { FleetStats } from '../metrics/fleet-stats.js';
+import type { ActionSummary, FleetStats } from '../metrics/fleet-stats.js';
+import { printable } from '../util/printable.js';
 import { formatDuration } from '../util/duration.js';
 import type { Verdict } from './verdict.js';
 import { ExitCode } from './exit-codes.js';
@@ -22,7 +23,7 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
   const out: string[] = [];
   const actions = stats.actions();
   const head = ['action', 'sent', 'recv', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
-  const rows = actions.map((a) => [a.action, String(a.sent), String(a.received), String(a.errors + a.errorsSent), fmt(a.p50Ms), fmt(a.p95Ms), fmt(a.p99Ms), fmt(a.maxMs)]);
+  const rows = actions.map((a) => [printable(a.action), String(a.sent), String(a.received), String(a.errors + a.errorsSent), fmt(a.p50Ms), fmt(a.p95Ms), fmt(a.p99Ms), fmt(a.maxMs)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   out.push('', chalk.bold(`Summary after ${formatDuration(elapsedMs)}`), chalk.dim(line(head)));
@@ -35,8 +36,12 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     `transactions   ${stats.total('transactionsStarted')} started · ${stats.total('transactionsCompleted')} completed · ${stats.total('transactionsRejected')} refused`,
     `energy         ${(stats.total('energyWh') / 1000).toFixed(2)} kWh`,
     ...(passed + failed + pending > 0 ? [`expectations   ${passed} passed · ${failed} failed · ${pending} pending`, ...pendingSites(stats)] : []),
-    `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · reconnects ${stats.total('reconnects')} · failed connects ${stats.total('connectFailures')} · bad frames ${stats.total('badFrames')}`,
+    `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · bad frames ${stats.total('badFrames')}${lateAnswers(actions)}`,
+    ...delivery(stats, actions),
+    ...connections(stats),
+    ...unknownActions(actions),
   );
+  if (v.unreachable) out.push('', chalk.red(v.unreachable.reason), ...v.unreachable.hints.map((h) => `  ${printable(h)}`));
   out.push(...problems(stats));
   if (v.thresholds && v.thresholds.length > 0) {
     out.push('', chalk.bold('Thresholds'));
@@ -54,8 +59,9 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
  */
 export function closing(v: Verdict, exitCode: number, unwritten: readonly string[] = []): string[] {
   const out = [''];
-  for (const note of v.notes) out.push(chalk.yellow(`Note: ${note}`));
-  out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${v.reasons.join('; ')}`));
+  // Reasons and notes may quote the CSMS (an unknown action's name): escaped like everything from the network.
+  for (const note of v.notes) out.push(chalk.yellow(`Note: ${printable(note)}`));
+  out.push(v.passed ? chalk.green('PASSED') : chalk.red(`FAILED: ${printable(v.reasons.join('; '))}`));
   out.push((exitCode === ExitCode.Ok ? chalk.dim : chalk.bold)(`exit code ${exitCode}: ${exitReason(v, exitCode, unwritten)}`));
   return out;
 }
@@ -66,6 +72,45 @@ function exitReason(v: Verdict, exitCode: number, unwritten: readonly string[]):
   if (!v.passed) return `${v.reasons.length} reason(s) above${files ? `; ${files} either` : ''}`;
   if (files) return `the run passed, but ${files}`;
   return 'every check held';
+}
+
+/** `· N late answers` when calls were answered after their timeout (counted as timeouts; not errors again). */
+function lateAnswers(actions: readonly ActionSummary[]): string {
+  const n = actions.reduce((sum, a) => sum + a.lateAnswers, 0);
+  return n > 0 ? ` · ${n} answered after their timeout` : '';
+}
+
+/** What never reached the CSMS, per action: left at the end of the graceful stop, or dropped during the run. */
+function delivery(stats: FleetStats, actions: readonly ActionSummary[]): string[] {
+  const out: string[] = [];
+  const list = (field: 'undelivered' | 'dropped') =>
+    actions
+      .filter((a) => a[field] > 0)
+      .map((a) => `${a.action} ${a[field]}`)
+      .join(', ');
+  const undelivered = actions.reduce((n, a) => n + a.undelivered, 0);
+  const dropped = actions.reduce((n, a) => n + a.dropped, 0);
+  if (undelivered > 0) {
+    const left = stats.total('stopUnfinished');
+    out.push(chalk.red(`undelivered    ${undelivered} (${list('undelivered')}): the graceful stop ran out with ${left} charge point(s) still delivering`));
+  }
+  if (dropped > 0) out.push(chalk.red(`dropped        ${dropped} (${list('dropped')}): a full queue (--queue-limit) or a transaction the CSMS never confirmed`));
+  return out;
+}
+
+/** Connection figures, and what failed connection attempts said, by cause. */
+function connections(stats: FleetStats): string[] {
+  const early = stats.total('earlyCloses');
+  const line = `connections    ${stats.total('linksOpened')} opened · reconnects ${stats.total('reconnects')} · failed attempts ${stats.total('connectFailures')}${early > 0 ? ` · ${early} closed by the CSMS before they proved themselves` : ''}`;
+  const causes = stats.connectErrors().slice(0, 3).map((e) => `               ${e.cause} ×${e.count}: ${printable(e.sample)}`);
+  return [early > 0 ? chalk.yellow(line) : line, ...causes];
+}
+
+/** The CSMS's calls of actions that do not exist (their names are the CSMS's: escaped). */
+function unknownActions(actions: readonly ActionSummary[]): string[] {
+  const unknown = actions.filter((a) => a.unknownCalls > 0);
+  if (unknown.length === 0) return [];
+  return [chalk.red(`unknown        ${unknown.map((a) => `${printable(a.action)} ×${a.unknownCalls}`).join(', ')}: calls of actions OCPP does not have, answered NotImplemented`)];
 }
 
 /** Sites where charge points were still waiting for an expectation when the run ended. */
@@ -86,7 +131,7 @@ function problems(stats: FleetStats): string[] {
   const kept = stats.problems.length;
   const shown = stats.problems.slice(0, SHOWN_PROBLEMS);
   const out = ['', chalk.yellow(`Problems (${count}${shown.length < count ? `, first ${shown.length}` : ''}):`)];
-  for (const p of shown) out.push(`  ${p}`);
+  for (const p of shown) out.push(`  ${printable(p)}`);
   const more = [kept > shown.length ? `${kept - shown.length} more in the report` : '', count > kept ? `${count - kept} more not kept (counted only)` : ''].filter(Boolean);
   if (more.length > 0) out.push(chalk.dim(`  … ${more.join(', ')}`));
   return out;

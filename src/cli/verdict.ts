@@ -4,7 +4,9 @@
  */
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import type { ThresholdResult } from '../report/thresholds.js';
+import { formatDuration } from '../util/duration.js';
 import { ExitCode } from './exit-codes.js';
+import type { Unreachable } from './unreachable.js';
 
 /** Why a run stopped before its duration was up. */
 export interface RunAbort {
@@ -30,6 +32,10 @@ export interface VerdictOptions {
   thresholds?: readonly ThresholdResult[];
   /** Why the run stopped early (a signal, --abort-on-fail), if it did. */
   aborted?: RunAbort;
+  /** The run gave up on a CSMS no charge point could reach (--give-up-after), if it did. */
+  unreachable?: Unreachable;
+  /** How long the graceful stop waited for undelivered messages (--graceful-stop), for the reason's text. */
+  gracefulStopMs?: number;
 }
 
 export interface Verdict {
@@ -41,6 +47,8 @@ export interface Verdict {
   thresholds?: ThresholdResult[];
   /** Why the run stopped early (a signal, --abort-on-fail), if it did. */
   aborted?: RunAbort;
+  /** Why the run gave up on a CSMS no charge point could reach, and what to check, if it did. */
+  unreachable?: Unreachable;
 }
 
 /**
@@ -53,16 +61,6 @@ export function exitCodeOf(v: Verdict): ExitCode {
 }
 
 /**
- * Whether expectations still pending when the run ended fail it: yes — a test step that never
- * happened is not a pass — unless the run was cut short (a signal, --abort-on-fail: it fails for
- * that already, and its pending steps never had their time) or a threshold on `expectations`
- * governs them. Shared with the JUnit writer, which marks pending sites accordingly.
- */
-export function pendingFails(run: { aborted: boolean; thresholdMetrics: readonly string[] }): boolean {
-  return !run.aborted && !run.thresholdMetrics.some((m) => (GOVERNED[m] ?? []).includes('pendingExpectations'));
-}
-
-/**
  * Built-in rules a threshold on the same figure replaces: `errors(StartTransaction) < 5` tolerates
  * a few CALLERRORs of StartTransaction, which the built-in rule (any CALLERROR fails) would not;
  * errors of other actions still fail the run unless `errors(*)` governs them too. What a replaced
@@ -72,15 +70,19 @@ const GOVERNED: Readonly<Record<string, readonly Rule[]>> = {
   errors: ['callErrors', 'timeouts', 'invalidResponses'],
   timeouts: ['timeouts'],
   booted: ['neverBooted'],
-  expectations: ['expectations', 'pendingExpectations'],
+  expectations: ['expectations'],
+  undelivered: ['undelivered'],
+  dropped: ['dropped'],
 };
-type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'expectations' | 'pendingExpectations';
+type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'expectations' | 'undelivered' | 'dropped';
+/** Thresholds whose argument is an action: they govern their rule for that action only. */
+const PER_ACTION = new Set(['errors', 'timeouts', 'undelivered', 'dropped']);
 
 export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   // Rules governed by a threshold, per action ('*' = every action) for the per-action figures.
   const governed = new Set<string>();
   for (const t of opts.thresholds ?? []) {
-    const scope = t.metric === 'errors' || t.metric === 'timeouts' ? (t.arg ?? '*') : '*';
+    const scope = PER_ACTION.has(t.metric) ? (t.arg ?? '*') : '*';
     for (const rule of GOVERNED[t.metric] ?? []) governed.add(`${rule}:${scope}`);
   }
   const isGoverned = (rule: Rule, action = '*') => governed.has(`${rule}:*`) || governed.has(`${rule}:${action}`);
@@ -88,6 +90,7 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   const notes: string[] = [];
   // An interruption first: it is what the exit code (105) says.
   if (opts.aborted?.by === 'signal') failures.push(opts.aborted.reason);
+  if (opts.unreachable) failures.push(opts.unreachable.reason);
   // A built-in rule whose figure a threshold governs becomes a note instead of a failure.
   const reasons = {
     push(text: string, rule?: Rule, governedHere = rule !== undefined && isGoverned(rule)) {
@@ -108,23 +111,46 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   }
   if (booted < started) reasons.push(`${started - booted} of ${opts.total} charge points never booted`, 'neverBooted');
   // Per-action figures: those of actions a threshold governs are counted apart (they become notes).
-  const counts = { callErrors: [0, 0], timeouts: [0, 0], invalidResponses: [0, 0] };
+  const counts = { callErrors: [0, 0], timeouts: [0, 0], invalidResponses: [0, 0], undelivered: [0, 0], dropped: [0, 0] };
+  const named = { undelivered: [[], []] as string[][], dropped: [[], []] as string[][] };
   let badCalls = 0;
-  for (const a of stats.actions()) {
-    for (const rule of ['callErrors', 'timeouts', 'invalidResponses'] as const) counts[rule][isGoverned(rule, a.action) ? 1 : 0] += a[rule];
+  const unknown: string[] = [];
+  let unknownCalls = 0;
+  let badCodes = 0;
+  const actions = stats.actions();
+  for (const a of actions) {
+    for (const rule of ['callErrors', 'timeouts', 'invalidResponses', 'undelivered', 'dropped'] as const) {
+      const g = isGoverned(rule, a.action) ? 1 : 0;
+      counts[rule][g] += a[rule];
+      if ((rule === 'undelivered' || rule === 'dropped') && a[rule] > 0) named[rule][g].push(`${a.action} ${a[rule]}`);
+    }
     badCalls += a.invalidCalls;
+    badCodes += a.badErrorCodes;
+    unknownCalls += a.unknownCalls;
+    if (a.unknownCalls > 0) unknown.push(a.action);
   }
-  const perAction = (rule: keyof typeof counts, text: (n: number) => string) => {
-    if (counts[rule][0] > 0) reasons.push(text(counts[rule][0]), rule, false);
-    if (counts[rule][1] > 0) reasons.push(text(counts[rule][1]), rule, true);
+  const perAction = (rule: keyof typeof counts, text: (n: number, g: 0 | 1) => string) => {
+    if (counts[rule][0] > 0) reasons.push(text(counts[rule][0], 0), rule, false);
+    if (counts[rule][1] > 0) reasons.push(text(counts[rule][1], 1), rule, true);
   };
+  // Nothing lost in silence: a kept message still queued at the end, or dropped from a full queue,
+  // fails the run unless a threshold (undelivered(…), dropped(…)) says how much is tolerated.
+  const ranOut = stats.total('stopUnfinished');
+  const grace = opts.gracefulStopMs !== undefined ? ` (${formatDuration(opts.gracefulStopMs)})` : '';
+  perAction(
+    'undelivered',
+    (n, g) =>
+      `${n} message(s) never delivered to the CSMS (${named.undelivered[g].join(', ')}): the graceful stop${grace} ran out with ${ranOut} charge point(s) still delivering`,
+  );
+  perAction('dropped', (n, g) => `${n} message(s) dropped during the run (${named.dropped[g].join(', ')}): a full queue, or a transaction the CSMS never confirmed`);
   const failedExpectations = stats.total('expectationsFailed');
   if (failedExpectations > 0) reasons.push(`${failedExpectations} scenario expectation(s) failed`, 'expectations');
+  // A step the run ended before is undecided, not failed (k6 does not fail iterations cut off at the
+  // end either): a note, which `expectations(pending) == 0` turns into a failure for those who want it.
   const pending = stats.total('expectationsPending');
   if (pending > 0) {
-    const text = `${pending} scenario expectation(s) still pending when the run ended`;
-    if (opts.aborted) notes.push(`${text} (not a failure by itself: the run was stopped early)`);
-    else reasons.push(text, 'pendingExpectations');
+    const why = opts.aborted ? 'the run was stopped early' : 'the run ended before their time was up';
+    notes.push(`${pending} scenario expectation(s) still pending when the run ended (${why}; not a failure by itself)`);
   }
   perAction('callErrors', (n) => `${n} call(s) answered with CALLERROR`);
   perAction('timeouts', (n) => `${n} call(s) timed out`);
@@ -132,6 +158,8 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   if (!opts.allowInvalid) {
     perAction('invalidResponses', (n) => `${n} schema-invalid response(s) from the CSMS`);
     if (badCalls > 0) reasons.push(`${badCalls} schema-invalid call(s) from the CSMS`);
+    if (unknownCalls > 0) reasons.push(`${unknownCalls} call(s) of unknown actions from the CSMS (${unknown.join(', ')}), answered NotImplemented`);
+    if (badCodes > 0) reasons.push(`${badCodes} CALLERROR(s) from the CSMS with a code outside its OCPP version's table`);
     if (badFrames > 0) reasons.push(`${badFrames} malformed frame(s) from the CSMS`);
   }
   const thresholds = [...(opts.thresholds ?? [])];
@@ -143,5 +171,6 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
     notes,
     ...(thresholds.length > 0 ? { thresholds } : {}),
     ...(opts.aborted ? { aborted: opts.aborted } : {}),
+    ...(opts.unreachable ? { unreachable: opts.unreachable } : {}),
   };
 }

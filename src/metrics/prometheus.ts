@@ -28,6 +28,7 @@ export const FLEET_METRICS = {
   energy: 'ocpp_sim_energy_delivered_wh_total',
   reconnects: 'ocpp_sim_reconnects_total',
   expectations: 'ocpp_sim_expectations_total',
+  lost: 'ocpp_sim_messages_lost_total',
 } as const;
 
 /** OCPP 1.6 spells two codes its own way (OCPP-J 1.6 §4.2.3); labels use the 1.6 spelling users see on the wire. */
@@ -109,7 +110,14 @@ export function fleetRegistry(stats: FleetStats, opts: FleetRegistryOptions = {}
   add(FLEET_METRICS.expectations, "Scenario expectations ('expect' steps) by result", 'counter', ({ stats }) => [
     { value: stats.total('expectationsPassed'), labels: { result: 'passed' } },
     { value: stats.total('expectationsFailed'), labels: { result: 'failed' } },
+    { value: stats.total('expectationsPending'), labels: { result: 'pending' } },
   ]);
+  add(FLEET_METRICS.lost, 'Messages that never reached the CSMS, by action and reason: dropped (a full queue, an unconfirmed transaction) or undelivered (left when the run ended)', 'counter', ({ actions }) =>
+    actions.flatMap((a) => [
+      ...(a.dropped > 0 ? [{ value: a.dropped, labels: { action: a.action, reason: 'dropped' } }] : []),
+      ...(a.undelivered > 0 ? [{ value: a.undelivered, labels: { action: a.action, reason: 'undelivered' } }] : []),
+    ]),
+  );
 
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
   return registry;

@@ -187,6 +187,7 @@ export interface ExpectationFailure {
 
 /** Problem messages one shard sends per snapshot; the rest are counted only (problemCount). */
 const MAX_PROBLEMS = 20;
+const MAX_PROBLEM_CHARS = 300;
 /**
  * Action names the CSMS controls (calls of unknown actions) each get a row up to this many per
  * shard; the rest share the row {@link OTHER_UNKNOWN_ACTIONS}, so a CSMS cannot blow up the summary,
@@ -289,10 +290,13 @@ export class ShardStats {
     this.states[to]++;
   }
 
-  /** Keeps the first few problem descriptions of each snapshot (the rest are only counted). */
+  /**
+   * Keeps the first few problem descriptions of each snapshot (the rest are only counted), each cut to
+   * a readable length: they may quote the CSMS (a CALLERROR's description), which can be any size.
+   */
   problem(text: string): void {
     this.problemCount++;
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push(text);
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(text.length > MAX_PROBLEM_CHARS ? `${text.slice(0, MAX_PROBLEM_CHARS)}…` : text);
   }
 
   /**

@@ -5,9 +5,11 @@
  * documented in the README's "Reports" section. Built from the merged FleetStats, never from the
  * live shards, so it says exactly what the summary says.
  */
+import type { Unreachable } from '../cli/unreachable.js';
+import { redactUrl } from '../util/redact.js';
 import { readFileSync } from 'node:fs';
 import type { FleetStats } from '../metrics/fleet-stats.js';
-import type { CpState, ExpectationSite } from '../metrics/shard-stats.js';
+import type { ConnectErrorCount, CpState, ExpectationSite } from '../metrics/shard-stats.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import type { Verdict } from '../cli/verdict.js';
 import type { Unit } from './thresholds.js';
@@ -31,6 +33,15 @@ export interface ActionReport {
   /** CALLERRORs we answered CSMS calls with, and CSMS calls that broke their schema. */
   errorsSent: number;
   invalidCalls: number;
+  /** Answers that came after the call had timed out (counted under timeouts; their latency is in the figures). */
+  lateAnswers: number;
+  /** Kept messages never delivered: left when the graceful stop ended, or dropped during the run. */
+  undelivered: number;
+  dropped: number;
+  /** Calls of an action unknown to the OCPP version (answered NotImplemented). */
+  unknownCalls: number;
+  /** CALLERRORs received with a code outside the OCPP version's table. */
+  badErrorCodes: number;
   /** Latency of the calls sent (ms), from merged histograms; null when none was answered. */
   p50Ms: number | null;
   p95Ms: number | null;
@@ -41,6 +52,8 @@ export interface ActionReport {
 export interface ThresholdReport {
   expression: string;
   metric: string;
+  /** The metric's argument (an action, '*', `pending`…), or null. */
+  arg: string | null;
   passed: boolean;
   actual: number | null;
   unit: Unit;
@@ -82,6 +95,8 @@ export interface FleetReport {
   rampPerSec: number;
   callTimeoutMs: number;
   strict: boolean;
+  /** Most messages a charge point of this fleet keeps queued (--queue-limit). */
+  queueLimit: number;
 }
 
 export interface RunReport {
@@ -111,8 +126,17 @@ export interface RunReport {
   boots: { accepted: number; pending: number; rejected: number };
   transactions: { started: number; completed: number; rejected: number };
   energyWh: number;
+  /** Kept messages never delivered, over every action (per action in `actions`). */
+  undelivered: number;
+  dropped: number;
+  /** The graceful stop at the end: how long it could wait, and whether it ran out with messages left. */
+  gracefulStop: { timeoutMs: number; ranOut: boolean; chargePointsUnfinished: number };
   reconnects: number;
   connectFailures: number;
+  /** Connections opened, those the CSMS closed before they proved themselves, and failed attempts by cause. */
+  connections: { opened: number; earlyCloses: number; failures: ConnectErrorCount[] };
+  /** Why the run gave up on an unreachable CSMS (--give-up-after), and what to check; null when it did not. */
+  unreachable: Unreachable | null;
   badFrames: number;
   messages: { in: number; out: number };
   calls: { sent: number; received: number; perSecond: number };
@@ -150,9 +174,13 @@ export function buildReport(input: ReportInput): RunReport {
   const actions: Record<string, ActionReport> = Object.create(null);
   let sent = 0;
   let received = 0;
+  let undelivered = 0;
+  let dropped = 0;
   for (const a of stats.actions()) {
     sent += a.sent;
     received += a.received;
+    undelivered += a.undelivered;
+    dropped += a.dropped;
     actions[a.action] = {
       count: a.sent + a.received,
       sent: a.sent,
@@ -163,13 +191,18 @@ export function buildReport(input: ReportInput): RunReport {
       invalidResponses: a.invalidResponses,
       errorsSent: a.errorsSent,
       invalidCalls: a.invalidCalls,
+      lateAnswers: a.lateAnswers,
+      undelivered: a.undelivered,
+      dropped: a.dropped,
+      unknownCalls: a.unknownCalls,
+      badErrorCodes: a.badErrorCodes,
       p50Ms: a.p50Ms,
       p95Ms: a.p95Ms,
       p99Ms: a.p99Ms,
       maxMs: a.maxMs,
     };
   }
-  const thresholds = (v.thresholds ?? []).map(({ expression, metric, passed, actual, unit, actualText }) => ({ expression, metric, passed, actual, unit, actualText }));
+  const thresholds = (v.thresholds ?? []).map(({ expression, metric, arg, passed, actual, unit, actualText }) => ({ expression, metric, arg: arg ?? null, passed, actual, unit, actualText }));
   const failures: FailureReport[] = [
     ...stats.failures.map((f) => ({
       kind: 'expectation' as const,
@@ -199,7 +232,7 @@ export function buildReport(input: ReportInput): RunReport {
     endedAt: new Date(input.startedAt + input.elapsedMs).toISOString(),
     durationMs: input.elapsedMs,
     config: {
-      csmsUrl: first?.csmsUrl ?? '',
+      csmsUrl: redactUrl(first?.csmsUrl ?? ''),
       plan: input.plan ?? null,
       durationMs: input.durationMs,
       workers: Math.max(0, ...input.configs.map((c) => c.workers)),
@@ -216,14 +249,20 @@ export function buildReport(input: ReportInput): RunReport {
         rampPerSec: c.rampPerSec,
         callTimeoutMs: c.options.callTimeoutMs,
         strict: c.options.strict,
+        queueLimit: c.options.queueLimit,
       })),
     },
     chargePoints: { total: input.total, started: t('chargePointsStarted'), booted: t('chargePointsBooted'), lost: stats.lost, states: stats.states() },
     boots: { accepted: t('bootsAccepted'), pending: t('bootsPending'), rejected: t('bootsRejected') },
     transactions: { started: t('transactionsStarted'), completed: t('transactionsCompleted'), rejected: t('transactionsRejected') },
     energyWh: t('energyWh'),
+    undelivered,
+    dropped,
+    gracefulStop: { timeoutMs: first?.stopTimeoutMs ?? 0, ranOut: t('stopUnfinished') > 0, chargePointsUnfinished: t('stopUnfinished') },
     reconnects: t('reconnects'),
     connectFailures: t('connectFailures'),
+    connections: { opened: t('linksOpened'), earlyCloses: t('earlyCloses'), failures: stats.connectErrors() },
+    unreachable: v.unreachable ?? null,
     badFrames: t('badFrames'),
     messages: { in: t('messagesIn'), out: t('messagesOut') },
     calls: { sent, received, perSecond: Math.round(((sent + received) * 100_000) / Math.max(1, input.elapsedMs)) / 100 },

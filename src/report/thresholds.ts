@@ -13,13 +13,15 @@
  *   errors (Action|*)      CALLERRORs + timeouts + schema-invalid responses to the calls sent
  *   timeouts (Action|*)    calls the CSMS did not answer in time
  *   calls (Action|*)       calls sent + received
+ *   undelivered (Action|*) kept messages (transaction messages…) still queued when the graceful stop ended
+ *   dropped (Action|*)     calls dropped during the run (a full queue, an unconfirmed transaction's messages)
  *   rate (calls|messages|Action)   calls (sent + received) or WebSocket messages per second over the run
  *   booted                 charge points with a boot accepted (count, or % of the fleet)
  *   transactions (started|completed|rejected)
  *   expectations (passed|failed|pending)   scenario expectations (pending: still waited for at the end)
  *   reconnects
  *
- * `errors`, `timeouts` and `calls` without an argument mean `(*)`. Examples: `p95(BootNotification) < 500ms`,
+ * `errors`, `timeouts`, `calls`, `undelivered` and `dropped` without an argument mean `(*)`. Examples: `p95(BootNotification) < 500ms`,
  * `p99(*) <= 2s`, `errors(*) == 0`, `rate(calls) > 1000/s`, `booted >= 99%`, `transactions(completed) >= 10`.
  */
 import { nearest } from '../config/errors.js';
@@ -59,6 +61,8 @@ export const METRICS: Readonly<Record<string, MetricSpec>> = {
   errors: { kind: 'perAction', units: SHARE_UNITS, monotone: true },
   timeouts: { kind: 'perAction', units: SHARE_UNITS, monotone: true },
   calls: { kind: 'perAction', units: [''], monotone: true },
+  undelivered: { kind: 'perAction', units: [''], monotone: true },
+  dropped: { kind: 'perAction', units: [''], monotone: true },
   rate: { kind: 'rate', units: ['', '/s', '/m'], monotone: false },
   booted: { kind: 'booted', units: SHARE_UNITS, monotone: true },
   transactions: { kind: 'named', args: ['started', 'completed', 'rejected'], units: [''], monotone: true },
@@ -273,6 +277,15 @@ export function decidableEarly(t: Threshold): boolean {
   return spec.kind === 'booted' || (spec.monotone && t.unit !== '%');
 }
 
+/** The per-action figure each `perAction` metric adds up. */
+const PER_ACTION: Readonly<Record<string, (a: ActionSummary) => number>> = {
+  errors: (a) => a.errors,
+  timeouts: (a) => a.timeouts,
+  calls: (a) => a.sent + a.received,
+  undelivered: (a) => a.undelivered,
+  dropped: (a) => a.dropped,
+};
+
 function measure(t: Threshold, spec: MetricSpec, f: Figures, run: RunSpan): number | null {
   const matching = () => f.actions().filter((a) => t.arg === '*' || a.action === t.arg);
   const sum = (pick: (a: ActionSummary) => number) => matching().reduce((n, a) => n + pick(a), 0);
@@ -280,9 +293,7 @@ function measure(t: Threshold, spec: MetricSpec, f: Figures, run: RunSpan): numb
     case 'latency':
       return f.latencyMs(t.arg!, spec.q!) ?? null;
     case 'perAction': {
-      const pick =
-        t.metric === 'errors' ? (a: ActionSummary) => a.errors : t.metric === 'timeouts' ? (a: ActionSummary) => a.timeouts : (a: ActionSummary) => a.sent + a.received;
-      const n = sum(pick);
+      const n = sum(PER_ACTION[t.metric]);
       if (t.unit !== '%') return n;
       const sent = sum((a) => a.sent);
       return sent === 0 ? 0 : (100 * n) / sent;

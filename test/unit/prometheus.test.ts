@@ -81,7 +81,7 @@ describe('fleet metrics', () => {
     expect(sumOf(text, FLEET_METRICS.transactions, { result: 'started' })).toBe(6);
     expect(sumOf(text, FLEET_METRICS.transactionsActive)).toBe(2);
     expect(sumOf(text, FLEET_METRICS.energy)).toBe(3000);
-    expect(select(text, FLEET_METRICS.expectations).map((s) => s.labels.result)).toEqual(['passed', 'failed']);
+    expect(select(text, FLEET_METRICS.expectations).map((s) => s.labels.result)).toEqual(['passed', 'failed', 'pending']);
     expect(text.types.get(FLEET_METRICS.transactionsActive)).toBe('gauge');
   });
 });
