@@ -216,6 +216,7 @@ export class ShardStats {
   lastOpenAt = 0;
   private problemCount = 0;
   private unknownActions = 0;
+  private readonly kindsSeen = new Set<string>();
   private readonly connectErrors = new Map<string, ConnectErrorCount>();
   /** Expectation sites by their step (the compiled instruction object), in order of first use. */
   private readonly siteIndex = new Map<object, number>();
@@ -297,6 +298,18 @@ export class ShardStats {
   problem(text: string): void {
     this.problemCount++;
     if (this.problems.length < MAX_PROBLEMS) this.problems.push(text.length > MAX_PROBLEM_CHARS ? `${text.slice(0, MAX_PROBLEM_CHARS)}…` : text);
+  }
+
+  /**
+   * A problem of a kind that tends to repeat across the fleet (a CSMS closing every connection): the
+   * first of each kind in this shard is kept as text, the others only counted.
+   */
+  problemOnce(kind: string, text: string): void {
+    if (this.kindsSeen.has(kind)) this.problemCount++;
+    else {
+      this.kindsSeen.add(kind);
+      this.problem(text);
+    }
   }
 
   /**

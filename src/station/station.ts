@@ -303,7 +303,7 @@ export class Station {
     this.reconnectAt = now + jitter(this, delay, 0.25);
     if (wasOpen && !proven) {
       this.ctx.stats.totals[T.EarlyCloses]++;
-      this.ctx.stats.problem(`${this.identity}: the CSMS closed the connection ${Math.round(now - this.openedAt)} ms after it opened, before it proved itself; reconnecting in ${Math.round(this.reconnectAt - now)} ms`);
+      this.ctx.stats.problemOnce('early-close', `${this.identity}: the CSMS closed the connection ${Math.round(now - this.openedAt)} ms after it opened, before it proved itself (counted as early closes; the reconnect backoff keeps growing)`);
     }
     this.arm(now);
   }
