@@ -6,6 +6,7 @@ import chalk from 'chalk';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, formatIssues } from '../config/errors.js';
+import { setUpColour } from './colour.js';
 import { usageMessage } from './usage-message.js';
 import { csmsCommand } from './csms.js';
 import { demoCommand } from './demo.js';
@@ -18,6 +19,7 @@ const COMMANDS = [runCommand, csmsCommand, demoCommand, validateCommand, listCom
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 
 export async function main(argv: string[]): Promise<void> {
+  setUpColour(argv);
   endQuietlyOnClosedPipe();
   try {
     await yargs(argv)
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(demoCommand)
       .command(validateCommand as never)
       .command(listCommand as never)
+      // Read by colour.ts from the command line itself, before yargs; declared so strict mode takes it.
+      .option('color', { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set); --no-color for none' })
       .demandCommand(1, `Name a command: ${COMMAND_NAMES.join(', ')} (ocpp-sim --help says more)`)
       .strict()
       .example('$0 demo', 'Embedded CSMS and 20 charge points, live')

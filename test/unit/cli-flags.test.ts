@@ -1,9 +1,10 @@
 /**
  * The command line's own logic, without spawning: flag values checked as they are read
- * (cli/flag-values.ts) and yargs' usage errors with a "did you mean" (cli/usage-message.ts). The
- * CLI tests run the same through the binary.
+ * (cli/flag-values.ts), yargs' usage errors with a "did you mean" (cli/usage-message.ts), and the
+ * colour conventions (cli/colour.ts). The CLI tests run the same through the binary.
  */
 import { describe, expect, it } from 'vitest';
+import { colourLevel } from '../../src/cli/colour.js';
 import { UsageError } from '../../src/cli/exit-codes.js';
 import { csmsUrl, once, positiveNumber, wholeNumber } from '../../src/cli/flag-values.js';
 import { usageMessage } from '../../src/cli/usage-message.js';
@@ -67,5 +68,27 @@ describe('usage messages', () => {
     [['list', 'plans'], 'Invalid values:\n  Argument: what, Given: "plans"', 'Invalid values: Argument: what, Given: "plans"'],
   ])('%j: %j', (tokens, msg, want) => {
     expect(usageMessage(msg, ctx(tokens))).toBe(want);
+  });
+});
+
+describe('colour', () => {
+  const TTY = 1; // chalk's detection on a terminal
+  it.each([
+    ['a terminal', [], {}, TTY, 1],
+    ['a pipe', [], {}, 0, 0],
+    ['NO_COLOR=1 on a terminal', [], { NO_COLOR: '1' }, TTY, 0],
+    ['NO_COLOR empty is not set (no-color.org)', [], { NO_COLOR: '' }, TTY, 1],
+    ['--no-color', ['list', '--no-color'], {}, TTY, 0],
+    ['--color=never', ['--color=never'], {}, TTY, 0],
+    ['--color false', ['--color', 'false'], {}, TTY, 0],
+    ['--color in a pipe', ['--color'], {}, 0, 1],
+    ['--color over NO_COLOR', ['--color'], { NO_COLOR: '1' }, 0, 1],
+    ['FORCE_COLOR=0 on a terminal', [], { FORCE_COLOR: '0' }, TTY, 0],
+    ['FORCE_COLOR=3 in a pipe', [], { FORCE_COLOR: '3' }, 0, 3],
+    ['FORCE_COLOR over NO_COLOR (as Node.js reads them)', [], { FORCE_COLOR: '1', NO_COLOR: '1' }, 0, 1],
+    ['--no-color over FORCE_COLOR', ['--no-color'], { FORCE_COLOR: '1' }, TTY, 0],
+    ['flags after -- are not ours', ['run', '--', '--no-color'], {}, TTY, 1],
+  ] as const)('%s', (_name, tokens, env, detected, want) => {
+    expect(colourLevel(tokens, env, detected)).toBe(want);
   });
 });
