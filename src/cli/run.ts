@@ -52,7 +52,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('workers', { alias: 'w', type: 'string', coerce: wholeNumber('--workers', 0, MAX_WORKERS), describe: 'Worker threads (default: one per core, at most one per charge point; 0 = main thread)' })
     .option('ramp-up', { type: 'string', default: '0', describe: 'Arrival of the fleet: a rate (500/s), a share per period (10%/1m), or a duration to spread it over (60s); 0 = as fast as possible' })
     .option('id-prefix', { type: 'string', default: 'CP', coerce: idPrefix, describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
-    .option('id-start', { type: 'string', default: 1, coerce: wholeNumber('--id-start', 0, MAX_ID_N), describe: 'First n' })
+    .option('id-start', { type: 'string', default: 1, coerce: wholeNumber('--id-start', 0, MAX_ID_N), describe: "First n (with a plan: the first fleet's, the others follow)" })
     .option('shard', { type: 'string', describe: "Simulate only slice i of n of the fleet ('i/n', i from 1): processes or machines share one fleet without overlap" })
     .option('password', { type: 'string', describe: 'HTTP Basic auth password for every charge point (security profile 1)' })
     .option('passwords', { type: 'string', describe: 'File of per-charge-point credentials: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
@@ -295,7 +295,7 @@ export function planConfigsFrom(
   if (conflicts.length > 0) {
     throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
   }
-  const plan = loadPlan(file);
+  const plan = loadPlan(file, int(args['id-start'], '--id-start', 0, MAX_ID_N));
   const merged = planArgs(plan, args, explicit);
   const total = plan.fleets.reduce((n, f) => n + f.count, 0);
   const workers = merged.workers ?? Math.min(availableParallelism(), total);
@@ -306,6 +306,7 @@ export function planConfigsFrom(
       profile: f.profile,
       scenario: f.scenario,
       'id-prefix': f.idPrefix,
+      'id-start': f.idStart,
       count: f.count,
       workers,
       // Fleet 0 keeps the seed (a one-fleet plan replays like \`run\`); the others get their own streams.

@@ -1,5 +1,5 @@
 /**
- * Numbers in profiles and scenarios stay within src/config/bounds.ts: a value such as
+ * Numbers in profiles, scenarios and plans stay within src/config/bounds.ts: a value such as
  * `voltage: 1e308` or `wait: 100000h` is an issue at its file:line:col naming the field, and the
  * JSON schemas editors use say the same limits as the code.
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as bounds from '../../src/config/bounds.js';
 import { formatIssue } from '../../src/config/errors.js';
+import { checkPlanFile } from '../../src/plan/plan.js';
 import { checkProfileFile } from '../../src/profile/load.js';
 import { checkScenarioFile, sampleDuration } from '../../src/scenario/parse.js';
 import { MAX_DURATION_MS } from '../../src/util/duration.js';
@@ -18,10 +19,10 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 let files = 0;
 /** The issues of `text` as `line:col: field: message`, checked as `kind`. */
-function issues(kind: 'profile' | 'scenario', text: string): string[] {
+function issues(kind: 'profile' | 'scenario' | 'plan', text: string): string[] {
   const file = join(TMP, `${++files}.yaml`);
   writeFileSync(file, text);
-  const check = kind === 'profile' ? checkProfileFile : checkScenarioFile;
+  const check = kind === 'profile' ? checkProfileFile : kind === 'scenario' ? checkScenarioFile : checkPlanFile;
   return check(file).map((i) => formatIssue(i).slice(file.length + 1));
 }
 
@@ -94,13 +95,37 @@ describe('scenario values', () => {
   });
 });
 
+describe('plan values', () => {
+  const fleet = (count: number | string, prefix: string, extra = '') => `  - {profile: generic-16-ac, count: ${count}, idPrefix: ${prefix}${extra}}\n`;
+
+  it('counts, seeds, workers and numbers within range', () => {
+    const text = `description: x\nseed: -1\nworkers: 100000\nduration: 0s\nfleets:\n${fleet('2000000', 'A')}${fleet(5, 'B', ', idStart: 999999998')}`;
+    expect(issues('plan', text)).toEqual([
+      '2:7: seed: -1 is out of range: must be at least 0',
+      '3:10: workers: 100000 is out of range: must be at most 256',
+      '6:37: fleets[0].count: 2000000 is out of range: must be at most 1,000,000',
+    ]);
+  });
+
+  it("all fleets together at most a million, and no fleet's numbers beyond nine digits", () => {
+    const text = `description: x\nduration: 0s\nfleets:\n${fleet(600_000, 'A')}${fleet(600_000, 'B')}${fleet(5, 'C', ', idStart: 999999998')}`;
+    expect(issues('plan', text)).toEqual([
+      "2:11: duration: duration must be more than 0, not '0s'",
+      '4:3: fleets: the fleets have 1,200,005 charge points together; at most 1,000,000 are allowed',
+      "6:62: fleets[2].idStart: this fleet's numbers run to 1,000,000,002, beyond 999,999,999: give it a lower idStart",
+    ]);
+  });
+});
+
 describe('the schemas say the limits the code enforces', () => {
   const profile = JSON.parse(readFileSync('profiles/profile.schema.json', 'utf8'));
   const scenario = JSON.parse(readFileSync('scenarios/scenario.schema.json', 'utf8'));
   const steps = JSON.stringify(scenario);
   /** The `maximum` of the first schema property named `name` in the scenario schema (steps are deep in it). */
   const scenarioMax = (name: string) => Number(new RegExp(`"${name}":\\{[^}]*"maximum":([0-9.e+]+)`).exec(steps)?.[1]);
+  const plan = JSON.parse(readFileSync('scenarios/plan.schema.json', 'utf8'));
   const connector = profile.definitions.connector.properties;
+  const fleetProps = plan.properties.fleets.items.properties;
 
   it.each([
     ['profile connectors', profile.properties.connectors.maxItems, bounds.MAX_CONNECTORS],
@@ -112,6 +137,12 @@ describe('the schemas say the limits the code enforces', () => {
     ['power-sharing connector ids', profile.properties.powerSharing.items.properties.connectors.items.maximum, bounds.MAX_CONNECTORS],
     ['registerStartWh', profile.properties.meter.properties.registerStartWh.maximum, bounds.MAX_REGISTER_WH],
     ['downloadBytesPerSecond', profile.properties.firmware.properties.downloadBytesPerSecond.maximum, bounds.MAX_BYTES_PER_SECOND],
+    ['plan seed', plan.properties.seed.maximum, bounds.MAX_SEED],
+    ['plan workers', plan.properties.workers.maximum, bounds.MAX_WORKERS],
+    ['plan fleets', plan.properties.fleets.maxItems, bounds.MAX_FLEETS],
+    ['fleet count', fleetProps.count.maximum, bounds.MAX_COUNT],
+    ['fleet idStart', fleetProps.idStart.maximum, bounds.MAX_ID_N],
+    ['fleet idPrefix', fleetProps.idPrefix.maxLength, bounds.MAX_ID_PREFIX],
     ['scenario connectors', scenario.properties.connectors.oneOf[1].items.maximum, bounds.MAX_CONNECTORS],
     ['scenario batteryKWh', scenarioMax('batteryKWh'), bounds.MAX_BATTERY_KWH],
     ['scenario maxPowerKW', scenarioMax('maxPowerKW'), bounds.MAX_POWER_W / 1000],
