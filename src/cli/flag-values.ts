@@ -39,12 +39,12 @@ export function once(flag: string): (v: unknown) => string {
   return (v) => String(single(flag, v));
 }
 
-/** A coerce for a whole-number flag in [min, max]. */
-export function wholeNumber(flag: string, min: number, max: number): (v: unknown) => number {
+/** A coerce for a whole-number flag in [min, max]; `what` names the kind of number in the message. */
+export function wholeNumber(flag: string, min: number, max: number, what = 'a whole number'): (v: unknown) => number {
   return (v) => {
     const text = String(single(flag, v)).trim();
     const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not '${text}'`);
+    if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be ${what} from ${min} to ${max}, not '${text}'`);
     return n;
   };
 }

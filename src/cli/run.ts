@@ -81,7 +81,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('junit', { type: 'string', describe: 'Write JUnit XML to this file: a test case per scenario expectation, per threshold and for the verdict' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No live progress, only the summary' })
     .option('json-logs', { type: 'boolean', default: false, describe: 'Progress and messages as one JSON object per line, the summary as a last JSON line' })
-    .option('metrics-port', { type: 'string', coerce: wholeNumber('--metrics-port', 0, 65_535), describe: 'Serve Prometheus metrics of the whole fleet at http://<metrics-host>:<port>/metrics while running (9464 is customary; 0 = any free port)' })
+    .option('metrics-port', { type: 'string', coerce: wholeNumber('--metrics-port', 0, 65_535, 'a port number'), describe: 'Serve Prometheus metrics of the whole fleet at http://<metrics-host>:<port>/metrics while running (9464 is customary; 0 = any free port)' })
     .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on (0.0.0.0 for a Prometheus on another machine)' })
     .option('pushgateway', { type: 'string', describe: 'Prometheus Pushgateway URL: the final metrics are pushed there (job ocpp_sim, grouped by run_id)' })
     .option('push-interval', { type: 'string', describe: 'Also push to the Pushgateway every interval while running (e.g. 10s)' })

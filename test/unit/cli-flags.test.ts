@@ -24,6 +24,10 @@ describe('flag values', () => {
     expect(() => count(v)).toThrow(`--count must be a whole number from 1 to 1000000, not '${v.trim()}'`);
   });
 
+  it('a port is called one', () => {
+    expect(() => wholeNumber('--metrics-port', 0, 65_535, 'a port number')('-1')).toThrow("--metrics-port must be a port number from 0 to 65535, not '-1'");
+  });
+
   it('a scalar flag given twice is refused, naming it and both values', () => {
     expect(() => once('--duration')(['3s', '90'])).toThrow("--duration was given 2 times ('3s', '90'): give it once");
     expect(() => count(['1', '2'])).toThrow("--count was given 2 times ('1', '2'): give it once");
