@@ -9,10 +9,11 @@ import { identityProblem } from '../util/identity.js';
 import { printable } from '../util/printable.js';
 import { UsageError } from './exit-codes.js';
 import { readFlagFile } from './read-file.js';
+import { MAX_PASSWORDS_BYTES } from '../config/bounds.js';
 
 /** The identity → password map of `path`; a UsageError (exit 2) for anything wrong in it. */
 export function readPasswords(path: string, flag = '--passwords'): Record<string, string> {
-  const text = readFlagFile(path, flag);
+  const text = readFlagFile(path, flag, MAX_PASSWORDS_BYTES);
   return text.trimStart().startsWith('{') ? fromJson(text, path, flag) : fromLines(text, path, flag);
 }
 

@@ -1,11 +1,11 @@
-/** Files named by flags (`--passwords`, `--ca`, …): read as UTF-8, or a UsageError naming the flag. */
-import { readFileSync } from 'node:fs';
+/** Files named by flags (`--passwords`, `--ca`, …): read as UTF-8 up to a size limit, or a UsageError naming the flag. */
+import { describeReadError, readBoundedText } from '../config/read-text.js';
 import { UsageError } from './exit-codes.js';
 
-export function readFlagFile(path: string, flag: string): string {
+export function readFlagFile(path: string, flag: string, limitBytes: number): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readBoundedText(path, limitBytes);
   } catch (e) {
-    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`${flag} ${path}: ${describeReadError(e)}`);
   }
 }

@@ -4,7 +4,7 @@
  * Precedence: built-in defaults < a run plan's settings (`ocpp-sim run plan.yaml`) < flags given
  * explicitly; see plan/precedence.ts.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
@@ -15,13 +15,27 @@ import { formatIdentity, identityWidth } from '../util/ids.js';
 import { identityProblem } from '../util/identity.js';
 import { printable } from '../util/printable.js';
 import { parseAddresses } from '../util/addresses.js';
-import { parseDuration, parseRange, parseSpeed } from '../util/duration.js';
+import { parseDuration, parsePositiveDuration, parseRange, parseSpeed } from '../util/duration.js';
 import { rampRate } from '../plan/ramp.js';
 import { loadPlan } from '../plan/plan.js';
 import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js';
 import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
-import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
+import { BYTES_PER_CHARGE_POINT, chargePointsThatFit, chargePointsThatFitMemory, openFileLimit } from '../util/limits.js';
+import {
+  MAX_CONNECTORS,
+  MAX_COUNT,
+  MAX_ID_N,
+  MAX_ID_PREFIX,
+  MAX_ID_TAG_LENGTH,
+  MAX_PASSWORDS_BYTES,
+  MAX_PEM_BYTES,
+  MAX_POWER_W,
+  MAX_QUEUE_LIMIT,
+  MAX_SEED,
+  MAX_WORKERS,
+} from '../config/bounds.js';
+import { csmsUrl, once, positiveNumber, valuesOnce, wholeNumber } from './flag-values.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { closing } from './summary.js';
 import { readPasswords } from './passwords.js';
@@ -31,15 +45,20 @@ import { resultOptionsFrom, writeResults, type ResultArgs, type ResultOptions } 
 import { buildReport } from '../report/report.js';
 import { metricsOptionsFrom, type MetricsOptions } from '../metrics/run-metrics.js';
 
+/**
+ * The flags of `run` (and `demo`). Number flags are read as text and checked by their coerce, so a
+ * message can echo what was typed (yargs would make it NaN); see flag-values.ts, whose valuesOnce
+ * also makes every flag that takes a value require one and forbids repeating any but --threshold.
+ */
 export function runOptions<T>(y: Argv<T>) {
-  return y
+  const options = y
     .option('csms', { type: 'string', describe: 'CSMS WebSocket URL (ws:// or wss://); the identity is appended as the last path segment' })
-    .option('count', { alias: 'n', type: 'number', default: 10, describe: 'Number of charge points' })
-    .option('duration', { alias: 'd', type: 'string', default: '60s', describe: 'How long to run (e.g. 30s, 10m, 2h)' })
-    .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: one per core, at most one per charge point; 0 = main thread)' })
+    .option('count', { alias: 'n', type: 'string', default: 10, coerce: wholeNumber('--count', 1, MAX_COUNT), describe: `Number of charge points (at most ${MAX_COUNT})` })
+    .option('duration', { alias: 'd', type: 'string', default: '60s', describe: 'How long to run (e.g. 30s, 10m, 2h; at most 24d)' })
+    .option('workers', { alias: 'w', type: 'string', coerce: wholeNumber('--workers', 0, MAX_WORKERS), describe: 'Worker threads (default: one per core, at most one per charge point; 0 = main thread)' })
     .option('ramp-up', { type: 'string', default: '0', describe: 'Arrival of the fleet: a rate (500/s), a share per period (10%/1m), or a duration to spread it over (60s); 0 = as fast as possible' })
-    .option('id-prefix', { type: 'string', default: 'CP', describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
-    .option('id-start', { type: 'number', default: 1, describe: 'First n' })
+    .option('id-prefix', { type: 'string', default: 'CP', coerce: idPrefix, describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
+    .option('id-start', { type: 'string', default: 1, coerce: wholeNumber('--id-start', 0, MAX_ID_N), describe: "First n (with a plan: the first fleet's, the others follow)" })
     .option('shard', { type: 'string', describe: "Simulate only slice i of n of the fleet ('i/n', i from 1): processes or machines share one fleet without overlap" })
     .option('password', { type: 'string', describe: 'HTTP Basic auth password for every charge point (security profile 1)' })
     .option('passwords', { type: 'string', describe: 'File of per-charge-point credentials: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
@@ -49,19 +68,19 @@ export function runOptions<T>(y: Argv<T>) {
     .option('local-address', { type: 'string', describe: 'Source addresses to spread connections over: a list and/or IPv4 CIDR blocks (127.0.0.2,127.0.1.0/24)' })
     .option('profile', { alias: 'p', type: 'string', default: 'generic-16-ac', describe: 'Device profile: a built-in name (see `ocpp-sim list profiles`) or a YAML file' })
     .option('scenario', { alias: 's', type: 'string', describe: 'What happens to each charge point: a built-in scenario (see `ocpp-sim list scenarios`) or a YAML file; default: random arrivals per --idle/--session' })
-    .option('connectors', { type: 'number', describe: "Override the profile: this many connectors, like its first one" })
-    .option('power', { type: 'number', describe: "Override the profile: maximum power per connector (kW)" })
-    .option('meter-interval', { type: 'string', describe: "Override the profile's MeterValueSampleInterval (e.g. 10s)" })
+    .option('connectors', { type: 'string', coerce: wholeNumber('--connectors', 1, MAX_CONNECTORS), describe: "Override the profile: this many connectors, like its first one" })
+    .option('power', { type: 'string', coerce: positiveNumber('--power', MAX_POWER_W / 1000, 'kW'), describe: "Override the profile: maximum power per connector (kW)" })
+    .option('meter-interval', { type: 'string', describe: "Override the profile's MeterValueSampleInterval (whole seconds, e.g. 10s)" })
     .option('session', { type: 'string', default: `${DEFAULT_DRIVER.sessionMinS}s-${DEFAULT_DRIVER.sessionMaxS}s`, describe: 'Charging session length, or a range to draw from' })
     .option('idle', { type: 'string', default: `${DEFAULT_DRIVER.idleMinS}s-${DEFAULT_DRIVER.idleMaxS}s`, describe: 'Idle time between sessions, or a range to draw from' })
     .option('id-tags', { type: 'string', default: DEFAULT_DRIVER.idTags.join(','), describe: 'Comma-separated idTags drivers present' })
     .option('data-transfer', { type: 'string', describe: "A DataTransfer each charge point sends after booting: 'vendorId[,messageId[,data]]'" })
     .option('call-timeout', { type: 'string', default: '30s', describe: 'How long to wait for the CSMS to answer a call' })
-    .option('queue-limit', { type: 'number', default: DEFAULT_QUEUE_LIMIT, describe: 'Most messages a charge point keeps queued (offline, or behind a slow CSMS); when full, the oldest MeterValues go first, counted as dropped' })
+    .option('queue-limit', { type: 'string', default: DEFAULT_QUEUE_LIMIT, coerce: wholeNumber('--queue-limit', 1, MAX_QUEUE_LIMIT), describe: 'Most messages a charge point keeps queued (offline, or behind a slow CSMS); when full, the oldest MeterValues go first, counted as dropped' })
     .option('graceful-stop', { type: 'string', default: '30s', describe: 'At the end, how long to wait for queued transaction messages to be delivered; what is left then is counted as undelivered' })
     .option('give-up-after', { type: 'string', default: '30s', describe: 'Stop the run when no charge point has managed to connect for this long (0 = never)' })
     .option('speed', { type: 'string', default: '1', describe: 'Time compression of the local side: 60 (or 60x) runs an hour of arrivals, sessions and energy in a minute; protocol timing stays real' })
-    .option('seed', { type: 'number', default: 1, describe: 'Random seed: the same seed replays the same arrivals and sessions' })
+    .option('seed', { type: 'string', default: 1, coerce: wholeNumber('--seed', 0, MAX_SEED), describe: 'Random seed: the same seed replays the same arrivals and sessions' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate every message we send against the OCPP schemas' })
     .option('allow-invalid', { type: 'boolean', default: false, describe: 'Do not fail the run on schema-invalid messages from the CSMS (they are still counted)' })
     // Repeatable: yargs gives an array when the flag is given more than once.
@@ -71,11 +90,19 @@ export function runOptions<T>(y: Argv<T>) {
     .option('junit', { type: 'string', describe: 'Write JUnit XML to this file: a test case per scenario expectation, per threshold and for the verdict' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No live progress, only the summary' })
     .option('json-logs', { type: 'boolean', default: false, describe: 'Progress and messages as one JSON object per line, the summary as a last JSON line' })
-    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics of the whole fleet at http://<metrics-host>:<port>/metrics while running (9464 is customary; 0 = any free port)' })
+    .option('metrics-port', { type: 'string', coerce: wholeNumber('--metrics-port', 0, 65_535, 'a port number'), describe: 'Serve Prometheus metrics of the whole fleet at http://<metrics-host>:<port>/metrics while running (9464 is customary; 0 = any free port)' })
     .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on (0.0.0.0 for a Prometheus on another machine)' })
     .option('pushgateway', { type: 'string', describe: 'Prometheus Pushgateway URL: the final metrics are pushed there (job ocpp_sim, grouped by run_id)' })
     .option('push-interval', { type: 'string', describe: 'Also push to the Pushgateway every interval while running (e.g. 10s)' })
     .option('run-id', { type: 'string', describe: 'Run id grouping pushed metrics (default: generated, printed after the summary)' });
+  return valuesOnce(options, ['threshold']);
+}
+
+/** `--id-prefix`: short enough that `<prefix><n>` fits OCPP 2.0.1's 48-character identity. */
+function idPrefix(v: unknown): string {
+  const prefix = once('--id-prefix')(v);
+  if (prefix.length > MAX_ID_PREFIX) throw new UsageError(`--id-prefix must be at most ${MAX_ID_PREFIX} characters, not '${prefix}' (${prefix.length})`);
+  return prefix;
 }
 
 export type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : never;
@@ -87,21 +114,19 @@ export type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : 
 export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { config: FleetConfig; durationMs: number; giveUpAfterMs: number } {
   const csms = args.csms;
   if (!csms) throw new UsageError('--csms is required (e.g. --csms ws://localhost:9000/ocpp)');
-  let url: URL;
-  try {
-    url = new URL(csms);
-  } catch {
-    throw new UsageError(`--csms '${csms}' is not a URL`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--csms must be ws:// or wss://, not ${url.protocol}//`);
-  const total = int(args.count, '--count', 1);
-  const longestId = formatIdentity(args['id-prefix'], args['id-start'] + total - 1, identityWidth(args['id-start'], total));
-  if (identityProblem(longestId)) throw new UsageError(`id prefix '${printable(args['id-prefix'].slice(0, 60))}': identity '${printable(longestId.slice(0, 60))}' ${identityProblem(longestId)}`);
-  const slice = args.shard ? parseSlice(args.shard) : undefined;
+  const url = csmsUrl(csms);
+  const total = int(args.count, '--count', 1, MAX_COUNT);
+  const slice = args.shard ? parseSlice(args.shard, total) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
-  checkFileLimit(plan?.total ?? count);
+  checkProcessLimits(plan?.total ?? count);
+  const idStart = int(args['id-start'], '--id-start', 0, MAX_ID_N);
+  if (idStart + total - 1 > MAX_ID_N) {
+    throw new UsageError(`--id-start ${idStart} with --count ${total} numbers charge points up to ${idStart + total - 1}, beyond ${MAX_ID_N}: give a lower --id-start`);
+  }
+  const longestId = formatIdentity(args['id-prefix'], idStart + total - 1, identityWidth(idStart, total));
+  if (identityProblem(longestId)) throw new UsageError(`id prefix '${printable(args['id-prefix'].slice(0, 60))}': identity '${printable(longestId.slice(0, 60))}' ${identityProblem(longestId)}`);
   const workers = args.workers ?? Math.min(availableParallelism(), count);
-  const durationMs = guard(() => parseDuration(args.duration, '--duration'));
+  const durationMs = guard(() => parsePositiveDuration(args.duration, '--duration'));
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
   const [idleMinS, idleMaxS] = guard(() => parseRange(args.idle, '--idle'));
   const profile = profileFrom(args);
@@ -115,31 +140,33 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
     idTags: args['id-tags'].split(',').map((s) => s.trim()).filter(Boolean),
   };
   if (driver.idTags.length === 0) throw new UsageError('--id-tags needs at least one idTag');
+  const long = driver.idTags.find((t) => t.length > MAX_ID_TAG_LENGTH);
+  if (long) throw new UsageError(`--id-tags: '${long}' is longer than ${MAX_ID_TAG_LENGTH} characters, the OCPP 1.6 limit of an idTag`);
   const config: FleetConfig = {
     csmsUrl: csms,
     idPrefix: args['id-prefix'],
-    idStart: int(args['id-start'], '--id-start', 0),
-    idWidth: identityWidth(args['id-start'], total),
+    idStart,
+    idWidth: identityWidth(idStart, total),
     count,
-    workers: int(workers, '--workers', 0),
+    workers: int(workers, '--workers', 0, MAX_WORKERS),
     slice,
     profile,
     driver,
     options: {
-      callTimeoutMs: guard(() => parseDuration(args['call-timeout'], '--call-timeout')),
+      callTimeoutMs: guard(() => parsePositiveDuration(args['call-timeout'], '--call-timeout')),
       connectTimeoutMs: 30_000,
       strict: args.strict,
       reconnect: { initialMs: 1000, maxMs: 30_000 },
       bootRetryMs: profile.bootRetryS * 1000,
       softResetDrainMs: 3000,
       rebootDelayMs: 2000,
-      queueLimit: int(args['queue-limit'], '--queue-limit', 1),
+      queueLimit: int(args['queue-limit'], '--queue-limit', 1, MAX_QUEUE_LIMIT),
     },
     password: args.password,
     passwords: args.passwords ? readPasswords(args.passwords) : undefined,
     tls: url.protocol === 'wss:' ? readTls(args) : undefined,
     scenario,
-    seed: args.seed,
+    seed: int(args.seed, '--seed', 0, MAX_SEED),
     speed: guard(() => parseSpeed(args.speed)),
     rampPerSec: guard(() => rampRate(args['ramp-up'], plan?.total ?? total)),
     localAddresses: args['local-address'] ? guard(() => parseAddresses(args['local-address']!)) : undefined,
@@ -155,15 +182,12 @@ function profileFrom(args: RunArgs): StationProfile {
     throw new UsageError(`profile ${base.name} speaks OCPP ${base.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP 1.6 only`);
   }
   let connectors = base.connectors;
-  if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1));
-  if (args.power !== undefined) {
-    if (!(args.power > 0)) throw new UsageError(`--power must be a positive number of kW, not ${args.power}`);
-    connectors = connectors.map((c) => ({ ...c, maxPowerW: args.power! * 1000 }));
-  }
+  if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1, MAX_CONNECTORS));
+  if (args.power !== undefined) connectors = connectors.map((c) => ({ ...c, maxPowerW: args.power! * 1000 }));
   return {
     ...base,
     connectors,
-    meterValueSampleInterval: args['meter-interval'] ? guard(() => parseDuration(args['meter-interval']!, '--meter-interval')) / 1000 : base.meterValueSampleInterval,
+    meterValueSampleInterval: args['meter-interval'] ? meterInterval(args['meter-interval']) : base.meterValueSampleInterval,
     bootDataTransfer: args['data-transfer'] ? parseDataTransfer(args['data-transfer']) : base.bootDataTransfer,
   };
 }
@@ -180,8 +204,16 @@ function parseDataTransfer(text: string): NonNullable<StationProfile['bootDataTr
   return dt;
 }
 
-function int(v: number, flag: string, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, not ${v}`);
+/** `--meter-interval` in seconds: whole, as MeterValueSampleInterval is an integer key (OCPP 1.6 §9.1.18). */
+function meterInterval(text: string): number {
+  const ms = guard(() => parseDuration(text, '--meter-interval'));
+  if (ms % 1000 !== 0) throw new UsageError(`--meter-interval must be whole seconds (MeterValueSampleInterval is an integer), not '${text}'`);
+  return ms / 1000;
+}
+
+/** A whole number in [min, max]: flags are checked as they are read; this guards values from a plan or a caller. */
+function int(v: number, flag: string, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not '${v}'`);
   return v;
 }
 
@@ -193,31 +225,45 @@ function guard<T>(f: () => T): T {
   }
 }
 
-/** Each charge point holds a socket: say how many fit before starting, rather than failing half-way. */
-function checkFileLimit(count: number): void {
+/**
+ * Each charge point holds a socket and some memory: say how many fit before starting, rather than
+ * failing half-way or aborting on the heap.
+ */
+function checkProcessLimits(count: number): void {
   const limit = openFileLimit();
-  if (limit === undefined || count <= chargePointsThatFit(limit)) return;
-  throw new UsageError(
-    `${count} charge points need ${count} sockets, but this process may open only ${limit} files ` +
-      `(ulimit -n): at most ${chargePointsThatFit(limit)} charge points fit. Raise the limit, or split the fleet ` +
-      `over processes with --shard 1/N … N/N.`,
-  );
+  if (limit !== undefined && count > chargePointsThatFit(limit)) {
+    throw new UsageError(
+      `${count} charge points need ${count} sockets, but this process may open only ${limit} files ` +
+        `(ulimit -n): at most ${chargePointsThatFit(limit)} charge points fit. Raise the limit, or split the fleet ` +
+        `over processes with --shard 1/N … N/N.`,
+    );
+  }
+  const memory = totalmem();
+  if (count > chargePointsThatFitMemory(memory)) {
+    throw new UsageError(
+      `${count} charge points need about ${Math.ceil((count * BYTES_PER_CHARGE_POINT) / 2 ** 30)} GiB, but this machine has ` +
+        `${(memory / 2 ** 30).toFixed(1)} GiB: at most ${chargePointsThatFitMemory(memory)} fit in one process. Split the fleet ` +
+        `over machines with --shard 1/N … N/N.`,
+    );
+  }
 }
 
-function parseSlice(text: string): { index: number; of: number } {
+/** `i/n`: slice i (from 1) of n; a slice of a fleet smaller than n may hold none, and is refused. */
+function parseSlice(text: string, total: number): { index: number; of: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard '${text}' must be i/n with 1 ≤ i ≤ n, e.g. 1/4`);
+  if (i > total) throw new UsageError(`--shard '${text}': a fleet of ${total} (--count) has no charge point in slice ${i}`);
   return { index: i - 1, of: n };
 }
 
 function readTls(args: RunArgs): FleetConfig['tls'] {
   if (!!args.cert !== !!args.key) throw new UsageError('--cert and --key go together');
   return {
-    ca: args.ca ? readFlagFile(args.ca, '--ca') : undefined,
-    cert: args.cert ? readFlagFile(args.cert, '--cert') : undefined,
-    key: args.key ? readFlagFile(args.key, '--key') : undefined,
+    ca: args.ca ? readFlagFile(args.ca, '--ca', MAX_PEM_BYTES) : undefined,
+    cert: args.cert ? readFlagFile(args.cert, '--cert', MAX_PEM_BYTES) : undefined,
+    key: args.key ? readFlagFile(args.key, '--key', MAX_PEM_BYTES) : undefined,
   };
 }
 
@@ -234,7 +280,7 @@ export function planConfigsFrom(
   if (conflicts.length > 0) {
     throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
   }
-  const plan = loadPlan(file);
+  const plan = loadPlan(file, int(args['id-start'], '--id-start', 0, MAX_ID_N));
   const merged = planArgs(plan, args, explicit);
   const total = plan.fleets.reduce((n, f) => n + f.count, 0);
   const workers = merged.workers ?? Math.min(availableParallelism(), total);
@@ -246,6 +292,7 @@ export function planConfigsFrom(
       profile: f.profile,
       scenario: f.scenario,
       'id-prefix': f.idPrefix,
+      'id-start': f.idStart,
       count: f.count,
       workers,
       // Fleet 0 keeps the seed (a one-fleet plan replays like \`run\`); the others get their own streams.

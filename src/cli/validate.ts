@@ -5,8 +5,9 @@
  */
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
-import { formatIssue, type ConfigIssue } from '../config/errors.js';
-import { readFileSync } from 'node:fs';
+import { formatIssues, type ConfigIssue } from '../config/errors.js';
+import { MAX_CONFIG_BYTES } from '../config/bounds.js';
+import { readBoundedText } from '../config/read-text.js';
 import { checkProfileFile } from '../profile/load.js';
 import { checkScenarioFile } from '../scenario/parse.js';
 import { checkPlanFile, isPlanText } from '../plan/plan.js';
@@ -18,13 +19,18 @@ interface ValidateArgs {
 
 /**
  * Checks each file as what it is (a run plan has `fleets:`, a scenario `steps:`, a profile neither);
- * returns the issues per file.
+ * returns the issues per file. One file's problems, however hostile the file, never keep the
+ * others from being checked: an unexpected error becomes that file's issue.
  */
 export function validateFiles(files: readonly string[]): Map<string, ConfigIssue[]> {
   const out = new Map<string, ConfigIssue[]>();
   for (const f of files) {
-    const kind = kindOf(f);
-    out.set(f, kind === 'plan' ? checkPlanFile(f) : kind === 'scenario' ? checkScenarioFile(f) : checkProfileFile(f));
+    try {
+      const kind = kindOf(f);
+      out.set(f, kind === 'plan' ? checkPlanFile(f) : kind === 'scenario' ? checkScenarioFile(f) : checkProfileFile(f));
+    } catch (e) {
+      out.set(f, [{ file: f, line: 1, col: 1, field: '', message: `could not be checked: ${(e as Error).message}` }]);
+    }
   }
   return out;
 }
@@ -32,9 +38,9 @@ export function validateFiles(files: readonly string[]): Map<string, ConfigIssue
 function kindOf(file: string): 'plan' | 'scenario' | 'profile' {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, MAX_CONFIG_BYTES);
   } catch {
-    return 'profile'; // unreadable: the profile check reports it
+    return 'profile'; // unreadable or too large: the profile check reports it
   }
   if (isPlanText(text)) return 'plan';
   return /^steps\s*:/m.test(text) ? 'scenario' : 'profile';
@@ -55,7 +61,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       }
       bad++;
       process.stdout.write(`${chalk.red('✗')} ${file}\n`);
-      for (const i of issues) process.stdout.write(`  ${formatIssue(i)}\n`);
+      for (const line of formatIssues(issues)) process.stdout.write(`  ${line}\n`);
     }
     process.stdout.write(`\n${results.size - bad} of ${results.size} file(s) valid\n`);
     process.exitCode = bad === 0 ? ExitCode.Ok : ExitCode.Usage;

@@ -2,6 +2,8 @@
  * Configuration errors (profiles, scenarios, plans): collected, not thrown one at a time, each with
  * the file, line and column it concerns, the field, and a suggestion where one can be made.
  */
+import { MAX_ISSUES_SHOWN } from './bounds.js';
+
 export interface ConfigIssue {
   file: string;
   line: number;
@@ -16,6 +18,17 @@ export function formatIssue(i: ConfigIssue): string {
   return `${i.file}:${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ''}${i.message}`;
 }
 
+/**
+ * The lines that show `issues`: the first {@link MAX_ISSUES_SHOWN}, then how many more there are
+ * (a file with 40,000 unknown keys says so in 51 lines, not 40,000).
+ */
+export function formatIssues(issues: readonly ConfigIssue[]): string[] {
+  const lines = issues.slice(0, MAX_ISSUES_SHOWN).map(formatIssue);
+  const more = issues.length - lines.length;
+  if (more > 0) lines.push(`… and ${more} more problem${more === 1 ? '' : 's'}`);
+  return lines;
+}
+
 /** Thrown when a configuration file cannot be used; carries every problem found in it. */
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
@@ -28,8 +41,11 @@ export class ConfigError extends Error {
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.ceil(word.length / 3)) + 1;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: most candidates end here, unallocated.
+    if (Math.abs(c.length - w.length) >= bestDistance) continue;
+    const d = distance(w, c.toLowerCase(), bestDistance);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
@@ -38,14 +54,17 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
+/** Levenshtein distance, or `bound` as soon as it is sure to be at least that. */
+function distance(a: string, b: string, bound: number): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (cur[j] < rowMin) rowMin = cur[j];
     }
+    if (rowMin >= bound) return bound; // every later row is at least this row's minimum
     prev = cur;
   }
   return prev[b.length];
@@ -66,7 +85,15 @@ export function issuesOf(build: (issues: ConfigIssue[]) => unknown): ConfigIssue
     build(issues);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
+    addIssues(issues, e.issues);
   }
   return issues;
+}
+
+/**
+ * Appends `more` to `issues` one by one: spreading them into push() overflows the stack past
+ * ~120,000 (a hostile file can have that many problems).
+ */
+export function addIssues(issues: ConfigIssue[], ...more: readonly ConfigIssue[][]): void {
+  for (const list of more) for (const i of list) issues.push(i);
 }

@@ -75,6 +75,25 @@ function toIssue(file: YamlFile, e: ErrorObject): ConfigIssue {
       return file.issue(path, `missing required key '${(e.params as { missingProperty: string }).missingProperty}'`);
     case 'pattern':
       return file.issue(path, `'${String(valueAt(file.value, path))}' is not valid here: ${(e.parentSchema as { description?: string }).description ?? `must match ${(e.params as { pattern: string }).pattern}`}`);
+    case 'maximum':
+    case 'exclusiveMaximum':
+    case 'minimum':
+    case 'exclusiveMinimum': {
+      const { limit } = e.params as { limit: number };
+      const bound = { maximum: 'at most', exclusiveMaximum: 'below', minimum: 'at least', exclusiveMinimum: 'above' }[e.keyword];
+      return file.issue(path, `${String(valueAt(file.value, path))} is out of range: must be ${bound} ${limit.toLocaleString('en-US')}`);
+    }
+    case 'maxItems':
+    case 'minItems': {
+      const { limit } = e.params as { limit: number };
+      const got = valueAt(file.value, path);
+      const n = Array.isArray(got) ? got.length : 0;
+      return file.issue(path, `${n} item${n === 1 ? '' : 's'}, but ${e.keyword === 'maxItems' ? 'at most' : 'at least'} ${limit} ${e.keyword === 'maxItems' ? 'are' : 'is'} allowed`);
+    }
+    case 'maxLength': {
+      const { limit } = e.params as { limit: number };
+      return file.issue(path, `${String(valueAt(file.value, path)).length} characters, but at most ${limit} are allowed`);
+    }
     default:
       return file.issue(path, e.message ?? `invalid (${e.keyword})`);
   }

@@ -2,20 +2,23 @@
  * Run plans: one YAML file that mixes fleets (`ocpp-sim run plan.yaml`). The file is checked against
  * scenarios/plan.schema.json (strict: an unknown key gets a "did you mean"), then every fleet's
  * profile and scenario is loaded — an unknown name or a missing file is reported at the plan's own
- * line and column, a problem inside the profile or scenario at theirs — and identity prefixes must be
- * distinct. Every problem is reported at once, before any socket opens.
+ * line and column, a problem inside the profile or scenario at theirs — and no two fleets may give
+ * the same identity (see identities.ts for the fleets' numbers). Every problem is reported at once,
+ * before any socket opens.
  *
  * Paths in a plan (profiles, scenarios, passwords, ca, cert, key) are relative to the plan's folder.
  * How the plan's settings combine with flags: see precedence.ts (defaults < plan < flags).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
+import { addIssues, ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { loadProfile, resolveProfileRef } from '../profile/load.js';
 import { loadScenario, resolveScenarioRef, SCENARIOS_DIR } from '../scenario/parse.js';
-import { parseDuration, parseSpeed } from '../util/duration.js';
+import { parsePositiveDuration, parseSpeed } from '../util/duration.js';
+import { MAX_COUNT, MAX_ID_N } from '../config/bounds.js';
+import { describeRange, fleetStarts, sharedIdentity, type IdRange } from './identities.js';
 import { rampRate } from './ramp.js';
 import { parseThreshold, ThresholdError } from '../report/thresholds.js';
 
@@ -27,6 +30,8 @@ export interface PlanFleet {
   scenario?: string;
   count: number;
   idPrefix: string;
+  /** The fleet's first charge point number n: its own idStart, or the one after the previous fleet's last. */
+  idStart: number;
 }
 
 /** A plan's run-wide settings under the `run` flags' names; file paths resolved against the plan. */
@@ -73,7 +78,7 @@ interface RawPlan {
   quiet?: boolean;
   metricsPort?: number;
   pushgateway?: string;
-  fleets: { profile: string; count: number; scenario?: string; idPrefix: string }[];
+  fleets: { profile: string; count: number; scenario?: string; idPrefix: string; idStart?: number }[];
   thresholds?: string[];
 }
 
@@ -82,20 +87,23 @@ export function isPlanText(text: string): boolean {
   return /^fleets\s*:/m.test(text);
 }
 
-/** Loads and checks a plan; throws ConfigError with every problem found. */
-export function loadPlan(file: string): Plan {
-  return resultOrThrow((issues) => buildPlan(file, issues));
+/**
+ * Loads and checks a plan; throws ConfigError with every problem found. `idStart` (`--id-start`)
+ * is the first fleet's first n unless it gives its own.
+ */
+export function loadPlan(file: string, idStart = 1): Plan {
+  return resultOrThrow((issues) => buildPlan(file, idStart, issues));
 }
 
 /** Every problem of a plan file (its profiles and scenarios included); empty when it is good. */
-export function checkPlanFile(file: string): ConfigIssue[] {
-  return issuesOf((issues) => buildPlan(file, issues));
+export function checkPlanFile(file: string, idStart = 1): ConfigIssue[] {
+  return issuesOf((issues) => buildPlan(file, idStart, issues));
 }
 
-function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
+function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan | undefined {
   const yaml = YamlFile.read(file); // unreadable or bad YAML: ConfigError
   const schemaIssues = checkSchema(yaml, SCHEMA);
-  issues.push(...schemaIssues);
+  addIssues(issues, schemaIssues);
   if (schemaIssues.length > 0) return undefined;
   const raw = yaml.value as RawPlan;
   const dir = dirname(resolve(file));
@@ -103,7 +111,7 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
 
   if (raw.duration !== undefined) {
     try {
-      parseDuration(raw.duration, 'duration');
+      parsePositiveDuration(raw.duration, 'duration');
     } catch (e) {
       at(['duration'], (e as Error).message);
     }
@@ -139,24 +147,19 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
   }
   if ((raw.cert === undefined) !== (raw.key === undefined)) at([raw.cert === undefined ? 'key' : 'cert'], 'cert and key go together');
 
+  const starts = fleetStarts(raw.fleets, idStart);
   const fleets: PlanFleet[] = raw.fleets.map((f, i) => {
     const profile = loadRef(f.profile, ['fleets', i, 'profile'], 'profile');
     const scenario = f.scenario === undefined ? undefined : loadRef(f.scenario, ['fleets', i, 'scenario'], 'scenario');
-    return { profile: profile ?? f.profile, scenario: f.scenario === undefined ? undefined : (scenario ?? f.scenario), count: f.count, idPrefix: f.idPrefix };
+    return {
+      profile: profile ?? f.profile,
+      scenario: f.scenario === undefined ? undefined : (scenario ?? f.scenario),
+      count: f.count,
+      idPrefix: f.idPrefix,
+      idStart: starts[i],
+    };
   });
-
-  // Identities are <prefix><n>: equal prefixes repeat identities, and so can a prefix that another
-  // one continues with digits ('A-' n=11 and 'A-1' n=1 are both A-11).
-  raw.fleets.forEach((f, i) => {
-    for (let j = 0; j < i; j++) {
-      const other = raw.fleets[j].idPrefix;
-      const [short, long] = other.length <= f.idPrefix.length ? [other, f.idPrefix] : [f.idPrefix, other];
-      if (f.idPrefix === other) at(['fleets', i, 'idPrefix'], `duplicate idPrefix '${f.idPrefix}' (fleets[${j}] has it too); each fleet needs its own`);
-      else if (long.startsWith(short) && /^\d+$/.test(long.slice(short.length))) {
-        at(['fleets', i, 'idPrefix'], `idPrefix '${f.idPrefix}' and fleets[${j}].idPrefix '${other}' can give the same identities; choose prefixes that do not extend each other with digits`);
-      }
-    }
-  });
+  checkIdentities();
 
   return {
     file,
@@ -177,6 +180,30 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
     fleets,
     thresholds: raw.thresholds ?? [],
   };
+
+  /**
+   * Every fleet's numbers within range, all fleets within {@link MAX_COUNT}, and no identity in two
+   * fleets: reported at the later fleet's idStart when it gives one, else at its idPrefix.
+   */
+  function checkIdentities(): void {
+    const total = raw.fleets.reduce((n, f) => n + f.count, 0);
+    if (total > MAX_COUNT) at(['fleets'], `the fleets have ${total.toLocaleString('en-US')} charge points together; at most ${MAX_COUNT.toLocaleString('en-US')} are allowed`);
+    const ranges: IdRange[] = raw.fleets.map((f, i) => ({ prefix: f.idPrefix, start: starts[i], count: f.count }));
+    ranges.forEach((r, i) => {
+      const where: PathItem[] = ['fleets', i, raw.fleets[i].idStart === undefined ? 'idPrefix' : 'idStart'];
+      const last = r.start + r.count - 1;
+      if (last > MAX_ID_N) {
+        at(where, `this fleet's numbers run to ${last.toLocaleString('en-US')}, beyond ${MAX_ID_N.toLocaleString('en-US')}: give it a lower idStart`);
+        return;
+      }
+      for (let j = 0; j < i; j++) {
+        const shared = sharedIdentity(r, ranges[j]);
+        if (shared === undefined) continue;
+        at(where, `identities ${describeRange(r)} overlap fleets[${j}]'s ${describeRange(ranges[j])} (both have ${shared}); give this fleet another idPrefix or idStart`);
+        break;
+      }
+    });
+  }
 
   /** Resolves and loads a profile or scenario reference; its problems join the plan's. */
   function loadRef(ref: string, path: PathItem[], kind: 'profile' | 'scenario'): string | undefined {
@@ -201,7 +228,7 @@ function buildPlan(file: string, issues: ConfigIssue[]): Plan | undefined {
         loadScenario(target);
       }
     } catch (e) {
-      if (e instanceof ConfigError) issues.push(...e.issues);
+      if (e instanceof ConfigError) addIssues(issues, e.issues);
       else at(path, (e as Error).message);
     }
     return target;

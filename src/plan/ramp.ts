@@ -13,7 +13,7 @@ export function rampRate(text: string | number, total: number, what = '--ramp-up
   if (staged) {
     const periodS = parseDuration(staged[2], what) / 1000;
     const rate = (total * Number(staged[1])) / 100 / periodS;
-    if (!(rate > 0)) throw new Error(`${what} '${t}' gives no arrivals`);
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`${what} '${t}' gives no arrivals, or too many to count`);
     return rate;
   }
   if (t.includes('/')) return parseRate(t, what);

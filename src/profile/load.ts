@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
+import { addIssues, ConfigError, issuesOf, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
+import { MAX_TEMPLATE_WIDTH } from '../config/bounds.js';
 import { YamlFile } from '../config/yaml-file.js';
 import { checkValue, keyDef } from '../ocpp16/configuration.js';
 import { DEFAULT_FIRMWARE, DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type MessageIdStyle, type StationProfile } from '../station/profile.js';
@@ -98,13 +99,14 @@ function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: 
   try {
     yaml = YamlFile.read(file);
   } catch (e) {
-    if (e instanceof ConfigError) issues.push(...e.issues);
+    if (e instanceof ConfigError) addIssues(issues, e.issues);
     else throw e;
     return undefined;
   }
   const schemaIssues = checkSchema(yaml, SCHEMA);
-  issues.push(...schemaIssues, ...checkConfigurationValues(yaml));
-  if (schemaIssues.length > 0 || typeof yaml.value !== 'object' || yaml.value === null) return undefined;
+  const valueIssues = [...checkConfigurationValues(yaml), ...checkDurations(yaml), ...checkTemplates(yaml)];
+  addIssues(issues, schemaIssues, valueIssues);
+  if (schemaIssues.length > 0 || valueIssues.length > 0 || typeof yaml.value !== 'object' || yaml.value === null) return undefined;
   const own = yaml.value as RawProfile;
   if (!own.extends) return { raw: own, top: yaml };
   let parentFile: string;
@@ -133,6 +135,53 @@ function checkConfigurationValues(yaml: YamlFile): ConfigIssue[] {
     const value = String(isMap(v) ? v.value : v);
     // Unknown keys are the schema's to report.
     if (keyDef(key) && !checkValue(key, value)) issues.push(yaml.issue(['configuration', key], `'${value}' is not a valid value for ${key}`));
+  }
+  return issues;
+}
+
+/** The schema's duration pattern (definitions.duration). */
+const DURATION_FORM = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+
+/** Durations of a profile; those that become integer configuration keys (seconds) are marked. */
+const DURATIONS: readonly { path: readonly string[]; wholeSeconds?: string }[] = [
+  { path: ['meter', 'sampleInterval'], wholeSeconds: 'MeterValueSampleInterval' },
+  { path: ['meter', 'clockAlignedInterval'], wholeSeconds: 'ClockAlignedDataInterval' },
+  { path: ['boot', 'retryInterval'] },
+  { path: ['boot', 'jitter'] },
+  { path: ['firmware', 'installTime'] },
+];
+
+/**
+ * Durations within range (the schema checks their form only: `99999999h` has it too), and whole
+ * seconds where the value is an integer configuration key (OCPP 1.6 §9.1: MeterValueSampleInterval
+ * and ClockAlignedDataInterval are in seconds).
+ */
+function checkDurations(yaml: YamlFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const { path, wholeSeconds } of DURATIONS) {
+    const v = valueAt(yaml.value, path);
+    if (typeof v !== 'string' || !DURATION_FORM.test(v)) continue; // absent, or of a form the schema reports
+    let ms: number;
+    try {
+      ms = parseDuration(v, 'duration');
+    } catch (e) {
+      issues.push(yaml.issue(path, (e as Error).message));
+      continue;
+    }
+    if (wholeSeconds && ms % 1000 !== 0) issues.push(yaml.issue(path, `'${v}' is not a whole number of seconds, which ${wholeSeconds} needs`));
+  }
+  return issues;
+}
+
+/** Zero-padding widths in the identity templates: `${n:0999999999}` would build a gigabyte string. */
+function checkTemplates(yaml: YamlFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const field of ['serial', 'iccid', 'imsi']) {
+    const template = valueAt(yaml.value, ['identity', field]);
+    if (typeof template !== 'string') continue;
+    for (const m of template.matchAll(/\$\{(?:n|id):0?(\d+)\}/g)) {
+      if (Number(m[1]) > MAX_TEMPLATE_WIDTH) issues.push(yaml.issue(['identity', field], `'${m[0]}' pads to more than ${MAX_TEMPLATE_WIDTH} digits`));
+    }
   }
   return issues;
 }

@@ -6,15 +6,25 @@
  * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
  */
 import { readFileSync } from 'node:fs';
+import {
+  MAX_BATTERY_KWH,
+  MAX_CONNECTORS,
+  MAX_ID_TAGS_FILE_BYTES,
+  MAX_POWER_W,
+  MAX_REPEAT_TIMES,
+  MAX_SIGMA,
+  MAX_TEMPLATE_WIDTH,
+} from '../config/bounds.js';
+import { describeReadError, readBoundedText } from '../config/read-text.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, issuesOf, nearest, resultOrThrow, type ConfigIssue } from '../config/errors.js';
+import { addIssues, ConfigError, issuesOf, nearest, resultOrThrow, type ConfigIssue } from '../config/errors.js';
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { ACTIONS, INITIATOR } from '../ocpp16/generated/actions.gen.js';
 import { ERROR_DESCRIPTIONS, wireErrorCode, type ErrorCode } from '../protocol/errors.js';
-import { parseDuration } from '../util/duration.js';
+import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram } from './program.js';
 
 /** The built-in library (scenarios/ in the package). */
@@ -72,7 +82,7 @@ function buildScenario(file: string, issues: ConfigIssue[]): ScenarioProgram | u
   try {
     yaml = YamlFile.read(file);
   } catch (e) {
-    if (e instanceof ConfigError) issues.push(...e.issues);
+    if (e instanceof ConfigError) addIssues(issues, e.issues);
     else throw e;
     return undefined;
   }
@@ -83,8 +93,15 @@ function buildScenario(file: string, issues: ConfigIssue[]): ScenarioProgram | u
 // ---------------------------------------------------------------------------------------------
 // Sampling
 
-/** A draw of `d` in milliseconds, never negative, using `random` (uniform in [0, 1)). */
+/**
+ * A draw of `d` in milliseconds, never negative and never above {@link MAX_DURATION_MS} (a
+ * lognormal's or exponential's tail would overflow a timer), using `random` (uniform in [0, 1)).
+ */
 export function sampleDuration(d: Duration, random: () => number): number {
+  return Math.min(draw(d, random), MAX_DURATION_MS);
+}
+
+function draw(d: Duration, random: () => number): number {
   switch (d.kind) {
     case 'fixed':
       return d.ms;
@@ -188,7 +205,7 @@ function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioP
     issues.push(yaml.issue([], 'a scenario is a map with description and steps'));
     return undefined;
   }
-  issues.push(...checkSchema(yaml, schema()));
+  addIssues(issues, checkSchema(yaml, schema()));
   const raw = yaml.value as RawScenario;
   const c = new Compiler(yaml, issues);
   const connectors = c.connectors(raw.connectors);
@@ -196,7 +213,9 @@ function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioP
   if (raw.steps !== undefined) c.stepList(raw.steps, ['steps']);
   if (issues.length > before) {
     // In file order, whichever check found them.
-    issues.splice(before, Infinity, ...issues.slice(before).sort((a, b) => a.line - b.line || a.col - b.col));
+    const sorted = issues.slice(before).sort((a, b) => a.line - b.line || a.col - b.col);
+    issues.length = before;
+    addIssues(issues, sorted);
     return undefined;
   }
   return {
@@ -226,9 +245,9 @@ class Compiler {
     const file = resolve(dirname(this.yaml.file), v);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readBoundedText(file, MAX_ID_TAGS_FILE_BYTES);
     } catch (e) {
-      return this.error(path, `cannot read ${v}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      return this.error(path, `cannot read ${v}: ${describeReadError(e)}`);
     }
     const tags = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
     if (tags.length === 0) return this.error(path, `${v} has no idTags (one per line)`);
@@ -252,7 +271,9 @@ class Compiler {
     if (v.length === 0) this.error(path, 'the list of connectors is empty (leave connectors out for all of them)');
     const ids: number[] = [];
     v.forEach((id, i) => {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) this.error([...path, i], `'${String(id)}' is not a connector id (1, 2, …; 0 is the charge point itself)`);
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_CONNECTORS) {
+        this.error([...path, i], `'${String(id)}' is not a connector id (1 to ${MAX_CONNECTORS}; 0 is the charge point itself)`);
+      }
       else if (ids.includes(id)) this.error([...path, i], `connector ${id} is listed twice`);
       else ids.push(id);
     });
@@ -284,6 +305,12 @@ class Compiler {
     let ok = true;
     for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
       const ref = m[1];
+      const width = /^n:0?(\d+)$/.exec(ref);
+      if (width && Number(width[1]) > MAX_TEMPLATE_WIDTH) {
+        ok = false;
+        this.error(path, `'\${${ref}}' pads to more than ${MAX_TEMPLATE_WIDTH} digits`);
+        continue;
+      }
       if (/^n(:\d+)?$/.test(ref) || known.includes(ref)) continue;
       ok = false;
       if (/^(id|connector):/.test(ref)) this.error(path, `'\${${ref}}': only \${n} takes a width (\${n:04})`);
@@ -526,15 +553,15 @@ class Compiler {
     if (!isMap(v)) return this.error(path, 'ev is a map: batteryKWh, soc, maxPowerKW');
     this.knownKeys(v, ['batteryKWh', 'soc', 'maxPowerKW'], path);
     const ev: NonNullable<Instr['ev']> = {};
-    const positive = (key: string) => {
+    const positive = (key: string, max: number) => {
       const x = v[key];
       if (x === undefined) return undefined;
-      if (typeof x === 'number' && x > 0 && Number.isFinite(x)) return x;
-      return this.error([...path, key], `${key} is a number above 0`);
+      if (typeof x === 'number' && x > 0 && x <= max) return x;
+      return this.error([...path, key], `${key} is a number above 0 and at most ${max.toLocaleString('en-US')}, not '${String(x)}'`);
     };
-    const kwh = positive('batteryKWh');
+    const kwh = positive('batteryKWh', MAX_BATTERY_KWH);
     if (kwh !== undefined) ev.batteryWh = kwh * 1000;
-    const kw = positive('maxPowerKW');
+    const kw = positive('maxPowerKW', MAX_POWER_W / 1000);
     if (kw !== undefined) ev.maxPowerW = kw * 1000;
     if (v.soc !== undefined) {
       const soc = fraction(v.soc);
@@ -596,8 +623,8 @@ class Compiler {
     if (how.length === 0) this.error(path, 'repeat needs one of times, for or forever');
     for (const k of how.slice(1)) this.error([...path, k], `repeat takes one of times, for or forever, not both ${how[0]} and ${k}`, true);
     if (v.times !== undefined) {
-      if (typeof v.times === 'number' && Number.isInteger(v.times) && v.times >= 0) loop.times = v.times;
-      else this.error([...path, 'times'], 'times is a whole number (0 or more)');
+      if (typeof v.times === 'number' && Number.isInteger(v.times) && v.times >= 0 && v.times <= MAX_REPEAT_TIMES) loop.times = v.times;
+      else this.error([...path, 'times'], `times is a whole number from 0 to ${MAX_REPEAT_TIMES.toLocaleString('en-US')}, not '${String(v.times)}'`);
     }
     if (isMap(v.for)) this.error([...path, 'for'], 'for takes a fixed duration here, e.g. 8h (not a distribution)');
     else if (v.for !== undefined) {
@@ -669,7 +696,7 @@ class Compiler {
         if (!o) return undefined;
         const median = this.fixed(o.median, [...p, 'median']);
         if (median === 0) return this.error([...p, 'median'], 'the median must be above 0');
-        if (typeof o.sigma !== 'number' || !(o.sigma >= 0) || !Number.isFinite(o.sigma)) return this.error([...p, 'sigma'], 'sigma is a number, 0 or more (e.g. 0.5)');
+        if (typeof o.sigma !== 'number' || !(o.sigma >= 0 && o.sigma <= MAX_SIGMA)) return this.error([...p, 'sigma'], `sigma is a number from 0 to ${MAX_SIGMA} (e.g. 0.5), not '${String(o.sigma)}'`);
         return median === undefined ? undefined : { kind: 'lognormal', median, sigma: o.sigma };
       }
       default: // 'for' next to a distribution key: reported by the key count above
@@ -697,7 +724,11 @@ class Compiler {
       const shown = typeof v === 'string' ? v : isMap(v) || Array.isArray(v) ? JSON.stringify(v) : String(v);
       return this.error(path, `'${shown}' is not a duration: ${DURATION_HELP}`);
     }
-    return parseDuration(v);
+    try {
+      return parseDuration(v);
+    } catch (e) {
+      return this.error(path, (e as Error).message); // beyond MAX_DURATION_MS
+    }
   }
 }
 

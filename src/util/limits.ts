@@ -1,5 +1,6 @@
 /**
- * Process limits that cap a fleet before it starts: open files (each charge point holds one socket).
+ * Process limits that cap a fleet before it starts: open files (each charge point holds one socket)
+ * and memory.
  */
 import { readFileSync } from 'node:fs';
 
@@ -22,4 +23,15 @@ export function openFileLimit(): number | undefined {
 /** How many charge points fit in one process under a file limit. */
 export function chargePointsThatFit(limit: number): number {
   return Math.max(0, limit - FD_RESERVE);
+}
+
+/**
+ * Memory one charge point may take, with room to spare: the benchmark measures 8–17 KiB each at
+ * 10,000 (README, "Performance"), plus worker threads' own heaps.
+ */
+export const BYTES_PER_CHARGE_POINT = 32 * 1024;
+
+/** How many charge points fit in one process on a machine with `totalBytes` of memory. */
+export function chargePointsThatFitMemory(totalBytes: number): number {
+  return Math.floor(totalBytes / BYTES_PER_CHARGE_POINT);
 }

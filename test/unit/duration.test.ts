@@ -1,6 +1,6 @@
 /** Durations, ranges and rates as people write them on the command line, and back for summaries. */
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseRange, parseRate, parseSpeed } from '../../src/util/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration, parsePositiveDuration, parseRange, parseRate, parseSpeed } from '../../src/util/duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -42,6 +42,30 @@ describe('parseDuration', () => {
   it('names the option in the error', () => {
     expect(() => parseDuration('soon', '--heartbeat')).toThrow(/invalid --heartbeat 'soon': use e\.g\. 500ms/);
   });
+
+  it('a negative duration is said to be one', () => {
+    expect(() => parseDuration('-5s', '--duration')).toThrow("invalid --duration '-5s': a duration cannot be negative; use e.g. 500ms");
+  });
+
+  // Node fires a timer of more than 2^31-1 ms at once: --duration 100000h ended a run immediately.
+  it.each(['24d1ms', '100000h', '596h', '9999999999999999999999s', 2_073_601])('%j is longer than the longest supported (24d)', (text) => {
+    expect(() => parseDuration(text, '--duration')).toThrow(`--duration '${text}' is longer than 24d, the longest supported`);
+  });
+
+  it('24d itself is fine, and below the timer limit', () => {
+    expect(parseDuration('24d')).toBe(MAX_DURATION_MS);
+    expect(MAX_DURATION_MS).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+
+  it('a value that is not text (a flag given twice, a YAML map) is named, not a crash', () => {
+    expect(() => parseDuration(['3s', '90'] as unknown as string, '--duration')).toThrow("invalid --duration '3s', '90'");
+    expect(() => parseDuration({ for: '1s' } as unknown as string)).toThrow(`invalid duration '{"for":"1s"}'`);
+  });
+
+  it('parsePositiveDuration refuses 0', () => {
+    expect(parsePositiveDuration('1ms', '--duration')).toBe(1);
+    expect(() => parsePositiveDuration('0s', '--duration')).toThrow("--duration must be more than 0, not '0s'");
+  });
 });
 
 describe('parseRange', () => {
@@ -78,7 +102,7 @@ describe('parseRate', () => {
     expect(parseRate(text)).toBeCloseTo(rate, 12);
   });
 
-  it.each(['', 'fast', '500/d', '500/', '/s', '-1/s', '5 00/s', '500/s/s', '1e3'])('%j is rejected', (text) => {
+  it.each(['', 'fast', '500/d', '500/', '/s', '-1/s', '5 00/s', '500/s/s', '1e3', `1${'0'.repeat(400)}/s`])('%j is rejected', (text) => {
     expect(() => parseRate(text, '--rate')).toThrow(`invalid --rate '${text}'`);
   });
 });
@@ -123,7 +147,7 @@ describe('parseSpeed', () => {
     [10, 10],
   ])('%j → %d', (text, speed) => expect(parseSpeed(text)).toBe(speed));
 
-  it.each(['0', '-2', 'fast', '', '60xx', '1e3'])('%j is refused with the flag named', (text) => {
+  it.each(['0', '-2', 'fast', '', '60xx', '1e3', '10001', `1${'0'.repeat(400)}`])('%j is refused with the flag named', (text) => {
     expect(() => parseSpeed(text)).toThrow(/--speed must be a positive factor/);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { checkPlanFile, loadPlan } from '../../src/plan/plan.js';
+import { describeRange, fleetStarts, sharedIdentity } from '../../src/plan/identities.js';
 import { conflictingFlags, explicitFlags, planArgs, withPrecedence } from '../../src/plan/precedence.js';
 import { shareWorkers, startFleet } from '../../src/scheduler/fleet.js';
 import { testFleetConfig } from '../helpers/fleet.js';
@@ -14,9 +15,10 @@ describe('loadPlan', () => {
     const plan = loadPlan(`${FIX}/good.yaml`);
     expect(plan.description).toBe('Mixed depot and street fleet');
     expect(plan.settings).toMatchObject({ csms: 'ws://localhost:9000/ocpp', password: 'secret', 'ramp-up': '50/s', duration: '10m', seed: 42, workers: 2 });
-    expect(plan.fleets.map((f) => [f.idPrefix, f.count])).toEqual([
-      ['DC-', 20],
-      ['AC-', 100],
+    // The second fleet's numbers follow the first's: DC-01…DC-20, then AC-021…AC-120.
+    expect(plan.fleets.map((f) => [f.idPrefix, f.count, f.idStart])).toEqual([
+      ['DC-', 20, 1],
+      ['AC-', 100, 21],
     ]);
     expect(plan.fleets[0].profile).toMatch(/profiles\/abb-terra-54\.yaml$/);
     expect(plan.fleets[0].scenario).toMatch(/scenarios\/charging-session\.yaml$/);
@@ -39,17 +41,56 @@ describe('loadPlan', () => {
     expect(() => loadPlan(`${FIX}/unknown-profile.yaml`)).toThrow(ConfigError);
   });
 
-  it('refuses a duplicate idPrefix', () => {
-    const issues = checkPlanFile(`${FIX}/duplicate-prefix.yaml`);
+  it('refuses fleets whose identities overlap, at the later fleet\'s idStart', () => {
+    const issues = checkPlanFile(`${FIX}/overlapping-identities.yaml`);
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ line: 9, field: 'fleets[1].idPrefix' });
-    expect(issues[0].message).toMatch(/duplicate idPrefix 'CP'/);
+    expect(issues[0]).toMatchObject({ line: 10, col: 14, field: 'fleets[1].idStart' });
+    expect(issues[0].message).toBe("identities CP11…CP15 overlap fleets[0]'s CP01…CP20 (both have CP11); give this fleet another idPrefix or idStart");
   });
 
   it('validate recognises plans by their fleets: key', () => {
     const results = validateFiles([`${FIX}/good.yaml`, `${FIX}/unknown-profile.yaml`]);
     expect(results.get(`${FIX}/good.yaml`)).toEqual([]);
     expect(results.get(`${FIX}/unknown-profile.yaml`)![0].field).toBe('fleets[1].profile');
+  });
+});
+
+describe('fleet identities', () => {
+  it('fleets without an idStart follow one another from --id-start; one with its own starts there', () => {
+    expect(fleetStarts([{ count: 20 }, { count: 100 }, { count: 5 }], 1)).toEqual([1, 21, 121]);
+    expect(fleetStarts([{ count: 20 }, { count: 100, idStart: 1000 }, { count: 5 }], 7)).toEqual([7, 1000, 1100]);
+  });
+
+  it.each([
+    // the same prefix: overlapping numbers of the same width
+    [{ prefix: 'CP', start: 1, count: 20 }, { prefix: 'CP', start: 11, count: 5 }, 'CP11'],
+    [{ prefix: 'CP', start: 1, count: 20 }, { prefix: 'CP', start: 21, count: 5 }, undefined],
+    // the same numbers, zero-padded differently: CP1…CP9 against CP01…CP10
+    [{ prefix: 'CP', start: 1, count: 9 }, { prefix: 'CP', start: 1, count: 10 }, undefined],
+    // a prefix that another continues with digits: A-1 + 1 is A-11, A- + 11 too
+    [{ prefix: 'A-', start: 1, count: 20 }, { prefix: 'A-1', start: 1, count: 9 }, 'A-11'],
+    [{ prefix: 'A-', start: 1, count: 20 }, { prefix: 'A-1', start: 21, count: 9 }, undefined],
+    [{ prefix: 'A-', start: 1, count: 100 }, { prefix: 'A-0', start: 5, count: 10 }, 'A-005'],
+    // different prefixes never meet
+    [{ prefix: 'AC-', start: 1, count: 100 }, { prefix: 'DC-', start: 1, count: 100 }, undefined],
+    [{ prefix: 'A-', start: 1, count: 20 }, { prefix: 'A-x', start: 1, count: 9 }, undefined],
+  ])('%j and %j share %j', (a, b, want) => {
+    expect(sharedIdentity(a, b)).toBe(want);
+    expect(sharedIdentity(b, a)).toBe(want);
+  });
+
+  it('describes a range as its first and last identity', () => {
+    expect(describeRange({ prefix: 'AC-', start: 21, count: 100 })).toBe('AC-021…AC-120');
+    expect(describeRange({ prefix: 'D-', start: 3, count: 1 })).toBe('D-3');
+  });
+
+  it('the same prefix twice is fine when the numbers do not meet; --id-start shifts the fleets that follow', () => {
+    expect(checkPlanFile(`${FIX}/same-prefix.yaml`)).toEqual([]);
+    expect(loadPlan(`${FIX}/same-prefix.yaml`).fleets.map((x) => [x.idPrefix, x.idStart])).toEqual([
+      ['CP', 1],
+      ['CP', 3],
+    ]);
+    expect(loadPlan(`${FIX}/same-prefix.yaml`, 100).fleets.map((x) => x.idStart)).toEqual([100, 102]);
   });
 });
 

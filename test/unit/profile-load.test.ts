@@ -452,7 +452,7 @@ configuration:
 
   it('a duplicate key is a YAML error with its position', () => {
     const f = writeProfiles({ 'x.yaml': `description: x\n${RUNNABLE}description: again\n` });
-    expect(only(checkProfileFile(f['x.yaml']))).toMatchObject({ line: 8, col: 1, field: '', message: 'YAML: Map keys must be unique' });
+    expect(only(checkProfileFile(f['x.yaml']))).toMatchObject({ line: 8, col: 1, field: '', message: "YAML: duplicate key 'description'" });
   });
 
   it('a missing file', () => {

@@ -202,7 +202,7 @@ describe('errors', () => {
       '5:21 steps[2].wait.uniform: uniform is [min, max]: 1m is more than 5s',
       "6:12 steps[3].wait.gaussian: unknown key 'gaussian' (expected uniform, normal, exponential, lognormal, for)",
       "7:32 steps[4].disconnect.for.normal: missing required key 'sd' (normal: {mean: 30s, sd: 5s})",
-      '8:44 steps[5].wait.lognormal.sigma: sigma is a number, 0 or more (e.g. 0.5)',
+      "8:44 steps[5].wait.lognormal.sigma: sigma is a number from 0 to 10 (e.g. 0.5), not '-1'",
     ]);
   });
 
@@ -236,7 +236,7 @@ describe('errors', () => {
 
   it('repeats with two or none of times/for/forever, without a wait, or without steps; bad connector ids', () => {
     expect(issuesOf('invalid-repeat.yaml')).toEqual([
-      "2:14 connectors[0]: '0' is not a connector id (1, 2, …; 0 is the charge point itself)",
+      "2:14 connectors[0]: '0' is not a connector id (1 to 64; 0 is the charge point itself)",
       '2:20 connectors[2]: connector 2 is listed twice',
       '6:7 steps[0].repeat.for: repeat takes one of times, for or forever, not both times and for',
       '9:7 steps[1].repeat: repeat needs one of times, for or forever',
