@@ -37,6 +37,9 @@ export interface CsmsSettings {
   api: ApiAccess;
 }
 
+/** Identities whose registration (boot, vendor, model) is kept while they are not connected. */
+export const MAX_REGISTRATIONS = 1_000_000;
+
 /** How often pending CALLs are checked for a timeout while any is in flight. */
 const SWEEP_MS = 25;
 
@@ -88,15 +91,28 @@ export class CsmsCore {
     if (conn.registration?.booted) this.stats.booted--;
   }
 
-  /** The registration of a registered connection's identity, made on its first boot. */
+  /**
+   * The registration of a registered connection's identity, made on its first boot. The map is
+   * bounded (MAX_REGISTRATIONS): when full, the oldest registration of an identity not connected now
+   * is forgotten, so clients booting under ever new identities cannot grow it without limit.
+   */
   registrationOf(conn: Connection): Registration {
     let registration = conn.registration;
     if (registration === null) {
+      if (this.registrations.size >= MAX_REGISTRATIONS) this.forgetOldestRegistration();
       registration = new Registration();
       this.registrations.set(conn.identity, registration);
       conn.registration = registration;
     }
     return registration;
+  }
+
+  private forgetOldestRegistration(): void {
+    for (const identity of this.registrations.keys()) {
+      if (this.conns.has(identity)) continue;
+      this.registrations.delete(identity);
+      return;
+    }
   }
 
   /** Notes that `conn` has a CALL in flight, starting the shared sweep if it is not running. */
