@@ -9,7 +9,7 @@ import { ListenError, startCsms } from '../csms/server.js';
 import { UsageError } from './exit-codes.js';
 import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
 import { readPasswords } from './passwords.js';
-import { portNumber, wholeNumber } from './whole-number.js';
+import { portNumber, readWholeNumber } from './flag-values.js';
 
 /** The options of `ocpp-sim csms`. */
 function builder(yargs: Argv<object>) {
@@ -54,7 +54,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const port = portNumber(argv.port, '--port');
   const host = hostName(argv.host);
   // An integer in BootNotification.conf (OCPP 1.6 §6.3), so a fraction would make our answer invalid.
-  const heartbeatInterval = wholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'whole number of seconds');
+  const heartbeatInterval = readWholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'a whole number of seconds');
   if (argv.password === '') throw new UsageError('--password must not be empty');
   const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
   const { token: apiToken, source: tokenSource } = givenApiToken(argv.apiToken);

@@ -41,12 +41,23 @@ export function once(flag: string): (v: unknown) => string {
 
 /** A coerce for a whole-number flag in [min, max]; `what` names the kind of number in the message. */
 export function wholeNumber(flag: string, min: number, max: number, what = 'a whole number'): (v: unknown) => number {
-  return (v) => {
-    const text = String(single(flag, v)).trim();
-    const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be ${what} from ${min} to ${max}, not '${text}'`);
-    return n;
-  };
+  return (v) => readWholeNumber(v, flag, min, max, what);
+}
+
+/**
+ * A flag's value as a whole number from `min` to `max` (decimal digits only: no sign, exponent or
+ * fraction), or a UsageError naming the flag and the text as typed.
+ */
+export function readWholeNumber(v: unknown, flag: string, min: number, max: number, what = 'a whole number'): number {
+  const text = String(single(flag, v) ?? '').trim();
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be ${what} from ${min} to ${max}, not '${text}'`);
+  return n;
+}
+
+/** A TCP port flag: 0 (any free port) to 65535. */
+export function portNumber(v: unknown, flag: string): number {
+  return readWholeNumber(v, flag, 0, 65535);
 }
 
 /** A coerce for a number flag above 0 and at most `max` (`unit` words the message). */

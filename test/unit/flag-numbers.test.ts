@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit-codes.js';
-import { portNumber, wholeNumber } from '../../src/cli/whole-number.js';
+import { portNumber, readWholeNumber as wholeNumber } from '../../src/cli/flag-values.js';
 
-describe('wholeNumber / portNumber', () => {
+describe('readWholeNumber / portNumber', () => {
   it('Digits__within_the_range_are_read', () => {
     expect(portNumber('0', '--port')).toBe(0);
     expect(portNumber(' 9000 ', '--port')).toBe(9000);
@@ -15,9 +15,9 @@ describe('wholeNumber / portNumber', () => {
       expect(() => portNumber(bad, '--port'), bad).toThrow(UsageError);
       expect(() => portNumber(bad, '--port'), bad).toThrow(`--port must be a whole number from 0 to 65535, not '${bad}'`);
     }
-    expect(() => wholeNumber('0', '--heartbeat-interval', 1, 10, 'whole number of seconds')).toThrow(
+    expect(() => wholeNumber('0', '--heartbeat-interval', 1, 10, 'a whole number of seconds')).toThrow(
       "--heartbeat-interval must be a whole number of seconds from 1 to 10, not '0'",
     );
-    expect(() => portNumber(['1', '2'], '--port')).toThrow('--port is given 2 times; give it once');
+    expect(() => portNumber(['1', '2'], '--port')).toThrow("--port was given 2 times ('1', '2'): give it once");
   });
 });
