@@ -53,8 +53,14 @@ export class CsmsCore {
   readonly live = new Set<Connection>();
   /** Connections with a CSMS-initiated CALL in flight: the only ones the timeout sweep visits. */
   readonly pending = new Set<Connection>();
-  /** transactionId → meterStart (Wh) of each started, not yet stopped transaction. */
-  readonly transactions = new Map<number, number>();
+  /** Each started, not yet stopped transaction by transactionId: its meterStart (Wh) and its start key. */
+  readonly transactions = new Map<number, { meterStart: number; key: string }>();
+  /**
+   * The transactionId given to each open transaction's StartTransaction, by {@link startKey}: a charge
+   * point that resends a StartTransaction whose answer it never got (the connection dropped) is given
+   * the same transaction again, not a second one that would stay open forever.
+   */
+  readonly startedBy = new Map<string, number>();
   nextTransactionId = 1;
   readonly validator: SchemaValidator = validator16();
   onRequest: RequestHook | undefined = undefined;
@@ -140,4 +146,9 @@ export class CsmsCore {
       this.sweepTimer = null;
     }
   }
+}
+
+/** What identifies one StartTransaction however often it is sent: who, which connector, when (OCPP 1.6 §4.7 retries). */
+export function startKey(identity: string, request: { connectorId: number; timestamp: string }): string {
+  return `${identity}\u0000${request.connectorId}\u0000${request.timestamp}`;
 }

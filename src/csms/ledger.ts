@@ -4,6 +4,7 @@
  * so the counters are up to date by the time the charge point reads its answer.
  */
 import type { Connection } from './connection.js';
+import { startKey } from './core.js';
 
 /** Records the effects of answering `action` with `response`. Cheap for every other action. */
 export function recordAnswer(conn: Connection, action: string, request: any, response: any): void {
@@ -46,8 +47,14 @@ function recordBoot(conn: Connection, request: any, response: any): void {
 function recordStart(conn: Connection, request: any, response: any): void {
   const core = conn.core;
   const tx = core.stats.transactions;
-  tx.started++;
-  if (typeof response.transactionId === 'number') core.transactions.set(response.transactionId, request.meterStart);
+  const id = response.transactionId;
+  if (typeof id !== 'number' || !core.transactions.has(id)) tx.started++;
+  else tx.resent++; // the same StartTransaction again: the same transaction
+  if (typeof id === 'number') {
+    const key = startKey(conn.identity, request);
+    core.transactions.set(id, { meterStart: request.meterStart, key });
+    core.startedBy.set(key, id);
+  }
   tx.active = core.transactions.size;
 }
 
@@ -55,12 +62,13 @@ function recordStop(conn: Connection, request: any): void {
   const core = conn.core;
   const tx = core.stats.transactions;
   tx.stopped++;
-  const meterStart = core.transactions.get(request.transactionId);
-  if (meterStart === undefined) {
+  const open = core.transactions.get(request.transactionId);
+  if (open === undefined) {
     tx.unknownStops++;
   } else {
     core.transactions.delete(request.transactionId);
-    core.stats.energyWh += request.meterStop - meterStart;
+    core.startedBy.delete(open.key);
+    core.stats.energyWh += request.meterStop - open.meterStart;
   }
   tx.active = core.transactions.size;
 }

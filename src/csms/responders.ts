@@ -4,6 +4,7 @@
  * (DESIGN §10.10). Answers are canned but schema-valid; constant ones are built once and shared.
  * Bookkeeping (stats, transactions, boot state) happens in ledger.ts, on whatever answer is sent.
  */
+import { startKey } from './core.js';
 import type { CpAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
 import type { AuthorizeResponse } from '../ocpp16/generated/types.gen.js';
 import { isoNow } from './clock.js';
@@ -75,7 +76,8 @@ export const RESPONDERS: ResponderTable = {
   Authorize: (_conn, req) => AUTHORIZE[idTagStatus(req.idTag)],
   StartTransaction: (conn, req) => ({
     idTagInfo: ID_TAG_INFO[idTagStatus(req.idTag)],
-    transactionId: conn.core.nextTransactionId++,
+    // A resent StartTransaction (its answer was lost with the connection) gets the id it was given.
+    transactionId: conn.core.startedBy.get(startKey(conn.identity, req)) ?? conn.core.nextTransactionId++,
   }),
   // idTagInfo is optional here (OCPP 1.6 §6.47); we send it, as most central systems do.
   StopTransaction: () => AUTHORIZE.Accepted,

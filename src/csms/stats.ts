@@ -59,7 +59,7 @@ export interface CsmsStats {
   /** Frames that could not be decoded as OCPP-J RPC frames (see protocol/frame.ts). */
   badFrames: number;
   transactions: {
-    /** StartTransactions answered (each one is given a new transactionId, whatever its idTagInfo). */
+    /** Transactions started: StartTransactions answered with a new transactionId (whatever its idTagInfo); one sent again gets the same id and counts under `resent`. */
     started: number;
     /** StopTransactions answered. */
     stopped: number;
@@ -67,6 +67,8 @@ export interface CsmsStats {
     active: number;
     /** StopTransactions whose transactionId this CSMS never issued (or already stopped). */
     unknownStops: number;
+    /** StartTransactions sent again for a transaction already open (their answer was lost): the same transaction. */
+    resent: number;
   };
   /** MeterValues CALLs answered (schema-valid ones). */
   meterValues: number;
@@ -102,7 +104,7 @@ export function createStats(): CsmsStats {
     received,
     callErrorsSent: 0,
     badFrames: 0,
-    transactions: { started: 0, stopped: 0, active: 0, unknownStops: 0 },
+    transactions: { started: 0, stopped: 0, active: 0, unknownStops: 0, resent: 0 },
     meterValues: 0,
     energyWh: 0,
     callsSent: 0,

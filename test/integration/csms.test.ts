@@ -119,7 +119,10 @@ describe('charge point CALLs (ocpp-rpc strict peer)', () => {
     const stop = await cp.call('StopTransaction', { transactionId: 1, meterStop: 3500, timestamp, reason: 'Local' });
     expect(stop).toEqual({ idTagInfo: { status: 'Accepted' } });
     await cp.call('StopTransaction', { transactionId: 99, meterStop: 10, timestamp });
-    expect(csms.stats.transactions).toEqual({ started: 2, stopped: 2, active: 1, unknownStops: 1 });
+    expect(csms.stats.transactions).toEqual({ started: 2, stopped: 2, active: 1, unknownStops: 1, resent: 0 });
+    // The open transaction's StartTransaction sent again (its answer lost, OCPP 1.6 §4.7): the same id.
+    expect(await cp.call('StartTransaction', { connectorId: 2, idTag: 'BLOCKED-7', meterStart: 50, timestamp })).toEqual(b);
+    expect(csms.stats.transactions).toMatchObject({ started: 2, active: 1, resent: 1 });
     expect(csms.stats.energyWh).toBe(2500);
     expect(csms.stats.meterValues).toBe(1);
   });

@@ -102,6 +102,25 @@ describe('fleet against the embedded CSMS', () => {
     expect(fleet.stats.total('transactionsCompleted')).toBe(csms.stats.transactions.stopped);
   });
 
+  it('a StartTransaction whose answer was lost with the connection is resent, and the CSMS gives it the same transaction', async () => {
+    const { csms, fleet } = await csmsAndFleet(1);
+    let dropped = false;
+    csms.onRequest = (identity, action) => {
+      // The CSMS takes the StartTransaction, then the connection drops before its answer goes out.
+      if (action === 'StartTransaction' && !dropped) {
+        dropped = true;
+        csms.disconnect(identity, 1012);
+      }
+      return undefined;
+    };
+    await until(() => dropped && csms.stats.transactions.resent === 1, 'the StartTransaction sent again', 8000);
+    await until(() => csms.stats.transactions.stopped >= 1, 'its StopTransaction', 8000);
+    await fleet.stop();
+    expect(csms.stats.transactions.active).toBe(0);
+    expect(csms.stats.transactions.unknownStops).toBe(0);
+    expect(fleet.stats.total('transactionsStarted')).toBe(csms.stats.transactions.started);
+  });
+
   it('shards the fleet over worker threads and aggregates their counters', async () => {
     const { csms, fleet } = await csmsAndFleet(12, { workers: 2 });
     await until(() => csms.stats.boots === 12, 'twelve boots', 10_000);

@@ -25,7 +25,7 @@ const REQUESTS: Record<string, object> = {
 };
 
 function fakeConnection(bootStatus: 'Accepted' | 'Pending' | 'Rejected') {
-  return { core: { settings: { bootStatus, heartbeatInterval: 60 }, nextTransactionId: 1 } } as any;
+  return { identity: 'CP1', core: { settings: { bootStatus, heartbeatInterval: 60 }, nextTransactionId: 1, startedBy: new Map() } } as any;
 }
 
 describe('responders', () => {
