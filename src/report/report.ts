@@ -8,7 +8,7 @@
 import type { Unreachable } from '../cli/unreachable.js';
 import { redactUrl } from '../util/redact.js';
 import { readFileSync } from 'node:fs';
-import type { FleetStats } from '../metrics/fleet-stats.js';
+import type { ActionSummary, FleetStats } from '../metrics/fleet-stats.js';
 import type { ConnectErrorCount, CpState, ExpectationSite } from '../metrics/shard-stats.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import type { Verdict } from '../cli/verdict.js';
@@ -20,34 +20,8 @@ import type { Unit } from './thresholds.js';
  */
 export const REPORT_FORMAT = 2;
 
-export interface ActionReport {
-  /** Calls sent + calls received. */
-  count: number;
-  sent: number;
-  received: number;
-  /** Calls sent that failed: CALLERROR, timeout or schema-invalid response. */
-  errors: number;
-  callErrors: number;
-  timeouts: number;
-  invalidResponses: number;
-  /** CALLERRORs we answered CSMS calls with, and CSMS calls that broke their schema. */
-  errorsSent: number;
-  invalidCalls: number;
-  /** Answers that came after the call had timed out (counted under timeouts; their latency is in the figures). */
-  lateAnswers: number;
-  /** Kept messages never delivered: left when the graceful stop ended, or dropped during the run. */
-  undelivered: number;
-  dropped: number;
-  /** Calls of an action unknown to the OCPP version (answered NotImplemented). */
-  unknownCalls: number;
-  /** CALLERRORs received with a code outside the OCPP version's table. */
-  badErrorCodes: number;
-  /** Latency of the calls sent (ms), from merged histograms; null when none was answered. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-}
+/** One action's figures (see ActionSummary for each field), and `count`: calls sent + calls received. */
+export type ActionReport = Omit<ActionSummary, 'action'> & { count: number };
 
 export interface ThresholdReport {
   expression: string;
@@ -181,26 +155,8 @@ export function buildReport(input: ReportInput): RunReport {
     received += a.received;
     undelivered += a.undelivered;
     dropped += a.dropped;
-    actions[a.action] = {
-      count: a.sent + a.received,
-      sent: a.sent,
-      received: a.received,
-      errors: a.errors,
-      callErrors: a.callErrors,
-      timeouts: a.timeouts,
-      invalidResponses: a.invalidResponses,
-      errorsSent: a.errorsSent,
-      invalidCalls: a.invalidCalls,
-      lateAnswers: a.lateAnswers,
-      undelivered: a.undelivered,
-      dropped: a.dropped,
-      unknownCalls: a.unknownCalls,
-      badErrorCodes: a.badErrorCodes,
-      p50Ms: a.p50Ms,
-      p95Ms: a.p95Ms,
-      p99Ms: a.p99Ms,
-      maxMs: a.maxMs,
-    };
+    const { action, ...figures } = a;
+    actions[action] = { count: a.sent + a.received, ...figures };
   }
   const thresholds = (v.thresholds ?? []).map(({ expression, metric, arg, passed, actual, unit, actualText }) => ({ expression, metric, arg: arg ?? null, passed, actual, unit, actualText }));
   const failures: FailureReport[] = [
