@@ -12,6 +12,7 @@
  * this connector has drawn there (util/random.ts): the n-th run of a step draws the same under one
  * seed, however long earlier steps waited for the CSMS.
  */
+import { Setting } from '../station/settings.js';
 import { T } from '../metrics/shard-stats.js';
 import { Await, Phase, type Connector } from '../station/connector.js';
 import * as driver from '../station/driver.js';
@@ -152,7 +153,7 @@ function run(st: Station, c: Connector, now: number): void {
         break;
       case Op.Unplug:
         // Pulling the cable mid-session ends it from the EV side (StopTransactionOnEVSideDisconnect).
-        if (c.tx && !c.tx.stopped && st.getConfig('StopTransactionOnEVSideDisconnect') === 'false') {
+        if (c.tx && !c.tx.stopped && st.setting(Setting.StopTxOnEVSideDisconnect) === 'false') {
           // Set to false, the transaction stays open without an EV (OCPP 1.6 §9.1): no energy flows and
           // the connector shows SuspendedEV — never Available while a transaction runs — until the EV is back.
           st.ctx.advanceMeter(c, now);

@@ -11,6 +11,7 @@ import { ShardStats, S, T, type StatsSnapshot } from '../metrics/shard-stats.js'
 import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProfile } from '../ocpp16/configuration.js';
 import * as dialect16 from '../ocpp16/dialect.js';
 import { handlers16 } from '../ocpp16/handlers/index.js';
+import { SETTINGS_16 } from '../ocpp16/settings.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
 import { basicAuthorization, connectionSettings } from '../ocpp16/security/connection.js';
 import type { Connector, Transaction } from '../station/connector.js';
@@ -74,6 +75,7 @@ export class Shard implements ShardContext {
   readonly validator = validator16();
   readonly messageId: MessageIdGenerator;
   readonly handlers = handlers16;
+  readonly settingNames = SETTINGS_16;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;

@@ -4,6 +4,7 @@
  * (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and what the charge point learns from every
  * IdTagInfo the CSMS sends back. The default driver, remote starts and scenario steps all decide here.
  */
+import { Setting } from './settings.js';
 import { Kind, OutboundCall } from './outbound.js';
 import { Boot, Link, type Station } from './station.js';
 import { cachePut, isValid, newAuthState, statusAt, tagInfo, type AuthorizationStatus, type IdTagInfo, type TagInfo } from './authorization.js';
@@ -13,11 +14,11 @@ const PARENTS_MAX = 64;
 
 /** The list is consulted when the model supports it and LocalAuthListEnabled is true (§3.5.2, §9.2). */
 export function listInUse(st: Station): boolean {
-  return st.ctx.features.has('LocalAuthListManagement') && st.getConfig('LocalAuthListEnabled') === 'true';
+  return st.ctx.features.has('LocalAuthListManagement') && st.settingOn(Setting.LocalAuthListEnabled);
 }
 
 function cacheInUse(st: Station): boolean {
-  return st.getConfig('AuthorizationCacheEnabled') === 'true';
+  return st.settingOn(Setting.AuthCacheEnabled);
 }
 
 /** What the list — which has priority (§3.5.3) — or else the cache knows of the idTag. */
@@ -46,7 +47,7 @@ export function isOffline(st: Station): boolean {
  */
 export function decideLocally(st: Station, idTag: string, now: number): AuthorizationStatus | null {
   if (isOffline(st)) return decideOffline(st, idTag, now);
-  if (st.getConfig('LocalPreAuthorize') !== 'true') return null;
+  if (!st.settingOn(Setting.LocalPreAuthorize)) return null;
   const known = lookup(st, idTag);
   return known !== undefined && isValid(known, now) ? 'Accepted' : null;
 }
@@ -60,9 +61,9 @@ export function decideOffline(st: Station, idTag: string, now: number): Authoriz
   const known = lookup(st, idTag);
   if (known !== undefined) {
     if (!isValid(known, now)) return statusAt(known, now);
-    if (st.getConfig('LocalAuthorizeOffline') === 'true') return 'Accepted';
+    if (st.settingOn(Setting.LocalAuthorizeOffline)) return 'Accepted';
   }
-  return st.getConfig('AllowOfflineTxForUnknownId') === 'true' ? 'Accepted' : 'Invalid';
+  return st.settingOn(Setting.OfflineTxForUnknownId) ? 'Accepted' : 'Invalid';
 }
 
 /**

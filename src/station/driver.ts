@@ -11,6 +11,7 @@
  * (Connector.car): the k-th car of a connector presents the same idTag, brings the same state of
  * charge and stays as long under one seed, however the CSMS's answers are timed (util/random.ts).
  */
+import { Setting } from './settings.js';
 import { Kind, OutboundCall } from './outbound.js';
 import { Await, Phase, type Connector, type Transaction } from './connector.js';
 import { Decision, decideAmong, decideBetween } from '../util/random.js';
@@ -185,7 +186,7 @@ export function unplug(st: Station, c: Connector, now: number): void {
 export function transactionRefused(st: Station, tx: Transaction, now: number): void {
   const c = st.connectors[tx.connectorId];
   if (c.tx !== tx || tx.stopped) return;
-  if (st.getConfig('StopTransactionOnInvalidId') === 'true') {
+  if (st.settingOn(Setting.StopTxOnInvalidId)) {
     st.endTransaction(c, 'DeAuthorized', now);
     finish(st, c, now);
   } else {

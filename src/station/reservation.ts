@@ -9,6 +9,7 @@
  * The rules over connectors and reservations are pure functions (unit-tested); the Station-facing
  * operations below them keep the state in `st.reservations`, null while nothing is reserved.
  */
+import { Setting } from './settings.js';
 import { Phase, type Connector, type ConnectorStatus } from './connector.js';
 import type { Alarm, Station } from './station.js';
 import { parentOf } from './authorize-locally.js';
@@ -122,7 +123,7 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
   const items = st.reservations?.items ?? [];
   const old = items.find((r) => r.id === req.reservationId);
   const others = old === undefined ? items : items.filter((r) => r !== old);
-  const answer = reserveAnswer(st.connectors, others, req.connectorId, st.getConfig('ReserveConnectorZeroSupported') === 'true');
+  const answer = reserveAnswer(st.connectors, others, req.connectorId, st.settingOn(Setting.ReserveConnectorZero));
   if (answer !== 'Accepted') return answer;
   if (old !== undefined) remove(st, old, now, old.connectorId !== req.connectorId);
   const r: Reservation = { id: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiresAt, alarm: null };

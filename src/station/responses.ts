@@ -9,6 +9,7 @@ import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
 import { decideOffline, learn } from './authorize-locally.js';
 import { atLeastRetryFloor } from './retry.js';
+import { Setting } from './settings.js';
 import type { IdTagInfo } from './authorization.js';
 
 export function onResponse(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void {
@@ -107,7 +108,7 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
     }
     // The CSMS's interval becomes the HeartbeatInterval key's value (OCPP 1.6 §4.2), so a later
     // ChangeConfiguration of the key changes the rate too.
-    if (intervalMs > 0) (st.config ??= new Map()).set('HeartbeatInterval', String(res.interval));
+    if (intervalMs > 0) st.storeSetting(Setting.HeartbeatInterval, String(res.interval));
     st.afterAccepted(now, !st.poweredUp || st.boot !== Boot.Accepted);
     return;
   }

@@ -11,6 +11,7 @@ import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import type { FeatureProfile } from '../ocpp16/configuration.js';
+import type { SettingNames } from './settings.js';
 import type { MessageIdGenerator } from './message-ids.js';
 
 /**
@@ -65,6 +66,8 @@ export interface ShardContext {
   /** The scenario being run, if any (for variables and failure messages). */
   readonly scenario: ScenarioProgram | null;
   readonly defaultConfig: ReadonlyMap<string, string>;
+  /** The version's name of each setting the core reads (station/settings.ts). */
+  readonly settingNames: SettingNames;
   /**
    * Time compression (--speed): the local side's time — scenario waits, charging sessions, arrivals,
    * and the energy a given power delivers — runs this many times faster than the wall clock. Protocol

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { T } from '../metrics/shard-stats.js';
 import { securityEvent } from '../ocpp16/security/index.js';
 import { Link, type Station } from './station.js';
+import { Setting } from './settings.js';
 
 /** Node's TLS errors about the server's certificate (Security Whitepaper: InvalidCentralSystemCertificate). */
 const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
@@ -97,8 +98,8 @@ function fallBackIfStuck(st: Station): void {
   const sec = st.security!;
   const fallback = sec.fallback!;
   if (++fallback.failures < FALLBACK_AFTER_FAILURES) return;
-  st.ctx.stats.problem(`${st.identity}: cannot connect with SecurityProfile ${st.getConfig('SecurityProfile')}; back to ${fallback.profile}`);
-  st.setConfig('SecurityProfile', fallback.profile);
+  st.ctx.stats.problem(`${st.identity}: cannot connect with security profile ${st.setting(Setting.SecurityProfile)}; back to ${fallback.profile}`);
+  st.setConfig(st.ctx.settingNames[Setting.SecurityProfile], fallback.profile);
   sec.url = fallback.url;
   sec.fallback = null;
 }

@@ -15,6 +15,7 @@ import type { ResponseRule } from '../scenario/program.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { atLeastRetryFloor } from './retry.js';
+import { Setting } from './settings.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
@@ -194,6 +195,7 @@ export class Station {
 
   // ---------------------------------------------------------------- configuration
 
+  /** A configuration value by the version's own name (a 1.6 key); see {@link setting} for the core's reads. */
   getConfig(key: string): string | undefined {
     return this.config?.get(key) ?? this.ctx.defaultConfig.get(key);
   }
@@ -202,11 +204,31 @@ export class Station {
     return Number(this.getConfig(key) ?? 0);
   }
 
+  /** A setting by meaning, under the name the charge point's OCPP version gives it (station/settings.ts). */
+  setting(s: Setting): string | undefined {
+    return this.getConfig(this.ctx.settingNames[s]);
+  }
+
+  settingInt(s: Setting): number {
+    return Number(this.setting(s) ?? 0);
+  }
+
+  settingOn(s: Setting): boolean {
+    return this.setting(s) === 'true';
+  }
+
+  /** Changes a configuration value; one the station's clocks depend on re-arms them. */
   setConfig(key: string, value: string): void {
     (this.config ??= new Map()).set(key, value);
-    if (key === 'HeartbeatInterval') this.armHeartbeat(this.ctx.now());
-    if (key === 'MeterValueSampleInterval') this.armMeter(this.ctx.now());
-    if (key === 'ClockAlignedDataInterval') this.armClock(this.ctx.now());
+    const names = this.ctx.settingNames;
+    if (key === names[Setting.HeartbeatInterval]) this.armHeartbeat(this.ctx.now());
+    if (key === names[Setting.MeterSampleInterval]) this.armMeter(this.ctx.now());
+    if (key === names[Setting.ClockAlignedInterval]) this.armClock(this.ctx.now());
+  }
+
+  /** Stores a setting's value without re-arming anything (the caller does). */
+  storeSetting(s: Setting, value: string): void {
+    (this.config ??= new Map()).set(this.ctx.settingNames[s], value);
   }
 
   // ---------------------------------------------------------------- connection
@@ -441,8 +463,8 @@ export class Station {
   private failed(call: OutboundCall, now: number, code?: string): void {
     // While the run stops, the attempt stop() made due is the last one.
     const retry = call.isTransactional && !this.ctx.stopping && (call.kind !== Kind.Kept || code === 'Timeout');
-    if (retry && call.attempts < Math.max(1, this.configInt('TransactionMessageAttempts'))) {
-      call.notBefore = now + atLeastRetryFloor(this.configInt('TransactionMessageRetryInterval') * 1000 * call.attempts);
+    if (retry && call.attempts < Math.max(1, this.settingInt(Setting.TxMessageAttempts))) {
+      call.notBefore = now + atLeastRetryFloor(this.settingInt(Setting.TxMessageRetryInterval) * 1000 * call.attempts);
       this.queue.unshift(call);
     } else if (call.kind === Kind.Boot) {
       this.bootRetryAt = now + atLeastRetryFloor(this.ctx.options.bootRetryMs);
@@ -568,13 +590,13 @@ export class Station {
 
   armHeartbeat(now: number): void {
     if (this.boot !== Boot.Accepted || this.ctx.stopping) return;
-    const interval = this.configInt('HeartbeatInterval') * 1000;
+    const interval = this.settingInt(Setting.HeartbeatInterval) * 1000;
     this.nextHeartbeatAt = interval > 0 ? now + interval : Infinity;
     this.arm(now);
   }
 
   armPing(now: number): void {
-    const interval = this.configInt('WebSocketPingInterval') * 1000;
+    const interval = this.settingInt(Setting.PingInterval) * 1000;
     this.nextPingAt = interval > 0 && this.link === Link.Open ? now + interval : Infinity;
   }
 
@@ -591,7 +613,7 @@ export class Station {
   }
 
   armMeter(now: number): void {
-    const interval = this.configInt('MeterValueSampleInterval') * 1000;
+    const interval = this.settingInt(Setting.MeterSampleInterval) * 1000;
     this.nextMeterAt = interval > 0 && this.anyCharging() ? now + interval : Infinity;
     this.arm(now);
   }
@@ -606,7 +628,7 @@ export class Station {
    * §9.1.2); epoch multiples are midnight-UTC multiples for every interval that divides a day.
    */
   armClock(now: number): void {
-    const interval = this.configInt('ClockAlignedDataInterval') * 1000;
+    const interval = this.settingInt(Setting.ClockAlignedInterval) * 1000;
     this.nextClockAt = interval > 0 && this.boot === Boot.Accepted ? (Math.floor(now / interval) + 1) * interval : Infinity;
     this.arm(now);
   }
