@@ -2,6 +2,8 @@
  * The Local Authorization List's update rules, the Authorization Cache and the local decisions of
  * OCPP 1.6 §3.5 (station/authorization.ts, station/authorize-locally.ts).
  */
+import { SETTINGS_16 } from '../../src/ocpp16/settings.js';
+import type { Setting } from '../../src/station/settings.js';
 import { describe, expect, it } from 'vitest';
 import type { SendLocalListRequest } from '../../src/ocpp16/generated/types.gen.js';
 import {
@@ -139,6 +141,7 @@ function fakeStation(config: Record<string, string>, opts: { online?: boolean; f
     connectors: [],
     ctx: { features: new Set(opts.features ?? ['Core', 'LocalAuthListManagement']) },
     getConfig: (k: string) => config[k],
+    settingOn: (s: Setting) => config[SETTINGS_16[s]] === 'true',
   } as unknown as Station;
 }
 
