@@ -2,9 +2,13 @@
  * OCPP 1.6 payloads for what a charge point reports: boot, status, authorization, transactions and
  * meter values. The station core decides *when*; this file decides *what the 1.6 frame says*.
  */
+import type { IdTagInfo } from '../station/authorization.js';
 import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
+import type { BootAnswer, Dialect, SampleContext, StopCause } from '../station/dialect.js';
 import { currentA } from '../station/meter.js';
-import type { ConnectorSpec, Quirks, StationProfile } from '../station/profile.js';
+import { Kind, OutboundCall } from '../station/outbound.js';
+import { expandTemplate, type ConnectorSpec, type Quirks, type StationProfile } from '../station/profile.js';
+import type { Station } from '../station/station.js';
 import type {
   BootNotificationRequest,
   MeterValuesRequest,
@@ -161,3 +165,83 @@ function tenth(x: number): number {
 export function chargingStatus(powerW: number): ConnectorStatus {
   return powerW > 0 ? 'Charging' : 'SuspendedEV';
 }
+
+/**
+ * 1.6 says a 2.0.1-only stop cause as the closest 1.6 Reason (OCPP 1.6 §7.35); the rest are 1.6's own.
+ */
+const REASON_16: Partial<Record<StopCause, StopReason>> = {
+  ImmediateReset: 'HardReset',
+  StoppedByEV: 'EVDisconnected',
+  EnergyLimitReached: 'Local',
+  SOCLimitReached: 'Local',
+  TimeLimitReached: 'Local',
+  LocalOutOfCredit: 'DeAuthorized',
+  MasterPass: 'Local',
+  GroundFault: 'EmergencyStop',
+  OvercurrentFault: 'EmergencyStop',
+  PowerQuality: 'PowerLoss',
+  Timeout: 'Other',
+};
+
+/** Parsed measurand lists (a CSL configuration value), shared by every charge point of the worker. */
+const measurandLists = new Map<string, string[]>();
+function measurands(csl: string): string[] {
+  let list = measurandLists.get(csl);
+  if (!list) {
+    list = csl.split(',').map((m) => m.trim()).filter(Boolean);
+    measurandLists.set(csl, list);
+  }
+  return list;
+}
+
+/** The boot payload of a charge point: its profile's identity, templates expanded for it. */
+export function bootPayload(st: Station): BootNotificationRequest {
+  const { profile } = st.ctx;
+  const n = st.ctx.idStart + st.index;
+  // Cut to the 1.6 field lengths: a long identity in `${id}` must not make the boot invalid.
+  const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
+  const installed = st.firmware?.version; // after a firmware update (ocpp16/firmware-update.ts)
+  return bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20), installed);
+}
+
+/** A meter sample of a connector in the measurands its configuration asks for (§9.1: MeterValuesSampledData / MeterValuesAlignedData). */
+export function samplePayload(st: Station, c: Connector, now: number, context: SampleContext): MeterValuesRequest {
+  const list = measurands(st.getConfig(context === 'Sample.Clock' ? 'MeterValuesAlignedData' : 'MeterValuesSampledData') ?? '');
+  return meterValues(c, c.spec!, st.ctx.profile.quirks, list, now, context);
+}
+
+type Payload = Record<string, unknown>;
+
+/** The station core's events in OCPP 1.6 words (station/dialect.ts). */
+export const dialect16: Dialect = {
+  boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
+  heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
+  status(_st, c, now, errorCode) {
+    const payload = statusNotification(c, now);
+    if (errorCode !== undefined) payload.errorCode = errorCode as StatusNotificationRequest['errorCode'];
+    return new OutboundCall(Kind.Status, 'StatusNotification', payload as never, null, c.id, c.status);
+  },
+  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idTag: token }, null, connectorId, token),
+  txStarted: (_st, tx) => new OutboundCall(Kind.StartTx, 'StartTransaction', startTransaction(tx) as never, tx, tx.connectorId),
+  txEnded(st, tx, cause) {
+    const reason = REASON_16[cause] ?? (cause as StopReason);
+    const payload = stopTransaction(tx, reason, st.getConfig('StopTxnSampledData') ?? '', st.ctx.profile.quirks);
+    return new OutboundCall(Kind.StopTx, 'StopTransaction', payload as never, tx, tx.connectorId);
+  },
+  meterSample: (st, c, tx, now, context) => new OutboundCall(Kind.MeterValues, 'MeterValues', samplePayload(st, c, now, context) as never, tx, c.id),
+  vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
+
+  beforeSend(call) {
+    // A transaction's messages after its StartTransaction name the id the CSMS gave it (§4.7).
+    if (call.tx === null || call.kind === Kind.StartTx) return true;
+    if (call.tx.transactionId === null) return false;
+    call.payload.transactionId = call.tx.transactionId;
+    return true;
+  },
+
+  readBoot: (payload) => ({ status: payload.status as BootAnswer['status'], intervalS: (payload.interval as number) > 0 ? (payload.interval as number) : 0 }),
+  readTokenInfo: (payload) => payload.idTagInfo as IdTagInfo | undefined,
+  readTransactionId: (payload) => payload.transactionId as number | undefined,
+  // `status`, or idTagInfo.status (Authorize, Start/StopTransaction); Accepted for an answer without either.
+  readStatus: (payload: Payload) => (typeof payload.status === 'string' ? payload.status : ((payload.idTagInfo as IdTagInfo | undefined)?.status ?? 'Accepted')),
+};

@@ -5,6 +5,7 @@
  * {@link ScenarioProgram} the interpreter runs. Every problem is reported at once, with
  * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
  */
+import { STOP_CAUSES, type StopCause } from '../station/dialect.js';
 import { readFileSync } from 'node:fs';
 import {
   MAX_BATTERY_KWH,
@@ -163,7 +164,6 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
 };
 
 const AUTHORIZATION_STATUS = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
-const STOP_REASONS = ['EmergencyStop', 'EVDisconnected', 'HardReset', 'Local', 'Other', 'PowerLoss', 'Reboot', 'Remote', 'SoftReset', 'UnlockCommand', 'DeAuthorized'];
 const ERROR_CODES = [
   'ConnectorLockFailure',
   'EVCommunicationError',
@@ -424,7 +424,7 @@ class Compiler {
       case 'stop': {
         const o = this.options(v, path, name);
         if (!o) return;
-        this.instrs.push({ op: Op.Stop, ...at, reason: o.reason === undefined ? 'Local' : this.oneOf(o.reason, STOP_REASONS, [...path, 'reason']) });
+        this.instrs.push({ op: Op.Stop, ...at, reason: o.reason === undefined ? 'Local' : (this.oneOf(o.reason, STOP_CAUSES, [...path, 'reason']) as StopCause | undefined) });
         return;
       }
       case 'fault': {

@@ -4,6 +4,7 @@
  * connector); `repeat` compiles to Loop … EndLoop with a loop register, so running a scenario
  * allocates nothing per step.
  */
+import type { StopCause } from '../station/dialect.js';
 
 /** A duration in milliseconds, fixed or drawn from a distribution (with the charge point's random stream). */
 export type Duration =
@@ -71,7 +72,7 @@ export interface Instr {
   idTags?: string[];
   /** Authorize / Start / Send: the expected status. */
   expect?: string;
-  reason?: string;
+  reason?: StopCause;
   errorCode?: string;
   action?: string;
   payload?: Record<string, unknown>;

@@ -14,9 +14,9 @@ import { handlers16 } from '../ocpp16/handlers/index.js';
 import { SETTINGS_16 } from '../ocpp16/settings.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
 import { basicAuthorization, connectionSettings } from '../ocpp16/security/connection.js';
-import type { Connector, Transaction } from '../station/connector.js';
+import type { Connector } from '../station/connector.js';
 import { advanceMeter, powerLimitW } from '../station/meter.js';
-import { expandTemplate, type DriverModel, type StationProfile } from '../station/profile.js';
+import type { DriverModel, StationProfile } from '../station/profile.js';
 import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
 import { defaultBehaviour } from '../station/driver.js';
 import type { ScenarioProgram } from '../scenario/program.js';
@@ -76,6 +76,7 @@ export class Shard implements ShardContext {
   readonly messageId: MessageIdGenerator;
   readonly handlers = handlers16;
   readonly settingNames = SETTINGS_16;
+  readonly dialect = dialect16.dialect16;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;
@@ -87,7 +88,6 @@ export class Shard implements ShardContext {
   readonly behaviour: Behaviour;
   readonly scenario: ScenarioProgram | null;
   private readonly baseWsOptions: ClientOptions;
-  private readonly measurandLists = new Map<string, string[]>();
   private connecting = 0;
   private readonly waiting: Station[] = [];
   private waitingHead = 0;
@@ -192,29 +192,6 @@ export class Shard implements ShardContext {
     return opts;
   }
 
-  // ---------------------------------------------------------------- dialect (1.6)
-
-  bootPayload(st: Station): Record<string, unknown> {
-    const { profile, idStart } = this.config;
-    const n = idStart + st.index;
-    // Cut to the 1.6 field lengths: a long identity in `${id}` must not make the boot invalid.
-    const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
-    const installed = st.firmware?.version; // after a firmware update (ocpp16/firmware-update.ts)
-    return dialect16.bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20), installed) as never;
-  }
-  statusPayload(c: Connector, now: number): Record<string, unknown> {
-    return dialect16.statusNotification(c, now) as never;
-  }
-  startPayload(tx: Transaction): Record<string, unknown> {
-    return dialect16.startTransaction(tx) as never;
-  }
-  stopPayload(st: Station, tx: Transaction, reason: string): Record<string, unknown> {
-    return dialect16.stopTransaction(tx, reason as dialect16.StopReason, st.getConfig('StopTxnSampledData') ?? '', this.config.profile.quirks) as never;
-  }
-  meterPayload(st: Station, c: Connector, now: number, context: 'Sample.Periodic' | 'Trigger' | 'Sample.Clock'): Record<string, unknown> {
-    const list = this.measurands(st.getConfig(context === 'Sample.Clock' ? 'MeterValuesAlignedData' : 'MeterValuesSampledData') ?? '');
-    return dialect16.meterValues(c, c.spec!, this.config.profile.quirks, list, now, context) as never;
-  }
   advanceMeter(c: Connector, now: number): void {
     const spec = c.spec!;
     // Energy flows only within a transaction: a reading of an idle or merely plugged connector
@@ -226,16 +203,6 @@ export class Shard implements ShardContext {
     const before = Math.floor(c.energyWh);
     advanceMeter(c, now, charging ? powerLimitW(c) : 0, spec.current === 'DC', this.speed);
     this.stats.totals[T.EnergyWh] += Math.floor(c.energyWh) - before;
-  }
-
-  /** Parsed measurand lists, shared by every station with the same setting. */
-  private measurands(csl: string): string[] {
-    let list = this.measurandLists.get(csl);
-    if (!list) {
-      list = csl.split(',').map((s) => s.trim()).filter(Boolean);
-      this.measurandLists.set(csl, list);
-    }
-    return list;
   }
 
   /** Benchmark saturation: every booted station sends calls back to back (or stops doing so). */

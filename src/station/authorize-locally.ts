@@ -5,7 +5,6 @@
  * IdTagInfo the CSMS sends back. The default driver, remote starts and scenario steps all decide here.
  */
 import { Setting } from './settings.js';
-import { Kind, OutboundCall } from './outbound.js';
 import { Boot, Link, type Station } from './station.js';
 import { cachePut, isValid, newAuthState, statusAt, tagInfo, type AuthorizationStatus, type IdTagInfo, type TagInfo } from './authorization.js';
 
@@ -98,7 +97,5 @@ export function clearCache(st: Station): void {
 
 /** §3.5.2: "the Charge Point SHALL inform the Central System by sending a StatusNotification with ConnectorId 0 and ErrorCode LocalListConflict". */
 function reportConflict(st: Station, now: number): void {
-  const payload = st.ctx.statusPayload(st.connectors[0], now);
-  payload.errorCode = 'LocalListConflict';
-  st.enqueue(new OutboundCall(Kind.Status, 'StatusNotification', payload, null, 0));
+  st.enqueue(st.ctx.dialect.status(st, st.connectors[0], now, 'LocalListConflict'));
 }

@@ -12,7 +12,6 @@
  * charge and stays as long under one seed, however the CSMS's answers are timed (util/random.ts).
  */
 import { Setting } from './settings.js';
-import { Kind, OutboundCall } from './outbound.js';
 import { Await, Phase, type Connector, type Transaction } from './connector.js';
 import { Decision, decideAmong, decideBetween } from '../util/random.js';
 import type { Station } from './station.js';
@@ -107,7 +106,7 @@ export function requestAuthorization(st: Station, c: Connector, idTag: string, n
   c.phase = Phase.Authorizing;
   // Held for someone else (§5.13): refused at the charge point, the CSMS is not asked.
   const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now);
-  if (local === null) st.enqueue(new OutboundCall(Kind.Authorize, 'Authorize', { idTag }, null, c.id));
+  if (local === null) st.enqueue(st.ctx.dialect.authorize(st, c.id, idTag));
   return local;
 }
 

@@ -43,6 +43,8 @@ export class OutboundCall {
     /** The transaction this message belongs to (StartTransaction, its MeterValues, StopTransaction). */
     readonly tx: Transaction | null = null,
     readonly connectorId = 0,
+    /** What the call is about, for reading its answer: the state a status reports, the token an authorize presents. */
+    readonly about = '',
   ) {}
 
   /**

@@ -4,30 +4,32 @@
  */
 import { T } from '../metrics/shard-stats.js';
 import * as driver from './driver.js';
-import { Await } from './connector.js';
+import { Await, type ConnectorStatus } from './connector.js';
+import type { BootAnswer } from './dialect.js';
 import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
 import { decideOffline, learn } from './authorize-locally.js';
 import { atLeastRetryFloor } from './retry.js';
 import { Setting } from './settings.js';
-import type { IdTagInfo } from './authorization.js';
 
 export function onResponse(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void {
+  const { dialect } = st.ctx;
   switch (call.kind) {
     case Kind.Boot:
-      return onBoot(st, payload as { status: string; interval: number }, now);
+      return onBoot(st, dialect.readBoot(payload), now);
     case Kind.Status:
-      st.connectors[call.connectorId].reportedStatus = call.payload.status as never;
+      st.connectors[call.connectorId].reportedStatus = call.about as ConnectorStatus;
       return;
     case Kind.Authorize: {
-      const info = payload.idTagInfo as IdTagInfo;
-      learn(st, call.payload.idTag as string, info, now); // the cache and the list's conflicts (§3.5)
+      const info = dialect.readTokenInfo(payload)!;
+      learn(st, call.about, info, now); // the cache and the list's conflicts (§3.5)
       return authorizeAnswered(st, call, info.status, now);
     }
     case Kind.StartTx: {
       const tx = call.tx!;
-      tx.transactionId = payload.transactionId as number;
-      const info = payload.idTagInfo as IdTagInfo;
+      const id = dialect.readTransactionId(payload);
+      if (id !== undefined) tx.transactionId = id;
+      const info = dialect.readTokenInfo(payload)!;
       learn(st, tx.idTag, info, now);
       const status = info.status;
       if (status !== 'Accepted') {
@@ -36,15 +38,11 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       }
       return startAnswered(st, call, status, now);
     }
-    case Kind.Scenario: {
-      // A raw send's answer status: `status`, or idTagInfo.status (Authorize, Start/StopTransaction).
-      const info = payload.idTagInfo as IdTagInfo | undefined;
-      const status = typeof payload.status === 'string' ? payload.status : (info?.status ?? 'Accepted');
-      return resumeIf(st, call, Await.Send, status, now);
-    }
+    case Kind.Scenario:
+      return resumeIf(st, call, Await.Send, dialect.readStatus(payload), now);
     case Kind.StopTx: {
       st.ctx.stats.totals[T.TxCompleted]++;
-      const info = payload.idTagInfo as IdTagInfo | undefined;
+      const info = dialect.readTokenInfo(payload);
       if (info !== undefined) learn(st, call.tx!.idTag, info, now);
       return;
     }
@@ -62,7 +60,7 @@ export function onFailure(st: Station, call: OutboundCall, status: string, now: 
     case Kind.Authorize:
       // The link went down while the driver waited: the charge point is offline now and decides
       // as it would offline (OCPP 1.6 §3.5.4) — unless it is going down for a reboot.
-      if (status === 'Disconnected' && st.rebootAt === Infinity) status = decideOffline(st, call.payload.idTag as string, now);
+      if (status === 'Disconnected' && st.rebootAt === Infinity) status = decideOffline(st, call.about, now);
       return authorizeAnswered(st, call, status, now);
     case Kind.StartTx:
       return startAnswered(st, call, status, now);
@@ -90,12 +88,12 @@ function resumeIf(st: Station, call: OutboundCall, what: Await, status: string, 
 }
 
 /**
- * BootNotification.conf (OCPP 1.6 §4.2): Accepted starts the heartbeat at `interval` seconds; Pending
- * and Rejected mean "try again after `interval`" (0 = our own default).
+ * The boot's answer (OCPP 1.6 §4.2, 2.0.1 B01): Accepted starts the heartbeat at `interval` seconds;
+ * Pending and Rejected mean "try again after `interval`" (0 = our own default).
  */
-function onBoot(st: Station, res: { status: string; interval: number }, now: number): void {
+function onBoot(st: Station, res: BootAnswer, now: number): void {
   const { totals } = st.ctx.stats;
-  const intervalMs = res.interval > 0 ? res.interval * 1000 : 0;
+  const intervalMs = res.intervalS * 1000;
   if (res.status === 'Accepted') {
     // A boot a TriggerMessage asked for while Pending is the registration: no retry is due any more.
     st.bootRetryAt = Infinity;
@@ -108,7 +106,7 @@ function onBoot(st: Station, res: { status: string; interval: number }, now: num
     }
     // The CSMS's interval becomes the HeartbeatInterval key's value (OCPP 1.6 §4.2), so a later
     // ChangeConfiguration of the key changes the rate too.
-    if (intervalMs > 0) st.storeSetting(Setting.HeartbeatInterval, String(res.interval));
+    if (intervalMs > 0) st.storeSetting(Setting.HeartbeatInterval, String(res.intervalS));
     st.afterAccepted(now, !st.poweredUp || st.boot !== Boot.Accepted);
     return;
   }

@@ -12,6 +12,7 @@ import type { Station } from './station.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import type { FeatureProfile } from '../ocpp16/configuration.js';
 import type { SettingNames } from './settings.js';
+import type { Dialect } from './dialect.js';
 import type { MessageIdGenerator } from './message-ids.js';
 
 /**
@@ -98,12 +99,8 @@ export interface ShardContext {
   /** The run is ending: no new sessions. */
   readonly stopping: boolean;
 
-  // The version's dialect: payloads for what a station reports.
-  bootPayload(station: Station): Record<string, unknown>;
-  statusPayload(c: Connector, now: number): Record<string, unknown>;
-  startPayload(tx: Transaction): Record<string, unknown>;
-  stopPayload(station: Station, tx: Transaction, reason: string): Record<string, unknown>;
-  meterPayload(station: Station, c: Connector, now: number, context: 'Sample.Periodic' | 'Trigger' | 'Sample.Clock'): Record<string, unknown>;
+  /** The version's words for what a station reports, and its reading of the answers (station/dialect.ts). */
+  readonly dialect: Dialect;
   /** Brings a connector's meter up to `now` under the hardware limit. */
   advanceMeter(c: Connector, now: number): void;
 }

@@ -16,6 +16,7 @@ import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { atLeastRetryFloor } from './retry.js';
 import { Setting } from './settings.js';
+import type { StopCause } from './dialect.js';
 import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
@@ -400,15 +401,12 @@ export class Station {
 
   private send(call: OutboundCall, now: number): void {
     const { ctx } = this;
-    let payload = call.payload;
-    if (call.tx !== null && call.kind !== Kind.StartTx) {
-      if (call.tx.transactionId === null) {
-        // Its StartTransaction was never confirmed: the CSMS cannot place this message. Drop it.
-        ctx.stats.count(ctx.stats.actionIndex(call.action), A.Dropped);
-        ctx.stats.problem(`${this.identity}: dropped ${call.action} of a transaction whose StartTransaction was never confirmed`);
-        return this.pump(now);
-      }
-      payload.transactionId = call.tx.transactionId;
+    const payload = call.payload;
+    if (!ctx.dialect.beforeSend(call)) {
+      // Its transaction was never confirmed by the CSMS, which cannot place this message. Drop it.
+      ctx.stats.count(ctx.stats.actionIndex(call.action), A.Dropped);
+      ctx.stats.problem(`${this.identity}: dropped ${call.action} of a transaction the CSMS never confirmed`);
+      return this.pump(now);
     }
     const action = ctx.stats.actionIndex(call.action);
     if (ctx.options.strict) {
@@ -479,7 +477,7 @@ export class Station {
 
   /** Queues a Heartbeat now (benchmark saturation; TriggerMessage uses the same call). */
   kick(): void {
-    if (this.boot === Boot.Accepted) this.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
+    if (this.boot === Boot.Accepted) this.enqueue(this.ctx.dialect.heartbeat());
   }
 
   // ---------------------------------------------------------------- inbound frames
@@ -558,7 +556,7 @@ export class Station {
   sendBoot(): void {
     this.bootRetryAt = Infinity;
     this.queue.retain((c) => c.kind !== Kind.Boot);
-    this.queue.unshift(new OutboundCall(Kind.Boot, 'BootNotification', this.ctx.bootPayload(this)));
+    this.queue.unshift(this.ctx.dialect.boot(this));
     this.pump(this.ctx.now());
   }
 
@@ -577,7 +575,7 @@ export class Station {
       if (fresh || c.status !== c.reportedStatus) this.reportStatus(c, now);
     }
     const dt = this.ctx.profile.bootDataTransfer;
-    if (fresh && dt) this.enqueue(new OutboundCall(Kind.Other, 'DataTransfer', { ...dt }));
+    if (fresh && dt) this.enqueue(this.ctx.dialect.vendorMessage(this, dt));
     this.armHeartbeat(now);
     this.armMeter(now);
     this.armClock(now);
@@ -653,7 +651,7 @@ export class Station {
   }
 
   reportStatus(c: Connector, now: number): void {
-    this.enqueue(new OutboundCall(Kind.Status, 'StatusNotification', this.ctx.statusPayload(c, now), null, c.id));
+    this.enqueue(this.ctx.dialect.status(this, c, now));
   }
 
   /** A connected, booted charge point counts as faulted (any connector Faulted), charging, or booted. */
@@ -681,7 +679,7 @@ export class Station {
     if (this.smartCharging !== null) this.smartCharging.transactionStarted(c, now);
     this.ctx.advanceMeter(c, now);
     this.sharePower(now);
-    this.enqueue(new OutboundCall(Kind.StartTx, 'StartTransaction', this.ctx.startPayload(tx), tx, c.id));
+    this.enqueue(this.ctx.dialect.txStarted(this, tx));
     this.ctx.stats.totals[T.TxStarted]++;
     this.ctx.stats.totals[T.TxActive]++;
     this.setStatus(c, c.powerW > 0 ? 'Charging' : c.limitW === 0 ? 'SuspendedEVSE' : 'SuspendedEV', now);
@@ -718,7 +716,7 @@ export class Station {
   }
 
   /** Ends the connector's transaction with a reason; StopTransaction is queued and kept until confirmed. */
-  endTransaction(c: Connector, reason: string, now: number): void {
+  endTransaction(c: Connector, reason: StopCause, now: number): void {
     const tx = c.tx;
     if (!tx || tx.stopped) return;
     this.ctx.advanceMeter(c, now);
@@ -729,7 +727,7 @@ export class Station {
     c.powerW = 0;
     if (this.smartCharging !== null) this.smartCharging.transactionEnded(c, now);
     this.sharePower(now); // the other outlets of its cabinet may take more now
-    this.enqueue(new OutboundCall(Kind.StopTx, 'StopTransaction', this.ctx.stopPayload(this, tx, reason), tx, c.id));
+    this.enqueue(this.ctx.dialect.txEnded(this, tx, reason));
     if (!this.anyCharging()) {
       this.nextMeterAt = Infinity;
       this.updateGauge();
@@ -755,7 +753,7 @@ export class Station {
       const c = this.connectors[i];
       const tx = c.tx && !c.tx.stopped ? c.tx : null;
       this.ctx.advanceMeter(c, now);
-      this.enqueue(new OutboundCall(Kind.MeterValues, 'MeterValues', this.ctx.meterPayload(this, c, now, 'Sample.Clock'), tx, c.id));
+      this.enqueue(this.ctx.dialect.meterSample(this, c, tx, now, 'Sample.Clock'));
     }
   }
 
@@ -765,7 +763,7 @@ export class Station {
       const c = this.connectors[i];
       if (!c.tx || c.tx.stopped) continue;
       this.ctx.advanceMeter(c, now);
-      this.enqueue(new OutboundCall(Kind.MeterValues, 'MeterValues', this.ctx.meterPayload(this, c, now, 'Sample.Periodic'), c.tx, c.id));
+      this.enqueue(this.ctx.dialect.meterSample(this, c, c.tx, now, 'Sample.Periodic'));
       driver.onSample(this, c, now);
     }
   }
@@ -789,7 +787,7 @@ export class Station {
   }
 
   /** `drains`: deliver what is queued before rebooting (soft), or send nothing more (hard, power loss). */
-  private shutDownFor(reason: string, drains: boolean, now: number): void {
+  private shutDownFor(reason: StopCause, drains: boolean, now: number): void {
     // Set first: without a drain, the StopTransactions queued below wait for the reboot (see pump).
     this.rebootDrains = drains;
     this.rebootAt = drains ? now + this.ctx.options.softResetDrainMs : now;
@@ -880,7 +878,7 @@ export class Station {
     if (this.boot === Boot.Accepted) {
       if (this.link === Link.Open && now >= this.nextHeartbeatAt) {
         if (!this.queue.has(Kind.Heartbeat) && this.pending?.kind !== Kind.Heartbeat) {
-          this.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}));
+          this.enqueue(this.ctx.dialect.heartbeat());
         }
         this.armHeartbeat(now);
       }

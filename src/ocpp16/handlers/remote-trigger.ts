@@ -7,7 +7,7 @@ import { OcppError } from '../../protocol/errors.js';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import { diagnosticsStatusNow, firmwareStatusNow } from './firmware.js';
-import { mainMeterValues } from '../dialect.js';
+import { mainMeterValues, samplePayload } from '../dialect.js';
 import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
 
 export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
@@ -47,7 +47,7 @@ function triggered(call: OutboundCall): OutboundCall {
 export function triggerCommon(st: Station, requested: string, connectorId: number | undefined, now: number): boolean {
   switch (requested) {
     case 'BootNotification':
-      st.enqueue(triggered(new OutboundCall(Kind.Boot, 'BootNotification', st.ctx.bootPayload(st))));
+      st.enqueue(triggered(st.ctx.dialect.boot(st)));
       break;
     case 'Heartbeat':
       st.enqueue(triggered(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {})));
@@ -56,7 +56,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
       for (const c of connectorId === undefined ? st.connectors : [st.connectors[connectorId]]) {
         // A model that never reports connector 0 does not when asked for every connector either.
         if (connectorId === undefined && c.id === 0 && !st.ctx.profile.quirks.statusNotificationConnectorZero) continue;
-        st.enqueue(triggered(new OutboundCall(Kind.Status, 'StatusNotification', st.ctx.statusPayload(c, now), null, c.id)));
+        st.enqueue(triggered(st.ctx.dialect.status(st, c, now)));
       }
       break;
     case 'MeterValues':
@@ -75,7 +75,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
       }
       for (const c of connectorId === undefined ? st.connectors.slice(1) : [st.connectors[connectorId]]) {
         st.ctx.advanceMeter(c, now);
-        const payload = st.ctx.meterPayload(st, c, now, 'Trigger');
+        const payload = samplePayload(st, c, now, 'Trigger') as unknown as Record<string, unknown>;
         const tx = c.tx !== null && !c.tx.stopped ? c.tx : null;
         // Until the CSMS has confirmed the StartTransaction there is no id to name yet.
         if (tx !== null && tx.transactionId !== null) payload.transactionId = tx.transactionId;

@@ -27,6 +27,7 @@ import { checkSignedChain } from '../security/client-certificate.js';
 import { parseAuthorizationKey, tlsUrl } from '../security/connection.js';
 import { createCsr, newKeyPair } from '../security/csr.js';
 import { securityEvent } from '../security/events.js';
+import { bootPayload } from '../dialect.js';
 import { securityOf, securityProfile } from '../security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 import { triggerCommon } from './remote-trigger.js';
@@ -113,7 +114,7 @@ export function requestClientCertificate(st: Station, triggered = false): void {
 
 /** The charge point's serial number, the CN of its certificate (A00.FR.511). */
 function serialNumber(st: Station): string {
-  const serial = st.ctx.bootPayload(st).chargePointSerialNumber;
+  const serial = bootPayload(st).chargePointSerialNumber;
   return typeof serial === 'string' && serial !== '' ? serial : st.identity;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * The seam between the station core and an OCPP version. The core decides *when* something is said
+ * — it booted, a connector's state changed, a transaction started or ended, a meter sample is due, a
+ * token is presented — and the version's dialect decides *how*: which action, which payload, and
+ * what the answer means (ocpp16/dialect.ts). No file in station/ names an OCPP action.
+ */
+import type { IdTagInfo } from './authorization.js';
+import type { Connector, Transaction } from './connector.js';
+import type { OutboundCall } from './outbound.js';
+import type { Station } from './station.js';
+
+/** Why a meter sample is taken (the versions' ReadingContext values the core produces). */
+export type SampleContext = 'Sample.Periodic' | 'Sample.Clock' | 'Trigger';
+
+/**
+ * Why a transaction ended: the union of OCPP 1.6's Reason and 2.0.1's ReasonEnumType; each dialect
+ * says it in its own version's words (a 2.0.1-only cause becomes the closest 1.6 one).
+ */
+export const STOP_CAUSES = [
+  'DeAuthorized',
+  'EmergencyStop',
+  'EnergyLimitReached',
+  'EVDisconnected',
+  'GroundFault',
+  'HardReset',
+  'ImmediateReset',
+  'Local',
+  'LocalOutOfCredit',
+  'MasterPass',
+  'Other',
+  'OvercurrentFault',
+  'PowerLoss',
+  'PowerQuality',
+  'Reboot',
+  'Remote',
+  'SOCLimitReached',
+  'SoftReset',
+  'StoppedByEV',
+  'TimeLimitReached',
+  'Timeout',
+  'UnlockCommand',
+] as const;
+export type StopCause = (typeof STOP_CAUSES)[number];
+
+/** What a boot's answer says, in the core's terms. */
+export interface BootAnswer {
+  status: 'Accepted' | 'Pending' | 'Rejected';
+  /** Seconds: the heartbeat interval (Accepted) or when to try again (Pending, Rejected); 0 = none given. */
+  intervalS: number;
+}
+
+export interface Dialect {
+  /** The registration a charge point sends after power-up (and when the CSMS asks for it). */
+  boot(st: Station): OutboundCall;
+  heartbeat(): OutboundCall;
+  /** A connector's state as it is now; `errorCode` overrides the connector's own (LocalListConflict). */
+  status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall;
+  /** A driver presents a token at a connector. */
+  authorize(st: Station, connectorId: number, token: string): OutboundCall;
+  txStarted(st: Station, tx: Transaction): OutboundCall;
+  txEnded(st: Station, tx: Transaction, cause: StopCause): OutboundCall;
+  /** A meter sample of a connector, part of `tx`'s data when one is given. */
+  meterSample(st: Station, c: Connector, tx: Transaction | null, now: number, context: SampleContext): OutboundCall;
+  /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */
+  vendorMessage(st: Station, message: { vendorId: string; messageId?: string; data?: string }): OutboundCall;
+
+  /**
+   * Completes a transaction message's payload as it is sent (1.6: the transactionId the CSMS gave the
+   * StartTransaction). False when it cannot be placed: its transaction was never confirmed.
+   */
+  beforeSend(call: OutboundCall): boolean;
+
+  readBoot(payload: Record<string, unknown>): BootAnswer;
+  /** The token's status as the CSMS answered an authorize, a start or a stop (undefined: not said). */
+  readTokenInfo(payload: Record<string, unknown>): IdTagInfo | undefined;
+  /** The transaction's id as the CSMS gave it in the answer to a start (1.6); undefined when it does not. */
+  readTransactionId(payload: Record<string, unknown>): number | undefined;
+  /** A raw `send` step's answer, as one status word for the scenario. */
+  readStatus(payload: Record<string, unknown>): string;
+}
