@@ -9,6 +9,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } from '../station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { loadProfile } from '../profile/load.js';
+import { bindingFor, SIMULATED_VERSIONS } from '../versions.js';
 import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { formatIdentity, identityWidth } from '../util/ids.js';
@@ -178,8 +179,8 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
 /** The profile named by --profile, with the command line's overrides on top. */
 function profileFrom(args: RunArgs): StationProfile {
   const base = loadProfile(args.profile);
-  if (!base.ocppVersions.includes('1.6')) {
-    throw new UsageError(`profile ${base.name} speaks OCPP ${base.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP 1.6 only`);
+  if (bindingFor(base) === undefined) {
+    throw new UsageError(`profile ${base.name} speaks OCPP ${base.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(', ')} only`);
   }
   let connectors = base.connectors;
   if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1, MAX_CONNECTORS));

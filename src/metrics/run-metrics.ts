@@ -3,7 +3,7 @@
  * Pushgateway (periodic pushes while running, a final one after the fleet stopped). Both read the
  * fleet's merged stats on the main thread; see prometheus.ts.
  */
-import type { Fleet } from '../scheduler/fleet.js';
+import type { FleetStats } from './fleet-stats.js';
 import { parseDuration } from '../util/duration.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { fleetRegistry } from './prometheus.js';
@@ -51,7 +51,14 @@ export interface RunMetrics {
 }
 
 /** Starts serving and periodic pushing; rejects (nothing left running) when the port cannot be bound. */
-export async function startRunMetrics(fleet: Fleet, opts: MetricsOptions, warn: (message: string) => void): Promise<RunMetrics> {
+/** What the metrics read of a running fleet (scheduler/fleet.ts's Fleet is one). */
+export interface MeteredFleet {
+  readonly stats: FleetStats;
+  /** Pulls fresh counters now (an in-process fleet); worker fleets report by themselves. */
+  refresh(): void;
+}
+
+export async function startRunMetrics(fleet: MeteredFleet, opts: MetricsOptions, warn: (message: string) => void): Promise<RunMetrics> {
   let server: MetricsServer | undefined;
   if (opts.port !== undefined) {
     const registry = fleetRegistry(fleet.stats, { beforeCollect: () => fleet.refresh() });

@@ -8,6 +8,7 @@
  * per line: `<ISO time> <identity> <mark> <frame or event>` (`<` from the CSMS, `>` to it, `*` event).
  * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
  */
+import { securityState } from './security/state.js';
 import { upload } from '../station/file-transfer.js';
 import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
@@ -49,7 +50,7 @@ export function logFileText(st: Station, order: UploadOrder, now: number): strin
     `# generated ${new Date(now).toISOString()}, period ${iso(order.from)} .. ${iso(order.to)}`,
   ];
   const lines = security
-    ? (st.security?.log?.list() ?? []).filter((e) => e.at >= order.from && e.at <= order.to).map(formatLogLine)
+    ? (securityState(st)?.log?.list() ?? []).filter((e) => e.at >= order.from && e.at <= order.to).map(formatLogLine)
     : stationLog.lines(st, st.identity, order.from, order.to);
   return `${header.join('\n')}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`;
 }

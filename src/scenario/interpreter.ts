@@ -29,13 +29,18 @@ import { Op, type Instr, type ScenarioProgram } from './program.js';
 /** Instructions one connector may run without blocking in one go: a repeat with no wait in it is a bug. */
 const MAX_STEPS_AT_ONCE = 1000;
 
+/** The program this shard runs (the station core holds it without knowing its shape). */
+function programOf(st: Station): ScenarioProgram {
+  return st.ctx.scenario as ScenarioProgram;
+}
+
 function participates(prog: ScenarioProgram, c: Connector): boolean {
   return c.id > 0 && (prog.connectors === 'all' || prog.connectors.includes(c.id));
 }
 
 /** After a boot: connectors that are not waiting for anything go on (or begin) now. */
 function start(st: Station, now: number): void {
-  const prog = st.ctx.scenario!;
+  const prog = programOf(st);
   for (let i = 1; i < st.connectors.length; i++) {
     const c = st.connectors[i];
     if (participates(prog, c) && c.awaiting === Await.Nothing && c.phaseUntil === Infinity) c.phaseUntil = now;
@@ -49,7 +54,7 @@ function step(st: Station, now: number): void {
     if (c.phaseUntil > now) continue;
     if (c.awaiting === Await.Call) {
       // The expected CSMS call did not come in time.
-      const ins = st.ctx.scenario!.instrs[c.pc - 1];
+      const ins = programOf(st).instrs[c.pc - 1];
       const within = `${ins.duration?.kind === 'fixed' ? ins.duration.ms / 1000 : '?'} s`;
       expectation(st, c, ins, false, `${ins.action} within ${within}`, 'nothing', `no ${ins.action} from the CSMS within ${within}`);
       c.awaiting = Await.Nothing;
@@ -62,7 +67,7 @@ function step(st: Station, now: number): void {
 
 /** The CSMS sent `action`: connectors waiting for it pass their expectation and go on. */
 function called(st: Station, action: string, now: number): void {
-  const prog = st.ctx.scenario!;
+  const prog = programOf(st);
   for (let i = 1; i < st.connectors.length; i++) {
     const c = st.connectors[i];
     if (c.awaiting !== Await.Call || prog.instrs[c.pc - 1].action !== action) continue;
@@ -75,7 +80,7 @@ function called(st: Station, action: string, now: number): void {
 
 /** The answer a step was waiting for: check the expectation, then carry on. */
 function resume(st: Station, c: Connector, status: string, now: number): void {
-  const ins = st.ctx.scenario!.instrs[c.pc - 1];
+  const ins = programOf(st).instrs[c.pc - 1];
   if (ins?.expect !== undefined) expectation(st, c, ins, ins.expect === status, ins.expect, status);
   run(st, c, now);
   st.arm(now);
@@ -85,7 +90,7 @@ export const scenarioBehaviour: Behaviour = { start, step, resume, called };
 
 /** Executes instructions until one blocks (a wait, an answer) or the program ends. */
 function run(st: Station, c: Connector, now: number): void {
-  const prog = st.ctx.scenario!;
+  const prog = programOf(st);
   for (let budget = MAX_STEPS_AT_ONCE; budget > 0; budget--) {
     if (st.ctx.stopping) return;
     const ins = prog.instrs[c.pc];
@@ -275,7 +280,7 @@ function drawSlots(prog: ScenarioProgram): { slot: Int32Array; count: number } {
 
 /** The ordinal of this draw at the step being run (pc − 1): how many times this connector drew there before. */
 function nextOrdinal(st: Station, c: Connector): number {
-  const prog = st.ctx.scenario!;
+  const prog = programOf(st);
   const registers = registersOf(c, prog);
   return registers[drawSlots(prog).slot[c.pc - 1]]++;
 }
@@ -310,7 +315,7 @@ function idTagFor(st: Station, c: Connector, ins: Instr): string {
 /** Expands ${var} (the scenario's variables), then ${n}, ${n:06}, ${id} and ${connector}. */
 function expand(st: Station, c: Connector, text: string): string {
   if (!text.includes('${')) return text;
-  const vars = st.ctx.scenario!.vars;
+  const vars = programOf(st).vars;
   const n = st.ctx.idStart + st.index;
   const withVars = text.replace(/\$\{([A-Za-z_][\w]*)\}/g, (m, name: string) =>
     name === 'n' || name === 'id' || name === 'connector' ? m : vars[name] ?? m,
@@ -327,7 +332,7 @@ function expandPayload(st: Station, c: Connector, value: unknown): Record<string
  * working directory: see scenario/parse.ts), never an absolute path that changes with the checkout.
  */
 function where(st: Station, ins: Instr | undefined): string {
-  return `${st.ctx.scenario!.name}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
+  return `${programOf(st).name}:${ins?.line ?? 0}:${ins?.col ?? 0}`;
 }
 
 /**
@@ -337,7 +342,7 @@ function where(st: Station, ins: Instr | undefined): string {
  */
 function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, expected = '', got = '', detail?: string): void {
   const { stats } = st.ctx;
-  stats.expectation(ins, passed, st.ctx.scenario!, describeSite);
+  stats.expectation(ins, passed, programOf(st), describeSite);
   if (passed) {
     stats.totals[T.ExpectationsPassed]++;
     return;
@@ -346,7 +351,7 @@ function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, exp
   const site = where(st, ins);
   stats.problem(`${st.identity} connector ${c.id}: ${site}: ${stepName(ins.op)}: ${detail ?? `expected ${expected}, got ${got}`}`);
   if (stats.wantsFailure()) {
-    stats.failure({ chargePoint: st.identity, connector: c.id, site, label: describeSite(ins, st.ctx.scenario!).label, expected, got, at: Date.now() });
+    stats.failure({ chargePoint: st.identity, connector: c.id, site, label: describeSite(ins, programOf(st)).label, expected, got, at: Date.now() });
   }
 }
 
@@ -357,7 +362,7 @@ function expectation(st: Station, c: Connector, ins: Instr, passed: boolean, exp
  * arriving while the sockets close is not counted a second time.
  */
 export function countPending(st: Station): void {
-  const prog = st.ctx.scenario;
+  const prog = programOf(st);
   if (!prog) return;
   const { stats } = st.ctx;
   for (let i = 1; i < st.connectors.length; i++) {

@@ -5,6 +5,7 @@
  * allocates nothing per step.
  */
 import type { StopCause } from '../station/dialect.js';
+import type { ResponseRule } from '../station/response-rule.js';
 
 /** A duration in milliseconds, fixed or drawn from a distribution (with the charge point's random stream). */
 export type Duration =
@@ -51,15 +52,7 @@ export const enum Op {
   Firmware,
 }
 
-/** How the charge point answers a CSMS call (scenario `respond`): its own handler, or what the test wants. */
-export interface ResponseRule {
-  /** 'with': this payload; 'error': a CALLERROR with `errorCode`; 'timeout': no answer; 'default': the handler's. */
-  mode: 'with' | 'error' | 'timeout' | 'default';
-  payload?: Record<string, unknown>;
-  errorCode?: string;
-  /** Answer this much later (ms). */
-  delayMs?: number;
-}
+export type { ResponseRule } from '../station/response-rule.js';
 
 export interface Instr {
   op: Op;

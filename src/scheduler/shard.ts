@@ -8,12 +8,12 @@
  */
 import type { ClientOptions } from 'ws';
 import { ShardStats, S, T, type StatsSnapshot } from '../metrics/shard-stats.js';
-import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProfile } from '../ocpp16/configuration.js';
-import * as dialect16 from '../ocpp16/dialect.js';
-import { handlers16 } from '../ocpp16/handlers/index.js';
-import { SETTINGS_16 } from '../ocpp16/settings.js';
-import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
-import { basicAuthorization, connectionSettings } from '../ocpp16/security/connection.js';
+import { basicAuthorization } from '../protocol/basic-auth.js';
+import type { SchemaValidator } from '../protocol/validate.js';
+import type { Dialect } from '../station/dialect.js';
+import type { Capability, SettingNames } from '../station/settings.js';
+import type { VersionBinding } from '../station/version.js';
+import { bindingFor } from '../versions.js';
 import type { Connector } from '../station/connector.js';
 import { advanceMeter, powerLimitW } from '../station/meter.js';
 import type { DriverModel, StationProfile } from '../station/profile.js';
@@ -25,7 +25,7 @@ import { messageIdGenerator, type MessageIdGenerator } from '../station/message-
 import { Link, Station } from '../station/station.js';
 import { formatIdentity } from '../util/ids.js';
 import { Decision, decide, seedFor } from '../util/random.js';
-import { TimerWheel } from './timer-wheel.js';
+import { TimerWheel } from '../util/timer-wheel.js';
 
 /** Everything a shard needs, as plain data (it crosses the worker boundary). */
 export interface ShardConfig {
@@ -70,18 +70,20 @@ export interface ShardConfig {
 }
 
 export class Shard implements ShardContext {
-  readonly version = OCPP16;
-  readonly subprotocols = [SUBPROTOCOL_16];
-  readonly validator = validator16();
+  /** The charge points' OCPP version, from their profile (src/versions.ts). */
+  readonly binding: VersionBinding;
+  readonly version: string;
+  readonly subprotocols: string[];
+  readonly validator: SchemaValidator;
   readonly messageId: MessageIdGenerator;
-  readonly handlers = handlers16;
-  readonly settingNames = SETTINGS_16;
-  readonly dialect = dialect16.dialect16;
+  readonly handlers: VersionBinding['handlers'];
+  readonly settingNames: SettingNames;
+  readonly dialect: Dialect;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;
   readonly readonlyKeys: ReadonlySet<string>;
-  readonly features: ReadonlySet<FeatureProfile>;
+  readonly features: ReadonlySet<string>;
   readonly speed: number;
   readonly stations: Station[] = [];
   stopping = false;
@@ -93,11 +95,20 @@ export class Shard implements ShardContext {
   private waitingHead = 0;
 
   constructor(readonly config: ShardConfig) {
+    const binding = bindingFor(config.profile);
+    if (!binding) throw new Error(`profile ${config.profile.name} speaks OCPP ${config.profile.ocppVersions.join(', ')}, which this simulator cannot (yet)`);
+    this.binding = binding;
+    this.version = binding.version;
+    this.subprotocols = [binding.subprotocol];
+    this.validator = binding.validator();
+    this.handlers = binding.handlers;
+    this.settingNames = binding.settingNames;
+    this.dialect = binding.dialect;
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
     this.messageId = messageIdGenerator(config.profile.messageIds);
-    this.defaultConfig = defaultConfiguration(config.profile);
-    this.readonlyKeys = readonlyKeys(config.profile);
-    this.features = supportedFeatures(this.defaultConfig);
+    this.defaultConfig = binding.defaultConfig(config.profile);
+    this.readonlyKeys = binding.readonlyKeys(config.profile);
+    this.features = binding.features(this.defaultConfig);
     this.scenario = config.scenario ?? null;
     this.speed = config.speed ?? 1;
     this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;
@@ -133,6 +144,14 @@ export class Shard implements ShardContext {
 
   now(): number {
     return Date.now();
+  }
+
+  supports(c: Capability): boolean {
+    return this.binding.supports(this.features, c);
+  }
+
+  securityEvent(st: Station, type: string, techInfo?: string, now?: number): boolean {
+    return this.binding.securityEvent(st, type, techInfo, now);
   }
 
   /**
@@ -180,7 +199,7 @@ export class Shard implements ShardContext {
     const { password, passwords, localAddresses } = this.config;
     let pw: string | Buffer | undefined = passwords?.[st.identity] ?? password;
     // What the CSMS set over the security extension (AuthorizationKey, roots, client certificate) comes on top.
-    const own = st.security !== null ? connectionSettings(st.security, pw, this.baseWsOptions, this.now()) : null;
+    const own = this.binding.linkOptions(st, pw, this.baseWsOptions, this.now());
     if (own) pw = own.password;
     if (pw === undefined && !localAddresses?.length && !own) return this.baseWsOptions;
     const opts: ClientOptions = own ? { ...this.baseWsOptions, ...own.tls } : { ...this.baseWsOptions };

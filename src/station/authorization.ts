@@ -7,7 +7,6 @@
  * Thousands of charge points of a fleet usually hold the same list, so an entry is small: the idTag
  * maps to a TagInfo, and the common entries (a status, no expiry, no parent) are five shared records.
  */
-import type { SendLocalListRequest } from '../ocpp16/generated/types.gen.js';
 
 export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 
@@ -70,6 +69,14 @@ export function isValid(e: TagInfo, now: number): boolean {
 
 export type UpdateStatus = 'Accepted' | 'Failed' | 'VersionMismatch';
 
+/** An update of the local list, as a version's SendLocalList carries it (1.6's request has this shape). */
+export interface LocalListUpdate {
+  listVersion: number;
+  updateType: 'Full' | 'Differential';
+  /** Entries with an idTagInfo are added or updated; without one, removed (Differential). */
+  localAuthorizationList?: { idTag: string; idTagInfo?: IdTagInfo }[];
+}
+
 export interface ListLimits {
   /** LocalAuthListMaxLength: entries the list may hold. */
   maxLength: number;
@@ -78,7 +85,7 @@ export interface ListLimits {
 }
 
 /** Why a SendLocalList is malformed (a CALLERROR, not a status), or null. */
-export function badLocalList(req: SendLocalListRequest): string | null {
+export function badLocalList(req: LocalListUpdate): string | null {
   // 1.6 errata v4.0, SendLocalList.req listVersion: "SHALL NOT be -1 or 0 as these have a special
   // meaning in GetLocalListVersion.conf".
   if (req.listVersion <= 0) return `listVersion ${req.listVersion} is not allowed: 0 and -1 mean "empty" and "not supported"`;
@@ -99,7 +106,7 @@ export function badLocalList(req: SendLocalListRequest): string | null {
  * adds or updates entries that carry an idTagInfo and removes those that do not; either way the list
  * then has the request's version. Nothing changes unless the answer is Accepted.
  */
-export function applyLocalList(state: AuthState, req: SendLocalListRequest, limits: ListLimits): UpdateStatus {
+export function applyLocalList(state: AuthState, req: LocalListUpdate, limits: ListLimits): UpdateStatus {
   const entries = req.localAuthorizationList ?? [];
   if (entries.length > limits.sendMaxLength) return 'Failed';
   let next: Map<string, TagInfo>;

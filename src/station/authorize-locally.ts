@@ -4,7 +4,7 @@
  * (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and what the charge point learns from every
  * IdTagInfo the CSMS sends back. The default driver, remote starts and scenario steps all decide here.
  */
-import { Setting } from './settings.js';
+import { Capability, Setting } from './settings.js';
 import { Boot, Link, type Station } from './station.js';
 import { cachePut, isValid, newAuthState, statusAt, tagInfo, type AuthorizationStatus, type IdTagInfo, type TagInfo } from './authorization.js';
 
@@ -13,7 +13,7 @@ const PARENTS_MAX = 64;
 
 /** The list is consulted when the model supports it and LocalAuthListEnabled is true (§3.5.2, §9.2). */
 export function listInUse(st: Station): boolean {
-  return st.ctx.features.has('LocalAuthListManagement') && st.settingOn(Setting.LocalAuthListEnabled);
+  return st.ctx.supports(Capability.LocalAuthList) && st.settingOn(Setting.LocalAuthListEnabled);
 }
 
 function cacheInUse(st: Station): boolean {

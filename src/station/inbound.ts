@@ -6,8 +6,7 @@
 import { A } from '../metrics/shard-stats.js';
 import { encodeCallError, encodeCallResult } from '../protocol/frame.js';
 import { OcppError, type ErrorCode } from '../protocol/errors.js';
-import type { ResponseRule } from '../scenario/program.js';
-import { securityEvent } from '../ocpp16/security/index.js';
+import type { ResponseRule } from './response-rule.js';
 import { LogKind, stationLog } from './log.js';
 import { Boot, type Station } from './station.js';
 
@@ -33,7 +32,7 @@ export function handleCall(st: Station, id: string, action: string, payload: Rec
     const bad = ctx.validator.request(action, payload);
     if (bad) {
       ctx.stats.count(idx, A.InvalidCalls);
-      securityEvent(st, 'InvalidMessages', `${action}: ${bad.message}`, now);
+      ctx.securityEvent(st, 'InvalidMessages', `${action}: ${bad.message}`, now);
       throw new OcppError(bad.code, bad.message);
     }
     if (rule?.mode === 'error') throw new OcppError(rule.errorCode as ErrorCode, 'answered as the scenario says');

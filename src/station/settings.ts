@@ -38,5 +38,11 @@ export const enum Setting {
   COUNT,
 }
 
+/** Optional functions of a model the core asks about; each version says which a model has. */
+export const enum Capability {
+  /** The local authorization list (1.6 LocalAuthListManagement, 2.0.1 LocalAuthListCtrlr). */
+  LocalAuthList,
+}
+
 /** A version's name for every {@link Setting}, indexed by it. */
 export type SettingNames = readonly string[];

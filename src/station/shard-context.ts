@@ -5,13 +5,11 @@
 import type { ClientOptions } from 'ws';
 import type { ShardStats } from '../metrics/shard-stats.js';
 import type { SchemaValidator } from '../protocol/validate.js';
-import type { TimerWheel } from '../scheduler/timer-wheel.js';
+import type { TimerWheel } from '../util/timer-wheel.js';
 import type { Connector, Transaction } from './connector.js';
 import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
-import type { ScenarioProgram } from '../scenario/program.js';
-import type { FeatureProfile } from '../ocpp16/configuration.js';
-import type { SettingNames } from './settings.js';
+import type { Capability, SettingNames } from './settings.js';
 import type { Dialect } from './dialect.js';
 import type { MessageIdGenerator } from './message-ids.js';
 
@@ -65,7 +63,7 @@ export interface ShardContext {
   /** The fleet number of position 0 (charge point n = idStart + position). */
   readonly idStart: number;
   /** The scenario being run, if any (for variables and failure messages). */
-  readonly scenario: ScenarioProgram | null;
+  readonly scenario: object | null;
   readonly defaultConfig: ReadonlyMap<string, string>;
   /** The version's name of each setting the core reads (station/settings.ts). */
   readonly settingNames: SettingNames;
@@ -76,8 +74,15 @@ export interface ShardContext {
    * CSMS sees a normal charge point that charges remarkably fast.
    */
   readonly speed: number;
-  /** The feature profiles this model supports (its read-only SupportedFeatureProfiles). */
-  readonly features: ReadonlySet<FeatureProfile>;
+  /** The optional functions this model has, in its version's names (1.6: its read-only SupportedFeatureProfiles). */
+  readonly features: ReadonlySet<string>;
+  /** Whether this model has an optional function the core asks about (station/settings.ts). */
+  supports(c: Capability): boolean;
+  /**
+   * Raises a security event (log and notification, for models that use the security functions);
+   * false when the model does not. The version binding provides it.
+   */
+  securityEvent(st: Station, type: string, techInfo?: string, now?: number): boolean;
   /** Configuration keys that cannot be changed on this model. */
   readonly readonlyKeys: ReadonlySet<string>;
   readonly validator: SchemaValidator;

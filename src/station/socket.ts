@@ -4,7 +4,6 @@
  */
 import type { WebSocket } from 'ws';
 import { T } from '../metrics/shard-stats.js';
-import { securityEvent } from '../ocpp16/security/index.js';
 import { Link, type Station } from './station.js';
 import { Setting } from './settings.js';
 
@@ -111,5 +110,5 @@ function fallBackIfStuck(st: Station): void {
  */
 function linkEvent(st: Station, type: string, techInfo: string): void {
   if (st.security?.linkEvent === type) return;
-  if (securityEvent(st, type, techInfo)) st.security!.linkEvent = type;
+  if (st.ctx.securityEvent(st, type, techInfo)) st.security!.linkEvent = type;
 }

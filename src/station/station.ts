@@ -11,7 +11,7 @@
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeCall, encodeCallError, FrameError, CALL, CALLRESULT } from '../protocol/frame.js';
 import { isVersionErrorCode, parseErrorCode } from '../protocol/errors.js';
-import type { ResponseRule } from '../scenario/program.js';
+import type { ResponseRule } from './response-rule.js';
 import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { atLeastRetryFloor } from './retry.js';
@@ -23,15 +23,12 @@ import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
 import { handleCall } from './inbound.js';
 import type { FirmwareState } from './firmware-state.js';
-import type { SmartChargingState } from '../ocpp16/smart-charging/station-state.js';
 import type { AuthState } from './authorization.js';
 import { endOnUnavailable, type ReservationState } from './reservation.js';
 import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
 import { attachSocket, connectFailed } from './socket.js';
 import * as driver from './driver.js';
-import type { SecurityState } from '../ocpp16/security/state.js';
-import { securityEvent } from '../ocpp16/security/events.js';
 
 /** Connection state. */
 export const enum Link {
@@ -91,6 +88,28 @@ interface TimedOut {
 /** Timed-out calls remembered per station for late answers (the newest few; older ones are forgotten). */
 const LATE_SLOTS = 4;
 
+/**
+ * What smart charging (a version's feature) needs to hear from the core: a transaction's start and end
+ * change which charging profiles bind its connector.
+ */
+export interface ChargingLimits {
+  transactionStarted(c: Connector, now: number): void;
+  transactionEnded(c: Connector, now: number): void;
+}
+
+/**
+ * What the link needs of the security functions' state (the version's security feature keeps more):
+ * the URL after a security profile upgrade, the outage's connection event, and the way back.
+ */
+export interface LinkSecurity {
+  /** wss:// URL after an upgrade of a ws:// charge point to security profile 2 or 3. */
+  url: string | null;
+  /** The connection event raised in the current outage (socket.ts), so it is raised once; null when connected. */
+  linkEvent: string | null;
+  /** After a security profile upgrade, until a connection with it succeeds: what to fall back to. */
+  fallback: { profile: string; url: string | null; failures: number } | null;
+}
+
 /** A one-off deadline of a station (see Station.later). */
 export interface Alarm {
   at: number;
@@ -100,7 +119,7 @@ export interface Alarm {
 }
 
 export class Station {
-  // Timer wheel bookkeeping (see scheduler/timer-wheel.ts).
+  // Timer wheel bookkeeping (see util/timer-wheel.ts).
   wakeAt = Infinity;
   filedAt = NaN;
 
@@ -166,13 +185,13 @@ export class Station {
   /** Firmware Management and log uploads: installed version, update and upload in progress (lazy). */
   firmware: FirmwareState | null = null;
   /** Smart Charging: installed charging profiles and the limits they set (lazy; OCPP 1.6 §3.13). */
-  smartCharging: SmartChargingState | null = null;
+  smartCharging: ChargingLimits | null = null;
   /** Local Authorization List and Authorization Cache (lazy; OCPP 1.6 §3.5, station/authorization.ts). */
   auth: AuthState | null = null;
   /** Reservations held on this charge point (null while none; OCPP 1.6 §5.13, station/reservation.ts). */
   reservations: ReservationState | null = null;
   /** Security extension: credentials and certificates the CSMS set, security log (lazy; ocpp16/security/state.ts). */
-  security: SecurityState | null = null;
+  security: LinkSecurity | null = null;
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
@@ -495,7 +514,7 @@ export class Station {
         this.sendRaw(encodeCallError(frame.replyId, frame.code, frame.message, {}, ctx.version));
       }
       // Not a valid OCPP message: a security event for charge points using the extension (Whitepaper §8).
-      securityEvent(this, 'InvalidMessages', frame.message, now);
+      ctx.securityEvent(this, 'InvalidMessages', frame.message, now);
       return;
     }
     if (frame[0] === CALL) return handleCall(this, frame[1], frame[2], frame[3], now);
@@ -581,7 +600,7 @@ export class Station {
     this.armClock(now);
     if (fresh) this.ctx.behaviour.start(this, now);
     // Booted after power-up: a security event when the security extension is used (Whitepaper §8).
-    if (fresh) securityEvent(this, 'StartupOfTheDevice', undefined, now);
+    if (fresh) this.ctx.securityEvent(this, 'StartupOfTheDevice', undefined, now);
     this.pump(now);
     this.arm(now);
   }
@@ -772,7 +791,7 @@ export class Station {
 
   /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
   reset(hard: boolean, now: number): void {
-    securityEvent(this, 'ResetOrReboot', hard ? 'Hard reset' : 'Soft reset', now);
+    this.ctx.securityEvent(this, 'ResetOrReboot', hard ? 'Hard reset' : 'Soft reset', now);
     this.shutDownFor(hard ? 'HardReset' : 'SoftReset', !hard, now);
   }
 

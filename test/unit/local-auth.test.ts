@@ -3,7 +3,8 @@
  * OCPP 1.6 §3.5 (station/authorization.ts, station/authorize-locally.ts).
  */
 import { SETTINGS_16 } from '../../src/ocpp16/settings.js';
-import type { Setting } from '../../src/station/settings.js';
+import type { Capability, Setting } from '../../src/station/settings.js';
+import { OCPP16_BINDING } from '../../src/ocpp16/version.js';
 import { describe, expect, it } from 'vitest';
 import type { SendLocalListRequest } from '../../src/ocpp16/generated/types.gen.js';
 import {
@@ -139,7 +140,7 @@ function fakeStation(config: Record<string, string>, opts: { online?: boolean; f
     auth: opts.auth ?? null,
     reservations: null,
     connectors: [],
-    ctx: { features: new Set(opts.features ?? ['Core', 'LocalAuthListManagement']) },
+    ctx: { supports: (c: Capability) => OCPP16_BINDING.supports(new Set(opts.features ?? ['Core', 'LocalAuthListManagement']), c) },
     getConfig: (k: string) => config[k],
     settingOn: (s: Setting) => config[SETTINGS_16[s]] === 'true',
   } as unknown as Station;

@@ -1,6 +1,6 @@
 /** The shard's hashed timer wheel, driven by hand with an injected clock (no real timers). */
 import { describe, expect, it } from 'vitest';
-import { TimerWheel, type Wakeable } from '../../src/scheduler/timer-wheel.js';
+import { TimerWheel, type Wakeable } from '../../src/util/timer-wheel.js';
 
 const RES = 50;
 const TURN = 2048 * RES; // 102.4 s

@@ -27,7 +27,7 @@ import type {
 } from '../generated/types.gen.js';
 import { LogUpload, logFileName } from '../log-upload.js';
 import { securityEvent } from '../security/events.js';
-import { securityOf } from '../security/state.js';
+import { securityOf, securityState } from '../security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 
 /** UpdateFirmware and GetDiagnostics belong to the Firmware Management profile (§3.3). */
@@ -89,7 +89,7 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
  * certificate must chain to one of them; with none installed there is nothing to chain to.
  */
 function manufacturerRoots(st: Station): X509Certificate[] {
-  const entries = st.security?.store?.entries ?? [];
+  const entries = securityState(st)?.store?.entries ?? [];
   return entries.filter((e) => e.type === 'ManufacturerRootCertificate').map((e) => e.cert.x509);
 }
 

@@ -37,10 +37,6 @@ function asList(ca: ClientOptions['ca']): (string | Buffer)[] {
   return (Array.isArray(ca) ? ca : [ca]) as (string | Buffer)[];
 }
 
-/** The `Authorization` header value for HTTP Basic auth: identity and password octets (RFC 7617, A00.FR.204/205). */
-export function basicAuthorization(identity: string, password: string | Buffer): string {
-  return 'Basic ' + Buffer.concat([Buffer.from(`${identity}:`), Buffer.from(password)]).toString('base64');
-}
 
 /**
  * The AuthorizationKey value as password octets: 16 to 20 bytes, hexadecimal (up to 40 digits),

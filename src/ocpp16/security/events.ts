@@ -19,7 +19,7 @@ import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import type { SecurityEventNotificationRequest } from '../generated/types.gen.js';
 import { formatLogLine, SecurityLog } from './security-log.js';
-import { securityOf, securityProfile } from './state.js';
+import { securityOf, securityProfile, securityState } from './state.js';
 
 /** The events of the Whitepaper's table (§8) and whether each is critical. */
 export const SECURITY_EVENTS: Readonly<Record<string, boolean>> = {
@@ -70,5 +70,5 @@ export function securityEvent(st: Station, type: string, techInfo?: string, now 
 
 /** The security log as text lines, oldest first (for GetLog(SecurityLog)); empty when nothing was logged. */
 export function securityLogLines(st: Station): string[] {
-  return st.security?.log?.list().map(formatLogLine) ?? [];
+  return securityState(st)?.log?.list().map(formatLogLine) ?? [];
 }

@@ -3,6 +3,7 @@
  * raises FirmwareUpdated), the security log for GetLog(SecurityLog), the installed roots for the
  * signed firmware check, and the statuses ExtendedTriggerMessage reports for firmware and log uploads.
  */
+import { securityState } from './state.js';
 import type { X509Certificate } from 'node:crypto';
 import type { Station } from '../../station/station.js';
 import type { CertificateUseEnumType } from '../generated/types.gen.js';
@@ -12,5 +13,5 @@ export { triggeredStatus } from './trigger-status.js';
 
 /** The installed certificates of a type (InstallCertificate), oldest first; empty when none. */
 export function installedCertificates(st: Station, type: CertificateUseEnumType): X509Certificate[] {
-  return st.security?.store?.ofType(type) ?? [];
+  return securityState(st)?.store?.ofType(type) ?? [];
 }

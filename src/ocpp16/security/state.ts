@@ -5,7 +5,7 @@
  * that never use it pay one null field.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Station } from '../../station/station.js';
+import type { LinkSecurity, Station } from '../../station/station.js';
 import type { CertificateStore } from './certificate-store.js';
 import type { SecurityLog } from './security-log.js';
 
@@ -19,7 +19,7 @@ export interface OwnCertificate {
   notBefore: number;
 }
 
-export interface SecurityState {
+export interface SecurityState extends LinkSecurity {
   /** The HTTP Basic password the CSMS set through AuthorizationKey: the decoded octets (A00.FR.205). */
   authorizationKey: Buffer | null;
   /** Installed CA certificates (InstallCertificate); null until first used. */
@@ -29,22 +29,21 @@ export interface SecurityState {
   /** The subject we asked for in that CSR, checked against the signed certificate (A02.FR.06). */
   pendingSubject: { o: string; cn: string } | null;
   ownCertificate: OwnCertificate | null;
-  /** wss:// URL after an upgrade of a ws:// charge point to security profile 2 or 3 (A05.FR.07). */
-  url: string | null;
   /** The security log (A04.FR.04); null until the first event. */
   log: SecurityLog | null;
-  /** The connection event raised in the current outage (station/socket.ts), so it is raised once; null when connected. */
-  linkEvent: string | null;
-  /**
-   * After a SecurityProfile upgrade, until a connection with it succeeds: the previous profile and URL
-   * to fall back to if it cannot connect (A05.FR.08), and the failed attempts so far.
-   */
-  fallback: { profile: string; url: string | null; failures: number } | null;
+}
+
+/** The station's security state, or null while the security functions were never used. */
+export function securityState(st: Station): SecurityState | null {
+  // The station holds it as its LinkSecurity part; every one it holds was made by securityOf below.
+  return st.security as SecurityState | null;
 }
 
 /** The station's security state, created on first use. */
 export function securityOf(st: Station): SecurityState {
-  return (st.security ??= {
+  let sec = securityState(st);
+  if (sec !== null) return sec;
+  sec = {
     authorizationKey: null,
     store: null,
     pendingKey: null,
@@ -54,7 +53,9 @@ export function securityOf(st: Station): SecurityState {
     log: null,
     linkEvent: null,
     fallback: null,
-  });
+  };
+  st.security = sec;
+  return sec;
 }
 
 /** The station's SecurityProfile configuration key (0 = none configured yet, Whitepaper §7.6). */
