@@ -9,6 +9,7 @@ import { currentA } from '../station/meter.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate, type ConnectorSpec, type Quirks, type StationProfile } from '../station/profile.js';
 import type { Station } from '../station/station.js';
+import { canTransition } from './status.js';
 import type {
   BootNotificationRequest,
   MeterValuesRequest,
@@ -214,6 +215,7 @@ type Payload = Record<string, unknown>;
 
 /** The station core's events in OCPP 1.6 words (station/dialect.ts). */
 export const dialect16: Dialect = {
+  allowsTransition: canTransition,
   boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
   heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
   status(_st, c, now, errorCode) {
@@ -234,14 +236,15 @@ export const dialect16: Dialect = {
   beforeSend(call) {
     // A transaction's messages after its StartTransaction name the id the CSMS gave it (§4.7).
     if (call.tx === null || call.kind === Kind.StartTx) return true;
-    if (call.tx.transactionId === null) return false;
-    call.payload.transactionId = call.tx.transactionId;
+    if (call.tx.id === null) return false;
+    call.payload.transactionId = Number(call.tx.id);
     return true;
   },
 
   readBoot: (payload) => ({ status: payload.status as BootAnswer['status'], intervalS: (payload.interval as number) > 0 ? (payload.interval as number) : 0 }),
   readTokenInfo: (payload) => payload.idTagInfo as IdTagInfo | undefined,
-  readTransactionId: (payload) => payload.transactionId as number | undefined,
+  // 1.6 transaction ids are integers the CSMS gives; the core keeps every version's id as a string.
+  readTransactionId: (payload) => (typeof payload.transactionId === 'number' ? String(payload.transactionId) : undefined),
   // `status`, or idTagInfo.status (Authorize, Start/StopTransaction); Accepted for an answer without either.
   readStatus: (payload: Payload) => (typeof payload.status === 'string' ? payload.status : ((payload.idTagInfo as IdTagInfo | undefined)?.status ?? 'Accepted')),
 };

@@ -1,8 +1,13 @@
 /**
- * A connector's plain state, its transaction record, and the OCPP 1.6 status transition table
- * (OCPP 1.6 §4.9, the StatusNotification transition table A1…I8), shared by every connector.
+ * A connector's plain state and its transaction record.
  */
 
+/**
+ * What a connector physically is doing: the states the core moves a connector through. They are
+ * OCPP 1.6's ChargePointStatus, the finest of the versions; 2.0.1 reports a coarser ConnectorStatus
+ * (Preparing, Charging, Suspended* and Finishing are all Occupied) and its chargingState, which its
+ * dialect derives from these.
+ */
 export type ConnectorStatus =
   | 'Available'
   | 'Preparing'
@@ -13,31 +18,6 @@ export type ConnectorStatus =
   | 'Reserved'
   | 'Unavailable'
   | 'Faulted';
-
-/**
- * Allowed transitions for connectors > 0, from the 1.6 table. Entries absent from a row are marked
- * "–" (impossible) in the specification. Connector 0 only ever reports Available, Unavailable or
- * Faulted (OCPP 1.6 §4.9, "ChargePointStatus" for connectorId 0).
- */
-const TRANSITIONS: Readonly<Record<ConnectorStatus, readonly ConnectorStatus[]>> = {
-  Available: ['Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Reserved', 'Unavailable', 'Faulted'],
-  Preparing: ['Available', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Faulted'],
-  Charging: ['Available', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Unavailable', 'Faulted'],
-  SuspendedEV: ['Available', 'Charging', 'SuspendedEVSE', 'Finishing', 'Unavailable', 'Faulted'],
-  SuspendedEVSE: ['Available', 'Charging', 'SuspendedEV', 'Finishing', 'Unavailable', 'Faulted'],
-  Finishing: ['Available', 'Preparing', 'Unavailable', 'Faulted'],
-  Reserved: ['Available', 'Preparing', 'Unavailable', 'Faulted'],
-  Unavailable: ['Available', 'Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Faulted'],
-  Faulted: ['Available', 'Preparing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Reserved', 'Unavailable'],
-};
-
-const CONNECTOR_ZERO: readonly ConnectorStatus[] = ['Available', 'Unavailable', 'Faulted'];
-
-/** True when the 1.6 table allows `from → to` on this connector. */
-export function canTransition(connectorId: number, from: ConnectorStatus, to: ConnectorStatus): boolean {
-  if (connectorId === 0) return CONNECTOR_ZERO.includes(to) && from !== to;
-  return TRANSITIONS[from].includes(to);
-}
 
 import type { ConnectorSpec } from './profile.js';
 
@@ -65,10 +45,17 @@ export const enum Await {
   Call,
 }
 
-/** One charging transaction. Kept until its StopTransaction is confirmed (messages may be queued). */
+/** One charging transaction. Kept until its end is confirmed by the CSMS (messages may be queued). */
 export class Transaction {
-  /** Assigned by the CSMS in StartTransaction.conf; null until then (offline start). */
-  transactionId: number | null = null;
+  /**
+   * Its id: the one the CSMS gives in its answer to the start (OCPP 1.6 StartTransaction.conf) — null
+   * until then, e.g. after an offline start — or the one the station makes itself (2.0.1).
+   */
+  id: string | null = null;
+  /** The RequestStartTransaction this transaction answers (2.0.1 remoteStartId), if any. */
+  remoteStartId: number | null = null;
+  /** The next sequence number of its messages (2.0.1 TransactionEvent seqNo: from 0, without gaps). */
+  seqNo = 0;
   /** The reservation this transaction fulfils (StartTransaction.reservationId, OCPP 1.6 §5.13). */
   reservationId: number | undefined = undefined;
   stopped = false;

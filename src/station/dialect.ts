@@ -5,7 +5,7 @@
  * what the answer means (ocpp16/dialect.ts). No file in station/ names an OCPP action.
  */
 import type { IdTagInfo } from './authorization.js';
-import type { Connector, Transaction } from './connector.js';
+import type { Connector, ConnectorStatus, Transaction } from './connector.js';
 import type { OutboundCall } from './outbound.js';
 import type { Station } from './station.js';
 
@@ -53,6 +53,8 @@ export interface Dialect {
   /** The registration a charge point sends after power-up (and when the CSMS asks for it). */
   boot(st: Station): OutboundCall;
   heartbeat(): OutboundCall;
+  /** Whether the version lets a connector's reported state change `from` → `to` (1.6 §4.9's table). */
+  allowsTransition(connectorId: number, from: ConnectorStatus, to: ConnectorStatus): boolean;
   /** A connector's state as it is now; `errorCode` overrides the connector's own (LocalListConflict). */
   status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall;
   /** A driver presents a token at a connector. */
@@ -74,7 +76,7 @@ export interface Dialect {
   /** The token's status as the CSMS answered an authorize, a start or a stop (undefined: not said). */
   readTokenInfo(payload: Record<string, unknown>): IdTagInfo | undefined;
   /** The transaction's id as the CSMS gave it in the answer to a start (1.6); undefined when it does not. */
-  readTransactionId(payload: Record<string, unknown>): number | undefined;
+  readTransactionId(payload: Record<string, unknown>): string | undefined;
   /** A raw `send` step's answer, as one status word for the scenario. */
   readStatus(payload: Record<string, unknown>): string;
 }

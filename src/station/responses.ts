@@ -28,7 +28,7 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
     case Kind.StartTx: {
       const tx = call.tx!;
       const id = dialect.readTransactionId(payload);
-      if (id !== undefined) tx.transactionId = id;
+      if (id !== undefined) tx.id = id;
       const info = dialect.readTokenInfo(payload)!;
       learn(st, tx.idTag, info, now);
       const status = info.status;

@@ -17,7 +17,7 @@ import { jitter } from '../util/random.js';
 import { atLeastRetryFloor } from './retry.js';
 import { Setting } from './settings.js';
 import type { StopCause } from './dialect.js';
-import { canTransition, Connector, Transaction, type ConnectorStatus } from './connector.js';
+import { Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
@@ -658,9 +658,9 @@ export class Station {
   /** Changes a connector's status and reports it (checked against the 1.6 transition table). */
   setStatus(c: Connector, status: ConnectorStatus, now: number): void {
     if (c.status === status) return;
-    if (!canTransition(c.id, c.status, status)) {
+    if (!this.ctx.dialect.allowsTransition(c.id, c.status, status)) {
       // A simulator bug, not the CSMS's: say so rather than send an impossible sequence silently.
-      this.ctx.stats.problem(`${this.identity}: connector ${c.id} ${c.status} → ${status} is not a 1.6 transition`);
+      this.ctx.stats.problem(`${this.identity}: connector ${c.id} ${c.status} → ${status} is not a transition OCPP ${this.ctx.version} allows`);
     }
     c.status = status;
     this.reportStatus(c, now);
@@ -758,10 +758,10 @@ export class Station {
     }
   }
 
-  findTransaction(transactionId: number): Connector | undefined {
+  findTransaction(id: string): Connector | undefined {
     for (let i = 1; i < this.connectors.length; i++) {
       const tx = this.connectors[i].tx;
-      if (tx && !tx.stopped && tx.transactionId === transactionId) return this.connectors[i];
+      if (tx && !tx.stopped && tx.id === id) return this.connectors[i];
     }
     return undefined;
   }

@@ -185,13 +185,13 @@ describe('UpdateFirmware against the embedded CSMS', () => {
     const { csms, fleet, calls } = await embedded();
     await csms.call(CP, 'RemoteStartTransaction', { idTag: 'TAG1', connectorId: 1 });
     const st = fleet.shards![0].stations[0];
-    await until(() => st.connectors[1].tx?.transactionId != null, 'the transaction to start');
+    await until(() => st.connectors[1].tx?.id != null, 'the transaction to start');
     await csms.call(CP, 'UpdateFirmware', { location: `${files.base}/fw/fw-4.0.0.bin`, retrieveDate: soon() });
     await until(() => statusesOf(calls, 'FirmwareStatusNotification').includes('Downloaded'), 'Downloaded');
     await new Promise((r) => setTimeout(r, 1500));
     expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'Downloaded']);
     expect(st.connectors[2].status).toBe('Unavailable');
-    await csms.call(CP, 'RemoteStopTransaction', { transactionId: st.connectors[1].tx!.transactionId! });
+    await csms.call(CP, 'RemoteStopTransaction', { transactionId: Number(st.connectors[1].tx!.id) });
     await until(() => boots(calls).length === 2, 'the reboot after the install', 10_000);
     expect(statusesOf(calls, 'FirmwareStatusNotification')).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
     expect(boots(calls)[1].firmwareVersion).toBe('4.0.0');

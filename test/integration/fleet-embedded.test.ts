@@ -71,12 +71,12 @@ describe('fleet against the embedded CSMS', () => {
     expect(start).toEqual({ status: 200, json: { result: { status: 'Accepted' } } });
     await until(() => csms.stats.transactions.active === 1, 'the remote-started transaction');
     const tx = fleet.shards![0].stations[0].connectors[2].tx!;
-    await until(() => tx.transactionId !== null, 'its transactionId');
+    await until(() => tx.id !== null, 'its transactionId');
 
     const config = await api(csms, 'POST', '/api/charge-points/TEST001/GetConfiguration', { key: ['MeterValueSampleInterval', 'Nope'] });
     expect(config.json.result).toEqual({ configurationKey: [{ key: 'MeterValueSampleInterval', readonly: false, value: '1' }], unknownKey: ['Nope'] });
 
-    const stop = await api(csms, 'POST', '/api/charge-points/TEST001/RemoteStopTransaction', { transactionId: tx.transactionId });
+    const stop = await api(csms, 'POST', '/api/charge-points/TEST001/RemoteStopTransaction', { transactionId: Number(tx.id) });
     expect(stop.json.result).toEqual({ status: 'Accepted' });
     await until(() => csms.stats.transactions.active === 0, 'the remote stop');
 

@@ -90,14 +90,15 @@ describe('transaction messages are delivered or counted, never lost in silence',
 
 describe('reconnects and retries', () => {
   it('a CSMS that closes every connection at once meets a growing backoff, counted as early closes', async () => {
-    const { csms, fleet } = await setUp({ closeOnOpen: true }, { count: 1, options: { ...testFleetConfig('').options, reconnect: { initialMs: 100, maxMs: 5000 } } });
-    await until(() => (csms.opens.get('TEST001')?.length ?? 0) >= 5, 'five connections', 10_000);
+    const { csms, fleet } = await setUp({ closeOnOpen: true }, { count: 1, options: { ...testFleetConfig('').options, reconnect: { initialMs: 400, maxMs: 10_000 } } });
+    await until(() => (csms.opens.get('TEST001')?.length ?? 0) >= 4, 'four connections', 15_000);
     const opens = csms.opens.get('TEST001')!;
     const gaps = opens.slice(1).map((t, i) => t - opens[i]);
-    // 100, 200, 400, 800 ms ± 25 % jitter: each gap clearly longer than the one before.
+    // 400, 800, 1600 ms ± 25 % jitter (plus a handshake each, slower on a loaded machine): each gap
+    // clearly longer than the one before.
     for (let i = 1; i < gaps.length; i++) expect(gaps[i], `gaps ${gaps.join(', ')}`).toBeGreaterThan(gaps[i - 1] * 1.2);
     fleet.refresh();
-    expect(fleet.stats.total('earlyCloses')).toBeGreaterThanOrEqual(4);
+    expect(fleet.stats.total('earlyCloses')).toBeGreaterThanOrEqual(3);
   });
 
   it('a connection that proved itself (boot accepted) starts the backoff again from its initial delay', async () => {

@@ -276,8 +276,8 @@ steps:
     expect(await csms.call('TEST001', 'RemoteStartTransaction', { idTag: 'APP-1', connectorId: 1 })).toEqual({ status: 'Accepted' });
     await until(() => csms.stats.transactions.active === 1, 'the remote start');
     const tx = fleet.shards![0].stations[0].connectors[1].tx!;
-    await until(() => tx.transactionId !== null, 'its transactionId');
-    expect(await csms.call('TEST001', 'RemoteStopTransaction', { transactionId: tx.transactionId! })).toEqual({ status: 'Accepted' });
+    await until(() => tx.id !== null, 'its transactionId');
+    expect(await csms.call('TEST001', 'RemoteStopTransaction', { transactionId: Number(tx.id) })).toEqual({ status: 'Accepted' });
     await until(() => csms.stats.transactions.stopped === 1, 'the remote stop');
     fleet.refresh();
     expect(fleet.stats.total('expectationsPassed')).toBe(2);

@@ -75,8 +75,8 @@ describe('Smart Charging against the embedded CSMS (strict)', () => {
   async function charging(csms: Csms, fleet: Fleet): Promise<number> {
     expect(await csms.call(CP, 'RemoteStartTransaction', { connectorId: 1, idTag: 'SMART01' })).toEqual({ status: 'Accepted' });
     const tx = () => fleet.shards![0].stations[0].connectors[1].tx;
-    await until(() => tx()?.transactionId != null, 'the transaction id');
-    return tx()!.transactionId!;
+    await until(() => tx()?.id != null, 'the transaction id');
+    return Number(tx()!.id);
   }
 
   it('a 6 A TxProfile limits the power in MeterValues; GetCompositeSchedule shows it; clearing restores full power', async () => {
@@ -182,7 +182,7 @@ describe('Smart Charging against the embedded CSMS (strict)', () => {
     ).toEqual({ status: 'Accepted' });
     expect(station.connectors[1].powerW).toBe(16 * 690); // 11,040 W is below the 14 kW maximum
     expect(await csms.call(CP, 'RemoteStartTransaction', { connectorId: 2, idTag: 'SMART03' })).toEqual({ status: 'Accepted' });
-    await until(() => station.connectors[2].tx?.transactionId != null, 'the second transaction');
+    await until(() => station.connectors[2].tx?.id != null, 'the second transaction');
     await until(() => statuses(2).includes('Charging'), 'connector 2 charging', 5000);
     // Two transactions share the 14 kW: 7 kW each.
     expect([station.connectors[1].powerW, station.connectors[2].powerW]).toEqual([7000, 7000]);
@@ -192,7 +192,7 @@ describe('Smart Charging against the embedded CSMS (strict)', () => {
     expect((await csms.call(CP, 'GetCompositeSchedule', { connectorId: 0, duration: 60, chargingRateUnit: 'W' })).chargingSchedule!.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 14_000 }]);
 
     // Connector 2 stops: connector 1 may take its 16 A again.
-    expect(await csms.call(CP, 'RemoteStopTransaction', { transactionId: station.connectors[2].tx!.transactionId! })).toEqual({ status: 'Accepted' });
+    expect(await csms.call(CP, 'RemoteStopTransaction', { transactionId: Number(station.connectors[2].tx!.id) })).toEqual({ status: 'Accepted' });
     expect(station.connectors[1].powerW).toBe(16 * 690);
 
     await fleet.stop();

@@ -1,6 +1,7 @@
 /** The OCPP 1.6 §4.9 StatusNotification transition table, and the plain connector/transaction state. */
 import { describe, expect, it } from 'vitest';
-import { canTransition, Connector, type ConnectorStatus, Phase, Transaction } from '../../src/station/connector.js';
+import { Connector, type ConnectorStatus, Phase, Transaction } from '../../src/station/connector.js';
+import { canTransition } from '../../src/ocpp16/status.js';
 import { DEFAULT_PROFILE } from '../../src/station/profile.js';
 
 const STATUSES: ConnectorStatus[] = [
@@ -100,7 +101,7 @@ describe('Connector and Transaction', () => {
   it('a new transaction has no CSMS id yet and is not stopped', () => {
     const tx = new Transaction(1, 'TAG0001', 500, 1_700_000_000_000);
     expect(tx).toMatchObject({ connectorId: 1, idTag: 'TAG0001', meterStart: 500, startedAt: 1_700_000_000_000 });
-    expect(tx.transactionId).toBeNull();
+    expect(tx.id).toBeNull();
     expect(tx.stopped).toBe(false);
     expect(tx.meterStop).toBe(0);
   });

@@ -72,7 +72,7 @@ function isFree(st: Station, id: number, idTag: string): boolean {
 
 /** RemoteStopTransaction (§5.12): Accepted when the transaction runs here, then stopped with reason Remote. */
 export function remoteStopTransaction(st: Station, req: RemoteStopTransactionRequest, now: number): RemoteStopTransactionResponse {
-  const c = st.boot === Boot.Accepted ? st.findTransaction(req.transactionId) : undefined; // not while Pending (§4.2)
+  const c = st.boot === Boot.Accepted ? st.findTransaction(String(req.transactionId)) : undefined; // not while Pending (§4.2)
   if (!c) return { status: 'Rejected' };
   st.endTransaction(c, 'Remote', now);
   driver.finish(st, c, now);

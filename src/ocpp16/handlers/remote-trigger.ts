@@ -78,7 +78,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
         const payload = samplePayload(st, c, now, 'Trigger') as unknown as Record<string, unknown>;
         const tx = c.tx !== null && !c.tx.stopped ? c.tx : null;
         // Until the CSMS has confirmed the StartTransaction there is no id to name yet.
-        if (tx !== null && tx.transactionId !== null) payload.transactionId = tx.transactionId;
+        if (tx !== null && tx.id !== null) payload.transactionId = Number(tx.id);
         st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id)));
       }
       break;

@@ -52,7 +52,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
 
   transaction(connectorId: number): { transactionId: number | null; startedAt: number } | null {
     const tx = this.st.connectors[connectorId]?.tx;
-    return tx && !tx.stopped ? tx : null;
+    return tx && !tx.stopped ? { transactionId: tx.id === null ? null : Number(tx.id), startedAt: tx.startedAt } : null;
   }
 
   transactionStarted(c: Connector, now: number): void {
