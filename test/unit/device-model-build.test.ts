@@ -1,6 +1,17 @@
-/** Building the shared device model of a profile: topology, standard variables, sharing. */
+/** Building the shared device model of a profile: topology, standard variables, sharing, per-station cost. */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { buildDeviceModel, evsesOf, read } from '../../src/ocpp201/device-model/index.js';
+import {
+  baseReport,
+  buildDeviceModel,
+  evsesOf,
+  getVariables,
+  read,
+  setVariables,
+  type DeviceModelState,
+} from '../../src/ocpp201/device-model/index.js';
+import type { GetVariableDataType } from '../../src/ocpp201/generated/types.gen.js';
 import { connectorsOf, type ConnectorSpec } from '../../src/station/profile.js';
 import { INPUT, model } from './device-model-fixture.js';
 
@@ -131,5 +142,47 @@ describe('buildDeviceModel', () => {
     const ac = { type: 'Type2', current: 'AC', phases: 3, voltage: 230, maxCurrentA: 32, maxPowerW: 22_000 } as const;
     const dm = buildDeviceModel({ ...INPUT, evses: evsesOf(connectorsOf(ac, 12)) });
     expect(dm.components.filter((c) => c.component.name === 'EVSE')).toHaveLength(12);
+  });
+});
+
+describe('per charge point state', () => {
+  /** A real collection (V8's gc, reachable through --expose-gc set at run time). */
+  function collect(): () => void {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  }
+
+  it('is null, ~0 bytes, for 10,000 charge points that are read and reported but never set', () => {
+    const gc = collect();
+    const dm = model();
+    const data: GetVariableDataType[] = [
+      { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } },
+      { component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'AvailabilityState' } },
+    ];
+    const refused = [{ component: { name: 'ChargingStation' }, variable: { name: 'Model' }, attributeValue: 'other' }];
+    const states: DeviceModelState[] = new Array<DeviceModelState>(10_000).fill(null);
+    const touch = (i: number) => {
+      getVariables(dm, states[i], data);
+      baseReport(dm, states[i], 'FullInventory');
+      states[i] = setVariables(dm, states[i], refused).state; // rejected: read-only
+    };
+    // A first pass warms up: optimised code and inline caches are heap too, but per process, not per station.
+    for (let i = 0; i < states.length; i++) touch(i);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < states.length; i++) touch(i);
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    expect(states.every((s) => s === null)).toBe(true);
+    expect((after - before) / states.length).toBeLessThan(16);
+
+    // The measurement sees state when there is some: one accepted change each.
+    const change = [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: '60' }];
+    gc();
+    const unchanged = process.memoryUsage().heapUsed;
+    for (let i = 0; i < states.length; i++) states[i] = setVariables(dm, states[i], change).state;
+    gc();
+    expect(states.every((s) => s?.size === 1)).toBe(true);
+    expect((process.memoryUsage().heapUsed - unchanged) / states.length).toBeGreaterThan(64);
   });
 });
