@@ -8,7 +8,21 @@
  * maps to a TagInfo, and the common entries (a status, no expiry, no parent) are five shared records.
  */
 
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+/**
+ * A token's status: the union of OCPP 1.6's AuthorizationStatus and 2.0.1's AuthorizationStatusEnumType
+ * (each version's dialect reads its own words into these).
+ */
+export type AuthorizationStatus =
+  | 'Accepted'
+  | 'Blocked'
+  | 'ConcurrentTx'
+  | 'Expired'
+  | 'Invalid'
+  | 'NoCredit'
+  | 'NotAllowedTypeEVSE'
+  | 'NotAtThisLocation'
+  | 'NotAtThisTime'
+  | 'Unknown';
 
 /** IdTagInfo as it arrives in SendLocalList, Authorize.conf, StartTransaction.conf, StopTransaction.conf. */
 export interface IdTagInfo {
@@ -43,6 +57,11 @@ const SHARED: Readonly<Record<AuthorizationStatus, TagInfo>> = {
   Expired: Object.freeze({ status: 'Expired', expiresAt: Infinity, parentIdTag: undefined }),
   Invalid: Object.freeze({ status: 'Invalid', expiresAt: Infinity, parentIdTag: undefined }),
   ConcurrentTx: Object.freeze({ status: 'ConcurrentTx', expiresAt: Infinity, parentIdTag: undefined }),
+  NoCredit: Object.freeze({ status: 'NoCredit', expiresAt: Infinity, parentIdTag: undefined }),
+  NotAllowedTypeEVSE: Object.freeze({ status: 'NotAllowedTypeEVSE', expiresAt: Infinity, parentIdTag: undefined }),
+  NotAtThisLocation: Object.freeze({ status: 'NotAtThisLocation', expiresAt: Infinity, parentIdTag: undefined }),
+  NotAtThisTime: Object.freeze({ status: 'NotAtThisTime', expiresAt: Infinity, parentIdTag: undefined }),
+  Unknown: Object.freeze({ status: 'Unknown', expiresAt: Infinity, parentIdTag: undefined }),
 };
 
 /** The record for an IdTagInfo: a shared one when it has neither expiryDate nor parentIdTag. */
