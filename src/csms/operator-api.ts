@@ -114,18 +114,18 @@ async function operatorCall(
     if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { code: 'TooLarge', description: error.message } });
     return badRequest(res, 'InvalidJson', `The body is not valid JSON: ${(error as Error).message}`);
   }
-  const fits = new Map(versions.map((v) => [v, refusal(v, action, payload)]));
-  if (versions.every((v) => fits.get(v) !== null)) {
+  const refusals = new Map(versions.map((v) => [v, refusal(v, action, payload)]));
+  if (versions.every((v) => refusals.get(v) !== null)) {
     // No version takes this call: the schema violation of the version(s) having the action.
     const having = versions.filter((v) => v.csmsActions.has(action));
-    const first = fits.get(having[0])!;
-    const description = `${action} request is schema-invalid: ${having.map((v) => fits.get(v)!.message).join('; ')}`;
+    const first = refusals.get(having[0])!;
+    const description = `${action} request is schema-invalid: ${having.map((v) => refusals.get(v)!.message).join('; ')}`;
     return badRequest(res, first.code, description);
   }
-  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs, fits));
+  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs, refusals));
   const conn = core.conns.get(identity);
   if (conn === undefined) return sendJson(res, 404, { error: { code: 'UnknownIdentity', description: `No charge point ${identity} is connected` } });
-  const unfit = fits.get(conn.binding);
+  const unfit = refusals.get(conn.binding);
   if (unfit != null) return badRequest(res, unfit.code, `${identity} speaks ${conn.binding.subprotocol}: ${unfit.message}`);
   const outcome = await callOne(core, identity, action, payload, timeoutMs);
   if ('result' in outcome) sendJson(res, 200, outcome);
@@ -170,14 +170,14 @@ async function broadcast(
   action: string,
   payload: unknown,
   timeoutMs: number,
-  fits: ReadonlyMap<VersionBinding, Unfit | null>,
+  refusals: ReadonlyMap<VersionBinding, Unfit | null>,
 ): Promise<object> {
   const identities: string[] = [];
   const skipped: Record<string, { chargePoints: number; reason: string }> = {};
   for (const conn of core.conns.values()) {
     // Booted on this connection or an earlier one: none is sent after a reconnect (OCPP-J 1.6 §5.4).
     if (!conn.registration?.booted) continue;
-    const unfit = fits.get(conn.binding);
+    const unfit = refusals.get(conn.binding);
     if (unfit == null) identities.push(conn.identity);
     else skip(skipped, conn, unfit);
   }
