@@ -6,7 +6,8 @@
  * every connection of its version (a connection holds one pointer); the state a version keeps — its
  * ledger of transactions — lives in each CSMS's core.
  *
- * This is the only file of the CSMS that names every version.
+ * Adding a version takes a binding here, a folder beside ocpp16/ and ocpp201/ (responders, ledger),
+ * its ledger's state in core.ts and its figures in stats.ts; nothing else names versions.
  */
 import { INITIATOR as INITIATOR_16 } from '../ocpp16/generated/actions.gen.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from '../ocpp16/schemas.js';
