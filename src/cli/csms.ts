@@ -1,11 +1,12 @@
 /**
- * `ocpp-sim csms`: runs the embedded OCPP 1.6J CSMS in the foreground until SIGINT/SIGTERM.
+ * `ocpp-sim csms`: runs the embedded OCPP CSMS (1.6J and 2.0.1) in the foreground until SIGINT/SIGTERM.
  *
  * The first line on stdout is always `listening ws://<host>:<port>/ocpp` (the actual port, also
  * with `--port 0`), so a parent process such as the benchmark can parse where to connect.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ListenError, startCsms } from '../csms/server.js';
+import { ListenError, OCPP_VERSIONS, startCsms, type OcppVersion } from '../csms/server.js';
+import { ocppVersion } from '../csms/versions.js';
 import { UsageError } from './exit-codes.js';
 import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
 import { readPasswords } from './passwords.js';
@@ -17,6 +18,11 @@ function builder(yargs: Argv<object>) {
     // Numbers are read as text and checked in the handler, so a bad one is named as typed.
     .option('port', { type: 'string', default: '9000', describe: 'TCP port (0 = any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
+    .option('ocpp', {
+      type: 'string',
+      default: OCPP_VERSIONS.join(','),
+      describe: 'OCPP versions to speak, comma-separated (1.6, 2.0.1); a charge point gets the first of its offered subprotocols among them',
+    })
     .option('heartbeat-interval', { type: 'string', default: '60', describe: 'Heartbeat interval (s) in BootNotification answers' })
     .option('boot-status', {
       choices: ['Accepted', 'Pending', 'Rejected'] as const,
@@ -39,13 +45,28 @@ function hostName(value: unknown): string {
   return host;
 }
 
+/** `--ocpp 1.6,2.0.1`: the versions to speak, each once (also spelt as subprotocols, `ocpp2.0.1`). */
+export function ocppVersions(value: unknown): OcppVersion[] {
+  if (Array.isArray(value)) throw new UsageError(`--ocpp is given ${value.length} times; give it once, with the versions comma-separated`);
+  const text = String(value ?? '');
+  const versions: OcppVersion[] = [];
+  for (const item of text.split(',')) {
+    const version = ocppVersion(item.trim());
+    if (version === null) {
+      throw new UsageError(`--ocpp must be a comma-separated list of OCPP versions from ${OCPP_VERSIONS.join(', ')}, not '${text}'`);
+    }
+    if (!versions.includes(version)) versions.push(version);
+  }
+  return versions;
+}
+
 /** Parsed options of `ocpp-sim csms`. */
 export type CsmsArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 /** The `csms` command module, registered by the top-level CLI. */
 export const csmsCommand: CommandModule<object, CsmsArgs> = {
   command: 'csms',
-  describe: 'Run the embedded OCPP 1.6J CSMS (demo backend, test peer and benchmark sink)',
+  describe: 'Run the embedded OCPP 1.6J and 2.0.1 CSMS (demo backend, test peer and benchmark sink)',
   builder,
   handler: runCsms,
 };
@@ -53,6 +74,7 @@ export const csmsCommand: CommandModule<object, CsmsArgs> = {
 async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const port = portNumber(argv.port, '--port');
   const host = hostName(argv.host);
+  const ocpp = ocppVersions(argv.ocpp);
   // An integer in BootNotification.conf (OCPP 1.6 §6.3), so a fraction would make our answer invalid.
   const heartbeatInterval = readWholeNumber(argv.heartbeatInterval, '--heartbeat-interval', 1, 2 ** 31 - 1, 'a whole number of seconds');
   if (argv.password === '') throw new UsageError('--password must not be empty');
@@ -62,6 +84,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const csms = await startCsms({
     port,
     host,
+    ocpp,
     heartbeatInterval,
     bootStatus: argv.bootStatus,
     password: argv.password,
@@ -79,7 +102,8 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   if (tokenSource === 'generated') console.log(`operator API token: ${csms.apiToken}`);
   if (!argv.quiet) {
     const api = apiBase(csms);
-    console.log(`ocpp-sim CSMS (OCPP 1.6J): charge points connect to ${csms.url}/<identity> with subprotocol ocpp1.6`);
+    const spoken = OCPP_VERSIONS.filter((v) => ocpp.includes(v));
+    console.log(`ocpp-sim CSMS (OCPP ${spoken.join(' and ')}): charge points connect to ${csms.url}/<identity> with subprotocol ${spoken.map((v) => `ocpp${v}`).join(' or ')}`);
     console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${authSummary(argv.password, passwords, argv.passwords)}`);
     console.log(`  operator API (loopback clients with the token): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
     console.log(`  e.g. curl -X POST -H "Authorization: ${bearerExample(csms, tokenSource)}" -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);

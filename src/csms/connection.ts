@@ -8,6 +8,7 @@ import type { CsmsCore } from './core.js';
 import { handleFrame } from './inbound.js';
 import { failAllCalls, type QueuedCall } from './outbound.js';
 import type { Registration } from './registration.js';
+import type { VersionBinding } from './versions.js';
 
 const kConnection = Symbol('csms.connection');
 
@@ -33,6 +34,8 @@ export class Connection {
     readonly core: CsmsCore,
     readonly ws: WebSocket,
     readonly identity: string,
+    /** The OCPP version negotiated at the upgrade: its schemas, responders and ledger (shared). */
+    readonly binding: VersionBinding,
     readonly remoteAddress: string,
     readonly connectedAt: number,
     /** Whether this connection's events are logged (decided once, at connect). */
@@ -49,9 +52,9 @@ export class Connection {
 }
 
 /** Wraps an accepted socket in a {@link Connection}, registers it and installs the shared listeners. */
-export function attach(core: CsmsCore, ws: WebSocket, identity: string, remoteAddress: string): Connection {
+export function attach(core: CsmsCore, ws: WebSocket, identity: string, binding: VersionBinding, remoteAddress: string): Connection {
   const logged = core.logger.wantsConnection(core.stats);
-  const conn = new Connection(core, ws, identity, remoteAddress, Date.now(), logged, core.registrations.get(identity) ?? null);
+  const conn = new Connection(core, ws, identity, binding, remoteAddress, Date.now(), logged, core.registrations.get(identity) ?? null);
   (ws as TaggedSocket)[kConnection] = conn;
   ws.on('message', onMessage);
   ws.on('close', onClose);

@@ -1,16 +1,18 @@
 /**
  * The state one embedded CSMS shares between its connections: resolved settings, counters, the
- * identity map, the registrations (kept across reconnects), the transaction ledger, the set of connections with a CALL of ours in flight and
- * the single timeout sweep over them. Every {@link Connection} holds a back-pointer to its core.
+ * identity map, the registrations (kept across reconnects), each version's transaction ledger, the
+ * set of connections with a CALL of ours in flight and the single timeout sweep over them. Every
+ * {@link Connection} holds a back-pointer to its core.
  */
-import type { SchemaValidator } from '../protocol/validate.js';
 import type { ApiAccess } from './api-guard.js';
-import { validator16 } from '../ocpp16/schemas.js';
 import type { Connection } from './connection.js';
 import type { CsmsLogger } from './log.js';
+import { Ledger16 } from './ocpp16/ledger.js';
+import { Ledger201 } from './ocpp201/ledger.js';
 import { expireCalls } from './outbound.js';
 import { Registration } from './registration.js';
 import { type CsmsStats, createStats } from './stats.js';
+import type { VersionBinding } from './versions.js';
 
 /**
  * Test hook: return a response payload to send instead of the built-in one, or undefined to use the
@@ -35,6 +37,8 @@ export interface CsmsSettings {
   passwordFor: ((identity: string) => string | undefined) | undefined;
   /** Who may use the operator API (api-guard.ts). */
   api: ApiAccess;
+  /** The versions this CSMS speaks (at least one), oldest first: a client gets the first of its offer among them. */
+  versions: readonly VersionBinding[];
 }
 
 /** Identities whose registration (boot, vendor, model) is kept while they are not connected. */
@@ -53,16 +57,10 @@ export class CsmsCore {
   readonly live = new Set<Connection>();
   /** Connections with a CSMS-initiated CALL in flight: the only ones the timeout sweep visits. */
   readonly pending = new Set<Connection>();
-  /** Each started, not yet stopped transaction by transactionId: its meterStart (Wh) and its start key. */
-  readonly transactions = new Map<number, { meterStart: number; key: string }>();
-  /**
-   * The transactionId given to each open transaction's StartTransaction, by {@link startKey}: a charge
-   * point that resends a StartTransaction whose answer it never got (the connection dropped) is given
-   * the same transaction again, not a second one that would stay open forever.
-   */
-  readonly startedBy = new Map<string, number>();
-  nextTransactionId = 1;
-  readonly validator: SchemaValidator = validator16();
+  /** OCPP 1.6 transactions (StartTransaction/StopTransaction). */
+  readonly ledger16 = new Ledger16();
+  /** OCPP 2.0.1 transactions (TransactionEvent sequences). */
+  readonly ledger201 = new Ledger201();
   onRequest: RequestHook | undefined = undefined;
   closing = false;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -83,9 +81,12 @@ export class CsmsCore {
     this.conns.set(conn.identity, conn);
     conn.registered = true;
     this.live.add(conn);
+    const protocol = this.stats.protocols[conn.binding.subprotocol];
     this.stats.connections.current++;
     this.stats.connections.total++;
-    if (conn.registration?.booted) this.stats.booted++;
+    protocol.current++;
+    protocol.total++;
+    if (conn.registration?.booted) this.countBooted(conn, 1);
   }
 
   /** Removes a connection from the identity map (idempotent); its socket may still be closing. */
@@ -94,7 +95,14 @@ export class CsmsCore {
     conn.registered = false;
     this.conns.delete(conn.identity);
     this.stats.connections.current--;
-    if (conn.registration?.booted) this.stats.booted--;
+    this.stats.protocols[conn.binding.subprotocol].current--;
+    if (conn.registration?.booted) this.countBooted(conn, -1);
+  }
+
+  /** A registered connection's identity became booted (+1) or not booted (−1), or it (dis)connected booted. */
+  countBooted(conn: Connection, delta: 1 | -1): void {
+    this.stats.booted += delta;
+    this.stats.protocols[conn.binding.subprotocol].booted += delta;
   }
 
   /**
@@ -146,9 +154,4 @@ export class CsmsCore {
       this.sweepTimer = null;
     }
   }
-}
-
-/** What identifies one StartTransaction however often it is sent: who, which connector, when (OCPP 1.6 §4.7 retries). */
-export function startKey(identity: string, request: { connectorId: number; timestamp: string }): string {
-  return `${identity}\u0000${request.connectorId}\u0000${request.timestamp}`;
 }

@@ -28,13 +28,21 @@ export function identityFromPath(url: string | undefined): string | null {
   }
 }
 
-/** True when the comma-separated `Sec-WebSocket-Protocol` request header offers `wanted`. */
-export function offersSubprotocol(header: string | undefined, wanted: string): boolean {
-  if (!header) return false;
+/**
+ * The subprotocol to answer a `Sec-WebSocket-Protocol` request header with: the first one the client
+ * offers that is among `supported`, or null when it offers none of them. The client lists its
+ * subprotocols in order of preference (RFC 6455 §4.1, §11.3.4) and the server selects one of them
+ * (§4.2.2); a charging station that speaks several OCPP versions offers them all, most preferred
+ * first, e.g. `ocpp2.0.1, ocpp1.6` (OCPP 2.0.1 Part 4 §3.1.2), so the client's order decides, not
+ * the order of `supported`.
+ */
+export function chooseSubprotocol<T extends { readonly subprotocol: string }>(header: string | undefined, supported: readonly T[]): T | null {
+  if (!header) return null;
   for (const token of header.split(',')) {
-    if (token.trim() === wanted) return true;
+    const offered = token.trim();
+    for (const candidate of supported) if (candidate.subprotocol === offered) return candidate;
   }
-  return false;
+  return null;
 }
 
 /**

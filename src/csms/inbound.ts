@@ -1,7 +1,13 @@
 /**
  * Frames from charge points: decode once, then CALLs go through validation to a responder and
  * CALLRESULT/CALLERROR settle our own CALL in flight. Every failure to handle a CALL becomes a
- * CALLERROR at this one boundary, with 1.6 spellings of the codes (OCPP-J 1.6 §4.2.3).
+ * CALLERROR at this one boundary, with the codes spelt for the connection's version (OCPP-J 1.6
+ * §4.2.3, 2.0.1 Part 4 §4.3). Schemas, responders and ledger are the connection's version binding's.
+ *
+ * Frames that are no RPC message at all (protocol/frame.ts) get 2.0.1's framework codes on a 2.0.1
+ * connection: a CALL whose message id cannot be read is answered `RpcFrameworkError` with message id
+ * "-1" (2.0.1 Part 4 §4.2.3), an unknown message type `MessageTypeNotSupported` (§4.4); 1.6 has
+ * neither code and gets `ProtocolError`.
  */
 import {
   CALL,
@@ -13,13 +19,9 @@ import {
   type CallFrame,
 } from '../protocol/frame.js';
 import { type ErrorCode, OcppError } from '../protocol/errors.js';
-import { OCPP16 } from '../ocpp16/schemas.js';
-import type { CpAction } from '../ocpp16/generated/actions.gen.js';
 import type { Connection } from './connection.js';
 import { NO_REPLY } from './core.js';
-import { recordAnswer } from './ledger.js';
 import { settleError, settleResult } from './outbound.js';
-import { RESPONDER_MAP } from './responders.js';
 
 /** Thrown (after the charge point got an InternalError) when strict mode catches a bad answer of ours. */
 export class CsmsStrictError extends Error {
@@ -44,19 +46,20 @@ export function handleFrame(conn: Connection, text: string): void {
 
 function handleCall(conn: Connection, frame: CallFrame): void {
   const core = conn.core;
+  const binding = conn.binding;
   const id = frame[1];
   const action = frame[2];
   const payload = frame[3];
-  const responder = RESPONDER_MAP.get(action);
+  const responder = binding.responders.get(action);
   if (responder === undefined) {
-    // Unknown action names get NotImplemented; 1.6 actions that a charge point may not initiate
-    // (CSMS-only ones) are known but not supported here (OCPP-J 1.6 §4.2.3 table).
-    sendError(conn, id, core.validator.hasAction(action) ? 'NotSupported' : 'NotImplemented', `${action} is not handled by this CSMS`);
+    // Unknown action names get NotImplemented; actions of the version that a charge point may not
+    // initiate (CSMS-only ones) are known but not supported here (OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.3).
+    sendError(conn, id, binding.validator.hasAction(action) ? 'NotSupported' : 'NotImplemented', `${action} is not handled by this CSMS`);
     return;
   }
-  core.stats.received[action as CpAction]++;
+  binding.received(core.stats)[action]++;
   // Always validate: it is cheap, and a schema-invalid message from the simulator is a bug to surface.
-  const violation = core.validator.request(action, payload);
+  const violation = binding.validator.request(action, payload);
   if (violation !== null) {
     sendError(conn, id, violation.code, violation.message);
     return;
@@ -78,17 +81,17 @@ function handleCall(conn: Connection, frame: CallFrame): void {
   }
   if (response === NO_REPLY) return;
   if (core.settings.strict) {
-    const bad = core.validator.response(action, response);
+    const bad = binding.validator.response(action, response);
     if (bad !== null) {
       sendError(conn, id, 'InternalError', 'The CSMS produced a schema-invalid response');
       throw new CsmsStrictError(`strict: our ${action} response is schema-invalid (${bad.code}: ${bad.message}): ${JSON.stringify(response)}`);
     }
   }
-  recordAnswer(conn, action, payload, response);
+  binding.record(conn, action, payload, response);
   conn.send(encodeCallResult(id, response));
 }
 
 function sendError(conn: Connection, id: string, code: ErrorCode, description: string, details: Record<string, unknown> = {}): void {
   conn.core.stats.callErrorsSent++;
-  conn.send(encodeCallError(id, code, description, details, OCPP16));
+  conn.send(encodeCallError(id, code, description, details, conn.binding.version));
 }

@@ -3,23 +3,31 @@
  * token, with a local Host and no foreign Origin (api-guard.ts: 403 or 401 otherwise). JSON in and
  * out:
  *
- * - `GET  /api/charge-points` → `[{identity, booted, connectedAt, vendor, model}]`
- * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body →
- *   200 `{result}` (the CALLRESULT payload); 502 `{error: {code, description}}` on CALLERROR,
- *   timeout or an invalid CALLRESULT; 404 for an identity that is not connected; 400 for an
- *   identity outside the OCPP rule (util/identity.ts), invalid JSON, an action the CSMS may not initiate, or a payload that fails the action's request schema
- *   (we never send a charge point a schema-invalid CALL).
+ * - `GET  /api/charge-points` → `[{identity, protocol, booted, connectedAt, vendor, model}]`
+ * - `POST /api/charge-points/:identity/:action[?timeout=ms]` with the request payload as the body
+ *   sends the action in the charge point's own version (a 1.6 call to a 1.6 connection, a 2.0.1
+ *   call to a 2.0.1 one) → 200 `{result}` (the CALLRESULT payload); 502 `{error: {code,
+ *   description}}` on CALLERROR, timeout or an invalid CALLRESULT; 404 for an identity that is not
+ *   connected; 400 for an identity outside the OCPP rule (util/identity.ts), invalid JSON, an action
+ *   the CSMS may not initiate in the charge point's version, or a payload that fails that version's
+ *   request schema (we never send a charge point a schema-invalid CALL).
  * - the same POST with `*` as the identity sends the call to every booted charge point at once (a
- *   firmware campaign, a local list for the fleet) → 200 `{ok, failed, results: {<identity>:
- *   {result} | {error}}}`.
+ *   firmware campaign, a local list for the fleet) whose version has the action and accepts the
+ *   payload → 200 `{ok, failed, results: {<identity>: {result} | {error}}}`, plus `skipped:
+ *   {<subprotocol>: {chargePoints, reason}}` when booted charge points of a version were left out
+ *   (1.6 and 2.0.1 payloads of one action differ: send one request per version).
  * - `GET  /api/stats` → the {@link CsmsStats} object.
+ *
+ * An action the CSMS initiates in none of its versions, or a payload no version having the action
+ * accepts, is a 400 before anything else, whatever the identity.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INITIATOR, type Action } from '../ocpp16/generated/actions.gen.js';
 import { identityProblem } from '../util/identity.js';
+import type { Connection } from './connection.js';
 import type { CsmsCore } from './core.js';
 import { apiRefusal, WWW_AUTHENTICATE } from './api-guard.js';
 import { CsmsCallError, callIdentity } from './outbound.js';
+import type { VersionBinding } from './versions.js';
 
 /** Largest request body accepted. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -61,6 +69,7 @@ function listChargePoints(core: CsmsCore): object[] {
   for (const conn of core.conns.values()) {
     list.push({
       identity: conn.identity,
+      protocol: conn.binding.subprotocol,
       booted: conn.registration?.booted ?? false,
       connectedAt: new Date(conn.connectedAt).toISOString(),
       vendor: conn.registration?.vendor ?? null,
@@ -86,9 +95,9 @@ async function operatorCall(
   }
   const problem = identity === '*' ? null : identityProblem(identity);
   if (problem !== null) return badRequest(res, 'BadIdentity', `The identity ${problem}`);
-  const initiator = Object.hasOwn(INITIATOR, action) ? INITIATOR[action as Action] : undefined;
-  if (initiator === undefined || initiator === 'cp') {
-    return badRequest(res, 'UnsupportedAction', `${action} is not an OCPP 1.6 action the CSMS initiates`);
+  const versions = core.settings.versions;
+  if (!versions.some((v) => v.csmsActions.has(action))) {
+    return badRequest(res, 'UnsupportedAction', `${action} is not an OCPP ${versionNames(versions)} action the CSMS initiates`);
   }
   let timeoutMs = core.settings.callTimeoutMs;
   if (timeoutParam !== null) {
@@ -105,14 +114,40 @@ async function operatorCall(
     if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { code: 'TooLarge', description: error.message } });
     return badRequest(res, 'InvalidJson', `The body is not valid JSON: ${(error as Error).message}`);
   }
-  const violation = core.validator.request(action, payload);
-  if (violation !== null) {
-    return badRequest(res, violation.code, `${action} request is schema-invalid: ${violation.message}`);
+  const refusals = new Map(versions.map((v) => [v, refusal(v, action, payload)]));
+  if (versions.every((v) => refusals.get(v) !== null)) {
+    // No version takes this call: the schema violation of the version(s) having the action.
+    const having = versions.filter((v) => v.csmsActions.has(action));
+    const first = refusals.get(having[0])!;
+    const description = `${action} request is schema-invalid: ${having.map((v) => refusals.get(v)!.message).join('; ')}`;
+    return badRequest(res, first.code, description);
   }
-  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs));
+  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs, refusals));
+  const conn = core.conns.get(identity);
+  if (conn === undefined) return sendJson(res, 404, { error: { code: 'UnknownIdentity', description: `No charge point ${identity} is connected` } });
+  const unfit = refusals.get(conn.binding);
+  if (unfit != null) return badRequest(res, unfit.code, `${identity} speaks ${conn.binding.subprotocol}: ${unfit.message}`);
   const outcome = await callOne(core, identity, action, payload, timeoutMs);
   if ('result' in outcome) sendJson(res, 200, outcome);
   else sendJson(res, outcome.error.code === 'UnknownIdentity' ? 404 : 502, outcome);
+}
+
+/** Why a call cannot go to the charge points of one version: an error code for the operator and a reason. */
+interface Unfit {
+  code: string;
+  message: string;
+}
+
+/** Why `action` with `payload` cannot go to a charge point of version `v`, or null when it can. */
+function refusal(v: VersionBinding, action: string, payload: unknown): Unfit | null {
+  if (!v.csmsActions.has(action)) return { code: 'UnsupportedAction', message: `${action} is not an OCPP ${v.version} action the CSMS initiates` };
+  const violation = v.validator.request(action, payload);
+  return violation === null ? null : { code: violation.code, message: `OCPP ${v.version}: ${violation.message}` };
+}
+
+/** `1.6 or 2.0.1`: the versions, for messages. */
+function versionNames(versions: readonly VersionBinding[]): string {
+  return versions.map((v) => v.version).join(' or ');
 }
 
 type Outcome = { result: unknown } | { error: { code: string; description: string; details?: unknown } };
@@ -126,10 +161,26 @@ async function callOne(core: CsmsCore, identity: string, action: string, payload
   }
 }
 
-/** The same call to every booted charge point, all at once; each one's answer or error. */
-async function broadcast(core: CsmsCore, action: string, payload: unknown, timeoutMs: number): Promise<object> {
-  // Booted on this connection or an earlier one: 1.6 sends no new boot after a reconnect (OCPP-J 1.6 §5.4).
-  const identities = [...core.conns.values()].filter((c) => c.registration?.booted).map((c) => c.identity);
+/**
+ * The same call to every booted charge point whose version takes it, all at once; each one's answer
+ * or error, and per version the booted charge points left out and why.
+ */
+async function broadcast(
+  core: CsmsCore,
+  action: string,
+  payload: unknown,
+  timeoutMs: number,
+  refusals: ReadonlyMap<VersionBinding, Unfit | null>,
+): Promise<object> {
+  const identities: string[] = [];
+  const skipped: Record<string, { chargePoints: number; reason: string }> = {};
+  for (const conn of core.conns.values()) {
+    // Booted on this connection or an earlier one: none is sent after a reconnect (OCPP-J 1.6 §5.4).
+    if (!conn.registration?.booted) continue;
+    const unfit = refusals.get(conn.binding);
+    if (unfit == null) identities.push(conn.identity);
+    else skip(skipped, conn, unfit);
+  }
   const outcomes = await Promise.all(identities.map((id) => callOne(core, id, action, payload, timeoutMs)));
   const results: Record<string, Outcome> = {};
   let ok = 0;
@@ -137,7 +188,14 @@ async function broadcast(core: CsmsCore, action: string, payload: unknown, timeo
     results[identities[i]] = o;
     if ('result' in o) ok++;
   });
-  return { ok, failed: identities.length - ok, results };
+  const answer: Record<string, unknown> = { ok, failed: identities.length - ok, results };
+  if (Object.keys(skipped).length > 0) answer.skipped = skipped;
+  return answer;
+}
+
+function skip(skipped: Record<string, { chargePoints: number; reason: string }>, conn: Connection, unfit: Unfit): void {
+  const entry = (skipped[conn.binding.subprotocol] ??= { chargePoints: 0, reason: unfit.message });
+  entry.chargePoints++;
 }
 
 class BodyTooLarge extends Error {}

@@ -107,7 +107,7 @@ export function settleResult(conn: Connection, frame: CallResultFrame): void {
   stats.callResults++;
   const action = conn.pendingAction;
   const { resolve, reject } = takeSlot(conn);
-  const violation = conn.core.validator.response(action, frame[2]);
+  const violation = conn.binding.validator.response(action, frame[2]);
   if (violation === null) {
     resolve(frame[2]);
   } else {
@@ -159,8 +159,8 @@ export function failAllCalls(conn: Connection, code: string, message: string): v
 
 /**
  * Calls `action` on the charge point registered as `identity`. Rejects with `UnknownIdentity` when
- * none is connected, and, in strict mode, with `InvalidRequest` instead of sending a schema-invalid
- * CALL.
+ * none is connected, and, in strict mode, with `InvalidRequest` instead of sending a CALL that is
+ * schema-invalid in the connection's version (or not one of its actions).
  */
 export function callIdentity(core: CsmsCore, identity: string, action: string, payload: unknown, timeoutMs: number): Promise<any> {
   const conn = core.conns.get(identity);
@@ -168,7 +168,7 @@ export function callIdentity(core: CsmsCore, identity: string, action: string, p
     return Promise.reject(new CsmsCallError('UnknownIdentity', `No charge point ${identity} is connected`));
   }
   if (core.settings.strict) {
-    const violation = core.validator.request(action, payload);
+    const violation = conn.binding.validator.request(action, payload);
     if (violation !== null) {
       return Promise.reject(
         new CsmsCallError('InvalidRequest', `${action} request is schema-invalid: ${violation.message}`, { violation: violation.code }),

@@ -1,35 +1,44 @@
 /**
- * The embedded CSMS: a small, correct and fast OCPP 1.6J central system used as demo backend, test
- * peer and benchmark sink. One HTTP(S) server carries both the charge point WebSockets
- * (`ws://host:port/ocpp/<identity>`, subprotocol `ocpp1.6`) and the operator API (`/api/...`, see
- * operator-api.ts), for loopback clients with its token only (api-guard.ts).
+ * The embedded CSMS: a small, correct and fast OCPP 1.6J and 2.0.1 central system used as demo
+ * backend, test peer and benchmark sink. One HTTP(S) server carries both the charge point WebSockets
+ * (`ws://host:port/ocpp/<identity>`, subprotocol `ocpp1.6` or `ocpp2.0.1`, whichever the client
+ * offers first) and the operator API (`/api/...`, see operator-api.ts), for loopback clients with
+ * its token only (api-guard.ts).
  *
- * Layout: handshake.ts (upgrade checks), connection.ts (per-connection state and listeners),
- * inbound.ts (frames from charge points), responders.ts (canned answers), ledger.ts (bookkeeping),
- * outbound.ts (our CALLs and their timeout sweep), stats.ts, log.ts, core.ts (shared state).
+ * Layout: handshake.ts (upgrade checks), versions.ts (the version binding of a connection),
+ * connection.ts (per-connection state and listeners), inbound.ts (frames from charge points),
+ * ocpp16/ and ocpp201/ (each version's canned answers and bookkeeping), policy.ts (what both
+ * versions answer alike), boot.ts, outbound.ts (our CALLs and their timeout sweep), stats.ts,
+ * log.ts, core.ts (shared state).
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SUBPROTOCOL_16 } from '../ocpp16/schemas.js';
 import { identityProblem } from '../util/identity.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
+import type {
+  CsmsAction as CsmsAction201,
+  RequestOf as RequestOf201,
+  ResponseOf as ResponseOf201,
+} from '../ocpp201/generated/actions.gen.js';
 import { apiTokenProblem, generateApiToken } from './api-guard.js';
 import { attach } from './connection.js';
 import { CsmsCore, type CsmsSettings, type RequestHook } from './core.js';
-import { basicAuthOk, identityFromPath, offersSubprotocol, refuseUpgrade } from './handshake.js';
+import { basicAuthOk, chooseSubprotocol, identityFromPath, refuseUpgrade } from './handshake.js';
 import { listen } from './listen.js';
 import { CsmsLogger } from './log.js';
 import { handleApiRequest } from './operator-api.js';
 import { callIdentity, failAllCalls } from './outbound.js';
 import type { CsmsStats } from './stats.js';
+import { OCPP_VERSIONS, bindingOf, type OcppVersion, type VersionBinding } from './versions.js';
 
 export { CLOSE_REPLACED, NO_REPLY, type RequestHook } from './core.js';
 export { CsmsCallError } from './outbound.js';
 export { CsmsStrictError } from './inbound.js';
 export { ListenError } from './listen.js';
 export type { CsmsStats } from './stats.js';
+export { OCPP_VERSIONS, type OcppVersion } from './versions.js';
 
 /** Options of {@link startCsms}. Every field is optional. */
 export interface CsmsOptions {
@@ -37,6 +46,12 @@ export interface CsmsOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
+  /**
+   * The OCPP versions to speak; default both, `['1.6', '2.0.1']`. A client is given the first
+   * subprotocol of its offer among them (its order, not this list's) and refused with HTTP 400 when
+   * it offers none of them.
+   */
+  ocpp?: readonly OcppVersion[];
   /** Heartbeat interval (s) given in BootNotification answers; default 60. */
   heartbeatInterval?: number;
   /** Status of every BootNotification answer; default Accepted. */
@@ -84,12 +99,17 @@ export interface Csms {
   /** Identities currently connected. */
   connected(): string[];
   /**
-   * Sends a CSMS-initiated CALL and resolves with the CALLRESULT payload. Calls to one charge point
-   * are queued so only one is in flight (OCPP-J 1.6 §4.1.1). Rejects with a `CsmsCallError` whose
-   * `code` is the CALLERROR code received, or `Timeout`, `UnknownIdentity`, `Disconnected`,
-   * `InvalidResponse` (schema-invalid CALLRESULT), `InvalidRequest` (strict mode) or `QueueFull`.
+   * Sends a CSMS-initiated CALL and resolves with the CALLRESULT payload: a 1.6 action to a 1.6
+   * charge point, a 2.0.1 action to a 2.0.1 one (the CALLRESULT is validated against the
+   * connection's version). Calls to one charge point are queued so only one is in flight (OCPP-J 1.6
+   * §4.1.1). Rejects with a `CsmsCallError` whose `code` is the CALLERROR code received, or
+   * `Timeout`, `UnknownIdentity`, `Disconnected`, `InvalidResponse` (schema-invalid CALLRESULT),
+   * `InvalidRequest` (strict mode) or `QueueFull`.
    */
   call<A extends CsmsAction>(identity: string, action: A, payload: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>>;
+  call<A extends CsmsAction201>(identity: string, action: A, payload: RequestOf201<A>, timeoutMs?: number): Promise<ResponseOf201<A>>;
+  /** The subprotocol `identity` is connected with (`ocpp1.6`, `ocpp2.0.1`), or undefined when it is not connected. */
+  protocolOf(identity: string): string | undefined;
   /** Closes the connection of `identity` with `code` (default 1000); false if it is not connected. */
   disconnect(identity: string, code?: number): boolean;
   /** Test hook that can replace the answer to any charge point CALL; see {@link RequestHook}. */
@@ -117,7 +137,8 @@ export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
     ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false })
     : http.createServer();
   const onUpgraded = (ws: WebSocket, req: http.IncomingMessage): void => {
-    attach(core, ws, (req as UpgradeRequest)[kIdentity], req.socket.remoteAddress ?? '');
+    const upgrade = req as UpgradeRequest;
+    attach(core, ws, upgrade[kIdentity], upgrade[kBinding], req.socket.remoteAddress ?? '');
   };
   server.on('request', (req, res) => handleApiRequest(core, req, res));
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -133,6 +154,10 @@ export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
 
 function settingsFrom(opts: CsmsOptions): CsmsSettings {
   const { passwords, password } = opts;
+  const versions = opts.ocpp ?? OCPP_VERSIONS;
+  const unknown = versions.find((v) => !OCPP_VERSIONS.includes(v));
+  if (unknown !== undefined) throw new TypeError(`ocpp: unknown OCPP version '${String(unknown)}' (known: ${OCPP_VERSIONS.join(', ')})`);
+  if (versions.length === 0) throw new TypeError('ocpp: give at least one OCPP version');
   const passwordFor =
     passwords === undefined && password === undefined
       ? undefined
@@ -144,15 +169,18 @@ function settingsFrom(opts: CsmsOptions): CsmsSettings {
     callTimeoutMs: opts.callTimeoutMs ?? 30_000,
     passwordFor,
     api: { token: opts.apiToken ?? generateApiToken(), host: opts.host ?? '127.0.0.1', scheme: opts.tls ? 'https:' : 'http:' },
+    // In one order whatever the option's: the client's offer alone decides (handshake.ts).
+    versions: OCPP_VERSIONS.filter((v) => versions.includes(v)).map(bindingOf),
   };
 }
 
 const kIdentity = Symbol('csms.identity');
-type UpgradeRequest = http.IncomingMessage & { [kIdentity]: string };
+const kBinding = Symbol('csms.binding');
+type UpgradeRequest = http.IncomingMessage & { [kIdentity]: string; [kBinding]: VersionBinding };
 
-/** ws's subprotocol choice; acceptUpgrade has already made sure `ocpp1.6` is offered. */
-function pickSubprotocol(protocols: Set<string>): string | false {
-  return protocols.has(SUBPROTOCOL_16) ? SUBPROTOCOL_16 : false;
+/** ws's subprotocol choice: the one acceptUpgrade negotiated. */
+function pickSubprotocol(_protocols: Set<string>, req: http.IncomingMessage): string {
+  return (req as UpgradeRequest)[kBinding].subprotocol;
 }
 
 /** The checks before the WebSocket handshake; on failure the socket is answered and closed. */
@@ -167,11 +195,13 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
   if (identity === null) return refuse(400, 'The URL path must end with the charge point identity');
   const problem = identityProblem(identity);
   if (problem !== null) return refuse(400, `The charge point identity ${problem}`);
-  // OCPP-J 1.6 §3.1.2 / 2.0.1 Part 4 §3.1.2: the client offers its OCPP versions as subprotocols.
-  // We refuse a client that offers none we speak with HTTP 400 (as ocpp-rpc's server does) rather
-  // than completing a handshake that could carry no OCPP.
-  if (!offersSubprotocol(req.headers['sec-websocket-protocol'], SUBPROTOCOL_16)) {
-    return refuse(400, `No supported subprotocol offered (this CSMS speaks ${SUBPROTOCOL_16})`);
+  // OCPP-J 1.6 §3.1.2 / 2.0.1 Part 4 §3.1.2: the client offers its OCPP versions as subprotocols,
+  // most preferred first, and gets the first we speak. We refuse a client that offers none we speak
+  // with HTTP 400 (as ocpp-rpc's server does) rather than completing a handshake that could carry no OCPP.
+  const binding = chooseSubprotocol(req.headers['sec-websocket-protocol'], core.settings.versions);
+  if (binding === null) {
+    const speaks = core.settings.versions.map((b) => b.subprotocol).join(', ');
+    return refuse(400, `No supported subprotocol offered (this CSMS speaks ${speaks})`);
   }
   const passwordFor = core.settings.passwordFor;
   if (passwordFor !== undefined) {
@@ -181,6 +211,7 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
     }
   }
   (req as UpgradeRequest)[kIdentity] = identity;
+  (req as UpgradeRequest)[kBinding] = binding;
   return true;
 }
 
@@ -212,8 +243,12 @@ class CsmsHandle implements Csms {
     return [...this.core.conns.keys()];
   }
 
-  call<A extends CsmsAction>(identity: string, action: A, payload: RequestOf<A>, timeoutMs?: number): Promise<ResponseOf<A>> {
+  call(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<any> {
     return callIdentity(this.core, identity, action, payload, timeoutMs ?? this.core.settings.callTimeoutMs);
+  }
+
+  protocolOf(identity: string): string | undefined {
+    return this.core.conns.get(identity)?.binding.subprotocol;
   }
 
   disconnect(identity: string, code = 1000): boolean {

@@ -1,10 +1,12 @@
 /**
  * The single table of OCPP-J RPC error codes (OCPP-J 1.6 §4.2.3, OCPP 2.0.1 Part 4 §4.3).
  *
- * We use the 2.0.1 spellings internally. OCPP 1.6 misspelt two of them in its specification
- * ("FormationViolation", "OccurenceConstraintViolation"), and 1.6 peers expect the misspelt forms on
- * the wire, so {@link wireErrorCode} translates for the 1.6 subprotocol and {@link parseErrorCode}
- * accepts either spelling from any peer.
+ * We use the correct spellings internally (as OCPP 2.1 spells them). The specifications misspelt two:
+ * 1.6 has "FormationViolation" and "OccurenceConstraintViolation", and 2.0.1 fixed the first but kept
+ * the second (its table still reads "OccurenceConstraintViolation"; only 2.1 corrects it, see
+ * mobilityhouse/ocpp PR #490 and the 1.6-J errata §5, "known issues that will not be fixed"). Peers
+ * expect their version's spelling on the wire, so {@link wireErrorCode} translates per version and
+ * {@link parseErrorCode} accepts either spelling from any peer.
  */
 export type ErrorCode =
   | 'FormatViolation'
@@ -47,6 +49,17 @@ const TO_16: Partial<Record<ErrorCode, string>> = {
   RpcFrameworkError: 'ProtocolError',
 };
 
+/** 2.0.1 wire spellings: its table (Part 4 §4.3) keeps 1.6's one-r "Occurence". */
+const TO_201: Partial<Record<ErrorCode, string>> = {
+  OccurrenceConstraintViolation: 'OccurenceConstraintViolation',
+};
+
+/** Spellings that differ from ours, per version; a version not listed (2.1 on) spells as we do. */
+const RESPELLED: ReadonlyMap<string, Partial<Record<ErrorCode, string>>> = new Map([
+  ['1.6', TO_16],
+  ['2.0.1', TO_201],
+]);
+
 const FROM_WIRE: Readonly<Record<string, ErrorCode>> = {
   ...Object.fromEntries(Object.keys(ERROR_DESCRIPTIONS).map((code) => [code, code as ErrorCode])),
   FormationViolation: 'FormatViolation',
@@ -55,7 +68,7 @@ const FROM_WIRE: Readonly<Record<string, ErrorCode>> = {
 
 /** The spelling of `code` to put on the wire for the given OCPP version ('1.6', '2.0.1', …). */
 export function wireErrorCode(code: ErrorCode, version: string): string {
-  return version === '1.6' ? (TO_16[code] ?? code) : code;
+  return RESPELLED.get(version)?.[code] ?? code;
 }
 
 /**
@@ -67,10 +80,18 @@ const CODES_16: ReadonlySet<string> = new Set(
   (Object.keys(ERROR_DESCRIPTIONS) as ErrorCode[]).filter((c) => c !== 'MessageTypeNotSupported' && c !== 'RpcFrameworkError').map((c) => TO_16[c] ?? c),
 );
 
+/** The codes of OCPP 2.0.1's table (Part 4 §4.3): all twelve, with its spelling "OccurenceConstraintViolation". */
+const CODES_201: ReadonlySet<string> = new Set((Object.keys(ERROR_DESCRIPTIONS) as ErrorCode[]).map((c) => TO_201[c] ?? c));
+
+const CODES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['1.6', CODES_16],
+  ['2.0.1', CODES_201],
+]);
+
 /** Whether `wire` is an error code of the given OCPP version's table, spelt as that version spells it. */
 export function isVersionErrorCode(wire: unknown, version: string): boolean {
   if (typeof wire !== 'string') return false;
-  return version === '1.6' ? CODES_16.has(wire) : Object.hasOwn(ERROR_DESCRIPTIONS, wire);
+  return CODES.get(version)?.has(wire) ?? Object.hasOwn(ERROR_DESCRIPTIONS, wire);
 }
 
 /** A received error code in our spelling, or undefined when it is not an OCPP-J code at all. */

@@ -71,7 +71,7 @@ describe('registration per identity', () => {
     expect(c.stats.booted).toBe(1);
     expect((await api(c, 'GET', '/api/stats')).booted).toBe(1);
     expect(await api(c, 'GET', '/api/charge-points')).toEqual([
-      { identity: 'CP001', booted: true, connectedAt: expect.any(String), vendor: 'ocpp-sim', model: 'Virtual-1' },
+      { identity: 'CP001', protocol: 'ocpp1.6', booted: true, connectedAt: expect.any(String), vendor: 'ocpp-sim', model: 'Virtual-1' },
     ]);
     const broadcast = await api(c, 'POST', '/api/charge-points/*/TriggerMessage', { requestedMessage: 'Heartbeat' });
     expect(broadcast).toEqual({ ok: 1, failed: 0, results: { CP001: { result: { status: 'Accepted' } } } });

@@ -185,8 +185,8 @@ describe('bad frames (raw ws peer)', () => {
 });
 
 describe('handshake', () => {
-  it('Subprotocol__refused_with_400_unless_ocpp1.6_is_offered', async () => {
-    const csms = await csmsWith();
+  it('Subprotocol__refused_with_400_unless_ocpp1.6_is_offered (--ocpp 1.6)', async () => {
+    const csms = await csmsWith({ ocpp: ['1.6'] });
     expect(await upgradeStatus(`${csms.url}/CP001`, [])).toBe(400);
     expect(await upgradeStatus(`${csms.url}/CP001`, ['ocpp2.0.1'])).toBe(400);
     const cp = await rawClient(csms, 'CP002', ['ocpp2.0.1', 'ocpp1.6']);
@@ -243,7 +243,7 @@ describe('CSMS-initiated calls', () => {
     expect(err.status).toBe(502);
     expect(err.json.error.code).toBe('NotImplemented');
     const list = await api(csms, 'GET', '/api/charge-points');
-    expect(list.json).toEqual([{ identity: 'CP001', booted: true, connectedAt: expect.any(String), vendor: 'ocpp-sim', model: 'Virtual-1' }]);
+    expect(list.json).toEqual([{ identity: 'CP001', protocol: 'ocpp1.6', booted: true, connectedAt: expect.any(String), vendor: 'ocpp-sim', model: 'Virtual-1' }]);
     const stats = await api(csms, 'GET', '/api/stats');
     expect(stats.json).toMatchObject({ callsSent: 2, callResults: 1, callErrorsReceived: 1, boots: 1 });
   });

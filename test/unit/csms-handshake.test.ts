@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuthOk, identityFromPath, isLoopback, offersSubprotocol } from '../../src/csms/handshake.js';
+import { basicAuthOk, chooseSubprotocol, identityFromPath, isLoopback } from '../../src/csms/handshake.js';
 
 describe('identityFromPath', () => {
   it.each([
@@ -17,12 +17,28 @@ describe('identityFromPath', () => {
   });
 });
 
-describe('offersSubprotocol', () => {
-  it('Finds_the_token_in_a_comma_list', () => {
-    expect(offersSubprotocol('ocpp2.0.1, ocpp1.6', 'ocpp1.6')).toBe(true);
-    expect(offersSubprotocol('ocpp1.6', 'ocpp1.6')).toBe(true);
-    expect(offersSubprotocol('ocpp1.6j', 'ocpp1.6')).toBe(false);
-    expect(offersSubprotocol(undefined, 'ocpp1.6')).toBe(false);
+describe('chooseSubprotocol', () => {
+  const v16 = { subprotocol: 'ocpp1.6' };
+  const v201 = { subprotocol: 'ocpp2.0.1' };
+  const both = [v16, v201];
+
+  it('The_client_order_decides (RFC 6455 §4.2.2, OCPP 2.0.1 Part 4 §3.1.2)', () => {
+    expect(chooseSubprotocol('ocpp2.0.1, ocpp1.6', both)).toBe(v201);
+    expect(chooseSubprotocol('ocpp1.6,ocpp2.0.1', both)).toBe(v16);
+    expect(chooseSubprotocol('ocpp1.6,ocpp2.0.1', [v201, v16])).toBe(v16);
+  });
+
+  it('Skips_what_the_server_does_not_speak', () => {
+    expect(chooseSubprotocol('ocpp2.1, ocpp2.0.1, ocpp1.6', both)).toBe(v201);
+    expect(chooseSubprotocol('ocpp2.0.1, ocpp1.6', [v16])).toBe(v16);
+    expect(chooseSubprotocol('ocpp1.6', [v201])).toBeNull();
+  });
+
+  it('Whole_tokens_only', () => {
+    expect(chooseSubprotocol('ocpp1.6j', both)).toBeNull();
+    expect(chooseSubprotocol('OCPP1.6', both)).toBeNull(); // subprotocol names are case-sensitive (RFC 6455 §4.1)
+    expect(chooseSubprotocol('', both)).toBeNull();
+    expect(chooseSubprotocol(undefined, both)).toBeNull();
   });
 });
 

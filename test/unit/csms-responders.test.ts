@@ -1,7 +1,9 @@
 /** Every built-in answer is schema-valid ("answers every call validly", DESIGN §10.10). */
 import { describe, expect, it } from 'vitest';
 import { validator16 } from '../../src/ocpp16/schemas.js';
-import { RESPONDERS, idTagStatus } from '../../src/csms/responders.js';
+import { Ledger16 } from '../../src/csms/ocpp16/ledger.js';
+import { RESPONDERS } from '../../src/csms/ocpp16/responders.js';
+import { idTagStatus } from '../../src/csms/policy.js';
 import { CP_ACTIONS } from '../../src/csms/stats.js';
 
 const now = new Date().toISOString();
@@ -25,7 +27,7 @@ const REQUESTS: Record<string, object> = {
 };
 
 function fakeConnection(bootStatus: 'Accepted' | 'Pending' | 'Rejected') {
-  return { identity: 'CP1', core: { settings: { bootStatus, heartbeatInterval: 60 }, nextTransactionId: 1, startedBy: new Map() } } as any;
+  return { identity: 'CP1', core: { settings: { bootStatus, heartbeatInterval: 60 }, ledger16: new Ledger16() } } as any;
 }
 
 describe('responders', () => {

@@ -5,6 +5,7 @@ import {
   ERROR_DESCRIPTIONS,
   type ErrorCode,
   OcppError,
+  isVersionErrorCode,
   parseErrorCode,
   wireErrorCode,
 } from '../../src/protocol/errors.js';
@@ -23,12 +24,19 @@ describe('wireErrorCode', () => {
     expect(wireErrorCode(code, '1.6')).toBe(renamed16[code] ?? code);
   });
 
-  it.each(ALL_CODES)('%s: 2.0.1 uses our spelling unchanged', (code) => {
-    expect(wireErrorCode(code, '2.0.1')).toBe(code);
+  // OCPP 2.0.1 Part 4 §4.3 fixed "FormationViolation" but still spells "OccurenceConstraintViolation";
+  // only 2.1 corrects it (mobilityhouse/ocpp PR #490).
+  it.each(ALL_CODES)('%s: 2.0.1 spelling (one r in Occurence)', (code) => {
+    expect(wireErrorCode(code, '2.0.1')).toBe(code === 'OccurrenceConstraintViolation' ? 'OccurenceConstraintViolation' : code);
   });
 
-  it('only the exact version string "1.6" gets the 1.6 spellings', () => {
+  it.each(ALL_CODES)('%s: 2.1 uses our spelling unchanged', (code) => {
+    expect(wireErrorCode(code, '2.1')).toBe(code);
+  });
+
+  it('only the exact version strings get their spellings', () => {
     expect(wireErrorCode('FormatViolation', 'ocpp1.6')).toBe('FormatViolation');
+    expect(wireErrorCode('OccurrenceConstraintViolation', 'ocpp2.0.1')).toBe('OccurrenceConstraintViolation');
     expect(wireErrorCode('FormatViolation', '2.1')).toBe('FormatViolation');
   });
 
@@ -38,6 +46,36 @@ describe('wireErrorCode', () => {
       'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'TypeConstraintViolation', 'GenericError',
     ]);
     for (const code of ALL_CODES) expect(known16.has(wireErrorCode(code, '1.6')), code).toBe(true);
+  });
+});
+
+describe('isVersionErrorCode', () => {
+  it('1.6: its ten codes, spelt as its errata keep them', () => {
+    expect(isVersionErrorCode('FormationViolation', '1.6')).toBe(true);
+    expect(isVersionErrorCode('OccurenceConstraintViolation', '1.6')).toBe(true);
+    for (const code of ['FormatViolation', 'OccurrenceConstraintViolation', 'RpcFrameworkError', 'MessageTypeNotSupported']) {
+      expect(isVersionErrorCode(code, '1.6'), code).toBe(false);
+    }
+  });
+
+  it('2.0.1: its twelve codes, with one r in OccurenceConstraintViolation', () => {
+    const table201 = ALL_CODES.map((c) => (c === 'OccurrenceConstraintViolation' ? 'OccurenceConstraintViolation' : c));
+    for (const code of table201) expect(isVersionErrorCode(code, '2.0.1'), code).toBe(true);
+    expect(isVersionErrorCode('OccurrenceConstraintViolation', '2.0.1')).toBe(false);
+    expect(isVersionErrorCode('FormationViolation', '2.0.1')).toBe(false);
+  });
+
+  it('every wire spelling of a version is a code of that version', () => {
+    for (const version of ['1.6', '2.0.1', '2.1']) {
+      for (const code of ALL_CODES) {
+        if (version === '1.6' && (code === 'RpcFrameworkError' || code === 'MessageTypeNotSupported')) continue; // sent as ProtocolError
+        expect(isVersionErrorCode(wireErrorCode(code, version), version), `${version} ${code}`).toBe(true);
+      }
+    }
+  });
+
+  it.each([42, null, undefined, 'constructor', ''])('rejects %s', (wire) => {
+    expect(isVersionErrorCode(wire, '2.0.1')).toBe(false);
   });
 });
 

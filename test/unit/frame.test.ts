@@ -128,7 +128,9 @@ describe('encode round-trips', () => {
     ['FormatViolation', '1.6', 'FormationViolation'],
     ['FormatViolation', '2.0.1', 'FormatViolation'],
     ['OccurrenceConstraintViolation', '1.6', 'OccurenceConstraintViolation'],
-    ['OccurrenceConstraintViolation', '2.0.1', 'OccurrenceConstraintViolation'],
+    // 2.0.1's table (Part 4 §4.3) keeps the one-r spelling; 2.1 corrects it.
+    ['OccurrenceConstraintViolation', '2.0.1', 'OccurenceConstraintViolation'],
+    ['OccurrenceConstraintViolation', '2.1', 'OccurrenceConstraintViolation'],
     ['RpcFrameworkError', '1.6', 'ProtocolError'],
     ['RpcFrameworkError', '2.0.1', 'RpcFrameworkError'],
     ['NotImplemented', '1.6', 'NotImplemented'],
