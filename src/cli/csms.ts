@@ -97,9 +97,9 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     // Port in use, not a local address, …: the environment, not a bug (exit 2, one line).
     throw error instanceof ListenError ? new UsageError(error.message) : error;
   });
-  console.log(`listening ${csms.url}`);
-  // Printed once, here, and only when generated: without it the API cannot be used.
-  if (tokenSource === 'generated') console.log(`operator API token: ${csms.apiToken}`);
+  // The token is printed once, here, and only when generated: without it the API cannot be used. One
+  // write with the address, so whoever reads the first lines (a script, a test) gets both together.
+  process.stdout.write(`listening ${csms.url}\n${tokenSource === 'generated' ? `operator API token: ${csms.apiToken}\n` : ''}`);
   if (!argv.quiet) {
     const api = apiBase(csms);
     const spoken = OCPP_VERSIONS.filter((v) => ocpp.includes(v));
