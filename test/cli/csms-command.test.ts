@@ -2,14 +2,13 @@
  * `ocpp-sim csms` through the real binary: bad flags and a port that cannot be bound are one line on
  * stderr and exit 2 (never a stack trace); per-identity credentials from --passwords.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import WebSocket from 'ws';
-import { BUILT, describeRun, runCli, waitFor, type CliResult } from './spawn-cli.js';
+import { BUILT, csmsProcess, describeRun, runCli } from './spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-csms-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,27 +17,6 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-/** A running `ocpp-sim csms --port 0 …` once its start-up lines are out: its URL, its stdout so far, and a graceful stop. */
-async function csmsProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
-  let child: ChildProcess | undefined;
-  // Without OCPP_SIM_API_TOKEN from the environment running the tests, unless a test sets it.
-  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c), env: { OCPP_SIM_API_TOKEN: undefined, ...env } });
-  let out = '';
-  child!.stdout!.on('data', (d: string) => (out += d));
-  // The start-up lines may arrive in several chunks: wait for the last one.
-  const ready = args.includes('--quiet') ? /^listening \S+$/m : /Ctrl-C to stop$/m;
-  const listening = await Promise.race([waitFor(() => ready.test(out), 30_000), done.then(() => false)]);
-  if (!listening) throw new Error(`csms did not start:\n${describeRun(await done)}`);
-  return {
-    url: /^listening (\S+)$/m.exec(out)![1],
-    stdout: () => out,
-    stop: () => {
-      child!.kill('SIGTERM');
-      return done;
-    },
-  };
 }
 
 /** The HTTP status of a handshake as `identity` with Basic auth `password` (none when undefined); 101 when accepted. */

@@ -3,32 +3,13 @@
  * bad list is one line on stderr and exit 2, and a restricted CSMS refuses the other version's
  * clients at the handshake.
  */
-import type { ChildProcess } from 'node:child_process';
 import { beforeAll, describe, it } from 'vitest';
 import WebSocket from 'ws';
-import { BUILT, describeRun, runCli, waitFor, type CliResult } from './spawn-cli.js';
+import { BUILT, csmsProcess, describeRun, runCli } from './spawn-cli.js';
 
 beforeAll(() => {
   if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
 });
-
-/** A running `ocpp-sim csms --port 0 …` once its start-up lines are out. */
-async function csmsProcess(args: string[]): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
-  let child: ChildProcess | undefined;
-  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c), env: { OCPP_SIM_API_TOKEN: undefined } });
-  let out = '';
-  child!.stdout!.on('data', (d: string) => (out += d));
-  const listening = await Promise.race([waitFor(() => /Ctrl-C to stop$/m.test(out), 30_000), done.then(() => false)]);
-  if (!listening) throw new Error(`csms did not start:\n${describeRun(await done)}`);
-  return {
-    url: /^listening (\S+)$/m.exec(out)![1],
-    stdout: () => out,
-    stop: () => {
-      child!.kill('SIGTERM');
-      return done;
-    },
-  };
-}
 
 /** The subprotocol a handshake offering `protocols` gets, or the HTTP status it is refused with. */
 function handshake(url: string, protocols: string[]): Promise<string | number> {

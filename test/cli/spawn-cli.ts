@@ -107,3 +107,24 @@ export function summaryRow(stdout: string, action: string): { sent: number; recv
 export function describeRun(r: CliResult): string {
   return `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} after ${r.ms} ms${r.timedOut ? ' [killed on timeout]' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
+
+/** A running `ocpp-sim csms --port 0 …` once its start-up lines are out: its URL, its stdout so far, and a graceful stop. */
+export async function csmsProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<{ url: string; stdout(): string; stop(): Promise<CliResult> }> {
+  let child: ChildProcess | undefined;
+  // Without OCPP_SIM_API_TOKEN from the environment running the tests, unless a test sets it.
+  const done = runCli(['csms', '--port', '0', ...args], { timeoutMs: 60_000, onSpawn: (c) => (child = c), env: { OCPP_SIM_API_TOKEN: undefined, ...env } });
+  let out = '';
+  child!.stdout!.on('data', (d: string) => (out += d));
+  // The start-up lines may arrive in several chunks: wait for the last one.
+  const ready = args.includes('--quiet') ? /^listening \S+$/m : /Ctrl-C to stop$/m;
+  const listening = await Promise.race([waitFor(() => ready.test(out), 30_000), done.then(() => false)]);
+  if (!listening) throw new Error(`csms did not start:\n${describeRun(await done)}`);
+  return {
+    url: /^listening (\S+)$/m.exec(out)![1],
+    stdout: () => out,
+    stop: () => {
+      child!.kill('SIGTERM');
+      return done;
+    },
+  };
+}

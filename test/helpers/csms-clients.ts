@@ -39,8 +39,8 @@ export interface Raw {
   ask(frame: unknown): Promise<any[]>;
 }
 
-export function rawClient(csms: Csms, identity: string, protocols: string[]): Promise<Raw> {
-  const ws = new WebSocket(`${csms.url}/${identity}`, protocols, { perMessageDeflate: false });
+export function rawClient(csms: Csms, identity: string, protocols: string[] = ['ocpp1.6'], headers: Record<string, string> = {}): Promise<Raw> {
+  const ws = new WebSocket(`${csms.url}/${identity}`, protocols, { headers, perMessageDeflate: false });
   cleanups.push(() => ws.terminate());
   const inbox: any[][] = [];
   const waiters: ((frame: any[]) => void)[] = [];

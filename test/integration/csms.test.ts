@@ -2,64 +2,13 @@
  * The embedded CSMS against real loopback sockets: a plain `ws` client for raw frames and
  * ocpp-rpc's RPCClient in strict mode as an independent peer that validates our answers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { RPCClient } from 'ocpp-rpc';
-import { NO_REPLY, startCsms, type Csms, type CsmsOptions } from '../../src/csms/server.js';
+import { NO_REPLY, startCsms } from '../../src/csms/server.js';
+import { api, csmsWith, rawClient, rpcClient } from '../helpers/csms-clients.js';
 import { OcppError } from '../../src/protocol/errors.js';
 
 const BOOT = { chargePointVendor: 'ocpp-sim', chargePointModel: 'Virtual-1' };
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  // Clients first, then servers (pushed in creation order, so close in reverse).
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function csmsWith(opts: CsmsOptions = {}): Promise<Csms> {
-  const csms = await startCsms({ strict: true, ...opts });
-  cleanups.push(() => csms.close());
-  return csms;
-}
-
-async function rpcClient(csms: Csms, identity: string, extra: Record<string, unknown> = {}): Promise<any> {
-  const client = new (RPCClient as any)({
-    endpoint: csms.url,
-    identity,
-    protocols: ['ocpp1.6'],
-    strictMode: true,
-    reconnect: false,
-    ...extra,
-  });
-  cleanups.push(() => client.close({ force: true }));
-  await client.connect();
-  return client;
-}
-
-/** A raw client with a queue of received frames. */
-interface Raw {
-  ws: WebSocket;
-  next(): Promise<any[]>;
-}
-
-function rawClient(csms: Csms, identity: string, protocols: string[] = ['ocpp1.6'], headers: Record<string, string> = {}): Promise<Raw> {
-  const ws = new WebSocket(`${csms.url}/${identity}`, protocols, { headers, perMessageDeflate: false });
-  cleanups.push(() => ws.terminate());
-  const inbox: any[][] = [];
-  const waiters: ((frame: any[]) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data));
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else inbox.push(frame);
-  });
-  const next = (): Promise<any[]> =>
-    inbox.length > 0 ? Promise.resolve(inbox.shift()!) : new Promise((resolve) => waiters.push(resolve));
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, next }));
-    ws.once('error', reject);
-  });
-}
 
 /** Resolves with the HTTP status of a refused upgrade. */
 function upgradeStatus(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<number> {
@@ -74,19 +23,10 @@ function upgradeStatus(url: string, protocols: string[], headers: Record<string,
   });
 }
 
-async function api(csms: Csms, method: string, path: string, body?: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(csms.url.replace(/^ws/, 'http').replace(/\/ocpp$/, path), {
-    method,
-    body,
-    headers: { authorization: `Bearer ${csms.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-  });
-  return { status: res.status, json: await res.json() };
-}
-
 describe('charge point CALLs (ocpp-rpc strict peer)', () => {
   it('BootNotification__Accepted_with_interval', async () => {
     const csms = await csmsWith({ heartbeatInterval: 30 });
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     const res = await cp.call('BootNotification', BOOT);
     expect(res).toMatchObject({ status: 'Accepted', interval: 30 });
     expect(Date.parse(res.currentTime)).toBeGreaterThan(Date.now() - 5000);
@@ -98,14 +38,14 @@ describe('charge point CALLs (ocpp-rpc strict peer)', () => {
 
   it('BootNotification__configured_status', async () => {
     const csms = await csmsWith({ bootStatus: 'Pending' });
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     expect((await cp.call('BootNotification', BOOT)).status).toBe('Pending');
     expect(csms.stats).toMatchObject({ boots: 0, booted: 0 });
   });
 
   it('Transactions__ids_increment_and_energy_is_counted', async () => {
     const csms = await csmsWith();
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     const timestamp = new Date().toISOString();
     const a = await cp.call('StartTransaction', { connectorId: 1, idTag: 'TAG1', meterStart: 1000, timestamp });
     const b = await cp.call('StartTransaction', { connectorId: 2, idTag: 'BLOCKED-7', meterStart: 50, timestamp });
@@ -129,7 +69,7 @@ describe('charge point CALLs (ocpp-rpc strict peer)', () => {
 
   it('Authorize__tag_prefixes_decide_the_status', async () => {
     const csms = await csmsWith();
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     const status = async (idTag: string) => (await cp.call('Authorize', { idTag })).idTagInfo.status;
     expect(await status('BLOCKED01')).toBe('Blocked');
     expect(await status('EXPIRED01')).toBe('Expired');
@@ -139,7 +79,7 @@ describe('charge point CALLs (ocpp-rpc strict peer)', () => {
 
   it('Other_actions__schema_valid_answers', async () => {
     const csms = await csmsWith();
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     expect(await cp.call('DataTransfer', { vendorId: 'ocpp-sim', messageId: 'x' })).toEqual({ status: 'Accepted' });
     expect(await cp.call('DataTransfer', { vendorId: 'acme' })).toEqual({ status: 'UnknownVendorId' });
     expect(await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' })).toEqual({});
@@ -208,7 +148,7 @@ describe('handshake', () => {
     expect(await upgradeStatus(`${csms.url}/CP001`, ['ocpp1.6'], basic('CP001', 'wrong'))).toBe(401);
     expect(await upgradeStatus(`${csms.url}/CP001`, ['ocpp1.6'], basic('CP002', 'correct-horse-battery'))).toBe(401);
     expect(await upgradeStatus(`${csms.url}/CP002`, ['ocpp1.6'], basic('CP002', 'correct-horse-battery'))).toBe(401);
-    const cp = await rpcClient(csms, 'CP001', { password: 'correct-horse-battery' });
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6'], { password: 'correct-horse-battery' });
     expect((await cp.call('BootNotification', BOOT)).status).toBe('Accepted');
   });
 
@@ -228,7 +168,7 @@ describe('handshake', () => {
 describe('CSMS-initiated calls', () => {
   it('OperatorApi__RemoteStartTransaction_to_an_ocpp-rpc_client', async () => {
     const csms = await csmsWith();
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     await cp.call('BootNotification', BOOT);
     let received: unknown;
     cp.handle('RemoteStartTransaction', ({ params }: { params: unknown }) => {
@@ -252,11 +192,11 @@ describe('CSMS-initiated calls', () => {
     const csms = await csmsWith();
     const answers: Record<string, () => object> = { CP001: () => ({ status: 'Accepted' }), CP002: () => ({ status: 'Rejected' }) };
     for (const id of ['CP001', 'CP002']) {
-      const cp = await rpcClient(csms, id);
+      const cp = await rpcClient(csms, id, ['ocpp1.6']);
       await cp.call('BootNotification', BOOT);
       cp.handle('TriggerMessage', answers[id]);
     }
-    await rpcClient(csms, 'CP003'); // connected, never booted: left out
+    await rpcClient(csms, 'CP003', ['ocpp1.6']); // connected, never booted: left out
     const res = await api(csms, 'POST', '/api/charge-points/*/TriggerMessage', '{"requestedMessage":"Heartbeat"}');
     expect(res).toEqual({
       status: 200,
@@ -268,7 +208,7 @@ describe('CSMS-initiated calls', () => {
 
   it('OperatorApi__400_and_404_cases', async () => {
     const csms = await csmsWith();
-    await rpcClient(csms, 'CP001');
+    await rpcClient(csms, 'CP001', ['ocpp1.6']);
     const post = (path: string, body: string) => api(csms, 'POST', `/api/charge-points/${path}`, body);
     expect((await post('CP001/Reset', '{not json')).status).toBe(400);
     expect((await post('CP001/Heartbeat', '{}')).status).toBe(400); // charge-point-initiated
@@ -357,7 +297,7 @@ describe('test hooks', () => {
   it('Log__connection_events_are_logged', async () => {
     const lines: string[] = [];
     const csms = await csmsWith({ log: (line) => lines.push(line) });
-    const cp = await rpcClient(csms, 'CP001');
+    const cp = await rpcClient(csms, 'CP001', ['ocpp1.6']);
     await cp.call('BootNotification', BOOT);
     await cp.close({ code: 1000 });
     await new Promise((resolve) => setTimeout(resolve, 20));
