@@ -7,8 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import WebSocket from 'ws';
-import { BUILT, csmsProcess, describeRun, runCli } from './spawn-cli.js';
+import { BUILT, csmsProcess, describeRun, handshake, runCli } from './spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-cli-csms-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,24 +16,6 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-/** The HTTP status of a handshake as `identity` with Basic auth `password` (none when undefined); 101 when accepted. */
-function handshakeStatus(url: string, identity: string, password?: string): Promise<number> {
-  const headers = password === undefined ? {} : { authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString('base64')}` };
-  const ws = new WebSocket(`${url}/${identity}`, ['ocpp1.6'], { headers, perMessageDeflate: false });
-  return new Promise((resolve, reject) => {
-    ws.on('error', () => {});
-    ws.once('unexpected-response', (req, res) => {
-      req.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    setTimeout(() => reject(new Error('no answer to the handshake')), 10_000).unref();
-  });
 }
 
 beforeAll(() => {
@@ -93,11 +74,11 @@ describe('csms --passwords / --password (security profile 1)', () => {
     const passwords = file('creds.txt', '# identity,password\nCP001,correct-horse-battery\nCP002,another-secret,with-comma\n');
     const csms = await csmsProcess(['--passwords', passwords]);
     try {
-      expect(await handshakeStatus(csms.url, 'CP001', 'correct-horse-battery')).toBe(101);
-      expect(await handshakeStatus(csms.url, 'CP002', 'another-secret,with-comma')).toBe(101);
-      expect(await handshakeStatus(csms.url, 'CP001', 'wrong')).toBe(401);
-      expect(await handshakeStatus(csms.url, 'CP001')).toBe(401);
-      expect(await handshakeStatus(csms.url, 'CP003', 'correct-horse-battery')).toBe(401); // not listed, no --password
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'], 'correct-horse-battery')).status).toBe(101);
+      expect((await handshake(csms.url, 'CP002', ['ocpp1.6'], 'another-secret,with-comma')).status).toBe(101);
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'], 'wrong')).status).toBe(401);
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'])).status).toBe(401);
+      expect((await handshake(csms.url, 'CP003', ['ocpp1.6'], 'correct-horse-battery')).status).toBe(401); // not listed, no --password
     } finally {
       const r = await csms.stop();
       expect(r.code, describeRun(r)).toBe(0);
@@ -110,9 +91,9 @@ describe('csms --passwords / --password (security profile 1)', () => {
     const passwords = file('creds.json', '{"CP001": "correct-horse-battery"}');
     const csms = await csmsProcess(['--passwords', passwords, '--password', 'fleet-password-1']);
     try {
-      expect(await handshakeStatus(csms.url, 'CP001', 'correct-horse-battery')).toBe(101);
-      expect(await handshakeStatus(csms.url, 'CP001', 'fleet-password-1')).toBe(401);
-      expect(await handshakeStatus(csms.url, 'CP777', 'fleet-password-1')).toBe(101);
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'], 'correct-horse-battery')).status).toBe(101);
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'], 'fleet-password-1')).status).toBe(401);
+      expect((await handshake(csms.url, 'CP777', ['ocpp1.6'], 'fleet-password-1')).status).toBe(101);
     } finally {
       const r = await csms.stop();
       expect(r.code, describeRun(r)).toBe(0);

@@ -4,29 +4,11 @@
  * clients at the handshake.
  */
 import { beforeAll, describe, it } from 'vitest';
-import WebSocket from 'ws';
-import { BUILT, csmsProcess, describeRun, runCli } from './spawn-cli.js';
+import { BUILT, csmsProcess, describeRun, handshake, runCli } from './spawn-cli.js';
 
 beforeAll(() => {
   if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
 });
-
-/** The subprotocol a handshake offering `protocols` gets, or the HTTP status it is refused with. */
-function handshake(url: string, protocols: string[]): Promise<string | number> {
-  const ws = new WebSocket(`${url}/CP001`, protocols, { perMessageDeflate: false });
-  return new Promise((resolve, reject) => {
-    ws.on('error', () => {});
-    ws.once('unexpected-response', (req, res) => {
-      req.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.once('open', () => {
-      resolve(ws.protocol);
-      ws.close();
-    });
-    setTimeout(() => reject(new Error('no answer to the handshake')), 10_000).unref();
-  });
-}
 
 describe('csms --ocpp', () => {
   it('default: both versions, the client order decides', async ({ expect }) => {
@@ -34,8 +16,8 @@ describe('csms --ocpp', () => {
     try {
       expect(csms.stdout()).toContain('ocpp-sim CSMS (OCPP 1.6 and 2.0.1): charge points connect to');
       expect(csms.stdout()).toContain('with subprotocol ocpp1.6 or ocpp2.0.1');
-      expect(await handshake(csms.url, ['ocpp2.0.1', 'ocpp1.6'])).toBe('ocpp2.0.1');
-      expect(await handshake(csms.url, ['ocpp1.6', 'ocpp2.0.1'])).toBe('ocpp1.6');
+      expect((await handshake(csms.url, 'CP001', ['ocpp2.0.1', 'ocpp1.6'])).protocol).toBe('ocpp2.0.1');
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6', 'ocpp2.0.1'])).protocol).toBe('ocpp1.6');
     } finally {
       expect((await csms.stop()).code).toBe(0);
     }
@@ -45,8 +27,8 @@ describe('csms --ocpp', () => {
     const csms = await csmsProcess(['--ocpp', '2.0.1']);
     try {
       expect(csms.stdout()).toContain('ocpp-sim CSMS (OCPP 2.0.1): charge points connect to');
-      expect(await handshake(csms.url, ['ocpp1.6'])).toBe(400);
-      expect(await handshake(csms.url, ['ocpp1.6', 'ocpp2.0.1'])).toBe('ocpp2.0.1');
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6'])).status).toBe(400);
+      expect((await handshake(csms.url, 'CP001', ['ocpp1.6', 'ocpp2.0.1'])).protocol).toBe('ocpp2.0.1');
     } finally {
       expect((await csms.stop()).code).toBe(0);
     }
@@ -55,8 +37,8 @@ describe('csms --ocpp', () => {
   it('--ocpp ocpp1.6 (subprotocol spelling): a 2.0.1-only client is refused with 400', async ({ expect }) => {
     const csms = await csmsProcess(['--ocpp', 'ocpp1.6']);
     try {
-      expect(await handshake(csms.url, ['ocpp2.0.1'])).toBe(400);
-      expect(await handshake(csms.url, ['ocpp2.0.1', 'ocpp1.6'])).toBe('ocpp1.6');
+      expect((await handshake(csms.url, 'CP001', ['ocpp2.0.1'])).status).toBe(400);
+      expect((await handshake(csms.url, 'CP001', ['ocpp2.0.1', 'ocpp1.6'])).protocol).toBe('ocpp1.6');
     } finally {
       expect((await csms.stop()).code).toBe(0);
     }

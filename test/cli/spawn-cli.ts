@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'ocpp-sim.js');
@@ -127,4 +128,25 @@ export async function csmsProcess(args: string[], env: Record<string, string | u
       return done;
     },
   };
+}
+
+/**
+ * One WebSocket handshake with a CSMS as `identity` offering `protocols` (with Basic auth when a
+ * `password` is given): status 101 and the subprotocol it agreed on, or the HTTP status it was refused with.
+ */
+export function handshake(url: string, identity: string, protocols: string[], password?: string): Promise<{ status: number; protocol: string }> {
+  const headers = password === undefined ? {} : { authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString('base64')}` };
+  const ws = new WebSocket(`${url}/${identity}`, protocols, { headers, perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    ws.on('error', () => {});
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve({ status: res.statusCode ?? 0, protocol: '' });
+    });
+    ws.once('open', () => {
+      resolve({ status: 101, protocol: ws.protocol });
+      ws.close();
+    });
+    setTimeout(() => reject(new Error('no answer to the handshake')), 10_000).unref();
+  });
 }
