@@ -80,6 +80,11 @@ export interface StationProfile {
   firmware?: FirmwareBehaviour;
   /** The message ids of the model's CALLs (profile `messageIds`); 'counter' without one. */
   messageIds?: MessageIdStyle;
+  /**
+   * The model's OCPP 2.0.1 device model changes (profile `deviceModel:`; format in
+   * ocpp201/device-model/overrides.ts), already checked by the loader; absent = the generated defaults.
+   */
+  deviceModel?: Readonly<Record<string, unknown>>;
 }
 
 export interface PowerSharingGroup {
