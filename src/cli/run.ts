@@ -68,6 +68,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('key', { type: 'string', describe: 'PEM private key of --cert' })
     .option('local-address', { type: 'string', describe: 'Source addresses to spread connections over: a list and/or IPv4 CIDR blocks (127.0.0.2,127.0.1.0/24)' })
     .option('profile', { alias: 'p', type: 'string', default: 'generic-16-ac', describe: 'Device profile: a built-in name (see `ocpp-sim list profiles`) or a YAML file' })
+    .option('ocpp', { type: 'string', describe: "The OCPP version to speak (1.6 or 2.0.1), for a profile that speaks both; default: the profile's first" })
     .option('scenario', { alias: 's', type: 'string', describe: 'What happens to each charge point: a built-in scenario (see `ocpp-sim list scenarios`) or a YAML file; default: random arrivals per --idle/--session' })
     .option('connectors', { type: 'string', coerce: wholeNumber('--connectors', 1, MAX_CONNECTORS), describe: "Override the profile: this many connectors, like its first one" })
     .option('power', { type: 'string', coerce: positiveNumber('--power', MAX_POWER_W / 1000, 'kW'), describe: "Override the profile: maximum power per connector (kW)" })
@@ -176,12 +177,29 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
   return { config, durationMs, giveUpAfterMs: guard(() => parseDuration(args['give-up-after'], '--give-up-after')) };
 }
 
+/**
+ * The profile as it will speak: the version --ocpp asks for (one the profile lists), else the first of
+ * its versions this simulator speaks. Its `ocpp` list is narrowed to that version, which every shard
+ * then binds (src/versions.ts).
+ */
+function speaking(profile: StationProfile, wanted: string | undefined): StationProfile {
+  if (wanted !== undefined && !SIMULATED_VERSIONS.includes(wanted)) {
+    throw new UsageError(`--ocpp ${wanted}: ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
+  }
+  const binding = bindingFor(profile, wanted);
+  if (binding === undefined) {
+    throw new UsageError(
+      wanted !== undefined
+        ? `--ocpp ${wanted}: profile ${profile.name} speaks OCPP ${profile.ocppVersions.join(', ')} only`
+        : `profile ${profile.name} speaks OCPP ${profile.ocppVersions.join(', ')}; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`,
+    );
+  }
+  return profile.ocppVersions.length === 1 ? profile : { ...profile, ocppVersions: [binding.version] };
+}
+
 /** The profile named by --profile, with the command line's overrides on top. */
 function profileFrom(args: RunArgs): StationProfile {
-  const base = loadProfile(args.profile);
-  if (bindingFor(base) === undefined) {
-    throw new UsageError(`profile ${base.name} speaks OCPP ${base.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(', ')} only`);
-  }
+  const base = speaking(loadProfile(args.profile), args.ocpp);
   let connectors = base.connectors;
   if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1, MAX_CONNECTORS));
   if (args.power !== undefined) connectors = connectors.map((c) => ({ ...c, maxPowerW: args.power! * 1000 }));

@@ -9,6 +9,7 @@ import { currentA } from '../station/meter.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate, type ConnectorSpec, type Quirks, type StationProfile } from '../station/profile.js';
 import type { Station } from '../station/station.js';
+import { tokenValue } from '../station/id-token.js';
 import { canTransition } from './status.js';
 import type {
   BootNotificationRequest,
@@ -49,7 +50,7 @@ export function statusNotification(c: Connector, now: number): StatusNotificatio
 export function startTransaction(tx: Transaction): StartTransactionRequest {
   const req: StartTransactionRequest = {
     connectorId: tx.connectorId,
-    idTag: tx.idTag,
+    idTag: tokenValue(tx.idTag),
     meterStart: tx.meterStart,
     timestamp: new Date(tx.startedAt).toISOString(),
   };
@@ -61,7 +62,7 @@ export function startTransaction(tx: Transaction): StartTransactionRequest {
 /** transactionId is filled in when the message is sent (see station/outbound.ts). */
 export function stopTransaction(tx: Transaction, reason: StopReason, stopData: string, quirks: Quirks): Omit<StopTransactionRequest, 'transactionId'> {
   const req: Omit<StopTransactionRequest, 'transactionId'> = {
-    idTag: tx.idTag,
+    idTag: tokenValue(tx.idTag),
     meterStop: tx.meterStop,
     timestamp: new Date(tx.stoppedAt).toISOString(),
     reason,
@@ -216,6 +217,9 @@ type Payload = Record<string, unknown>;
 /** The station core's events in OCPP 1.6 words (station/dialect.ts). */
 export const dialect16: Dialect = {
   allowsTransition: canTransition,
+  // Every change of a connector's state is reported (§4.9); charging and suspension are statuses.
+  reports: () => true,
+  txChanged: () => null,
   boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
   heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
   status(_st, c, now, errorCode) {
@@ -223,8 +227,8 @@ export const dialect16: Dialect = {
     if (errorCode !== undefined) payload.errorCode = errorCode as StatusNotificationRequest['errorCode'];
     return new OutboundCall(Kind.Status, 'StatusNotification', payload as never, null, c.id, c.status);
   },
-  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idTag: token }, null, connectorId, token),
-  txStarted: (_st, tx) => new OutboundCall(Kind.StartTx, 'StartTransaction', startTransaction(tx) as never, tx, tx.connectorId),
+  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idTag: tokenValue(token) }, null, connectorId, token),
+  txStarted: (_st, tx, _status) => new OutboundCall(Kind.StartTx, 'StartTransaction', startTransaction(tx) as never, tx, tx.connectorId),
   txEnded(st, tx, cause) {
     const reason = REASON_16[cause] ?? (cause as StopReason);
     const payload = stopTransaction(tx, reason, st.getConfig('StopTxnSampledData') ?? '', st.ctx.profile.quirks);

@@ -24,9 +24,11 @@ export const OCPP16_BINDING: VersionBinding = {
   handlers: handlers16,
   dialect: dialect16,
   settingNames: SETTINGS_16,
+  readSetting: (st, s) => st.getConfig(SETTINGS_16[s]),
+  writeSetting: (st, s, value) => void (st.config ??= new Map()).set(SETTINGS_16[s], value),
   defaultConfig: defaultConfiguration,
   readonlyKeys,
-  features: supportedFeatures,
+  features: (_profile, defaults) => supportedFeatures(defaults),
   supports: (features, c) => features.has(CAPABILITIES[c]),
   securityEvent,
   linkOptions(st, password, base, now) {

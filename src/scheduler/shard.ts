@@ -78,6 +78,8 @@ export class Shard implements ShardContext {
   readonly messageId: MessageIdGenerator;
   readonly handlers: VersionBinding['handlers'];
   readonly settingNames: SettingNames;
+  readonly readSetting: VersionBinding['readSetting'];
+  readonly writeSetting: VersionBinding['writeSetting'];
   readonly dialect: Dialect;
   readonly stats = new ShardStats();
   readonly wheel: TimerWheel<Station>;
@@ -103,12 +105,14 @@ export class Shard implements ShardContext {
     this.validator = binding.validator();
     this.handlers = binding.handlers;
     this.settingNames = binding.settingNames;
+    this.readSetting = binding.readSetting;
+    this.writeSetting = binding.writeSetting;
     this.dialect = binding.dialect;
     this.wheel = new TimerWheel<Station>((st, now) => st.wake(now));
     this.messageId = messageIdGenerator(config.profile.messageIds);
     this.defaultConfig = binding.defaultConfig(config.profile);
     this.readonlyKeys = binding.readonlyKeys(config.profile);
-    this.features = binding.features(this.defaultConfig);
+    this.features = binding.features(config.profile, this.defaultConfig);
     this.scenario = config.scenario ?? null;
     this.speed = config.speed ?? 1;
     this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;

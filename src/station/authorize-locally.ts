@@ -97,5 +97,6 @@ export function clearCache(st: Station): void {
 
 /** §3.5.2: "the Charge Point SHALL inform the Central System by sending a StatusNotification with ConnectorId 0 and ErrorCode LocalListConflict". */
 function reportConflict(st: Station, now: number): void {
-  st.enqueue(st.ctx.dialect.status(st, st.connectors[0], now, 'LocalListConflict'));
+  const call = st.ctx.dialect.status(st, st.connectors[0], now, 'LocalListConflict');
+  if (call !== null) st.enqueue(call);
 }

@@ -56,6 +56,8 @@ export class Transaction {
   remoteStartId: number | null = null;
   /** The next sequence number of its messages (2.0.1 TransactionEvent seqNo: from 0, without gaps). */
   seqNo = 0;
+  /** The charging state its last message reported (2.0.1 chargingState); '' before the first. */
+  chargingState = '';
   /** The reservation this transaction fulfils (StartTransaction.reservationId, OCPP 1.6 §5.13). */
   reservationId: number | undefined = undefined;
   stopped = false;
@@ -84,6 +86,8 @@ export class Connector {
   phaseUntil = Infinity;
   idTag = '';
   tx: Transaction | null = null;
+  /** A remote start's id (2.0.1 remoteStartId) for the transaction about to start here; null when none. */
+  remoteStartId: number | null = null;
   /**
    * Cars that have come to this connector so far; the current one's number. The random decisions
    * about a car (its idTag, state of charge, session length, the idle time after it) are keyed by it

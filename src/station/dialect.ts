@@ -55,11 +55,25 @@ export interface Dialect {
   heartbeat(): OutboundCall;
   /** Whether the version lets a connector's reported state change `from` → `to` (1.6 §4.9's table). */
   allowsTransition(connectorId: number, from: ConnectorStatus, to: ConnectorStatus): boolean;
-  /** A connector's state as it is now; `errorCode` overrides the connector's own (LocalListConflict). */
-  status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall;
+  /**
+   * Whether a change of a connector's state from `from` (null: never reported) to `to` is news the
+   * version reports: always in 1.6; in 2.0.1 only a change of its coarser connector status.
+   */
+  reports(from: ConnectorStatus | null, to: ConnectorStatus): boolean;
+  /**
+   * A connector's state as it is now; `errorCode` overrides the connector's own (LocalListConflict).
+   * Null when the version has no report for it (2.0.1 reports no connector 0).
+   */
+  status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall | null;
   /** A driver presents a token at a connector. */
   authorize(st: Station, connectorId: number, token: string): OutboundCall;
-  txStarted(st: Station, tx: Transaction): OutboundCall;
+  /** A transaction starts; its connector is about to be `status`. The version may give it its id (2.0.1). */
+  txStarted(st: Station, tx: Transaction, status: ConnectorStatus): OutboundCall;
+  /**
+   * A running transaction's connector changed state (charging, suspended…): the version's update, or
+   * null when it has none (1.6 reports it by status only).
+   */
+  txChanged(st: Station, c: Connector, tx: Transaction, now: number): OutboundCall | null;
   txEnded(st: Station, tx: Transaction, cause: StopCause): OutboundCall;
   /** A meter sample of a connector, part of `tx`'s data when one is given. */
   meterSample(st: Station, c: Connector, tx: Transaction | null, now: number, context: SampleContext): OutboundCall;
@@ -68,7 +82,7 @@ export interface Dialect {
 
   /**
    * Completes a transaction message's payload as it is sent (1.6: the transactionId the CSMS gave the
-   * StartTransaction). False when it cannot be placed: its transaction was never confirmed.
+   * StartTransaction; 2.0.1: the seqNo). False when it cannot be placed: its transaction was never confirmed.
    */
   beforeSend(call: OutboundCall): boolean;
 

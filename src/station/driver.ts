@@ -166,6 +166,7 @@ export function unplug(st: Station, c: Connector, now: number): void {
   c.phase = Phase.Idle;
   c.evBatteryWh = 0;
   c.soc = 0;
+  c.remoteStartId = null; // a remote start that never became a transaction
   c.tx = c.tx && !c.tx.stopped ? c.tx : null;
   const idle = c.operative ? idleStatus(st, c) : 'Unavailable';
   // Still reserved (the holder was refused): Preparing → Reserved is no 1.6 transition (§4.9), so

@@ -29,9 +29,10 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       const tx = call.tx!;
       const id = dialect.readTransactionId(payload);
       if (id !== undefined) tx.id = id;
-      const info = dialect.readTokenInfo(payload)!;
-      learn(st, tx.idTag, info, now);
-      const status = info.status;
+      // 2.0.1's answer to a transaction's start need not judge the token (E01: idTokenInfo is optional).
+      const info = dialect.readTokenInfo(payload);
+      if (info !== undefined) learn(st, tx.idTag, info, now);
+      const status = info?.status ?? 'Accepted';
       if (status !== 'Accepted') {
         st.ctx.stats.totals[T.TxRejected]++;
         driver.transactionRefused(st, tx, now);

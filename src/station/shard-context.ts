@@ -9,7 +9,7 @@ import type { TimerWheel } from '../util/timer-wheel.js';
 import type { Connector, Transaction } from './connector.js';
 import type { DriverModel, StationProfile } from './profile.js';
 import type { Station } from './station.js';
-import type { Capability, SettingNames } from './settings.js';
+import type { Capability, Setting, SettingNames } from './settings.js';
 import type { Dialect } from './dialect.js';
 import type { MessageIdGenerator } from './message-ids.js';
 
@@ -67,6 +67,9 @@ export interface ShardContext {
   readonly defaultConfig: ReadonlyMap<string, string>;
   /** The version's name of each setting the core reads (station/settings.ts). */
   readonly settingNames: SettingNames;
+  /** A setting's value, and storing one, where the charge point's version keeps them (VersionBinding). */
+  readSetting(st: Station, s: Setting): string | undefined;
+  writeSetting(st: Station, s: Setting, value: string): void;
   /**
    * Time compression (--speed): the local side's time — scenario waits, charging sessions, arrivals,
    * and the energy a given power delivers — runs this many times faster than the wall clock. Protocol

@@ -195,6 +195,13 @@ export class Station {
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */
   config: Map<string, string> | null = null;
+  /**
+   * Device-model values the CSMS changed, by the model's value slot (2.0.1 addresses its settings by
+   * component and variable, which its shared device model numbers; lazy, null while untouched).
+   */
+  variables: Map<number, string> | null = null;
+  /** Why the charge point last went down (a reset, a firmware reboot, a power loss): its next boot's reason. */
+  lastShutdown: StopCause | null = null;
   /** This charge point's random key: its decisions are hashed from it, never drawn from a stream (util/random.ts). */
   rng: number;
   readonly connectors: Connector[];
@@ -224,9 +231,9 @@ export class Station {
     return Number(this.getConfig(key) ?? 0);
   }
 
-  /** A setting by meaning, under the name the charge point's OCPP version gives it (station/settings.ts). */
+  /** A setting by meaning, wherever the charge point's OCPP version keeps it (station/settings.ts). */
   setting(s: Setting): string | undefined {
-    return this.getConfig(this.ctx.settingNames[s]);
+    return this.ctx.readSetting(this, s);
   }
 
   settingInt(s: Setting): number {
@@ -240,15 +247,22 @@ export class Station {
   /** Changes a configuration value; one the station's clocks depend on re-arms them. */
   setConfig(key: string, value: string): void {
     (this.config ??= new Map()).set(key, value);
-    const names = this.ctx.settingNames;
-    if (key === names[Setting.HeartbeatInterval]) this.armHeartbeat(this.ctx.now());
-    if (key === names[Setting.MeterSampleInterval]) this.armMeter(this.ctx.now());
-    if (key === names[Setting.ClockAlignedInterval]) this.armClock(this.ctx.now());
+    const s = this.ctx.settingNames.indexOf(key);
+    if (s >= 0) this.settingChanged(s);
   }
 
   /** Stores a setting's value without re-arming anything (the caller does). */
   storeSetting(s: Setting, value: string): void {
-    (this.config ??= new Map()).set(this.ctx.settingNames[s], value);
+    this.ctx.writeSetting(this, s, value);
+  }
+
+  /** A setting the station's clocks depend on changed: re-arm them. */
+  settingChanged(s: Setting): void {
+    const now = this.ctx.now();
+    if (s === Setting.HeartbeatInterval) this.armHeartbeat(now);
+    else if (s === Setting.MeterSampleInterval) this.armMeter(now);
+    else if (s === Setting.ClockAlignedInterval) this.armClock(now);
+    else if (s === Setting.PingInterval) this.armPing(now);
   }
 
   // ---------------------------------------------------------------- connection
@@ -591,7 +605,7 @@ export class Station {
     for (const c of this.connectors) {
       if (c.id === 0 && !zero) continue;
       // After a boot every connector is reported; after a reconnect only what changed (OCPP 1.6 §4.9).
-      if (fresh || c.status !== c.reportedStatus) this.reportStatus(c, now);
+      if (fresh || (c.status !== c.reportedStatus && this.ctx.dialect.reports(c.reportedStatus, c.status))) this.reportStatus(c, now);
     }
     const dt = this.ctx.profile.bootDataTransfer;
     if (fresh && dt) this.enqueue(this.ctx.dialect.vendorMessage(this, dt));
@@ -662,15 +676,23 @@ export class Station {
       // A simulator bug, not the CSMS's: say so rather than send an impossible sequence silently.
       this.ctx.stats.problem(`${this.identity}: connector ${c.id} ${c.status} → ${status} is not a transition OCPP ${this.ctx.version} allows`);
     }
+    const { dialect } = this.ctx;
+    const from = c.status;
     c.status = status;
-    this.reportStatus(c, now);
+    if (dialect.reports(from, status)) this.reportStatus(c, now);
+    // A running transaction's charging state is news of its own in some versions (2.0.1 E02).
+    if (c.tx !== null && !c.tx.stopped) {
+      const update = dialect.txChanged(this, c, c.tx, now);
+      if (update !== null) this.enqueue(update);
+    }
     // A Faulted or Unavailable connector (or charge point) ends its reservations (§5.13).
     if (this.reservations !== null && (status === 'Faulted' || status === 'Unavailable')) endOnUnavailable(this, c, now);
     this.updateGauge();
   }
 
   reportStatus(c: Connector, now: number): void {
-    this.enqueue(this.ctx.dialect.status(this, c, now));
+    const call = this.ctx.dialect.status(this, c, now);
+    if (call !== null) this.enqueue(call);
   }
 
   /** A connected, booted charge point counts as faulted (any connector Faulted), charging, or booted. */
@@ -692,16 +714,19 @@ export class Station {
   beginTransaction(c: Connector, idTag: string, now: number, reservationId?: number): Transaction {
     const tx = new Transaction(c.id, idTag, Math.floor(c.energyWh), now);
     if (reservationId !== undefined) tx.reservationId = reservationId;
+    tx.remoteStartId = c.remoteStartId;
+    c.remoteStartId = null;
     c.tx = tx;
     c.meterAt = now;
     // Default and remote-start charging profiles set the limit before the first reading.
     if (this.smartCharging !== null) this.smartCharging.transactionStarted(c, now);
     this.ctx.advanceMeter(c, now);
     this.sharePower(now);
-    this.enqueue(this.ctx.dialect.txStarted(this, tx));
+    const status: ConnectorStatus = c.powerW > 0 ? 'Charging' : c.limitW === 0 ? 'SuspendedEVSE' : 'SuspendedEV';
+    this.enqueue(this.ctx.dialect.txStarted(this, tx, status));
     this.ctx.stats.totals[T.TxStarted]++;
     this.ctx.stats.totals[T.TxActive]++;
-    this.setStatus(c, c.powerW > 0 ? 'Charging' : c.limitW === 0 ? 'SuspendedEVSE' : 'SuspendedEV', now);
+    this.setStatus(c, status, now);
     this.updateGauge();
     if (this.nextMeterAt === Infinity) this.armMeter(now);
     return tx;
@@ -809,6 +834,7 @@ export class Station {
   private shutDownFor(reason: StopCause, drains: boolean, now: number): void {
     // Set first: without a drain, the StopTransactions queued below wait for the reboot (see pump).
     this.rebootDrains = drains;
+    this.lastShutdown = reason;
     this.rebootAt = drains ? now + this.ctx.options.softResetDrainMs : now;
     for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], reason, now);
     this.arm(now);

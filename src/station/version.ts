@@ -7,7 +7,7 @@ import type { ClientOptions } from 'ws';
 import type { SchemaValidator } from '../protocol/validate.js';
 import type { Dialect } from './dialect.js';
 import type { StationProfile } from './profile.js';
-import type { Capability, SettingNames } from './settings.js';
+import type { Capability, Setting, SettingNames } from './settings.js';
 import type { InboundHandler } from './shard-context.js';
 import type { Station } from './station.js';
 
@@ -21,12 +21,17 @@ export interface VersionBinding {
   /** What the charge point does when the CSMS calls an action (null: known but not supported). */
   readonly handlers: Readonly<Record<string, InboundHandler | undefined>>;
   readonly dialect: Dialect;
+  /** The version's name of each setting (1.6: its configuration key; 2.0.1: Component.Variable). */
   readonly settingNames: SettingNames;
+  /** A setting's value for this charge point: where the version keeps it (1.6 configuration, 2.0.1 device model). */
+  readSetting(st: Station, s: Setting): string | undefined;
+  /** Stores a setting's value (the CSMS gave it, e.g. a boot's interval); nothing is re-armed. */
+  writeSetting(st: Station, s: Setting, value: string): void;
   /** A model's configuration defaults and its read-only names (version-named: 1.6 keys). */
   defaultConfig(profile: StationProfile): ReadonlyMap<string, string>;
   readonlyKeys(profile: StationProfile): ReadonlySet<string>;
-  /** The optional functions a model with these defaults has, in the version's names. */
-  features(defaults: ReadonlyMap<string, string>): ReadonlySet<string>;
+  /** The optional functions the model has (given its configuration defaults), in the version's names. */
+  features(profile: StationProfile, defaults: ReadonlyMap<string, string>): ReadonlySet<string>;
   supports(features: ReadonlySet<string>, c: Capability): boolean;
   securityEvent(st: Station, type: string, techInfo?: string, now?: number): boolean;
   /**

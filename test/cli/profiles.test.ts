@@ -156,10 +156,11 @@ describe.concurrent('ocpp-sim run --profile', () => {
     expect([...statusConnectors].sort()).toEqual([0, 1, 2, 3]);
   });
 
-  const usage: { name: string; profile: string; message: RegExp }[] = [
+  const usage: { name: string; profile: string; message: RegExp; args?: string[] }[] = [
     { name: 'an unknown name', profile: 'nope', message: /unknown profile 'nope'.*ocpp-sim list profiles/ },
     { name: 'a misspelt name → did you mean', profile: 'generic-16-dcc', message: /unknown profile 'generic-16-dcc' \(did you mean 'generic-16-dc'\?\)/ },
-    { name: 'an OCPP 2.0.1 profile (1.6 only)', profile: 'generic-201-ac', message: /speaks OCPP 2\.0\.1; this version of ocpp-sim simulates OCPP 1\.6 only/ },
+    { name: '--ocpp a version the profile does not speak', profile: 'generic-16-ac', args: ['--ocpp', '2.0.1'], message: /--ocpp 2\.0\.1: profile generic-16-ac speaks OCPP 1\.6 only/ },
+    { name: '--ocpp a version nobody simulates', profile: 'generic-16-ac', args: ['--ocpp', '1.5'], message: /--ocpp 1\.5: ocpp-sim simulates OCPP 1\.6 and 2\.0\.1/ },
     { name: 'an abstract family base', profile: 'abb-terra-ac-base', message: /abb-terra-ac-base\.yaml:\d+:\d+: abstract: this profile is a family base/ },
     { name: 'an invalid profile file', profile: fixtureArg('invalid-unknown-key.yaml'), message: /configuration errors:\n\s+\S*invalid-unknown-key\.yaml:6:3: identity\.serail: unknown key 'serail' \(did you mean 'serial'\?\)/ },
     { name: 'a profile file with a bad enum', profile: fixtureArg('invalid-bad-enum.yaml'), message: /invalid-bad-enum\.yaml:11:11: connectors\[1\]\.type: 'Tpye2' is not one of .*\(did you mean 'Type2'\?\)/ },
@@ -167,7 +168,7 @@ describe.concurrent('ocpp-sim run --profile', () => {
   ];
   for (const c of usage) {
     it(`${c.name}: exit 2 before connecting`, async ({ expect }) => {
-      const r = await runCli(['run', '--csms', NOWHERE, '--profile', c.profile, '--count', '1', '--duration', '1s']);
+      const r = await runCli(['run', '--csms', NOWHERE, '--profile', c.profile, '--count', '1', '--duration', '1s', ...(c.args ?? [])]);
       expect(r.code, describeRun(r)).toBe(2);
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -3,14 +3,13 @@
  * synchronous function of (station, request) returning the response; follow-up calls it queues go
  * out after the response (the station holds them while `replying`).
  */
-import { Phase } from '../../station/connector.js';
 import * as driver from '../../station/driver.js';
 import { Boot, type Station } from '../../station/station.js';
 import { canonicalKey, checkChange, CONFIG_KEYS, keyDef, normaliseValue } from '../configuration.js';
 import { changeSecurityKey } from './security.js';
 import { acceptRemoteStartProfile } from './smart-charging.js';
 import { clearCache as clearAuthorizationCache } from '../../station/authorize-locally.js';
-import { idleStatus, refusesStart } from '../../station/reservation.js';
+import { acceptsRemoteStart, changeAvailability as changeAvailabilityOf, isFreeFor, startRemotely } from '../../station/remote-control.js';
 import type {
   ChangeAvailabilityRequest,
   ChangeAvailabilityResponse,
@@ -43,31 +42,13 @@ export const SIM_VENDOR_ID = 'ocpp-sim';
 export function remoteStartTransaction(st: Station, req: RemoteStartTransactionRequest, now: number): RemoteStartTransactionResponse {
   // Not while the boot is Pending (§4.2: the CSMS may not send it then; a transaction could not be
   // reported), nor while a Reset is under way (it would die with the reboot).
-  if (st.boot !== Boot.Accepted || st.rebootAt !== Infinity) return { status: 'Rejected' };
-  const c =
-    req.connectorId !== undefined
-      ? st.connectors[req.connectorId]
-      : st.connectors.find((k) => k.id > 0 && isFree(st, k.id, req.idTag));
-  if (!c || c.id === 0 || !isFree(st, c.id, req.idTag)) return { status: 'Rejected' };
+  if (!acceptsRemoteStart(st)) return { status: 'Rejected' };
+  const c = req.connectorId !== undefined ? st.connectors[req.connectorId] : st.connectors.find((k) => isFreeFor(st, k, req.idTag));
+  if (!c || !isFreeFor(st, c, req.idTag)) return { status: 'Rejected' };
   // A chargingProfile must be a TxProfile for this transaction (§5.11); it applies once it starts.
   if (!acceptRemoteStartProfile(st, c.id, req, now)) return { status: 'Rejected' };
-  if (c.phase === Phase.Idle) driver.plugIn(st, c, now);
-  if (st.getConfig('AuthorizeRemoteTxRequests') === 'true') driver.authorize(st, c, req.idTag, now);
-  else driver.startSession(st, c, req.idTag, now);
+  startRemotely(st, c, req.idTag, st.getConfig('AuthorizeRemoteTxRequests') === 'true', now);
   return { status: 'Accepted' };
-}
-
-/** Free for `idTag`: idle or plugged, operative, and not held for someone else (a reservation, §5.13). */
-function isFree(st: Station, id: number, idTag: string): boolean {
-  const c = st.connectors[id];
-  return (
-    c.operative &&
-    !st.operativeBlocked() &&
-    (c.tx === null || c.tx.stopped) &&
-    (c.status === 'Available' || c.status === 'Preparing' || c.status === 'Reserved') &&
-    c.phase !== Phase.Charging &&
-    !refusesStart(st, c, idTag)
-  );
 }
 
 /** RemoteStopTransaction (§5.12): Accepted when the transaction runs here, then stopped with reason Remote. */
@@ -92,22 +73,8 @@ export function reset(st: Station, req: ResetRequest, now: number): ResetRespons
 export function changeAvailability(st: Station, req: ChangeAvailabilityRequest, now: number): ChangeAvailabilityResponse {
   // The schema does not bound connectorId: a negative one names no connector either.
   if (req.connectorId < 0 || req.connectorId >= st.connectors.length) return { status: 'Rejected' };
-  const operative = req.type === 'Operative';
   const targets = req.connectorId === 0 ? st.connectors : [st.connectors[req.connectorId]];
-  let scheduled = false;
-  for (const c of targets) {
-    if (c.id > 0 && c.tx && !c.tx.stopped && !operative) {
-      c.scheduledOperative = operative;
-      scheduled = true;
-      continue;
-    }
-    c.scheduledOperative = null;
-    c.operative = operative;
-    if (c.id === 0 || c.phase === Phase.Idle) {
-      st.setStatus(c, operative ? idleStatus(st, c) : 'Unavailable', now);
-    }
-  }
-  return { status: scheduled ? 'Scheduled' : 'Accepted' };
+  return { status: changeAvailabilityOf(st, targets, req.type === 'Operative', now) };
 }
 
 /**

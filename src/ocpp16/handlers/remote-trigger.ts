@@ -56,7 +56,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
       for (const c of connectorId === undefined ? st.connectors : [st.connectors[connectorId]]) {
         // A model that never reports connector 0 does not when asked for every connector either.
         if (connectorId === undefined && c.id === 0 && !st.ctx.profile.quirks.statusNotificationConnectorZero) continue;
-        st.enqueue(triggered(st.ctx.dialect.status(st, c, now)));
+        st.enqueue(triggered(st.ctx.dialect.status(st, c, now)!)); // 1.6 reports every connector
       }
       break;
     case 'MeterValues':

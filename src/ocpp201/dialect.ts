@@ -1,0 +1,273 @@
+/**
+ * The station core's events in OCPP 2.0.1 words (station/dialect.ts): BootNotification with its reason
+ * (B01), StatusNotification per EVSE and connector with the coarse ConnectorStatus (G01), Authorize with
+ * an IdToken (C01), and a transaction as TransactionEvent Started / Updated / Ended (E01–E07) with the
+ * station's own transaction id, trigger reasons, chargingState, meter values and a seqNo per transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IdTagInfo } from '../station/authorization.js';
+import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
+import type { BootAnswer, Dialect, SampleContext, StopCause } from '../station/dialect.js';
+import { parseToken } from '../station/id-token.js';
+import { Kind, OutboundCall } from '../station/outbound.js';
+import { expandTemplate } from '../station/profile.js';
+import { Boot, Link, type Station } from '../station/station.js';
+import type {
+  BootNotificationRequest,
+  BootReasonEnumType,
+  ChargingStateEnumType,
+  ConnectorStatusEnumType,
+  IdTokenInfoType,
+  IdTokenType,
+  MeterValueType,
+  ReasonEnumType,
+  StatusNotificationRequest,
+  TransactionEventRequest,
+  TriggerReasonEnumType,
+} from './generated/types.gen.js';
+import { energyReading, measurandList, reading } from './meter-values.js';
+import { modelOf, variable } from './station-model.js';
+
+type Payload = Record<string, unknown>;
+
+/** G01: 2.0.1 reports whether a connector is free, not what happens on it (that is chargingState). */
+export function connectorStatus(s: ConnectorStatus): ConnectorStatusEnumType {
+  switch (s) {
+    case 'Available':
+    case 'Reserved':
+    case 'Unavailable':
+    case 'Faulted':
+      return s;
+    default:
+      return 'Occupied';
+  }
+}
+
+/** E02: the transaction's charging state, from the connector's state. */
+export function chargingState(s: ConnectorStatus): ChargingStateEnumType {
+  switch (s) {
+    case 'Charging':
+    case 'SuspendedEV':
+    case 'SuspendedEVSE':
+      return s;
+    case 'Preparing':
+    case 'Finishing':
+      return 'EVConnected';
+    default:
+      return 'Idle';
+  }
+}
+
+/** Why the station boots (B01): after a Reset it was asked for, a firmware update, or power-up. */
+function bootReason(cause: StopCause | null): BootReasonEnumType {
+  switch (cause) {
+    case 'HardReset':
+    case 'SoftReset':
+    case 'ImmediateReset':
+      return 'RemoteReset';
+    case 'Reboot':
+      return 'FirmwareUpdate';
+    default:
+      return 'PowerUp';
+  }
+}
+
+/** The boot payload: the profile's identity, templates expanded, cut to 2.0.1's field lengths. */
+export function bootPayload(st: Station, reason: BootReasonEnumType = bootReason(st.lastShutdown)): BootNotificationRequest {
+  const { profile } = st.ctx;
+  const n = st.ctx.idStart + st.index;
+  const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
+  const chargingStation: BootNotificationRequest['chargingStation'] = {
+    model: profile.model.slice(0, 20),
+    vendorName: profile.vendor.slice(0, 50),
+    serialNumber: expand(profile.serial, 25),
+    firmwareVersion: (st.firmware?.version ?? profile.firmwareVersion).slice(0, 50),
+  };
+  const iccid = expand(profile.iccid, 20);
+  const imsi = expand(profile.imsi, 20);
+  if (iccid || imsi) chargingStation.modem = { ...(iccid ? { iccid } : {}), ...(imsi ? { imsi } : {}) };
+  return { reason, chargingStation };
+}
+
+/** The IdTokenType of a neutral token (station/id-token.ts). */
+export function idToken(token: string): IdTokenType {
+  const { value, type } = parseToken(token);
+  return { idToken: value, type };
+}
+
+/** E06's trigger of a transaction's end, by the core's cause. */
+const STOP_TRIGGER: Record<StopCause, TriggerReasonEnumType> = {
+  DeAuthorized: 'Deauthorized',
+  EmergencyStop: 'AbnormalCondition',
+  EnergyLimitReached: 'EnergyLimitReached',
+  EVDisconnected: 'EVCommunicationLost',
+  GroundFault: 'AbnormalCondition',
+  HardReset: 'ResetCommand',
+  ImmediateReset: 'ResetCommand',
+  Local: 'StopAuthorized',
+  LocalOutOfCredit: 'Deauthorized',
+  MasterPass: 'StopAuthorized',
+  Other: 'AbnormalCondition',
+  OvercurrentFault: 'AbnormalCondition',
+  PowerLoss: 'AbnormalCondition',
+  PowerQuality: 'AbnormalCondition',
+  Reboot: 'ResetCommand',
+  Remote: 'RemoteStop',
+  SOCLimitReached: 'EnergyLimitReached',
+  SoftReset: 'ResetCommand',
+  StoppedByEV: 'EVCommunicationLost',
+  TimeLimitReached: 'TimeLimitReached',
+  Timeout: 'EVConnectTimeout',
+  UnlockCommand: 'UnlockCommand',
+};
+
+/** The stoppedReason of a 1.6-only cause (ReasonEnumType has the rest under the same names). */
+const STOPPED_REASON: Partial<Record<StopCause, ReasonEnumType>> = {
+  HardReset: 'ImmediateReset',
+  SoftReset: 'ImmediateReset',
+  UnlockCommand: 'Other',
+};
+
+/** An event is `offline` when it happened while the station could not reach the CSMS (E12). */
+function offline(st: Station): boolean {
+  return st.link !== Link.Open || st.boot !== Boot.Accepted;
+}
+
+/** A TransactionEvent of `tx`; seqNo is given when it is first sent (see beforeSend). */
+function transactionEvent(
+  st: Station,
+  tx: Transaction,
+  eventType: TransactionEventRequest['eventType'],
+  at: number,
+  triggerReason: TriggerReasonEnumType,
+  meterValue: MeterValueType | null,
+): Omit<TransactionEventRequest, 'seqNo'> {
+  const m = modelOf(st.ctx.profile);
+  const event: Omit<TransactionEventRequest, 'seqNo'> = {
+    eventType,
+    timestamp: new Date(at).toISOString(),
+    triggerReason,
+    transactionInfo: { transactionId: tx.id!, chargingState: tx.chargingState as ChargingStateEnumType },
+    evse: { id: m.evseOf[tx.connectorId], connectorId: m.connectorOf[tx.connectorId] },
+  };
+  if (meterValue !== null) event.meterValue = [meterValue];
+  if (offline(st)) event.offline = true;
+  return event;
+}
+
+function txCall(kind: Kind, event: object, tx: Transaction): OutboundCall {
+  return new OutboundCall(kind, 'TransactionEvent', event as Payload, tx, tx.connectorId);
+}
+
+/** The start's trigger (E01–E03): the remote start, else whichever came last of plug-in and authorization. */
+function startTrigger(st: Station, tx: Transaction): TriggerReasonEnumType {
+  if (tx.remoteStartId !== null) return 'RemoteStart';
+  return st.ctx.profile.quirks.preparingBeforeAuthorize ? 'Authorized' : 'CablePluggedIn';
+}
+
+function measurands(st: Station, slot: number): readonly string[] {
+  return measurandList(variable(st, slot));
+}
+
+/** A TransactionEvent Updated for `tx` now (a sample, a trigger, a state change). */
+export function txUpdated(st: Station, c: Connector, tx: Transaction, now: number, trigger: TriggerReasonEnumType, meterValue: MeterValueType | null): OutboundCall {
+  return txCall(Kind.MeterValues, transactionEvent(st, tx, 'Updated', now, trigger, meterValue), tx);
+}
+
+/** A reading of a connector for a sample `context`: sampled (TxUpdatedMeasurands) or clock-aligned (AlignedDataCtrlr.Measurands). */
+export function sampleReading(st: Station, c: Connector, now: number, context: SampleContext): MeterValueType {
+  const { slots } = modelOf(st.ctx.profile);
+  return reading(c, st.ctx.profile.quirks, measurands(st, context === 'Sample.Clock' ? slots.alignedMeasurands : slots.txUpdatedMeasurands), now, context);
+}
+
+export const dialect201: Dialect = {
+  // 2.0.1 has no transition table like 1.6 §4.9; the core's own transitions are the physical ones.
+  allowsTransition: () => true,
+  reports: (from, to) => from === null || connectorStatus(from) !== connectorStatus(to),
+  boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
+  heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
+
+  status(st, c, now) {
+    // The station as a whole has no connector status in 2.0.1 (G01: per EVSE and connector).
+    if (c.id === 0) return null;
+    const m = modelOf(st.ctx.profile);
+    const payload: StatusNotificationRequest = {
+      timestamp: new Date(now).toISOString(),
+      connectorStatus: connectorStatus(c.status),
+      evseId: m.evseOf[c.id],
+      connectorId: m.connectorOf[c.id],
+    };
+    return new OutboundCall(Kind.Status, 'StatusNotification', payload as never, null, c.id, c.status);
+  },
+
+  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idToken: idToken(token) }, null, connectorId, token),
+
+  txStarted(st, tx, status) {
+    // The station names its transactions (E01.FR.16: unique per station; a UUID is unique everywhere).
+    tx.id = randomUUID();
+    tx.chargingState = chargingState(status);
+    const { slots } = modelOf(st.ctx.profile);
+    const begin = reading(st.connectors[tx.connectorId], st.ctx.profile.quirks, measurands(st, slots.txStartedMeasurands), tx.startedAt, 'Transaction.Begin');
+    const event = transactionEvent(st, tx, 'Started', tx.startedAt, startTrigger(st, tx), begin);
+    // The token that authorized it: the core starts only authorized transactions.
+    event.idToken = idToken(tx.idTag);
+    if (tx.remoteStartId !== null) event.transactionInfo.remoteStartId = tx.remoteStartId;
+    if (tx.reservationId !== undefined) event.reservationId = tx.reservationId;
+    return txCall(Kind.StartTx, event, tx);
+  },
+
+  txChanged(st, c, tx, now) {
+    const state = chargingState(c.status);
+    if (state === tx.chargingState) return null;
+    tx.chargingState = state;
+    return txUpdated(st, c, tx, now, 'ChargingStateChanged', null);
+  },
+
+  txEnded(st, tx, cause) {
+    const { slots } = modelOf(st.ctx.profile);
+    const c = st.connectors[tx.connectorId];
+    // The cable is still in unless the EV went (E06: the chargingState after the stop).
+    tx.chargingState = cause === 'EVDisconnected' || cause === 'StoppedByEV' ? 'Idle' : 'EVConnected';
+    const list = measurands(st, slots.txEndedMeasurands);
+    const end = list.length === 1 && list[0] === 'Energy.Active.Import.Register'
+      ? energyReading(tx.meterStop, tx.stoppedAt, 'Transaction.End')
+      : reading(c, st.ctx.profile.quirks, list, tx.stoppedAt, 'Transaction.End');
+    const trigger = STOP_TRIGGER[cause];
+    const event = transactionEvent(st, tx, 'Ended', tx.stoppedAt, trigger, end);
+    event.transactionInfo.stoppedReason = STOPPED_REASON[cause] ?? (cause as ReasonEnumType);
+    // Stopped with a token (E07): say which.
+    if (trigger === 'StopAuthorized') event.idToken = idToken(tx.idTag);
+    return txCall(Kind.StopTx, event, tx);
+  },
+
+  meterSample(st, c, tx, now, context) {
+    const value = sampleReading(st, c, now, context);
+    // During a transaction its readings are TransactionEvent Updated (E02); otherwise MeterValues (J01, J02).
+    if (tx !== null && !tx.stopped && context !== 'Trigger') {
+      return txUpdated(st, c, tx, now, context === 'Sample.Clock' ? 'MeterValueClock' : 'MeterValuePeriodic', value);
+    }
+    return new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: modelOf(st.ctx.profile).evseOf[c.id], meterValue: [value] }, null, c.id);
+  },
+
+  vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
+
+  beforeSend(call) {
+    // seqNo counts the transaction's messages as they go out, so a message
+    // the queue had to drop leaves no gap; a resent or retried message keeps its number.
+    if (call.tx !== null && call.action === 'TransactionEvent' && call.payload.seqNo === undefined) call.payload.seqNo = call.tx.seqNo++;
+    return true;
+  },
+
+  readBoot: (payload) => ({ status: payload.status as BootAnswer['status'], intervalS: (payload.interval as number) > 0 ? (payload.interval as number) : 0 }),
+  readTokenInfo(payload) {
+    const info = payload.idTokenInfo as IdTokenInfoType | undefined;
+    if (info === undefined) return undefined;
+    const out: IdTagInfo = { status: info.status };
+    if (info.cacheExpiryDateTime !== undefined) out.expiryDate = info.cacheExpiryDateTime;
+    if (info.groupIdToken !== undefined) out.parentIdTag = info.groupIdToken.idToken;
+    return out;
+  },
+  // The station gives transaction ids in 2.0.1 (txStarted); the CSMS never does.
+  readTransactionId: () => undefined,
+  readStatus: (payload) => (typeof payload.status === 'string' ? payload.status : ((payload.idTokenInfo as IdTokenInfoType | undefined)?.status ?? 'Accepted')),
+};

@@ -1,0 +1,64 @@
+/**
+ * TriggerMessage (F06): the station sends what the CSMS asks for after its answer — also while its
+ * boot is Pending (B02: only triggered messages then), which the `triggered` flag lets through.
+ */
+import { Kind, OutboundCall } from '../../station/outbound.js';
+import { Boot, type Station } from '../../station/station.js';
+import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
+import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
+import { connectorAt, modelOf } from '../station-model.js';
+
+function triggered(call: OutboundCall): OutboundCall {
+  call.triggered = true;
+  return call;
+}
+
+export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
+  // The connectors asked about: one connector, one EVSE's, or all (evse absent: the whole station).
+  const m = modelOf(st.ctx.profile);
+  const ids: number[] = [];
+  for (let i = 1; i < st.connectors.length; i++) {
+    if (req.evse === undefined || (m.evseOf[i] === req.evse.id && (req.evse.connectorId === undefined || m.connectorOf[i] === req.evse.connectorId))) ids.push(i);
+  }
+  if (req.evse !== undefined && ids.length === 0) return { status: 'Rejected', statusInfo: { reasonCode: 'UnknownEvse', additionalInfo: 'no such EVSE or connector' } };
+  switch (req.requestedMessage) {
+    case 'BootNotification':
+      // F06.FR.17: not once the boot is accepted.
+      if (st.boot === Boot.Accepted) return { status: 'Rejected' };
+      st.enqueue(triggered(new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st, 'Triggered') as never)));
+      break;
+    case 'Heartbeat':
+      st.enqueue(triggered(st.ctx.dialect.heartbeat()));
+      break;
+    case 'StatusNotification':
+      for (const i of ids) st.enqueue(triggered(st.ctx.dialect.status(st, st.connectors[i], now)!));
+      break;
+    case 'MeterValues':
+      for (const i of ids) {
+        const c = st.connectors[i];
+        st.ctx.advanceMeter(c, now);
+        st.enqueue(triggered(new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: m.evseOf[i], meterValue: [sampleReading(st, c, now, 'Trigger')] }, null, i)));
+      }
+      break;
+    case 'TransactionEvent':
+      // An Updated event with triggerReason Trigger for each transaction running there.
+      for (const i of ids) {
+        const c = st.connectors[i];
+        if (c.tx === null || c.tx.stopped) continue;
+        st.ctx.advanceMeter(c, now);
+        st.enqueue(triggered(txUpdated(st, c, c.tx, now, 'Trigger', sampleReading(st, c, now, 'Trigger'))));
+      }
+      break;
+    case 'LogStatusNotification':
+      // Nothing being uploaded: Idle. Log uploads arrive with part 2.
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'LogStatusNotification', { status: 'Idle' })));
+      break;
+    case 'FirmwareStatusNotification':
+      st.enqueue(triggered(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' })));
+      break;
+    default:
+      // Certificates and firmware publishing arrive with part 2.
+      return { status: 'NotImplemented' };
+  }
+  return { status: 'Accepted' };
+}

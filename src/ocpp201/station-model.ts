@@ -1,0 +1,136 @@
+/**
+ * What a 2.0.1 charge point of one profile shares with every other of it: its device model, the value
+ * slots of the settings the station core reads (station/settings.ts), and where each connector sits
+ * (EVSE id, connector id within it). Built once per profile object and kept beside it; a charge point
+ * keeps only the values the CSMS changed (Station.variables).
+ */
+import { Setting } from '../station/settings.js';
+import type { StationProfile } from '../station/profile.js';
+import type { Station } from '../station/station.js';
+import { buildDeviceModel, evsesOf, readSlot, slotOf, type DeviceModel, type DeviceModelInput } from './device-model/index.js';
+
+/** The component, variable and instance behind each setting (Part 2, Referenced Components §2). */
+const VARIABLES: Record<Setting, readonly [component: string, variable: string, instance?: string]> = {
+  [Setting.HeartbeatInterval]: ['OCPPCommCtrlr', 'HeartbeatInterval'],
+  [Setting.MeterSampleInterval]: ['SampledDataCtrlr', 'TxUpdatedInterval'],
+  [Setting.ClockAlignedInterval]: ['AlignedDataCtrlr', 'Interval'],
+  [Setting.PingInterval]: ['OCPPCommCtrlr', 'WebSocketPingInterval'],
+  [Setting.TxMessageAttempts]: ['OCPPCommCtrlr', 'MessageAttempts', 'TransactionEvent'],
+  [Setting.TxMessageRetryInterval]: ['OCPPCommCtrlr', 'MessageAttemptInterval', 'TransactionEvent'],
+  [Setting.LocalAuthListEnabled]: ['LocalAuthListCtrlr', 'Enabled'],
+  [Setting.AuthCacheEnabled]: ['AuthCacheCtrlr', 'Enabled'],
+  [Setting.LocalPreAuthorize]: ['AuthCtrlr', 'LocalPreAuthorize'],
+  [Setting.LocalAuthorizeOffline]: ['AuthCtrlr', 'LocalAuthorizeOffline'],
+  [Setting.OfflineTxForUnknownId]: ['AuthCtrlr', 'OfflineTxForUnknownIdEnabled'],
+  [Setting.StopTxOnInvalidId]: ['TxCtrlr', 'StopTxOnInvalidId'],
+  [Setting.StopTxOnEVSideDisconnect]: ['TxCtrlr', 'StopTxOnEVSideDisconnect'],
+  [Setting.ReserveConnectorZero]: ['ReservationCtrlr', 'NonEvseSpecific'],
+  [Setting.SecurityProfile]: ['SecurityCtrlr', 'SecurityProfile'],
+  [Setting.COUNT]: ['', ''],
+};
+
+/** Each setting as 2.0.1 names it: `Component.Variable[instance]`. */
+export const SETTINGS_201: readonly string[] = Array.from({ length: Setting.COUNT }, (_, s) => {
+  const [component, variable, instance] = VARIABLES[s as Setting];
+  return `${component}.${variable}${instance ? `[${instance}]` : ''}`;
+});
+
+/** Further variables the 2.0.1 dialect and handlers read. */
+export interface Slots {
+  readonly txStartedMeasurands: number;
+  readonly txUpdatedMeasurands: number;
+  readonly txEndedMeasurands: number;
+  readonly alignedMeasurands: number;
+  readonly authorizeRemoteStart: number;
+  readonly authCtrlrEnabled: number;
+}
+
+export interface StationModel {
+  readonly dm: DeviceModel;
+  /** The value slot of each setting; -1 when the model lacks the variable (an optional controller left out). */
+  readonly settingSlots: Int32Array;
+  readonly slots: Slots;
+  /** By the core's connector number (1…n): its EVSE id and its connector id within that EVSE. */
+  readonly evseOf: readonly number[];
+  readonly connectorOf: readonly number[];
+}
+
+/** The device model's input from a profile (the loader checks a profile's `deviceModel:` section with the same). */
+export function deviceModelInput(profile: StationProfile): DeviceModelInput {
+  return {
+    vendor: profile.vendor,
+    model: profile.model,
+    firmware: profile.firmwareVersion,
+    evses: evsesOf(profile.connectors),
+    overrides: profile.deviceModel,
+    measurands: profile.meterValuesSampledData.split(',').map((m) => m.trim()),
+    sampleIntervalS: profile.meterValueSampleInterval,
+    alignedIntervalS: profile.clockAlignedDataInterval,
+  };
+}
+
+const models = new WeakMap<StationProfile, StationModel>();
+
+/** The shared model of a profile (built on first use; a worker's charge points share its profile object). */
+export function modelOf(profile: StationProfile): StationModel {
+  let m = models.get(profile);
+  if (m === undefined) {
+    m = build(profile);
+    models.set(profile, m);
+  }
+  return m;
+}
+
+function build(profile: StationProfile): StationModel {
+  const dm = buildDeviceModel(deviceModelInput(profile));
+  const settingSlots = new Int32Array(Setting.COUNT);
+  for (let s = 0; s < Setting.COUNT; s++) {
+    const [component, variable, instance] = VARIABLES[s as Setting];
+    settingSlots[s] = slotOf(dm, component, { name: variable, instance });
+  }
+  const slot = (component: string, variable: string) => slotOf(dm, component, variable);
+  const evseOf = [0];
+  const connectorOf = [0];
+  const perEvse = new Map<number, number>();
+  for (const spec of profile.connectors) {
+    const n = (perEvse.get(spec.evse) ?? 0) + 1;
+    perEvse.set(spec.evse, n);
+    evseOf.push(spec.evse);
+    connectorOf.push(n);
+  }
+  return {
+    dm,
+    settingSlots,
+    slots: {
+      txStartedMeasurands: slot('SampledDataCtrlr', 'TxStartedMeasurands'),
+      txUpdatedMeasurands: slot('SampledDataCtrlr', 'TxUpdatedMeasurands'),
+      txEndedMeasurands: slot('SampledDataCtrlr', 'TxEndedMeasurands'),
+      alignedMeasurands: slot('AlignedDataCtrlr', 'Measurands'),
+      authorizeRemoteStart: slot('AuthCtrlr', 'AuthorizeRemoteStart'),
+      authCtrlrEnabled: slot('AuthCtrlr', 'Enabled'),
+    },
+    evseOf,
+    connectorOf,
+  };
+}
+
+/** A variable's value for this charge point by slot (undefined when unset or the slot is -1). */
+export function variable(st: Station, slot: number): string | undefined {
+  return slot < 0 ? undefined : readSlot(modelOf(st.ctx.profile).dm, st.variables, slot);
+}
+
+export function readSetting(st: Station, s: Setting): string | undefined {
+  return variable(st, modelOf(st.ctx.profile).settingSlots[s]);
+}
+
+export function writeSetting(st: Station, s: Setting, value: string): void {
+  const slot = modelOf(st.ctx.profile).settingSlots[s];
+  if (slot >= 0) (st.variables ??= new Map()).set(slot, value);
+}
+
+/** The connector of the core numbered by EVSE and connector id (2.0.1 addressing); undefined when there is none. */
+export function connectorAt(st: Station, evseId: number, connectorId = 1): number | undefined {
+  const m = modelOf(st.ctx.profile);
+  for (let i = 1; i < m.evseOf.length; i++) if (m.evseOf[i] === evseId && m.connectorOf[i] === connectorId) return i;
+  return undefined;
+}
