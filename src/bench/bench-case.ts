@@ -21,6 +21,8 @@ import { identityWidth } from '../util/ids.js';
 /** What bench.ts asks a case to do (one JSON argument). */
 export interface CaseSpec {
   csmsUrl: string;
+  /** The OCPP version the charge points speak: '1.6' or '2.0.1'. */
+  ocpp: string;
   n: number;
   workers: number;
   steadyS: number;
@@ -31,6 +33,7 @@ export interface CaseSpec {
 }
 
 export interface CaseResult {
+  ocpp: string;
   n: number;
   workers: number;
   /** /metrics scrapes during the steady state. */
@@ -59,13 +62,13 @@ async function main(): Promise<void> {
 
   const fleet = startFleet({
     csmsUrl,
-    idPrefix: `B${n}W${workers}-`,
+    idPrefix: `B${n}W${workers}${spec.ocpp === '1.6' ? '' : 'v2'}-`,
     idStart: 1,
     idWidth: identityWidth(1, n),
     count: n,
     workers,
     // One connector each, so "every connector charging" is one session per charge point.
-    profile: { ...DEFAULT_PROFILE, connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 10 },
+    profile: { ...DEFAULT_PROFILE, ocppVersions: [spec.ocpp], connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 10 },
     // Cars arrive within a second and stay for the whole benchmark.
     driver: { ...DEFAULT_DRIVER, idleMinS: 0, idleMaxS: 1, sessionMinS: 3600, sessionMaxS: 3600, socMin: 0.1, socMax: 0.2 },
     options: {
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
 
   const errors = fleet.stats.actions().reduce((k, a) => k + a.errors, 0);
   const result: CaseResult = {
+    ocpp: spec.ocpp,
     n,
     workers,
     scrapes,

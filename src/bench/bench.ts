@@ -3,7 +3,8 @@
  * loopback, then runs each case (N charge points × W workers) in a fresh process of its own, prints
  * a table and writes it as JSON (bench-results.json, or --out FILE).
  *
- *   npm run bench                      # N = 1,000 and 10,000 with 1 and 2 workers
+ *   npm run bench                      # N = 1,000 and 10,000 with 1 and 2 workers, OCPP 1.6 and 2.0.1
+ *   npm run bench -- --ocpp 2.0.1      # only 2.0.1 charge points
  *   npm run bench -- --n 1000,10000,19000 --workers 1,2 --steady 20 --saturation 10
  *   npm run bench -- --n 10000 --workers 2 --scenario bench-charging   # the scenario interpreter instead
  *   npm run bench -- --n 10000 --scrape 1                              # Prometheus scraping it every second
@@ -57,13 +58,14 @@ function runCase(spec: CaseSpec): Promise<CaseResult> {
 }
 
 function table(rows: CaseResult[]): string {
-  const head = ['N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
-  const cells = rows.map((r) => [r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+  const head = ['OCPP', 'N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.ocpp, r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
 }
 
 async function main(): Promise<void> {
+  const versions = arg('ocpp', '1.6,2.0.1').split(',');
   const ns = arg('n', '1000,10000').split(',').map(Number);
   const ws = arg('workers', '1,2').split(',').map(Number);
   const steadyS = Number(arg('steady', '20'));
@@ -76,10 +78,12 @@ async function main(): Promise<void> {
   try {
     for (const n of ns) {
       for (const w of ws) {
-        process.stderr.write(`bench: N=${n} workers=${w} …\n`);
-        rows.push(await runCase({ csmsUrl: url, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs }));
-        // Let the CSMS see the previous fleet's sockets close before the next storm.
-        await new Promise((r) => setTimeout(r, 2000));
+        for (const ocpp of versions) {
+          process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w} …\n`);
+          rows.push(await runCase({ csmsUrl: url, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs }));
+          // Let the CSMS see the previous fleet's sockets close before the next storm.
+          await new Promise((r) => setTimeout(r, 2000));
+        }
       }
     }
   } finally {

@@ -4,7 +4,7 @@
  */
 import type { IdTagInfo } from '../station/authorization.js';
 import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
-import type { BootAnswer, Dialect, SampleContext, StopCause } from '../station/dialect.js';
+import { TxBounds, type BootAnswer, type Dialect, type SampleContext, type StopCause } from '../station/dialect.js';
 import { currentA } from '../station/meter.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate, type ConnectorSpec, type Quirks, type StationProfile } from '../station/profile.js';
@@ -220,6 +220,10 @@ export const dialect16: Dialect = {
   // Every change of a connector's state is reported (§4.9); charging and suspension are statuses.
   reports: () => true,
   txChanged: () => null,
+  // A 1.6 transaction is the session itself (§4.7: StartTransaction once authorized and plugged in).
+  txBounds: () => TxBounds.Session,
+  txAuthorized: () => null,
+  txClosed: () => null,
   boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
   heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
   status(_st, c, now, errorCode) {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IdTagInfo } from '../station/authorization.js';
 import type { Connector, ConnectorStatus, Transaction } from '../station/connector.js';
-import type { BootAnswer, Dialect, SampleContext, StopCause } from '../station/dialect.js';
+import { TxBounds, type BootAnswer, type Dialect, type SampleContext, type StopCause } from '../station/dialect.js';
 import { parseToken } from '../station/id-token.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
@@ -25,7 +25,7 @@ import type {
   TransactionEventRequest,
   TriggerReasonEnumType,
 } from './generated/types.gen.js';
-import { energyReading, measurandList, reading } from './meter-values.js';
+import { energyReading, memberList, reading } from './meter-values.js';
 import { modelOf, variable } from './station-model.js';
 
 type Payload = Record<string, unknown>;
@@ -159,14 +159,57 @@ function txCall(kind: Kind, event: object, tx: Transaction): OutboundCall {
   return new OutboundCall(kind, 'TransactionEvent', event as Payload, tx, tx.connectorId);
 }
 
-/** The start's trigger (E01–E03): the remote start, else whichever came last of plug-in and authorization. */
+/**
+ * E01: where transactions begin and end. TxStartPoint EVConnected (or ParkingBayOccupancy) opens one at
+ * plug-in; a TxStopPoint without Authorized, PowerPathClosed or EnergyTransfer keeps it open until the
+ * EV leaves (E06: "the transaction ends when any of the TxStopPoint conditions is no longer true").
+ */
+function txBounds(st: Station): number {
+  const { slots } = modelOf(st.ctx.profile);
+  const start = memberList(variable(st, slots.txStartPoint));
+  const stop = memberList(variable(st, slots.txStopPoint));
+  let bounds = TxBounds.Session;
+  if (start.includes('EVConnected') || start.includes('ParkingBayOccupancy')) bounds |= TxBounds.StartsAtPlugIn;
+  if (stop.length > 0 && !stop.some((p) => p === 'Authorized' || p === 'PowerPathClosed' || p === 'EnergyTransfer')) bounds |= TxBounds.EndsAtUnplug;
+  return bounds;
+}
+
+/**
+ * The start's trigger (E01–E03): the plug-in that opened it, a remote start, the authorization when
+ * TxStartPoint is Authorized, the energy when it is EnergyTransfer, else whichever came last of plug-in
+ * and authorization (PowerPathClosed).
+ */
 function startTrigger(st: Station, tx: Transaction): TriggerReasonEnumType {
+  if (!tx.authorized) return 'CablePluggedIn';
   if (tx.remoteStartId !== null) return 'RemoteStart';
+  const start = memberList(variable(st, modelOf(st.ctx.profile).slots.txStartPoint));
+  if (start.includes('Authorized')) return 'Authorized';
+  if (start.length === 1 && start[0] === 'EnergyTransfer') return 'ChargingStateChanged';
   return st.ctx.profile.quirks.preparingBeforeAuthorize ? 'Authorized' : 'CablePluggedIn';
 }
 
+/** Causes that end a driver's authorization, not the EV's connection: with TxBounds.EndsAtUnplug the transaction stays open. */
+const AUTHORIZATION_ENDS: ReadonlySet<StopCause> = new Set(['Local', 'Remote', 'DeAuthorized', 'MasterPass', 'LocalOutOfCredit']);
+
+/** E06: a transaction's Ended event at `at`, with its end reading and reason; the token when it was stopped with one (E07). */
+function ended(st: Station, tx: Transaction, cause: StopCause, at: number, trigger: TriggerReasonEnumType): OutboundCall {
+  const { slots } = modelOf(st.ctx.profile);
+  const c = st.connectors[tx.connectorId];
+  // The cable is still in unless the EV went.
+  tx.chargingState = cause === 'EVDisconnected' || cause === 'StoppedByEV' ? 'Idle' : 'EVConnected';
+  const list = measurands(st, slots.txEndedMeasurands);
+  const end =
+    list.length === 1 && list[0] === 'Energy.Active.Import.Register'
+      ? energyReading(tx.meterStop, at, 'Transaction.End')
+      : reading(c, st.ctx.profile.quirks, list, at, 'Transaction.End');
+  const event = transactionEvent(st, tx, 'Ended', at, trigger, end);
+  event.transactionInfo.stoppedReason = STOPPED_REASON[cause] ?? (cause as ReasonEnumType);
+  if (trigger === 'StopAuthorized' && tx.authorized) event.idToken = idToken(tx.idTag);
+  return txCall(Kind.StopTx, event, tx);
+}
+
 function measurands(st: Station, slot: number): readonly string[] {
-  return measurandList(variable(st, slot));
+  return memberList(variable(st, slot));
 }
 
 /** A TransactionEvent Updated for `tx` now (a sample, a trigger, a state change). */
@@ -209,8 +252,8 @@ export const dialect201: Dialect = {
     const { slots } = modelOf(st.ctx.profile);
     const begin = reading(st.connectors[tx.connectorId], st.ctx.profile.quirks, measurands(st, slots.txStartedMeasurands), tx.startedAt, 'Transaction.Begin');
     const event = transactionEvent(st, tx, 'Started', tx.startedAt, startTrigger(st, tx), begin);
-    // The token that authorized it: the core starts only authorized transactions.
-    event.idToken = idToken(tx.idTag);
+    // The token that authorized it (none yet when opened at plug-in: it follows in an Updated event).
+    if (tx.authorized) event.idToken = idToken(tx.idTag);
     if (tx.remoteStartId !== null) event.transactionInfo.remoteStartId = tx.remoteStartId;
     if (tx.reservationId !== undefined) event.reservationId = tx.reservationId;
     return txCall(Kind.StartTx, event, tx);
@@ -224,20 +267,31 @@ export const dialect201: Dialect = {
   },
 
   txEnded(st, tx, cause) {
-    const { slots } = modelOf(st.ctx.profile);
-    const c = st.connectors[tx.connectorId];
-    // The cable is still in unless the EV went (E06: the chargingState after the stop).
-    tx.chargingState = cause === 'EVDisconnected' || cause === 'StoppedByEV' ? 'Idle' : 'EVConnected';
-    const list = measurands(st, slots.txEndedMeasurands);
-    const end = list.length === 1 && list[0] === 'Energy.Active.Import.Register'
-      ? energyReading(tx.meterStop, tx.stoppedAt, 'Transaction.End')
-      : reading(c, st.ctx.profile.quirks, list, tx.stoppedAt, 'Transaction.End');
-    const trigger = STOP_TRIGGER[cause];
-    const event = transactionEvent(st, tx, 'Ended', tx.stoppedAt, trigger, end);
-    event.transactionInfo.stoppedReason = STOPPED_REASON[cause] ?? (cause as ReasonEnumType);
-    // Stopped with a token (E07): say which.
-    if (trigger === 'StopAuthorized') event.idToken = idToken(tx.idTag);
-    return txCall(Kind.StopTx, event, tx);
+    if (tx.authorized && AUTHORIZATION_ENDS.has(cause) && (txBounds(st) & TxBounds.EndsAtUnplug) !== 0) {
+      // The energy stops but the transaction goes on until the EV leaves (E06 with TxStopPoint EVConnected).
+      tx.openAfter = cause;
+      tx.chargingState = 'EVConnected';
+      const trigger = STOP_TRIGGER[cause];
+      const event = transactionEvent(st, tx, 'Updated', tx.stoppedAt, trigger, null);
+      if (trigger === 'StopAuthorized') event.idToken = idToken(tx.idTag);
+      return txCall(Kind.MeterValues, event, tx);
+    }
+    return ended(st, tx, cause, tx.stoppedAt, STOP_TRIGGER[cause]);
+  },
+
+  txBounds,
+
+  txAuthorized(st, tx) {
+    const event = transactionEvent(st, tx, 'Updated', st.ctx.now(), tx.remoteStartId !== null ? 'RemoteStart' : 'Authorized', null);
+    event.idToken = idToken(tx.idTag);
+    if (tx.remoteStartId !== null) event.transactionInfo.remoteStartId = tx.remoteStartId;
+    if (tx.reservationId !== undefined) event.reservationId = tx.reservationId;
+    return txCall(Kind.MeterValues, event, tx);
+  },
+
+  txClosed(st, tx, cause, now) {
+    // Open after its session (TxBounds.EndsAtUnplug): the EV leaving ends it (EVDisconnected), or the run or power does.
+    return ended(st, tx, cause, now, STOP_TRIGGER[cause]);
   },
 
   meterSample(st, c, tx, now, context) {

@@ -76,10 +76,10 @@ export function reading(c: Connector, quirks: Quirks, measurands: readonly strin
   return { timestamp: new Date(at).toISOString(), sampledValue: sampled };
 }
 
-/** Parsed measurand lists (a MemberList value), shared by every charge point of the worker; cleared when full. */
+/** Parsed lists (a MemberList value: measurands, start points), shared by every charge point of the worker; cleared when full. */
 const lists = new Map<string, readonly string[]>();
 const LISTS_MAX = 256;
-export function measurandList(csv: string | undefined): readonly string[] {
+export function memberList(csv: string | undefined): readonly string[] {
   const key = csv ?? '';
   let list = lists.get(key);
   if (list === undefined) {

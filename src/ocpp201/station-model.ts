@@ -42,6 +42,8 @@ export interface Slots {
   readonly txEndedMeasurands: number;
   readonly alignedMeasurands: number;
   readonly authorizeRemoteStart: number;
+  readonly txStartPoint: number;
+  readonly txStopPoint: number;
   readonly authCtrlrEnabled: number;
 }
 
@@ -107,6 +109,8 @@ function build(profile: StationProfile): StationModel {
       txEndedMeasurands: slot('SampledDataCtrlr', 'TxEndedMeasurands'),
       alignedMeasurands: slot('AlignedDataCtrlr', 'Measurands'),
       authorizeRemoteStart: slot('AuthCtrlr', 'AuthorizeRemoteStart'),
+      txStartPoint: slot('TxCtrlr', 'TxStartPoint'),
+      txStopPoint: slot('TxCtrlr', 'TxStopPoint'),
       authCtrlrEnabled: slot('AuthCtrlr', 'Enabled'),
     },
     evseOf,

@@ -220,7 +220,8 @@ export class Shard implements ShardContext {
     // Energy flows only within a transaction: a reading of an idle or merely plugged connector
     // (triggered, clock-aligned) shows the register as it is and no power.
     // A Faulted connector is "not available for energy delivery" (OCPP 1.6 §7.7) even mid-transaction.
-    const charging = c.tx !== null && !c.tx.stopped && c.status !== 'Faulted';
+    // Nor before a transaction opened at plug-in is authorized (2.0.1 TxStartPoint EVConnected).
+    const charging = c.tx !== null && !c.tx.stopped && c.tx.authorized && c.status !== 'Faulted';
     // Energy is counted as the register moves, in the whole Wh it shows, so the live figures rise while
     // cars charge and a finished transaction has added exactly its meterStop - meterStart.
     const before = Math.floor(c.energyWh);

@@ -19,6 +19,7 @@ export type ConnectorStatus =
   | 'Unavailable'
   | 'Faulted';
 
+import type { StopCause } from './dialect.js';
 import type { ConnectorSpec } from './profile.js';
 
 /** What the (simulated) driver and EV are doing at this connector. */
@@ -58,6 +59,10 @@ export class Transaction {
   seqNo = 0;
   /** The charging state its last message reported (2.0.1 chargingState); '' before the first. */
   chargingState = '';
+  /** False while a transaction opened at plug-in waits for its driver's authorization (see TxBounds). */
+  authorized = true;
+  /** Set when its energy session ended but the transaction stays open until the EV leaves (TxBounds.EndsAtUnplug): the cause it ended with. */
+  openAfter: StopCause | null = null;
   /** The reservation this transaction fulfils (StartTransaction.reservationId, OCPP 1.6 §5.13). */
   reservationId: number | undefined = undefined;
   stopped = false;
@@ -65,7 +70,8 @@ export class Transaction {
   stoppedAt = 0;
   constructor(
     readonly connectorId: number,
-    readonly idTag: string,
+    /** The token that authorized it ('' while a transaction opened at plug-in is not yet authorized). */
+    public idTag: string,
     readonly meterStart: number,
     readonly startedAt: number,
   ) {}

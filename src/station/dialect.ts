@@ -42,6 +42,20 @@ export const STOP_CAUSES = [
 ] as const;
 export type StopCause = (typeof STOP_CAUSES)[number];
 
+/**
+ * Where a version's transaction begins and ends relative to the session the core runs (authorized and
+ * plugged in, energy flowing): 1.6's is exactly that session; 2.0.1's TxStartPoint and TxStopPoint
+ * (E01, E06) may open it at plug-in and keep it open until the EV leaves.
+ */
+export const enum TxBounds {
+  /** Exactly the session. */
+  Session = 0,
+  /** Opened when the EV is plugged in, before authorization (TxStartPoint EVConnected, ParkingBayOccupancy). */
+  StartsAtPlugIn = 1,
+  /** Closed only when the EV leaves: a driver's or the CSMS's stop ends the energy, not the transaction (TxStopPoint EVConnected). */
+  EndsAtUnplug = 2,
+}
+
 /** What a boot's answer says, in the core's terms. */
 export interface BootAnswer {
   status: 'Accepted' | 'Pending' | 'Rejected';
@@ -74,7 +88,17 @@ export interface Dialect {
    * null when it has none (1.6 reports it by status only).
    */
   txChanged(st: Station, c: Connector, tx: Transaction, now: number): OutboundCall | null;
+  /**
+   * The session ended: the transaction's end, or — when it stays open until the EV leaves (TxBounds) —
+   * the version's update saying why the energy stopped, with the closing left to {@link txClosed}.
+   */
   txEnded(st: Station, tx: Transaction, cause: StopCause): OutboundCall;
+  /** Where this charge point's transactions begin and end now (a TxBounds set; it may change at run time). */
+  txBounds(st: Station): number;
+  /** A transaction opened at plug-in is authorized (2.0.1: Updated, Authorized or RemoteStart). */
+  txAuthorized(st: Station, tx: Transaction): OutboundCall | null;
+  /** A transaction left open by {@link txEnded} closes now (the EV left, or the run or the power ends); null if none is open. */
+  txClosed(st: Station, tx: Transaction, cause: StopCause, now: number): OutboundCall | null;
   /** A meter sample of a connector, part of `tx`'s data when one is given. */
   meterSample(st: Station, c: Connector, tx: Transaction | null, now: number, context: SampleContext): OutboundCall;
   /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */

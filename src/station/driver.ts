@@ -120,6 +120,7 @@ export function plugIn(st: Station, c: Connector, now: number): void {
   c.soc = decideBetween(st.rng, c.id, Decision.Soc, c.car, d.socMin, d.socMax);
   c.phase = Phase.Plugged;
   st.setStatus(c, 'Preparing', now);
+  st.evConnected(c, now);
 }
 
 /** Authorize.conf arrived for the driver at this connector. */
@@ -163,6 +164,7 @@ export function finish(st: Station, c: Connector, now: number): void {
 
 /** The cable comes out; the connector is free (or unavailable, if that was scheduled). */
 export function unplug(st: Station, c: Connector, now: number): void {
+  st.evGone(c, 'EVDisconnected', now);
   c.phase = Phase.Idle;
   c.evBatteryWh = 0;
   c.soc = 0;

@@ -14,7 +14,8 @@ export function isFreeFor(st: Station, c: Connector, idTag: string): boolean {
     c.id > 0 &&
     c.operative &&
     !st.operativeBlocked() &&
-    (c.tx === null || c.tx.stopped) &&
+    // A transaction opened at plug-in that waits for authorization may be started remotely (2.0.1 F02).
+    (c.tx === null || c.tx.stopped || !c.tx.authorized) &&
     (c.status === 'Available' || c.status === 'Preparing' || c.status === 'Reserved') &&
     c.phase !== Phase.Charging &&
     !refusesStart(st, c, idTag)

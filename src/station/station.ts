@@ -16,7 +16,7 @@ import { A, S, T } from '../metrics/shard-stats.js';
 import { jitter } from '../util/random.js';
 import { atLeastRetryFloor } from './retry.js';
 import { Setting } from './settings.js';
-import type { StopCause } from './dialect.js';
+import { TxBounds, type StopCause } from './dialect.js';
 import { Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
 import { CallQueue, Kind, OutboundCall } from './outbound.js';
@@ -711,21 +711,62 @@ export class Station {
 
   // ---------------------------------------------------------------- transactions
 
+  /**
+   * The EV is plugged in: a version whose transactions begin at plug-in (TxBounds.StartsAtPlugIn) opens
+   * one now, unauthorized and without energy, which {@link beginTransaction} later authorizes.
+   */
+  evConnected(c: Connector, now: number): void {
+    if ((this.ctx.dialect.txBounds(this) & TxBounds.StartsAtPlugIn) === 0 || (c.tx !== null && !c.tx.stopped)) return;
+    const tx = new Transaction(c.id, '', Math.floor(c.energyWh), now);
+    tx.authorized = false;
+    c.tx = tx;
+    c.meterAt = now;
+    this.enqueue(this.ctx.dialect.txStarted(this, tx, c.status));
+    this.ctx.stats.totals[T.TxStarted]++;
+    this.ctx.stats.totals[T.TxActive]++;
+    if (this.nextMeterAt === Infinity) this.armMeter(now);
+  }
+
+  /**
+   * The EV leaves (or the run or the power ends, `cause`): a transaction still open — opened at plug-in
+   * and never authorized, or kept open after its energy session (TxBounds.EndsAtUnplug) — ends now.
+   */
+  evGone(c: Connector, cause: StopCause, now: number): void {
+    const tx = c.tx;
+    if (tx === null) return;
+    if (!tx.stopped && !tx.authorized) return this.endTransaction(c, cause, now);
+    if (!tx.stopped || tx.openAfter === null) return;
+    const call = this.ctx.dialect.txClosed(this, tx, cause, now);
+    tx.openAfter = null;
+    if (call !== null) this.enqueue(call);
+  }
+
   beginTransaction(c: Connector, idTag: string, now: number, reservationId?: number): Transaction {
-    const tx = new Transaction(c.id, idTag, Math.floor(c.energyWh), now);
+    const opened = c.tx !== null && !c.tx.stopped && !c.tx.authorized ? c.tx : null;
+    const tx = opened ?? new Transaction(c.id, idTag, Math.floor(c.energyWh), now);
     if (reservationId !== undefined) tx.reservationId = reservationId;
     tx.remoteStartId = c.remoteStartId;
     c.remoteStartId = null;
     c.tx = tx;
     c.meterAt = now;
+    if (opened !== null) {
+      // Opened at plug-in: now authorized, and energy may flow (E02).
+      this.ctx.advanceMeter(c, now);
+      tx.idTag = idTag;
+      tx.authorized = true;
+      const update = this.ctx.dialect.txAuthorized(this, tx);
+      if (update !== null) this.enqueue(update);
+    }
     // Default and remote-start charging profiles set the limit before the first reading.
     if (this.smartCharging !== null) this.smartCharging.transactionStarted(c, now);
     this.ctx.advanceMeter(c, now);
     this.sharePower(now);
     const status: ConnectorStatus = c.powerW > 0 ? 'Charging' : c.limitW === 0 ? 'SuspendedEVSE' : 'SuspendedEV';
-    this.enqueue(this.ctx.dialect.txStarted(this, tx, status));
-    this.ctx.stats.totals[T.TxStarted]++;
-    this.ctx.stats.totals[T.TxActive]++;
+    if (opened === null) {
+      this.enqueue(this.ctx.dialect.txStarted(this, tx, status));
+      this.ctx.stats.totals[T.TxStarted]++;
+      this.ctx.stats.totals[T.TxActive]++;
+    }
     this.setStatus(c, status, now);
     this.updateGauge();
     if (this.nextMeterAt === Infinity) this.armMeter(now);
@@ -836,7 +877,10 @@ export class Station {
     this.rebootDrains = drains;
     this.lastShutdown = reason;
     this.rebootAt = drains ? now + this.ctx.options.softResetDrainMs : now;
-    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], reason, now);
+    for (let i = 1; i < this.connectors.length; i++) {
+      this.endTransaction(this.connectors[i], reason, now);
+      this.evGone(this.connectors[i], reason, now);
+    }
     this.arm(now);
   }
 
@@ -986,7 +1030,10 @@ export class Station {
 
   /** Graceful stop: end transactions, deliver what is queued, then close. */
   stop(now: number): void {
-    for (let i = 1; i < this.connectors.length; i++) this.endTransaction(this.connectors[i], 'Other', now);
+    for (let i = 1; i < this.connectors.length; i++) {
+      this.endTransaction(this.connectors[i], 'Other', now);
+      this.evGone(this.connectors[i], 'Other', now);
+    }
     for (const c of this.connectors) c.phaseUntil = Infinity;
     // Only transaction messages still matter: no more heartbeats, and retries waiting for their
     // interval go now.

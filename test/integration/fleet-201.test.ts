@@ -10,6 +10,19 @@ import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 
+/** Every TransactionEvent the CSMS received, per transaction id, in arrival order. */
+function recordEvents(csms: Csms): Map<string, any[]> {
+  const byTx = new Map<string, any[]>();
+  csms.onRequest = (_identity, action, payload) => {
+    if (action === 'TransactionEvent') {
+      const id = payload.transactionInfo.transactionId;
+      byTx.set(id, [...(byTx.get(id) ?? []), payload]);
+    }
+    return undefined; // the CSMS answers as it would
+  };
+  return byTx;
+}
+
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'test-201', ocppVersions: ['2.0.1'], meterValueSampleInterval: 1 };
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -58,5 +71,43 @@ describe('2.0.1 fleet against the embedded CSMS', () => {
     expect(fleet.stats.total('energyWh')).toBe(s.ocpp201.energyWh);
     expect(fleet.stats.total('energyWh')).toBeGreaterThan(0);
     expect(fleet.stats.total('badFrames')).toBe(0);
+  }, 30_000);
+
+  it('TxStartPoint EVConnected, TxStopPoint EVConnected: opened at plug-in, authorized by an Updated, closed when the EV leaves (E01, E06)', async () => {
+    const profile: StationProfile = { ...PROFILE_201, deviceModel: { TxCtrlr: { TxStartPoint: ['EVConnected'], TxStopPoint: ['EVConnected'] } } };
+    const { csms, fleet } = await csmsAndFleet(2, { profile });
+    const events = recordEvents(csms);
+    const tx = csms.stats.ocpp201.transactions;
+    await until(() => tx.ended >= 3, 'three ended transactions', 15_000);
+    await fleet.stop();
+    expect(tx.seqNoGaps).toBe(0);
+    expect(tx.unknown).toBe(0);
+    const complete = [...events.values()].filter((list) => list.some((e) => e.eventType === 'Ended'));
+    expect(complete.length).toBeGreaterThanOrEqual(3);
+    for (const list of complete) {
+      const [started] = list;
+      expect(started.eventType).toBe('Started');
+      // Opened by the cable, before any token: no idToken, chargingState EVConnected.
+      expect(started.triggerReason).toBe('CablePluggedIn');
+      expect(started.idToken).toBeUndefined();
+      expect(started.transactionInfo.chargingState).toBe('EVConnected');
+      const authorized = list.find((e) => e.triggerReason === 'Authorized');
+      expect(authorized?.idToken?.idToken).toMatch(/^TAG/);
+      const stopAuthorized = list.find((e) => e.triggerReason === 'StopAuthorized');
+      const end = list[list.length - 1];
+      expect(end.eventType).toBe('Ended');
+      if (stopAuthorized) {
+        // The driver's stop ends the energy; the transaction stays open until the EV leaves — or
+        // until the run ends, which closes what is still open (stoppedReason Other).
+        expect(stopAuthorized.eventType).toBe('Updated');
+        expect(stopAuthorized.transactionInfo.chargingState).toBe('EVConnected');
+        const closedBy = end.transactionInfo.stoppedReason === 'Other' ? 'AbnormalCondition' : 'EVCommunicationLost';
+        expect(end.triggerReason).toBe(closedBy);
+        expect(['EVDisconnected', 'Other']).toContain(end.transactionInfo.stoppedReason);
+      }
+      expect(list.map((e) => e.seqNo)).toEqual(list.map((_, i) => i));
+    }
+    const leftByEv = complete.filter((list) => list[list.length - 1].transactionInfo.stoppedReason === 'EVDisconnected');
+    expect(leftByEv.length).toBeGreaterThan(0);
   }, 30_000);
 });
