@@ -7,7 +7,28 @@ import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { startCsms } from '../csms/server.js';
 import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
+import { hideBin } from 'yargs/helpers';
+import { explicitFlags } from '../plan/precedence.js';
 import { runFromFlags, runOptions, type RunArgs } from './run.js';
+
+/** The default demo profiles: half the fleet speaks OCPP 1.6, half 2.0.1, to the one CSMS. */
+const DEMO_PROFILES = ['generic-16-ac', 'generic-201-ac'] as const;
+
+/**
+ * Without --profile or --ocpp the demo shows both versions side by side: the first half of the
+ * identities (CP01…) speak 1.6, the rest 2.0.1. With either flag it runs that one fleet.
+ */
+function mixedFleet(args: RunArgs): RunArgs | RunArgs[] {
+  const given = explicitFlags(hideBin(process.argv));
+  const count = Number(args.count);
+  if (given.has('profile') || given.has('p') || given.has('ocpp') || count < 2) return args;
+  const first = Math.ceil(count / 2);
+  const start = Number(args['id-start']);
+  return [
+    { ...args, profile: DEMO_PROFILES[0], count: first },
+    { ...args, profile: DEMO_PROFILES[1], count: count - first, 'id-start': start + first },
+  ];
+}
 
 export const demoCommand: CommandModule = {
   command: 'demo',
@@ -28,12 +49,13 @@ export const demoCommand: CommandModule = {
     const out = process.stdout;
     try {
       await runFromFlags(
-        args,
-        (config) => {
+        mixedFleet(args),
+        (configs) => {
           if (args['json-logs']) return; // every line JSON
+          const fleets = configs.map((c) => `${c.count} OCPP ${c.profile.ocppVersions[0]} charge points (${c.profile.name})`).join(' and ');
           out.write(
             chalk.bold('ocpp-sim demo') +
-              `: embedded CSMS at ${csms.url}, ${config.count} OCPP 1.6J charge points for ${args.duration}.\n` +
+              `: embedded CSMS at ${csms.url}, ${fleets} for ${args.duration}.\n` +
               `Its operator API: curl -H "Authorization: ${bearerExample(csms, tokenSource)}" ${apiBase(csms)}/charge-points\n` +
               chalk.dim(`Point your own CSMS at it instead: npx ocpp-sim run --csms ws://your-csms/ocpp --count 200 --duration 5m\n\n`),
           );
@@ -41,7 +63,9 @@ export const demoCommand: CommandModule = {
         // Before the verdict: the exit code is the last line.
         () => {
           const s = csms.stats;
-          return args['json-logs'] ? [] : ['', chalk.dim(`The CSMS saw ${s.boots} boots, ${s.transactions.started} transactions started and ${s.transactions.stopped} stopped.`)];
+          const started = s.transactions.started + s.ocpp201.transactions.started;
+          const ended = s.transactions.stopped + s.ocpp201.transactions.ended;
+          return args['json-logs'] ? [] : ['', chalk.dim(`The CSMS saw ${s.boots} boots, ${started} transactions started and ${ended} ended.`)];
         },
       );
     } finally {

@@ -346,17 +346,23 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
 };
 
 /**
- * One fleet described by flags (`run` without a plan, and `demo` against its own CSMS): checked,
- * run, and its results written; sets the exit code. `announce` is told the fleet before it starts;
+ * A fleet described by flags (`run` without a plan, and `demo` against its own CSMS) — or several, one
+ * per entry of `fleets` (the demo's mixed fleet), sharing the first one's run settings: checked, run,
+ * and the results written; sets the exit code. `announce` is told the fleets before they start;
  * `epilogue` gives lines to print after the summary, before the closing verdict and exit code.
  */
-export async function runFromFlags(args: RunArgs, announce?: (config: FleetConfig) => void, epilogue?: () => string[]): Promise<RunResult> {
+export async function runFromFlags(fleets: RunArgs | RunArgs[], announce?: (configs: FleetConfig[]) => void, epilogue?: () => string[]): Promise<RunResult> {
+  const list = Array.isArray(fleets) ? fleets : [fleets];
+  const [args] = list;
   const results = guard(() => resultOptionsFrom(args as ResultArgs));
-  const { config, durationMs, giveUpAfterMs } = fleetConfigFrom(args);
+  const total = list.reduce((n, a) => n + Number(a.count), 0);
+  const built = list.map((a) => fleetConfigFrom(a, list.length > 1 ? { total } : undefined));
+  const configs = built.map((b) => b.config);
+  const { durationMs, giveUpAfterMs } = built[0];
   const metrics = guard(() => metricsOptionsFrom(args));
-  announce?.(config);
-  const result = await runFleet(config, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
-  process.exitCode = finishRun(result, results, { configs: [config], durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
+  announce?.(configs);
+  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+  process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
   return result;
 }
 

@@ -365,12 +365,15 @@ describe.concurrent('ocpp-sim run against the embedded CSMS', () => {
     expect(csms.stats.connections.replaced).toBe(0);
   });
 
-  it('demo runs its own CSMS and fleet and passes', async ({ expect }) => {
+  it('demo runs its own CSMS and a mixed 1.6 + 2.0.1 fleet and passes', async ({ expect }) => {
     const r = await runCli(['demo', '--duration', '5s', '--count', '4', '--quiet']);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/^PASSED$/m);
+    expect(r.stdout).toMatch(/2 OCPP 1\.6 charge points \(generic-16-ac\) and 2 OCPP 2\.0\.1 charge points \(generic-201-ac\)/);
+    expect(r.stdout).toMatch(/^StartTransaction /m);
+    expect(r.stdout).toMatch(/^TransactionEvent /m);
     expect(summaryBooted(r.stdout)).toEqual({ booted: 4, total: 4 });
-    const saw = /The CSMS saw (\d+) boots, (\d+) transactions started and (\d+) stopped/.exec(r.stdout);
+    const saw = /The CSMS saw (\d+) boots, (\d+) transactions started and (\d+) ended/.exec(r.stdout);
     expect(saw, r.stdout).not.toBeNull();
     const [boots, started, stopped] = saw!.slice(1).map(Number);
     expect(boots).toBe(4);
