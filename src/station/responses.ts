@@ -41,6 +41,19 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
     }
     case Kind.Scenario:
       return resumeIf(st, call, Await.Send, dialect.readStatus(payload), now);
+    case Kind.MeterValues: {
+      // An update that carries the token is judged too (2.0.1 E01/E05: idTokenInfo answers an event
+      // with an idToken — the authorization of a transaction opened at plug-in); 1.6 MeterValues never is.
+      const tx = call.tx;
+      const info = tx === null || call.payload.idToken === undefined ? undefined : dialect.readTokenInfo(payload);
+      if (info === undefined) return;
+      learn(st, tx!.idTag, info, now);
+      if (info.status !== 'Accepted' && !tx!.stopped) {
+        st.ctx.stats.totals[T.TxRejected]++;
+        driver.transactionRefused(st, tx!, now);
+      }
+      return;
+    }
     case Kind.StopTx: {
       st.ctx.stats.totals[T.TxCompleted]++;
       const info = dialect.readTokenInfo(payload);

@@ -110,4 +110,19 @@ describe('2.0.1 fleet against the embedded CSMS', () => {
     const leftByEv = complete.filter((list) => list[list.length - 1].transactionInfo.stoppedReason === 'EVDisconnected');
     expect(leftByEv.length).toBeGreaterThan(0);
   }, 30_000);
+
+  it('a CSMS that refuses the token in its answer to the authorizing Updated event ends the transaction (E05, StopTxOnInvalidId)', async () => {
+    const profile: StationProfile = { ...PROFILE_201, deviceModel: { TxCtrlr: { TxStartPoint: ['EVConnected'] } } };
+    const { csms, fleet } = await csmsAndFleet(1, { profile });
+    const ended: any[] = [];
+    csms.onRequest = (_identity, action, payload) => {
+      if (action !== 'TransactionEvent') return undefined;
+      if (payload.eventType === 'Ended') ended.push(payload);
+      return payload.triggerReason === 'Authorized' ? { idTokenInfo: { status: 'Invalid' } } : undefined;
+    };
+    await until(() => ended.length >= 1, 'an Ended event', 15_000);
+    await fleet.stop();
+    expect(ended[0]).toMatchObject({ triggerReason: 'Deauthorized', transactionInfo: { stoppedReason: 'DeAuthorized' } });
+    expect(fleet.stats.total('transactionsRejected')).toBeGreaterThanOrEqual(1);
+  }, 30_000);
 });
