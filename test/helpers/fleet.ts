@@ -2,6 +2,7 @@
  * Test helpers: a small fleet configuration with fast timings, run in-process (workers: 0) so tests
  * drive real sockets without worker threads, and a poll-until helper.
  */
+import { startCsms, type Csms } from '../../src/csms/server.js';
 import { startFleet, type Fleet, type FleetConfig } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../../src/station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../../src/station/outbound.js';
@@ -44,4 +45,28 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * An embedded CSMS (strict, heartbeat 1 s) and a test fleet against it, both stopped after the test by
+ * the caller's `cleanups` (run them in afterEach, last first). `fleet.stop()` may be awaited in the test.
+ */
+export async function embeddedCsmsAndFleet(
+  cleanups: (() => Promise<unknown>)[],
+  count: number,
+  overrides: Partial<FleetConfig> = {},
+): Promise<{ csms: Csms; fleet: Fleet }> {
+  const csms = await startCsms({ strict: true, heartbeatInterval: 1 });
+  cleanups.push(() => csms.close());
+  const fleet = startTestFleet(csms.url, { count, ...overrides });
+  let stopped = false;
+  cleanups.push(async () => {
+    if (!stopped) await fleet.stop();
+  });
+  const stop = fleet.stop.bind(fleet);
+  fleet.stop = async () => {
+    stopped = true;
+    await stop();
+  };
+  return { csms, fleet };
 }

@@ -5,10 +5,10 @@
  * Started…Ended with no gaps, energy that adds up, nothing lost across a dropped connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCsms, type Csms } from '../../src/csms/server.js';
+import type { Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
+import { embeddedCsmsAndFleet, until } from '../helpers/fleet.js';
 
 /** Every TransactionEvent the CSMS received, per transaction id, in arrival order. */
 function recordEvents(csms: Csms): Map<string, any[]> {
@@ -30,20 +30,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function csmsAndFleet(count: number, overrides = {}): Promise<{ csms: Csms; fleet: Fleet }> {
-  const csms = await startCsms({ strict: true, heartbeatInterval: 1 });
-  cleanups.push(() => csms.close());
-  const fleet = startTestFleet(csms.url, { count, profile: PROFILE_201, ...overrides });
-  let stopped = false;
-  cleanups.push(async () => {
-    if (!stopped) await fleet.stop();
-  });
-  const stop = fleet.stop.bind(fleet);
-  fleet.stop = async () => {
-    stopped = true;
-    await stop();
-  };
-  return { csms, fleet };
+function csmsAndFleet(count: number, overrides = {}): Promise<{ csms: Csms; fleet: Fleet }> {
+  return embeddedCsmsAndFleet(cleanups, count, { profile: PROFILE_201, ...overrides });
 }
 
 describe('2.0.1 fleet against the embedded CSMS', () => {

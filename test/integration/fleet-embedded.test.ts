@@ -7,27 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_PROFILE } from '../../src/station/profile.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
+import { embeddedCsmsAndFleet, startTestFleet, until } from '../helpers/fleet.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function csmsAndFleet(count: number, overrides = {}): Promise<{ csms: Csms; fleet: Fleet }> {
-  const csms = await startCsms({ strict: true, heartbeatInterval: 1 });
-  cleanups.push(() => csms.close());
-  const fleet = startTestFleet(csms.url, { count, ...overrides });
-  let stopped = false;
-  cleanups.push(async () => {
-    if (!stopped) await fleet.stop();
-  });
-  const stop = fleet.stop.bind(fleet);
-  fleet.stop = async () => {
-    stopped = true;
-    await stop();
-  };
-  return { csms, fleet };
+function csmsAndFleet(count: number, overrides = {}): Promise<{ csms: Csms; fleet: Fleet }> {
+  return embeddedCsmsAndFleet(cleanups, count, { ...overrides });
 }
 
 async function api(csms: Csms, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
