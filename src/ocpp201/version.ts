@@ -12,6 +12,17 @@ import { modelOf, readSetting, SETTINGS_201, writeSetting } from './station-mode
 import type { SecurityEventNotificationRequest } from './generated/types.gen.js';
 
 const NO_KEYS: ReadonlyMap<string, string> = new Map();
+
+/** The security events the 2.0.1 appendix marks critical. */
+const CRITICAL_EVENTS: ReadonlySet<string> = new Set([
+  'FirmwareUpdated',
+  'SettingSystemTime',
+  'StartupOfTheDevice',
+  'ResetOrReboot',
+  'SecurityLogWasCleared',
+  'MemoryExhaustion',
+  'TamperDetectionActivated',
+]);
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** The controller that gives each capability (Referenced Components §2). */
@@ -34,10 +45,11 @@ export const OCPP201_BINDING: VersionBinding = {
   features: (profile) => new Set(modelOf(profile).dm.components.map((c) => c.component.name)),
   supports: (features, c) => features.has(CAPABILITIES[c]),
   /**
-   * A04: every 2.0.1 station reports security events; the critical ones (A04.FR.02) are kept and
-   * retried until delivered, like 1.6's with the security extension.
+   * A04: a 2.0.1 station sends the critical security events (A04.FR.01; Part 2 Appendix "Security
+   * events"), kept and retried until delivered (A04.FR.02); the others belong in its security log only.
    */
   securityEvent(st, type, techInfo, now = st.ctx.now()) {
+    if (!CRITICAL_EVENTS.has(type)) return false;
     const payload: SecurityEventNotificationRequest = { type, timestamp: new Date(now).toISOString() };
     if (techInfo !== undefined) payload.techInfo = techInfo.slice(0, 255);
     st.enqueue(new OutboundCall(Kind.Kept, 'SecurityEventNotification', payload as never));
