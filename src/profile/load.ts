@@ -1,8 +1,10 @@
 /**
  * Device profiles from YAML: resolve a built-in name or a path, follow `extends:` (maps merge deeply,
- * lists are replaced, a cycle is an error), check every file against profiles/profile.schema.json and
- * the result for what a runnable model needs, and turn it into the shared {@link StationProfile}.
- * Every problem in every file of the chain is reported at once, with file:line:column.
+ * lists are replaced, a cycle is an error; `deviceModel:` merges per component and variable), check
+ * every file against profiles/profile.schema.json and the result for what a runnable model needs
+ * (its `deviceModel:` section against the model's own topology: device-model-section.ts), and turn
+ * it into the shared {@link StationProfile}. Every problem in every file of the chain is reported at
+ * once, with file:line:column.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { YamlFile } from '../config/yaml-file.js';
 import { checkValue, keyDef } from '../ocpp16/configuration.js';
 import { DEFAULT_FIRMWARE, DEFAULT_QUIRKS, expandTemplate, type ConnectorSpec, type MessageIdStyle, type StationProfile } from '../station/profile.js';
 import { parseDuration } from '../util/duration.js';
+import { checkProfileDeviceModel, mergeDeviceModel } from './device-model-section.js';
 
 /** The built-in library (profiles/ in the package). */
 export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
@@ -47,6 +50,8 @@ interface RawProfile {
     downloadBytesPerSecond?: number;
     signedUpdatesOnly?: boolean;
   };
+  /** OCPP 2.0.1 device model changes: component → variable → value (ocpp201/device-model/overrides.ts). */
+  deviceModel?: Record<string, unknown>;
 }
 
 /** Built-in profiles: name → file, sorted by name. */
@@ -73,7 +78,7 @@ export function checkProfileFile(file: string): ConfigIssue[] {
 function buildProfile(file: string, issues: ConfigIssue[], allowAbstract = false): StationProfile | undefined {
   const chain = readChain(file, issues, []);
   if (!chain) return undefined;
-  const { raw, top } = chain;
+  const { raw, top, files } = chain;
   if (raw.abstract && allowAbstract) return undefined;
   if (raw.abstract) {
     issues.push(top.issue(['abstract'], 'this profile is a family base (abstract: true); run one of the models that extend it'));
@@ -90,11 +95,16 @@ function buildProfile(file: string, issues: ConfigIssue[], allowAbstract = false
   }
   if (issues.length > before) return undefined;
   const builtin = builtinProfiles().find((p) => p.file === file);
-  return toStationProfile(raw, top, builtin?.name ?? (relative(process.cwd(), file) || file), issues);
+  const profile = toStationProfile(raw, top, builtin?.name ?? (relative(process.cwd(), file) || file), issues);
+  if (profile && raw.deviceModel !== undefined) checkProfileDeviceModel(profile, raw.deviceModel, files, issues);
+  return profile;
 }
 
-/** Reads `file` and its `extends` ancestors, merged; schema problems go to `issues`. */
-function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: RawProfile; top: YamlFile } | undefined {
+/**
+ * Reads `file` and its `extends` ancestors, merged; schema problems go to `issues`. `files` is the
+ * chain, `file` first: a problem of the merged profile is reported in the file its value came from.
+ */
+function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: RawProfile; top: YamlFile; files: YamlFile[] } | undefined {
   let yaml: YamlFile;
   try {
     yaml = YamlFile.read(file);
@@ -108,7 +118,7 @@ function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: 
   addIssues(issues, schemaIssues, valueIssues);
   if (schemaIssues.length > 0 || valueIssues.length > 0 || typeof yaml.value !== 'object' || yaml.value === null) return undefined;
   const own = yaml.value as RawProfile;
-  if (!own.extends) return { raw: own, top: yaml };
+  if (!own.extends) return { raw: own, top: yaml, files: [yaml] };
   let parentFile: string;
   try {
     parentFile = resolveProfileRef(own.extends, dirname(file));
@@ -123,7 +133,7 @@ function readChain(file: string, issues: ConfigIssue[], seen: string[]): { raw: 
   const parent = readChain(parentFile, issues, [...seen, file]);
   if (!parent) return undefined;
   const { abstract: _ignored, ...inherited } = parent.raw;
-  return { raw: merge(inherited, own) as RawProfile, top: yaml };
+  return { raw: merge(inherited, own) as RawProfile, top: yaml, files: [yaml, ...parent.files] };
 }
 
 /** Configuration values of the key's type (an integer for HeartbeatInterval, known measurands…). */
@@ -186,11 +196,16 @@ function checkTemplates(yaml: YamlFile): ConfigIssue[] {
   return issues;
 }
 
-/** Deep merge: the child's map keys override the parent's; lists and scalars are replaced. */
+/**
+ * Deep merge: the child's map keys override the parent's; lists and scalars are replaced. The
+ * device model merges per component and variable: a child's variable entry replaces the parent's.
+ */
 function merge(parent: unknown, child: unknown): unknown {
   if (!isMap(parent) || !isMap(child)) return child === undefined ? parent : child;
   const out: Record<string, unknown> = { ...parent };
-  for (const [k, v] of Object.entries(child)) out[k] = k === 'extends' ? v : merge(parent[k], v);
+  for (const [k, v] of Object.entries(child)) {
+    out[k] = k === 'extends' ? v : k === 'deviceModel' ? mergeDeviceModel(parent[k], v) : merge(parent[k], v);
+  }
   return out;
 }
 
@@ -270,6 +285,7 @@ function toStationProfile(raw: RawProfile, top: YamlFile, name: string, issues: 
     powerSharing: raw.powerSharing,
     firmware: firmwareBehaviourOf(raw.firmware),
     messageIds: raw.messageIds ?? 'counter',
+    ...(raw.deviceModel === undefined ? {} : { deviceModel: raw.deviceModel }),
   };
 }
 

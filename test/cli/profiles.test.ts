@@ -75,6 +75,8 @@ describe.concurrent('ocpp-sim list profiles', () => {
     expect(r.stdout).toMatch(/^generic-16-dc\s+OCPP 1\.6\s+2× CCS2 150 kW DC\s+Generic OCPP 1\.6 DC/m);
     expect(r.stdout).toMatch(/^abb-terra-54\s+OCPP 1\.6\s+CCS2 50 kW DC \+ CHAdeMO 50 kW DC \+ Type2 22 kW AC\s+ABB Terra 54/m);
     expect(r.stdout).toMatch(/^generic-201-ac\s+OCPP 2\.0\.1\s/m);
+    // A model that speaks both versions: in order of preference.
+    expect(r.stdout).toMatch(/^alfen-eve-double-pro-line\s+OCPP 1\.6\/2\.0\.1\s+2× Type2 22 kW AC\s/m);
   });
 });
 

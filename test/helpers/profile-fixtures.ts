@@ -52,6 +52,20 @@ export const INVALID_FIXTURES: ExpectedIssue[] = [
   { fixture: 'invalid-missing-vendor.yaml', line: 2, col: 1, field: '', message: /^a runnable profile needs identity\.vendor/ },
   { fixture: 'invalid-extends-unknown.yaml', line: 3, col: 10, field: 'extends', message: /^unknown profile 'generic-16-dcc' \(did you mean 'generic-16-dc'\?\)/ },
   { fixture: 'invalid-serial-too-long.yaml', line: 5, col: 11, field: 'identity.serial', message: /^expands to more than 25 characters/ },
+  {
+    fixture: 'invalid-device-model-value.yaml',
+    line: 13,
+    col: 24,
+    field: 'deviceModel.OCPPCommCtrlr.HeartbeatInterval',
+    message: /^'soon' is not an integer .*\(HeartbeatInterval: integer\)$/,
+  },
+  {
+    fixture: 'invalid-device-model-16.yaml',
+    line: 11,
+    col: 1,
+    field: 'deviceModel',
+    message: /^the OCPP 2\.0\.1 device model of a profile that does not speak 2\.0\.1 \(ocpp: 1\.6\) would be ignored/,
+  },
 ];
 
 /** `file:line:col: field: message` as formatIssue prints it, for a fixture named by any path ending in its name. */
