@@ -10,6 +10,8 @@ import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } f
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { loadProfile } from '../profile/load.js';
 import { bindingFor, SIMULATED_VERSIONS } from '../versions.js';
+import { checkDeviceModelSection, deviceModelInputOf } from '../ocpp201/device-model/index.js';
+import { OCPP201 } from '../ocpp201/schemas.js';
 import { loadScenario } from '../scenario/parse.js';
 import type { FleetConfig } from '../scheduler/fleet.js';
 import { formatIdentity, identityWidth } from '../util/ids.js';
@@ -203,12 +205,21 @@ function profileFrom(args: RunArgs): StationProfile {
   let connectors = base.connectors;
   if (args.connectors !== undefined) connectors = connectorsOf(connectors[0], int(args.connectors, '--connectors', 1, MAX_CONNECTORS));
   if (args.power !== undefined) connectors = connectors.map((c) => ({ ...c, maxPowerW: args.power! * 1000 }));
-  return {
+  const profile: StationProfile = {
     ...base,
     connectors,
     meterValueSampleInterval: args['meter-interval'] ? meterInterval(args['meter-interval']) : base.meterValueSampleInterval,
     bootDataTransfer: args['data-transfer'] ? parseDataTransfer(args['data-transfer']) : base.bootDataTransfer,
   };
+  // The loader checked the deviceModel: section against the profile's own connectors; new ones must fit it too.
+  if (connectors !== base.connectors && profile.deviceModel !== undefined && profile.ocppVersions[0] === OCPP201) {
+    const issues = checkDeviceModelSection(profile.deviceModel, deviceModelInputOf(profile));
+    if (issues.length > 0) {
+      const [first] = issues;
+      throw new UsageError(`--connectors/--power: profile ${profile.name}'s deviceModel: section does not fit the new connectors: ${first.path.join('.')}: ${first.message}`);
+    }
+  }
+  return profile;
 }
 
 /** `vendorId[,messageId[,data]]`, within the DataTransfer schema's lengths (255 / 50). */

@@ -7,7 +7,7 @@
 import { Setting } from '../station/settings.js';
 import type { StationProfile } from '../station/profile.js';
 import type { Station } from '../station/station.js';
-import { buildDeviceModel, evsesOf, readSlot, slotOf, type DeviceModel, type DeviceModelInput } from './device-model/index.js';
+import { buildDeviceModel, deviceModelInputOf, readSlot, slotOf, type DeviceModel } from './device-model/index.js';
 
 /** The component, variable and instance behind each setting (Part 2, Referenced Components §2). */
 const VARIABLES: Record<Setting, readonly [component: string, variable: string, instance?: string]> = {
@@ -57,20 +57,6 @@ export interface StationModel {
   readonly connectorOf: readonly number[];
 }
 
-/** The device model's input from a profile (the loader checks a profile's `deviceModel:` section with the same). */
-export function deviceModelInput(profile: StationProfile): DeviceModelInput {
-  return {
-    vendor: profile.vendor,
-    model: profile.model,
-    firmware: profile.firmwareVersion,
-    evses: evsesOf(profile.connectors),
-    overrides: profile.deviceModel,
-    measurands: profile.meterValuesSampledData.split(',').map((m) => m.trim()),
-    sampleIntervalS: profile.meterValueSampleInterval,
-    alignedIntervalS: profile.clockAlignedDataInterval,
-  };
-}
-
 const models = new WeakMap<StationProfile, StationModel>();
 
 /** The shared model of a profile (built on first use; a worker's charge points share its profile object). */
@@ -84,7 +70,7 @@ export function modelOf(profile: StationProfile): StationModel {
 }
 
 function build(profile: StationProfile): StationModel {
-  const dm = buildDeviceModel(deviceModelInput(profile));
+  const dm = buildDeviceModel({ ...deviceModelInputOf(profile), overrides: profile.deviceModel });
   const settingSlots = new Int32Array(Setting.COUNT);
   for (let s = 0; s < Setting.COUNT; s++) {
     const [component, variable, instance] = VARIABLES[s as Setting];

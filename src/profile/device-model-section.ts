@@ -1,12 +1,11 @@
 /**
  * A profile's `deviceModel:` section (OCPP 2.0.1 device model changes; format in
- * ocpp201/device-model/overrides.ts): how `extends:` merges it, the device model input a profile
- * stands for, and the loader's check of the section against the model's own topology and meter,
+ * ocpp201/device-model/overrides.ts): how `extends:` merges it, and the loader's check of the section against the model's own topology and meter,
  * each problem reported at the file, line and field it came from.
  */
 import type { ConfigIssue } from '../config/errors.js';
 import type { YamlFile } from '../config/yaml-file.js';
-import { checkDeviceModelSection, evsesOf, type DeviceModelInput } from '../ocpp201/device-model/index.js';
+import { checkDeviceModelSection, deviceModelInputOf } from '../ocpp201/device-model/index.js';
 import type { StationProfile } from '../station/profile.js';
 
 /** The OCPP version a `deviceModel:` section is for. */
@@ -25,24 +24,6 @@ export function mergeDeviceModel(parent: unknown, child: unknown): unknown {
     out[component] = isMap(inherited) && isMap(variables) ? { ...inherited, ...variables } : variables;
   }
   return out;
-}
-
-/**
- * What the 2.0.1 device model of `profile` is built from, without the section itself: identity,
- * EVSEs and connectors, and the meter's defaults (SampledDataCtrlr, AlignedDataCtrlr). The
- * serial number is the model's only when every charge point has the same one (no `${…}`).
- */
-export function deviceModelInputOf(profile: StationProfile): Omit<DeviceModelInput, 'overrides'> {
-  return {
-    vendor: profile.vendor,
-    model: profile.model,
-    firmware: profile.firmwareVersion,
-    ...(profile.serial.includes('${') ? {} : { serial: profile.serial }),
-    evses: evsesOf(profile.connectors),
-    measurands: profile.meterValuesSampledData.split(','),
-    sampleIntervalS: profile.meterValueSampleInterval,
-    alignedIntervalS: profile.clockAlignedDataInterval,
-  };
 }
 
 /**

@@ -162,6 +162,7 @@ describe.concurrent('ocpp-sim run --profile', () => {
     { name: 'an unknown name', profile: 'nope', message: /unknown profile 'nope'.*ocpp-sim list profiles/ },
     { name: 'a misspelt name → did you mean', profile: 'generic-16-dcc', message: /unknown profile 'generic-16-dcc' \(did you mean 'generic-16-dc'\?\)/ },
     { name: '--ocpp a version the profile does not speak', profile: 'generic-16-ac', args: ['--ocpp', '2.0.1'], message: /--ocpp 2\.0\.1: profile generic-16-ac speaks OCPP 1\.6 only/ },
+    { name: '--connectors that no longer fit the deviceModel: section', profile: fixtureArg('valid-201-second-evse.yaml'), args: ['--connectors', '1'], message: /--connectors\/--power: profile \S+valid-201-second-evse\.yaml's deviceModel: section does not fit the new connectors: EVSE@2: no EVSE at 2/ },
     { name: '--ocpp a version nobody simulates', profile: 'generic-16-ac', args: ['--ocpp', '1.5'], message: /--ocpp 1\.5: ocpp-sim simulates OCPP 1\.6 and 2\.0\.1/ },
     { name: 'an abstract family base', profile: 'abb-terra-ac-base', message: /abb-terra-ac-base\.yaml:\d+:\d+: abstract: this profile is a family base/ },
     { name: 'an invalid profile file', profile: fixtureArg('invalid-unknown-key.yaml'), message: /configuration errors:\n\s+\S*invalid-unknown-key\.yaml:6:3: identity\.serail: unknown key 'serail' \(did you mean 'serial'\?\)/ },

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { ConfigError, formatIssue, type ConfigIssue } from '../../src/config/errors.js';
 import { baseReport, buildDeviceModel, findVariable, notifyReportParts, read, type DeviceModel } from '../../src/ocpp201/device-model/index.js';
 import { validator201 } from '../../src/ocpp201/schemas.js';
-import { deviceModelInputOf } from '../../src/profile/device-model-section.js';
+import { deviceModelInputOf } from '../../src/ocpp201/device-model/index.js';
 import { builtinProfiles, checkProfileFile, loadProfile } from '../../src/profile/load.js';
 import type { StationProfile } from '../../src/station/profile.js';
 import { isAbstract } from '../helpers/profile-fixtures.js';

@@ -15,6 +15,7 @@
 export * from './types.js';
 export { buildDeviceModel, checkDeviceModelSection, type DeviceModelInput } from './model.js';
 export { evsesOf, CONNECTOR_TYPES, type ConnectorInput, type EvseInput } from './topology.js';
+export { deviceModelInputOf } from './profile-input.js';
 export { METER_MEASURANDS, type MeteringInput } from './components.js';
 export type { DeviceModelIssue, DeviceModelSection, ComponentOverride, VariableOverride, VariableOverrideEntry, AttributeOverride } from './overrides.js';
 export {
