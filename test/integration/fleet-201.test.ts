@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
-import { embeddedCsmsAndFleet, until } from '../helpers/fleet.js';
+import { embeddedCsmsAndFleet, testFleetConfig, until } from '../helpers/fleet.js';
 
 /** Every TransactionEvent the CSMS received, per transaction id, in arrival order. */
 function recordEvents(csms: Csms): Map<string, any[]> {
@@ -113,4 +113,30 @@ describe('2.0.1 fleet against the embedded CSMS', () => {
     expect(ended[0]).toMatchObject({ triggerReason: 'Deauthorized', transactionInfo: { stoppedReason: 'DeAuthorized' } });
     expect(fleet.stats.total('transactionsRejected')).toBeGreaterThanOrEqual(1);
   }, 30_000);
+
+  it('reconnects after the CSMS drops it: nothing lost, seqNo continuous, events of the outage offline: true (E12)', async () => {
+    const { csms, fleet } = await csmsAndFleet(3, { options: { ...testFleetConfig('').options, reconnect: { initialMs: 1500, maxMs: 1500 } } });
+    const events = recordEvents(csms);
+    const tx = csms.stats.ocpp201.transactions;
+    await until(() => tx.active >= 2, 'two transactions', 10_000);
+    for (const id of csms.connected()) csms.disconnect(id, 1012);
+    await until(() => (fleet.refresh(), fleet.stats.total('reconnects')) >= 3, 'three reconnects', 10_000);
+    await until(() => csms.connected().length === 3, 'all reconnected', 10_000);
+    await until(() => tx.offline > 0, 'events that happened offline', 10_000);
+    await until(() => tx.ended >= 4, 'more ended transactions', 15_000);
+    await fleet.stop();
+    expect(csms.stats.boots).toBe(3); // a reconnect is not a reboot
+    expect(tx.seqNoGaps).toBe(0);
+    expect(tx.unknown).toBe(0);
+    expect(tx.active).toBe(0);
+    expect(fleet.stats.total('transactionsStarted')).toBe(tx.started);
+    expect(fleet.stats.total('transactionsCompleted')).toBe(tx.ended);
+    for (const list of events.values()) {
+      // Delivered in order, each number once (a resend after a lost answer is answered, not recorded twice).
+      const seqNos = [...new Set(list.map((e) => e.seqNo))];
+      expect(seqNos).toEqual(seqNos.map((_, i) => i));
+    }
+    const offline = [...events.values()].flat().filter((e) => e.offline === true);
+    expect(offline.length).toBe(tx.offline);
+  }, 40_000);
 });
