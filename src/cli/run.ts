@@ -10,6 +10,8 @@ import { connectorsOf, DEFAULT_DRIVER, type DriverModel, type StationProfile } f
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { loadProfile } from '../profile/load.js';
 import { bindingFor, SIMULATED_VERSIONS } from '../versions.js';
+import { tokenProblem, tokenValue } from '../station/id-token.js';
+import { OCPP16 } from '../ocpp16/schemas.js';
 import { checkDeviceModelSection, deviceModelInputOf } from '../ocpp201/device-model/index.js';
 import { OCPP201 } from '../ocpp201/schemas.js';
 import { loadScenario } from '../scenario/parse.js';
@@ -144,7 +146,12 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
     idTags: args['id-tags'].split(',').map((s) => s.trim()).filter(Boolean),
   };
   if (driver.idTags.length === 0) throw new UsageError('--id-tags needs at least one idTag');
-  const long = driver.idTags.find((t) => t.length > MAX_ID_TAG_LENGTH);
+  for (const tag of driver.idTags) {
+    const problem = tokenProblem(tag);
+    if (problem) throw new UsageError(`--id-tags: ${problem}`);
+  }
+  // 1.6's idTag is shorter than 2.0.1's idToken (which tokenProblem checks).
+  const long = profile.ocppVersions[0] === OCPP16 ? driver.idTags.find((t) => tokenValue(t).length > MAX_ID_TAG_LENGTH) : undefined;
   if (long) throw new UsageError(`--id-tags: '${long}' is longer than ${MAX_ID_TAG_LENGTH} characters, the OCPP 1.6 limit of an idTag`);
   const config: FleetConfig = {
     csmsUrl: csms,

@@ -48,6 +48,21 @@ export function parseToken(token: string): ParsedToken {
   return p;
 }
 
+/**
+ * Why a token written by a user (a flag, a scenario) cannot be presented, or null: a type whose format
+ * the value breaks (an ISO14443 UID is 8 or 14 hex digits), or a value longer than 2.0.1's 36
+ * characters (IdTokenType.idToken; 1.6's idTag allows 20, checked where 1.6 applies).
+ */
+export function tokenProblem(token: string): string | null {
+  const { value, type } = parseToken(token);
+  if (value.length > 36) return `'${value}' is longer than 36 characters`;
+  if (type === 'ISO14443' && !ISO14443.test(value)) return `'${value}' is not an ISO14443 UID (8 or 14 hex digits)`;
+  if (type === 'ISO15693' && !ISO15693.test(value)) return `'${value}' is not an ISO15693 UID (16 hex digits)`;
+  if (type === 'eMAID' && !EMAID.test(value)) return `'${value}' is not an eMAID (e.g. NL-TNM-012204530-6)`;
+  if (type === 'NoAuthorization' && value !== '') return `a NoAuthorization token has no value ('NoAuthorization:')`;
+  return null;
+}
+
 /** The value alone (what 1.6 sends as idTag). */
 export function tokenValue(token: string): string {
   return token.indexOf(':') > 0 ? parseToken(token).value : token;

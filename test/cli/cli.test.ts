@@ -73,6 +73,8 @@ describe.concurrent('usage errors exit 2 with one line on stderr that echoes the
     { name: 'a bad --meter-interval', args: ['run', ...CSMS, '--meter-interval', 'often'], message: /--meter-interval/ },
     { name: 'a --meter-interval of part of a second', args: ['run', ...CSMS, '--meter-interval', '500ms'], message: "--meter-interval must be whole seconds (MeterValueSampleInterval is an integer), not '500ms'" },
     { name: 'an idTag beyond 20 characters', args: ['run', ...CSMS, '--id-tags', 'A,ABCDEFGHIJKLMNOPQRSTU'], message: "--id-tags: 'ABCDEFGHIJKLMNOPQRSTU' is longer than 20 characters" },
+    { name: '2.0.1: an idToken beyond 36 characters', args: ['run', ...CSMS, '--profile', 'generic-201-ac', '--id-tags', `A,${'B'.repeat(37)}`], message: `--id-tags: '${'B'.repeat(37)}' is longer than 36 characters` },
+    { name: 'a token whose value breaks its type', args: ['run', ...CSMS, '--id-tags', 'ISO14443:TAG1'], message: "--id-tags: 'TAG1' is not an ISO14443 UID (8 or 14 hex digits)" },
     { name: 'list without what', args: ['list'], message: /Not enough non-option arguments/ },
     { name: 'list of an unknown kind', args: ['list', 'plans'], message: /Invalid values?:[\s\S]*plans/ },
     { name: 'validate without files', args: ['validate'], message: /Not enough non-option arguments/ },

@@ -1,6 +1,6 @@
 /** The neutral id token (station/id-token.ts): a token's type from its format or its `Type:` prefix. */
 import { describe, expect, it } from 'vitest';
-import { parseToken, tokenOf, tokenValue, typeOfValue } from '../../src/station/id-token.js';
+import { parseToken, tokenOf, tokenProblem, tokenValue, typeOfValue } from '../../src/station/id-token.js';
 import { idToken } from '../../src/ocpp201/dialect.js';
 import { validator201 } from '../../src/ocpp201/schemas.js';
 
@@ -42,5 +42,19 @@ describe('id tokens', () => {
     for (const t of ['04A2B3C4', 'E004010012345678', 'NL-TNM-012204530-6', 'TAG0001', 'KeyCode:1234', 'NoAuthorization:']) {
       expect(v.request('Authorize', { idToken: idToken(t) }), t).toBeNull();
     }
+  });
+});
+
+describe('tokens a user writes', () => {
+  it('a value must fit the type it names; 36 characters at most (2.0.1 IdTokenType)', () => {
+    expect(tokenProblem('04A2B3C4')).toBeNull();
+    expect(tokenProblem('ISO14443:04A2B3C4D5E6F7')).toBeNull();
+    expect(tokenProblem('KeyCode:1234')).toBeNull();
+    expect(tokenProblem('NoAuthorization:')).toBeNull();
+    expect(tokenProblem('ISO14443:TAG1')).toMatch(/not an ISO14443 UID/);
+    expect(tokenProblem('ISO15693:04A2B3C4')).toMatch(/not an ISO15693 UID/);
+    expect(tokenProblem('eMAID:x')).toMatch(/not an eMAID/);
+    expect(tokenProblem('NoAuthorization:x')).toMatch(/has no value/);
+    expect(tokenProblem('X'.repeat(37))).toMatch(/longer than 36/);
   });
 });
