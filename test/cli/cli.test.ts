@@ -368,7 +368,7 @@ describe.concurrent('ocpp-sim run against the embedded CSMS', () => {
   });
 
   it('demo runs its own CSMS and a mixed 1.6 + 2.0.1 fleet and passes', async ({ expect }) => {
-    const r = await runCli(['demo', '--duration', '5s', '--count', '4', '--quiet']);
+    const r = await runCli(['demo', '--duration', '5s', '--count', '4', '--quiet'], { timeoutMs: 45_000 });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/^PASSED$/m);
     expect(r.stdout).toMatch(/2 OCPP 1\.6 charge points \(generic-16-ac\) and 2 OCPP 2\.0\.1 charge points \(generic-201-ac\)/);
