@@ -170,6 +170,21 @@ describe('B Provisioning', () => {
     expect(p.failures).toEqual([]);
   });
 
+  // Regression: the NotifyReport parts of a GetBaseReport answered while Pending waited for the boot to
+  // be Accepted, so a CSMS that reads the inventory before it accepts a station (as B02 allows) never got it.
+  it('B02.FR.01: while Pending, GetBaseReport is answered and its NotifyReport parts are sent (part of the use case the CSMS started)', async () => {
+    const { peer: p } = await setup({}, (q) =>
+      q.respond('BootNotification', (_c, n) => (n === 1 ? { status: 'Pending', interval: 30, currentTime: new Date().toISOString() } : undefined)),
+    );
+    await until(() => p.wire.some((w) => w.outbound && w.text.includes('"Pending"')), 'the Pending boot');
+    expect(await p.call(CP, 'GetBaseReport', { requestId: 7, reportBase: 'SummaryInventory' })).toEqual({ status: 'Accepted' });
+    await until(() => p.calls(CP, 'NotifyReport').some((c) => !c.params.tbc), 'the whole report while Pending');
+    expect(p.calls(CP, 'NotifyReport').map((c) => c.params.seqNo)).toEqual(p.calls(CP, 'NotifyReport').map((_c, i) => i));
+    // Nothing else: still Pending.
+    expect(new Set(p.calls(CP).map((c) => c.method))).toEqual(new Set(['BootNotification', 'NotifyReport']));
+    expect(p.failures).toEqual([]);
+  });
+
   it('B02: Pending, then TriggerMessage BootNotification: a boot with reason Triggered, accepted, and no further retry', async () => {
     const { peer: p } = await setup({}, (q) =>
       q.respond('BootNotification', (_c, n) => (n === 1 ? { status: 'Pending', interval: 2, currentTime: new Date().toISOString() } : undefined)),
