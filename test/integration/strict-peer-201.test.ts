@@ -311,6 +311,37 @@ describe('B Provisioning', () => {
     expect(p.failures).toEqual([]);
   });
 
+  // The cause is in src/ocpp201/dialect.ts (bootReason): a reboot after a Reset is always RemoteReset,
+  // because the core's shutdown cause (st.reset → 'HardReset') does not say the reset was one the
+  // station had answered Scheduled. BootReasonEnumType has ScheduledReset for it (OCTT TC_B_21 expects it).
+  it.fails('B12.FR.01: after a Reset OnIdle answered Scheduled, the boot reason is ScheduledReset', async () => {
+    const { peer: p } = await setup();
+    await booted(p);
+    const { started } = await remoteStart(p, 1, 13);
+    expect(await p.call(CP, 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Scheduled' });
+    await remoteStop(p, started.transactionInfo.transactionId);
+    await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot once idle', 5000);
+    expect(p.calls(CP, 'BootNotification')[1].params.reason).toBe('ScheduledReset');
+  });
+
+  // Regression: a remote start was Accepted while a Reset OnIdle waited for the station to be idle, so
+  // the reset the CSMS asked for was put off by every new transaction (B12.FR.01: it happens once all
+  // transactions have ended).
+  it('B12.FR.01: while a Reset OnIdle waits, RequestStartTransaction is Rejected', async () => {
+    const { peer: p } = await setup();
+    await booted(p);
+    const { started } = await remoteStart(p, 1, 14);
+    expect(await p.call(CP, 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Scheduled' });
+    expect(await p.call(CP, 'RequestStartTransaction', { idToken: TOKEN, remoteStartId: 15, evseId: 2 })).toMatchObject({ status: 'Rejected' });
+    await remoteStop(p, started.transactionInfo.transactionId);
+    await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot once idle', 5000);
+    await booted(p);
+    expect(p.transactions.size).toBe(1);
+    // After the reboot the station takes remote starts again.
+    expect((await remoteStart(p, 2, 16)).answer.status).toBe('Accepted');
+    expect(p.failures).toEqual([]);
+  });
+
   it('B12: Reset of one EVSE ends only its transaction; an unknown EVSE is Rejected', async () => {
     const { peer: p } = await setup();
     await booted(p);
@@ -478,6 +509,17 @@ describe('G Availability', () => {
     let mark = p.received.length;
     expect(await p.call(CP, 'ChangeAvailability', { operationalStatus: 'Inoperative' })).toEqual({ status: 'Accepted' });
     await until(() => statuses(p, 1, mark).includes('Unavailable') && statuses(p, 2, mark).includes('Unavailable'), 'both EVSEs Unavailable');
+    // The device model says so too (Referenced Components: AvailabilityState).
+    const availability = await p.call(CP, 'GetVariables', {
+      getVariableData: [
+        { component: { name: 'ChargingStation' }, variable: { name: 'AvailabilityState' } },
+        { component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'AvailabilityState' } },
+      ],
+    });
+    expect(availability.getVariableResult.map((r: any) => [r.attributeStatus, r.attributeValue])).toEqual([
+      ['Accepted', 'Unavailable'],
+      ['Accepted', 'Unavailable'],
+    ]);
     expect(await p.call(CP, 'ChangeAvailability', { operationalStatus: 'Operative' })).toEqual({ status: 'Accepted' });
     await until(() => statuses(p, 1, mark).at(-1) === 'Available' && statuses(p, 2, mark).at(-1) === 'Available', 'both EVSEs Available');
     mark = p.received.length;
