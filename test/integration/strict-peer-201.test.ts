@@ -563,6 +563,44 @@ describe('F06 TriggerMessage', () => {
   });
 });
 
+describe('F06 TriggerMessage, as the 2.0.1 requirements say', () => {
+  // Regression: a triggered MeterValues had the transaction measurands (TxUpdatedMeasurands); a
+  // StatusNotification without a connector was Accepted and sent for every connector; a TransactionEvent
+  // with no transaction there was Accepted and nothing was sent.
+  it('F06.FR.06 MeterValues with AlignedDataCtrlr.Measurands; F06.FR.12 StatusNotification needs a connector; TransactionEvent without a transaction Rejected', async () => {
+    const { peer: p } = await setup();
+    await booted(p);
+    const set = await p.call(CP, 'SetVariables', {
+      setVariableData: [{ component: { name: 'AlignedDataCtrlr' }, variable: { name: 'Measurands' }, attributeValue: 'Current.Import' }],
+    });
+    expect(set.setVariableResult[0].attributeStatus).toBe('Accepted');
+    const mark = p.received.length;
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'MeterValues' })).toEqual({ status: 'Accepted' });
+    await until(() => p.received.slice(mark).filter((c) => c.method === 'MeterValues').length === 2, 'one MeterValues per EVSE');
+    const triggered = p.received.slice(mark).filter((c) => c.method === 'MeterValues');
+    expect(triggered.map((c) => c.params.evseId)).toEqual([1, 2]);
+    for (const c of triggered) {
+      for (const v of c.params.meterValue[0].sampledValue) expect([v.measurand, v.context]).toEqual(['Current.Import', 'Trigger']);
+    }
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification' })).toMatchObject({ status: 'Rejected' });
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1 } })).toMatchObject({ status: 'Rejected' });
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 2 } })).toMatchObject({ status: 'Rejected' });
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'TransactionEvent', evse: { id: 1 } })).toMatchObject({ status: 'Rejected' });
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'TransactionEvent' })).toMatchObject({ status: 'Rejected' });
+    await sleep(300);
+    expect(p.received.slice(mark).filter((c) => c.method === 'StatusNotification' || c.method === 'TransactionEvent')).toEqual([]);
+    // With transactions on both EVSEs, a TransactionEvent trigger without an EVSE covers each.
+    const a = (await remoteStart(p, 1, 51)).started.transactionInfo.transactionId;
+    const b = (await remoteStart(p, 2, 52)).started.transactionInfo.transactionId;
+    expect(await p.call(CP, 'TriggerMessage', { requestedMessage: 'TransactionEvent' })).toEqual({ status: 'Accepted' });
+    await until(() => [a, b].every((id) => p.events(id).some((e) => e.triggerReason === 'Trigger')), 'a triggered event per transaction');
+    await remoteStop(p, a);
+    await remoteStop(p, b);
+    expect(p.sequenceProblems()).toEqual([]);
+    expect(p.failures).toEqual([]);
+  });
+});
+
 describe('Part 4: RPC framework and actions not supported', () => {
   it('a 2.0.1 action the station does not support → NotSupported; an action 2.0.1 does not have → NotImplemented', async () => {
     const { peer: p } = await setup();
