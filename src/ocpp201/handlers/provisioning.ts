@@ -39,12 +39,19 @@ export function reset(st: Station, req: ResetRequest, now: number): ResetRespons
     st.reset(true, now);
     return { status: 'Accepted' };
   }
-  st.later(now + IDLE_CHECK_MS, 'reset-on-idle', resetWhenIdle);
+  st.later(now + IDLE_CHECK_MS, RESET_ON_IDLE, resetWhenIdle);
   return { status: 'Scheduled' };
 }
 
+const RESET_ON_IDLE = 'reset-on-idle';
+
+/** A Reset OnIdle of the whole station is waiting for its transactions to end (B12.FR.01). */
+export function resetScheduled(st: Station): boolean {
+  return st.alarms?.some((a) => a.tag === RESET_ON_IDLE) ?? false;
+}
+
 function resetWhenIdle(st: Station, now: number): void {
-  if (st.anyCharging()) st.later(now + IDLE_CHECK_MS, 'reset-on-idle', resetWhenIdle);
+  if (st.anyCharging()) st.later(now + IDLE_CHECK_MS, RESET_ON_IDLE, resetWhenIdle);
   else st.reset(true, now);
 }
 

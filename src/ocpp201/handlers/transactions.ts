@@ -17,6 +17,7 @@ import type {
   UnlockConnectorResponse,
 } from '../generated/types.gen.js';
 import { connectorAt, modelOf, variable } from '../station-model.js';
+import { resetScheduled } from './provisioning.js';
 
 /**
  * F01/F02: on the EVSE asked for, or the first free one. The transaction starts when the EV is
@@ -24,7 +25,8 @@ import { connectorAt, modelOf, variable } from '../station-model.js';
  * (F01.FR.02) — and its Started event carries remoteStartId (F01.FR.25) and triggerReason RemoteStart.
  */
 export function requestStartTransaction(st: Station, req: RequestStartTransactionRequest, now: number): RequestStartTransactionResponse {
-  if (!acceptsRemoteStart(st)) return { status: 'Rejected' };
+  // A Reset OnIdle waits for the transactions to end (B12.FR.01): a new one would put it off.
+  if (!acceptsRemoteStart(st) || resetScheduled(st)) return { status: 'Rejected' };
   const token = tokenOf(req.idToken.idToken, req.idToken.type);
   const c =
     req.evseId !== undefined

@@ -6,11 +6,18 @@ import { Kind, OutboundCall } from '../../station/outbound.js';
 import { Boot, type Station } from '../../station/station.js';
 import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
 import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
-import { connectorAt, modelOf } from '../station-model.js';
+import { measurandList, reading } from '../meter-values.js';
+import { modelOf, variable } from '../station-model.js';
 
 function triggered(call: OutboundCall): OutboundCall {
   call.triggered = true;
   return call;
+}
+
+/** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
+function triggerReading(st: Station, i: number, now: number) {
+  const { slots } = modelOf(st.ctx.profile);
+  return reading(st.connectors[i], st.ctx.profile.quirks, measurandList(variable(st, slots.alignedMeasurands)), now, 'Trigger');
 }
 
 export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
@@ -31,24 +38,30 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
       st.enqueue(triggered(st.ctx.dialect.heartbeat()));
       break;
     case 'StatusNotification':
+      // F06.FR.12: a StatusNotification is about one connector; without it there is nothing to name.
+      if (req.evse?.connectorId === undefined) return { status: 'Rejected', statusInfo: { reasonCode: 'MissingParam', additionalInfo: 'evse.connectorId is required' } };
       for (const i of ids) st.enqueue(triggered(st.ctx.dialect.status(st, st.connectors[i], now)!));
       break;
     case 'MeterValues':
       for (const i of ids) {
         const c = st.connectors[i];
         st.ctx.advanceMeter(c, now);
-        st.enqueue(triggered(new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: m.evseOf[i], meterValue: [sampleReading(st, c, now, 'Trigger')] }, null, i)));
+        st.enqueue(triggered(new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: m.evseOf[i], meterValue: [triggerReading(st, i, now)] }, null, i)));
       }
       break;
-    case 'TransactionEvent':
-      // An Updated event with triggerReason Trigger for each transaction running there.
-      for (const i of ids) {
+    case 'TransactionEvent': {
+      // An Updated event with triggerReason Trigger for each transaction running there; with none,
+      // there is nothing to send.
+      const running = ids.filter((i) => st.connectors[i].tx !== null && !st.connectors[i].tx!.stopped);
+      if (running.length === 0) return { status: 'Rejected', statusInfo: { reasonCode: 'NoTransaction', additionalInfo: 'no transaction is ongoing there' } };
+      for (const i of running) {
         const c = st.connectors[i];
-        if (c.tx === null || c.tx.stopped) continue;
         st.ctx.advanceMeter(c, now);
-        st.enqueue(triggered(txUpdated(st, c, c.tx, now, 'Trigger', sampleReading(st, c, now, 'Trigger'))));
+        // The transaction's own measurands (SampledDataCtrlr.TxUpdatedMeasurands).
+        st.enqueue(triggered(txUpdated(st, c, c.tx!, now, 'Trigger', sampleReading(st, c, now, 'Trigger'))));
       }
       break;
+    }
     case 'LogStatusNotification':
       // Nothing being uploaded: Idle. Log uploads arrive with part 2.
       st.enqueue(triggered(new OutboundCall(Kind.Other, 'LogStatusNotification', { status: 'Idle' })));
