@@ -11,7 +11,7 @@ import { TxBounds, type BootAnswer, type Dialect, type SampleContext, type StopC
 import { parseToken } from '../station/id-token.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
-import { Boot, Link, type Station } from '../station/station.js';
+import { Boot, Link, type RebootCause, type Station } from '../station/station.js';
 import type {
   BootNotificationRequest,
   BootReasonEnumType,
@@ -58,22 +58,16 @@ export function chargingState(s: ConnectorStatus): ChargingStateEnumType {
   }
 }
 
-/** Why the station boots (B01): after a Reset it was asked for, a firmware update, or power-up. */
-function bootReason(cause: StopCause | null): BootReasonEnumType {
-  switch (cause) {
-    case 'HardReset':
-    case 'SoftReset':
-    case 'ImmediateReset':
-      return 'RemoteReset';
-    case 'Reboot':
-      return 'FirmwareUpdate';
-    default:
-      return 'PowerUp';
-  }
-}
+/** Why the station boots (B01): a Reset it was asked for (at once or once idle), new firmware, or power-up. */
+const BOOT_REASON: Record<RebootCause, BootReasonEnumType> = {
+  PowerUp: 'PowerUp',
+  Reset: 'RemoteReset',
+  ScheduledReset: 'ScheduledReset',
+  FirmwareUpdate: 'FirmwareUpdate',
+};
 
 /** The boot payload: the profile's identity, templates expanded, cut to 2.0.1's field lengths. */
-export function bootPayload(st: Station, reason: BootReasonEnumType = bootReason(st.lastShutdown)): BootNotificationRequest {
+export function bootPayload(st: Station, reason: BootReasonEnumType = BOOT_REASON[st.lastReboot]): BootNotificationRequest {
   const { profile } = st.ctx;
   const n = st.ctx.idStart + st.index;
   const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);

@@ -77,7 +77,7 @@ export function step(st: Station, now: number): void {
 
 /** A car plugs in and its driver presents an idTag. */
 function arrive(st: Station, c: Connector, now: number): void {
-  if (!c.operative || st.operativeBlocked() || (c.status !== 'Available' && c.status !== 'Reserved') || st.ctx.stopping) {
+  if (!c.operative || st.operativeBlocked() || (c.status !== 'Available' && c.status !== 'Reserved') || !st.takesSessions()) {
     c.phaseUntil = nextArrival(st, c, now);
     return;
   }
@@ -129,7 +129,7 @@ export function authorized(st: Station, connectorId: number, status: string, now
   if (c.phase !== Phase.Authorizing) return;
   // A connector held for another idTag refuses this one (§5.13), as Blocked, Expired or Invalid do.
   // Nor does a connector made Inoperative meanwhile (ChangeAvailability, §5.2) start a transaction.
-  if (status !== 'Accepted' || st.ctx.stopping || refusesStart(st, c, c.idTag) || !c.operative || st.operativeBlocked()) {
+  if (status !== 'Accepted' || !st.takesSessions() || refusesStart(st, c, c.idTag) || !c.operative || st.operativeBlocked()) {
     // Refused: the driver gives up and unplugs.
     c.phase = Phase.Finished;
     c.phaseUntil = now + LINGER_MS / st.ctx.speed;

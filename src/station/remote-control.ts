@@ -22,9 +22,9 @@ export function isFreeFor(st: Station, c: Connector, idTag: string): boolean {
   );
 }
 
-/** Whether the charge point takes remote starts now: booted (not Pending), and no reset under way. */
+/** Whether the charge point takes remote starts now: booted (not Pending), and no reset under way or waiting (2.0.1 B12.FR.01). */
 export function acceptsRemoteStart(st: Station): boolean {
-  return st.boot === Boot.Accepted && st.rebootAt === Infinity;
+  return st.boot === Boot.Accepted && st.takesSessions();
 }
 
 /**

@@ -110,6 +110,12 @@ export interface LinkSecurity {
   fallback: { profile: string; url: string | null; failures: number } | null;
 }
 
+/**
+ * Why a charge point rebooted: the power came (back), a reset the CSMS asked for at once or once idle,
+ * or new firmware.
+ */
+export type RebootCause = 'PowerUp' | 'Reset' | 'ScheduledReset' | 'FirmwareUpdate';
+
 /** A one-off deadline of a station (see Station.later). */
 export interface Alarm {
   at: number;
@@ -200,8 +206,10 @@ export class Station {
    * component and variable, which its shared device model numbers; lazy, null while untouched).
    */
   variables: Map<number, string> | null = null;
-  /** Why the charge point last went down (a reset, a firmware reboot, a power loss): its next boot's reason. */
-  lastShutdown: StopCause | null = null;
+  /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
+  lastReboot: RebootCause = 'PowerUp';
+  /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */
+  resetWhenIdle = false;
   /** This charge point's random key: its decisions are hashed from it, never drawn from a stream (util/random.ts). */
   rng: number;
   readonly connectors: Connector[];
@@ -822,6 +830,8 @@ export class Station {
       c.operative = c.scheduledOperative;
       c.scheduledOperative = null;
     }
+    // The last transaction a waiting reset was waiting for (2.0.1 Reset OnIdle answered Scheduled).
+    if (this.resetWhenIdle && !this.anyCharging()) this.reset(true, now, 'ScheduledReset');
   }
 
   findTransaction(id: string): Connector | undefined {
@@ -856,26 +866,45 @@ export class Station {
   // ---------------------------------------------------------------- reset / reboot
 
   /** Reset: stop transactions, let the queue drain (soft) or not (hard), then reboot. */
-  reset(hard: boolean, now: number): void {
+  reset(hard: boolean, now: number, cause: RebootCause = 'Reset'): void {
+    this.resetWhenIdle = false;
     this.ctx.securityEvent(this, 'ResetOrReboot', hard ? 'Hard reset' : 'Soft reset', now);
-    this.shutDownFor(hard ? 'HardReset' : 'SoftReset', !hard, now);
+    this.shutDownFor(hard ? 'HardReset' : 'SoftReset', !hard, cause, now);
+  }
+
+  /**
+   * A reset once no transaction runs (2.0.1 Reset OnIdle, B11): at once when idle, else when the last
+   * one ends; until then no new session starts. Returns whether it had to wait.
+   */
+  resetOnIdle(now: number): boolean {
+    if (!this.anyCharging()) {
+      this.reset(true, now);
+      return false;
+    }
+    this.resetWhenIdle = true;
+    return true;
   }
 
   /** A power loss (scenario `reboot`): transactions end with PowerLoss, then a reboot at once. */
   powerLoss(now: number): void {
-    this.shutDownFor('PowerLoss', false, now);
+    this.shutDownFor('PowerLoss', false, 'PowerUp', now);
   }
 
   /** A reboot the charge point decides itself (to run new firmware): transactions end with Reboot. */
   rebootSelf(now: number): void {
-    this.shutDownFor('Reboot', true, now);
+    this.shutDownFor('Reboot', true, 'FirmwareUpdate', now);
+  }
+
+  /** New sessions may start: the run goes on and no reset is under way or waiting. */
+  takesSessions(): boolean {
+    return !this.ctx.stopping && this.rebootAt === Infinity && !this.resetWhenIdle;
   }
 
   /** `drains`: deliver what is queued before rebooting (soft), or send nothing more (hard, power loss). */
-  private shutDownFor(reason: StopCause, drains: boolean, now: number): void {
+  private shutDownFor(reason: StopCause, drains: boolean, cause: RebootCause, now: number): void {
     // Set first: without a drain, the StopTransactions queued below wait for the reboot (see pump).
     this.rebootDrains = drains;
-    this.lastShutdown = reason;
+    this.lastReboot = cause;
     this.rebootAt = drains ? now + this.ctx.options.softResetDrainMs : now;
     for (let i = 1; i < this.connectors.length; i++) {
       this.endTransaction(this.connectors[i], reason, now);

@@ -139,4 +139,28 @@ describe('2.0.1 fleet against the embedded CSMS', () => {
     const offline = [...events.values()].flat().filter((e) => e.offline === true);
     expect(offline.length).toBe(tx.offline);
   }, 40_000);
+
+  it('Reset OnIdle during a session: Scheduled, no new session meanwhile, then the boot says ScheduledReset (B11, B12.FR.01)', async () => {
+    // Two connectors, cars arriving at once and staying 1–14 s (the seed makes one stay much longer than
+    // the other): without the rule the freed connector's next car (5 s of lingering later) would start
+    // a new session while the reset waits for the other's to end.
+    const { csms, fleet } = await csmsAndFleet(1, { driver: { ...testFleetConfig('').driver, idleMinS: 0, idleMaxS: 0.05, sessionMinS: 1, sessionMaxS: 14 } });
+    const boots: string[] = [];
+    const started: number[] = [];
+    csms.onRequest = (_id, action, payload) => {
+      if (action === 'BootNotification') boots.push(payload.reason);
+      if (action === 'TransactionEvent' && payload.eventType === 'Started') started.push(Date.parse(payload.timestamp)); // when it began, not when it arrived
+      return undefined;
+    };
+    await until(() => csms.stats.ocpp201.transactions.active >= 1, 'a session', 10_000);
+    const [id] = csms.connected();
+    const answeredAt = Date.now();
+    expect(await csms.call(id, 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Scheduled' });
+    await until(() => boots.length === 2, 'the boot after the reset', 20_000);
+    const rebootedAt = Date.now();
+    await fleet.stop();
+    expect(boots).toEqual(['PowerUp', 'ScheduledReset']);
+    expect(started.filter((t) => t > answeredAt && t < rebootedAt)).toEqual([]);
+    expect(csms.stats.ocpp201.transactions.seqNoGaps).toBe(0);
+  }, 40_000);
 });

@@ -304,17 +304,18 @@ describe('B Provisioning', () => {
     const ended = await remoteStop(p, started.transactionInfo.transactionId);
     expect(ended.transactionInfo.stoppedReason).toBe('Remote');
     await until(() => p.calls(CP, 'BootNotification').length === 2, 'the boot once idle', 5000);
-    expect(p.calls(CP, 'BootNotification')[1].params.reason).toBe('RemoteReset');
+    expect(p.calls(CP, 'BootNotification')[1].params.reason).toBe('ScheduledReset');
     await booted(p);
     expect(await p.call(CP, 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Accepted' });
     await until(() => p.calls(CP, 'BootNotification').length === 3, 'the boot after an idle reset', 5000);
+    // Idle at once: an ordinary remote reset.
+    expect(p.calls(CP, 'BootNotification')[2].params.reason).toBe('RemoteReset');
     expect(p.failures).toEqual([]);
   });
 
-  // The cause is in src/ocpp201/dialect.ts (bootReason): a reboot after a Reset is always RemoteReset,
-  // because the core's shutdown cause (st.reset → 'HardReset') does not say the reset was one the
-  // station had answered Scheduled. BootReasonEnumType has ScheduledReset for it (OCTT TC_B_21 expects it).
-  it.fails('B12.FR.01: after a Reset OnIdle answered Scheduled, the boot reason is ScheduledReset', async () => {
+  // Regression: the boot after a Reset OnIdle that had waited said RemoteReset; BootReasonEnumType has
+  // ScheduledReset for it (OCTT TC_B_21 expects it).
+  it('B12.FR.01: after a Reset OnIdle answered Scheduled, the boot reason is ScheduledReset', async () => {
     const { peer: p } = await setup();
     await booted(p);
     const { started } = await remoteStart(p, 1, 13);

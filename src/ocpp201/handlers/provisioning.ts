@@ -19,9 +19,6 @@ import type {
 } from '../generated/types.gen.js';
 import { connectorAt, modelOf } from '../station-model.js';
 
-/** How often a Reset OnIdle that had to wait checks whether the station is idle now (ms). */
-const IDLE_CHECK_MS = 1000;
-
 /**
  * B11/B12: Immediate ends every transaction (stoppedReason ImmediateReset) and reboots; OnIdle reboots
  * once no transaction runs, answered Scheduled while one does. A reset of one EVSE ends
@@ -35,24 +32,12 @@ export function reset(st: Station, req: ResetRequest, now: number): ResetRespons
     for (const i of ids) st.endTransaction(st.connectors[i], 'ImmediateReset', now);
     return { status: 'Accepted' };
   }
-  if (req.type === 'Immediate' || !st.anyCharging()) {
+  if (req.type === 'Immediate') {
     st.reset(true, now);
     return { status: 'Accepted' };
   }
-  st.later(now + IDLE_CHECK_MS, RESET_ON_IDLE, resetWhenIdle);
-  return { status: 'Scheduled' };
-}
-
-const RESET_ON_IDLE = 'reset-on-idle';
-
-/** A Reset OnIdle of the whole station is waiting for its transactions to end (B12.FR.01). */
-export function resetScheduled(st: Station): boolean {
-  return st.alarms?.some((a) => a.tag === RESET_ON_IDLE) ?? false;
-}
-
-function resetWhenIdle(st: Station, now: number): void {
-  if (st.anyCharging()) st.later(now + IDLE_CHECK_MS, RESET_ON_IDLE, resetWhenIdle);
-  else st.reset(true, now);
+  // Meanwhile no new transaction starts, locally or remotely (B12.FR.01); the boot says ScheduledReset.
+  return { status: st.resetOnIdle(now) ? 'Scheduled' : 'Accepted' };
 }
 
 function connectorsOfEvse(st: Station, evseId: number): number[] {

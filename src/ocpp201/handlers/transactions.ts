@@ -17,7 +17,6 @@ import type {
   UnlockConnectorResponse,
 } from '../generated/types.gen.js';
 import { connectorAt, modelOf, variable } from '../station-model.js';
-import { resetScheduled } from './provisioning.js';
 
 /**
  * F01/F02: on the EVSE asked for, or the first free one. The transaction starts when the EV is
@@ -26,7 +25,7 @@ import { resetScheduled } from './provisioning.js';
  */
 export function requestStartTransaction(st: Station, req: RequestStartTransactionRequest, now: number): RequestStartTransactionResponse {
   // A Reset OnIdle waits for the transactions to end (B12.FR.01): a new one would put it off.
-  if (!acceptsRemoteStart(st) || resetScheduled(st)) return { status: 'Rejected' };
+  if (!acceptsRemoteStart(st)) return { status: 'Rejected' };
   const token = tokenOf(req.idToken.idToken, req.idToken.type);
   const c =
     req.evseId !== undefined

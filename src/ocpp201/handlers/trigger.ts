@@ -6,7 +6,7 @@ import { Kind, OutboundCall } from '../../station/outbound.js';
 import { Boot, type Station } from '../../station/station.js';
 import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated/types.gen.js';
 import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
-import { measurandList, reading } from '../meter-values.js';
+import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
 
 function triggered(call: OutboundCall): OutboundCall {
@@ -17,7 +17,7 @@ function triggered(call: OutboundCall): OutboundCall {
 /** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
 function triggerReading(st: Station, i: number, now: number) {
   const { slots } = modelOf(st.ctx.profile);
-  return reading(st.connectors[i], st.ctx.profile.quirks, measurandList(variable(st, slots.alignedMeasurands)), now, 'Trigger');
+  return reading(st.connectors[i], st.ctx.profile.quirks, memberList(variable(st, slots.alignedMeasurands)), now, 'Trigger');
 }
 
 export function triggerMessage(st: Station, req: TriggerMessageRequest, now: number): TriggerMessageResponse {
