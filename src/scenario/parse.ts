@@ -63,10 +63,11 @@ export function resolveScenarioRef(ref: string, from = process.cwd()): string {
 /**
  * Loads a scenario by name or path and compiles it for charge points of OCPP `version` (action names
  * translated, steps that do not apply to it rejected: see version-check.ts); `run` passes its
- * profile's version. Throws ConfigError with every problem found.
+ * profile's version, and the profile as `whose` for the messages. Throws ConfigError with every
+ * problem found.
  */
-export function loadScenario(ref: string, version = '1.6'): ScenarioProgram {
-  return programForVersion(readScenario(ref), version);
+export function loadScenario(ref: string, version = '1.6', whose?: string): ScenarioProgram {
+  return programForVersion(readScenario(ref), version, whose);
 }
 
 /** Loads and compiles a scenario as written, for any version (not yet runnable: see loadScenario); throws ConfigError. */
