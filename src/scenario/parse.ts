@@ -23,7 +23,7 @@ import { addIssues, ConfigError, issuesOf, nearest, resultOrThrow, type ConfigIs
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
-import { ERROR_DESCRIPTIONS, wireErrorCode, type ErrorCode } from '../protocol/errors.js';
+import { ERROR_DESCRIPTIONS } from '../protocol/errors.js';
 import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram, type VersionSite } from './program.js';
 import { answerStatuses, FAILURES, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith } from './versions.js';
