@@ -182,8 +182,15 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   firmware: 'firmware: {download: fail}',
 };
 
-/** What a CSMS may answer about a token in any version; version-check.ts narrows it to the charge point's. */
-const AUTHORIZATION_STATUS = [...new Set(SCENARIO_VERSIONS.flatMap(tokenStatuses))];
+let authorizationStatus: string[] | undefined;
+
+/**
+ * What a CSMS may answer about a token in any version (version-check.ts narrows it to the charge
+ * point's); read from the schemas when a scenario first needs it, not when a command starts.
+ */
+function authorizationStatuses(): string[] {
+  return (authorizationStatus ??= [...new Set(SCENARIO_VERSIONS.flatMap(tokenStatuses))]);
+}
 /** The longest token any version allows; version-check.ts checks the charge point's own limit. */
 const MAX_TOKEN_LENGTH = Math.max(...SCENARIO_VERSIONS.map((v) => v.tokenMaxLength));
 const ERROR_CODES = [
@@ -471,7 +478,7 @@ class Compiler {
           }
         }
         if (o.expect !== undefined) {
-          ins.expect = this.oneOf(o.expect, AUTHORIZATION_STATUS, [...path, 'expect']);
+          ins.expect = this.oneOf(o.expect, authorizationStatuses(), [...path, 'expect']);
           this.site('status', [...path, 'expect']);
         }
         if (sources.length > 0) this.site('token', [...path, sources[0]]);
