@@ -156,7 +156,7 @@ function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan |
     const binding = profile && bindingFor(profile.value);
     if (profile && !binding) {
       const { name, ocppVersions } = profile.value;
-      at(['fleets', i, 'profile'], `profile ${name} speaks OCPP ${ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(', ')} only`);
+      at(['fleets', i, 'profile'], `profile ${name} speaks OCPP ${ocppVersions.join(', ')}; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
     }
     // The scenario's steps must suit the version this fleet's charge points speak (issue #11).
     if (binding && scenario) addIssues(issues, checkProgramForVersion(scenario.value, binding.version, `profile ${profile.value.name} (fleets[${i}])`));

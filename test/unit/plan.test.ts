@@ -67,7 +67,7 @@ describe('loadPlan', () => {
       expect(issues).toEqual([]); // and charging-session suits 2.0.1
     } else {
       expect(issues.map((i) => [i.line, i.col, i.field])).toEqual([[5, 14, 'fleets[0].profile']]);
-      expect(issues[0].message).toBe(`profile generic-201-ac speaks OCPP 2.0.1; this version of ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(', ')} only`);
+      expect(issues[0].message).toBe(`profile generic-201-ac speaks OCPP 2.0.1; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
     }
   });
 
