@@ -1,11 +1,11 @@
 /**
- * `ocpp-sim list profiles`: the built-in library, one line each.
+ * `ocpp-sim list profiles|scenarios`: the built-in library, one line each.
  */
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../config/errors.js';
 import { builtinProfiles, loadProfile } from '../profile/load.js';
-import { builtinScenarios, loadScenario } from '../scenario/parse.js';
+import { builtinScenarios, readScenario } from '../scenario/parse.js';
 import type { StationProfile } from '../station/profile.js';
 
 interface ListArgs {
@@ -43,14 +43,16 @@ export const listCommand: CommandModule<object, ListArgs> = {
   },
 };
 
+/** Built-in scenarios, one line each: name, the OCPP versions it is written for (any: every version), description. */
 function listScenarios(): void {
   const rows = builtinScenarios().map(({ name, file }) => {
     try {
-      return [name, loadScenario(file).description];
+      const p = readScenario(file);
+      return [name, p.ocpp ? `OCPP ${p.ocpp.join('/')}` : 'any OCPP', p.description];
     } catch {
-      return [name, chalk.red('invalid: run `ocpp-sim validate` on it')];
+      return [name, '', chalk.red('invalid: run `ocpp-sim validate` on it')];
     }
   });
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [name, text] of rows) process.stdout.write(`${chalk.bold(name.padEnd(w))}  ${chalk.dim(text)}\n`);
+  const w = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [name, versions, text] of rows) process.stdout.write(`${chalk.bold(name.padEnd(w[0]))}  ${versions.padEnd(w[1])}  ${chalk.dim(text)}\n`);
 }

@@ -15,7 +15,9 @@ import { addIssues, ConfigError, issuesOf, resultOrThrow, type ConfigIssue } fro
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { loadProfile, resolveProfileRef } from '../profile/load.js';
-import { loadScenario, resolveScenarioRef, SCENARIOS_DIR } from '../scenario/parse.js';
+import { readScenario, resolveScenarioRef, SCENARIOS_DIR } from '../scenario/parse.js';
+import { checkProgramForVersion } from '../scenario/version-check.js';
+import { bindingFor, SIMULATED_VERSIONS } from '../versions.js';
 import { parsePositiveDuration, parseSpeed } from '../util/duration.js';
 import { MAX_COUNT, MAX_ID_N } from '../config/bounds.js';
 import { describeRange, fleetStarts, sharedIdentity, type IdRange } from './identities.js';
@@ -149,11 +151,18 @@ function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan |
 
   const starts = fleetStarts(raw.fleets, idStart);
   const fleets: PlanFleet[] = raw.fleets.map((f, i) => {
-    const profile = loadRef(f.profile, ['fleets', i, 'profile'], 'profile');
-    const scenario = f.scenario === undefined ? undefined : loadRef(f.scenario, ['fleets', i, 'scenario'], 'scenario');
+    const profile = loadRef(f.profile, ['fleets', i, 'profile'], 'profile', loadProfile);
+    const scenario = f.scenario === undefined ? undefined : loadRef(f.scenario, ['fleets', i, 'scenario'], 'scenario', readScenario);
+    const binding = profile && bindingFor(profile.value);
+    if (profile && !binding) {
+      const { name, ocppVersions } = profile.value;
+      at(['fleets', i, 'profile'], `profile ${name} speaks OCPP ${ocppVersions.join(', ')}; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
+    }
+    // The scenario's steps must suit the version this fleet's charge points speak (issue #11).
+    if (binding && scenario) addIssues(issues, checkProgramForVersion(scenario.value, binding.version, `profile ${profile.value.name} (fleets[${i}])`));
     return {
-      profile: profile ?? f.profile,
-      scenario: f.scenario === undefined ? undefined : (scenario ?? f.scenario),
+      profile: profile?.file ?? f.profile,
+      scenario: f.scenario === undefined ? undefined : (scenario?.file ?? f.scenario),
       count: f.count,
       idPrefix: f.idPrefix,
       idStart: starts[i],
@@ -205,32 +214,28 @@ function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan |
     });
   }
 
-  /** Resolves and loads a profile or scenario reference; its problems join the plan's. */
-  function loadRef(ref: string, path: PathItem[], kind: 'profile' | 'scenario'): string | undefined {
-    let target: string;
+  /**
+   * Resolves and loads a profile or scenario reference; its problems join the plan's. The file and
+   * what it holds, when it loads without a problem.
+   */
+  function loadRef<T>(ref: string, path: PathItem[], kind: 'profile' | 'scenario', load: (file: string) => T): { file: string; value: T } | undefined {
+    let file: string;
     try {
-      target = kind === 'profile' ? resolveProfileRef(ref, dir) : resolveScenarioRef(ref, dir);
+      file = kind === 'profile' ? resolveProfileRef(ref, dir) : resolveScenarioRef(ref, dir);
     } catch (e) {
       at(path, (e as Error).message);
       return undefined;
     }
-    if (!existsSync(target)) {
+    if (!existsSync(file)) {
       at(path, `no such ${kind} file '${ref}' (paths are relative to the plan)`);
       return undefined;
     }
     try {
-      if (kind === 'profile') {
-        const p = loadProfile(target);
-        if (!p.ocppVersions.includes('1.6')) {
-          at(path, `profile ${p.name} speaks OCPP ${p.ocppVersions.join(', ')}; this version of ocpp-sim simulates OCPP 1.6 only`);
-        }
-      } else {
-        loadScenario(target);
-      }
+      return { file, value: load(file) };
     } catch (e) {
       if (e instanceof ConfigError) addIssues(issues, e.issues);
       else at(path, (e as Error).message);
+      return undefined;
     }
-    return target;
   }
 }

@@ -23,10 +23,11 @@ import { addIssues, ConfigError, issuesOf, nearest, resultOrThrow, type ConfigIs
 import { listLibrary, resolveLibraryRef, resolveOrConfigError, type LibraryEntry } from '../config/library.js';
 import { checkSchema } from '../config/schema-check.js';
 import { YamlFile, type PathItem } from '../config/yaml-file.js';
-import { ACTIONS, INITIATOR } from '../ocpp16/generated/actions.gen.js';
-import { ERROR_DESCRIPTIONS, wireErrorCode, type ErrorCode } from '../protocol/errors.js';
+import { ERROR_DESCRIPTIONS } from '../protocol/errors.js';
 import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
-import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram } from './program.js';
+import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram, type VersionSite } from './program.js';
+import { answerStatuses, FAILURES, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith } from './versions.js';
+import { checkProgramForVersion, programForVersion } from './version-check.js';
 
 /** The built-in library (scenarios/ in the package). */
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -47,7 +48,7 @@ function schema(): object {
   return topSchema;
 }
 
-const SELF_CHECKED = new Set(['connectors', 'vars', 'steps']);
+const SELF_CHECKED = new Set(['connectors', 'vars', 'steps', 'ocpp']);
 
 /** Built-in scenarios: name → file, sorted by name. */
 export function builtinScenarios(): LibraryEntry[] {
@@ -59,18 +60,36 @@ export function resolveScenarioRef(ref: string, from = process.cwd()): string {
   return resolveLibraryRef(ref, SCENARIOS_DIR, 'scenario', from);
 }
 
-/** Loads and compiles a scenario by name or path; throws ConfigError with every problem found. */
-export function loadScenario(ref: string): ScenarioProgram {
+/**
+ * Loads a scenario by name or path and compiles it for charge points of OCPP `version` (action names
+ * translated, steps that do not apply to it rejected: see version-check.ts); `run` passes its
+ * profile's version, and the profile as `whose` for the messages. Throws ConfigError with every
+ * problem found.
+ */
+export function loadScenario(ref: string, version = '1.6', whose?: string): ScenarioProgram {
+  return programForVersion(readScenario(ref), version, whose);
+}
+
+/** Loads and compiles a scenario as written, for any version (not yet runnable: see loadScenario); throws ConfigError. */
+export function readScenario(ref: string): ScenarioProgram {
   const file = resolveOrConfigError(resolveScenarioRef, ref);
   return resultOrThrow((issues) => buildScenario(file, issues));
 }
 
-/** Every problem of a scenario file; empty when it is good. */
+/**
+ * Every problem of a scenario file; empty when it is good. A scenario is checked for each OCPP
+ * version it is written for (its `ocpp` field), or for every version when it names none.
+ */
 export function checkScenarioFile(file: string): ConfigIssue[] {
-  return issuesOf((issues) => buildScenario(resolve(file), issues));
+  return issuesOf((issues) => {
+    const program = buildScenario(resolve(file), issues);
+    if (program && issues.length === 0) {
+      for (const version of program.ocpp ?? VERSION_NAMES) addIssues(issues, checkProgramForVersion(program, version));
+    }
+  });
 }
 
-/** Compiles YAML text (for tests and tools that hold the text already); throws ConfigError. */
+/** Compiles YAML text as written (for tests and tools that hold the text already); throws ConfigError. */
 export function compileScenarioText(file: string, text: string, name = file): ScenarioProgram {
   const issues: ConfigIssue[] = [];
   const program = compile(YamlFile.parse(file, text), name, issues); // a YAML syntax error throws ConfigError itself
@@ -163,7 +182,17 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   firmware: 'firmware: {download: fail}',
 };
 
-const AUTHORIZATION_STATUS = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
+let authorizationStatus: string[] | undefined;
+
+/**
+ * What a CSMS may answer about a token in any version (version-check.ts narrows it to the charge
+ * point's); read from the schemas when a scenario first needs it, not when a command starts.
+ */
+function authorizationStatuses(): string[] {
+  return (authorizationStatus ??= [...new Set(SCENARIO_VERSIONS.flatMap(tokenStatuses))]);
+}
+/** The longest token any version allows; version-check.ts checks the charge point's own limit. */
+const MAX_TOKEN_LENGTH = Math.max(...SCENARIO_VERSIONS.map((v) => v.tokenMaxLength));
 const ERROR_CODES = [
   'ConnectorLockFailure',
   'EVCommunicationError',
@@ -181,8 +210,9 @@ const ERROR_CODES = [
   'OverVoltage',
   'WeakSignal',
 ];
-const CP_ACTIONS: readonly string[] = ACTIONS.filter((a) => INITIATOR[a] !== 'csms');
-const CSMS_ACTIONS: readonly string[] = ACTIONS.filter((a) => INITIATOR[a] !== 'cp');
+/** Actions of any version; which of them a charge point's version has is version-check.ts's job. */
+const CP_ACTIONS: readonly string[] = [...new Set(SCENARIO_VERSIONS.flatMap((v) => v.cpActions))].sort();
+const CSMS_ACTIONS: readonly string[] = [...new Set(SCENARIO_VERSIONS.flatMap((v) => v.csmsActions))].sort();
 /** CALLERROR codes a `respond` may answer with (our spelling; sent in the peer's version's spelling). */
 const ERROR_CODE_NAMES: readonly string[] = Object.keys(ERROR_DESCRIPTIONS);
 const DISTRIBUTIONS = ['uniform', 'normal', 'exponential', 'lognormal'];
@@ -194,6 +224,7 @@ const BLOCKING = new Set([Op.Wait, Op.Charge, Op.Disconnect, Op.Authorize, Op.Se
 
 interface RawScenario {
   description?: unknown;
+  ocpp?: unknown;
   connectors?: unknown;
   vars?: unknown;
   steps?: unknown;
@@ -208,6 +239,7 @@ function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioP
   addIssues(issues, checkSchema(yaml, schema()));
   const raw = yaml.value as RawScenario;
   const c = new Compiler(yaml, issues);
+  const ocpp = c.versions(raw.ocpp);
   const connectors = c.connectors(raw.connectors);
   const vars = c.vars(raw.vars);
   if (raw.steps !== undefined) c.stepList(raw.steps, ['steps']);
@@ -218,7 +250,7 @@ function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioP
     addIssues(issues, sorted);
     return undefined;
   }
-  return {
+  const program: ScenarioProgram = {
     name,
     file: yaml.file,
     description: String(raw.description),
@@ -226,11 +258,15 @@ function compile(yaml: YamlFile, name: string, issues: ConfigIssue[]): ScenarioP
     vars,
     instrs: c.instrs,
     registers: c.registers,
+    sites: c.sites,
   };
+  if (ocpp) program.ocpp = ocpp;
+  return program;
 }
 
 class Compiler {
   readonly instrs: Instr[] = [];
+  readonly sites: VersionSite[] = [];
   registers = 0;
   varNames = new Set<string>();
 
@@ -251,14 +287,38 @@ class Compiler {
     }
     const tags = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
     if (tags.length === 0) return this.error(path, `${v} has no idTags (one per line)`);
-    const long = tags.find((t) => t.length > 20);
-    if (long) return this.error(path, `idTag '${long}' in ${v} is longer than 20 characters (the OCPP 1.6 limit)`);
+    const long = tags.find((t) => t.length > MAX_TOKEN_LENGTH);
+    if (long) return this.error(path, `idTag '${long}' in ${v} is longer than ${MAX_TOKEN_LENGTH} characters (the longest token of any OCPP version)`);
     return tags;
   }
 
   private error(path: readonly PathItem[], message: string, key = false): undefined {
     this.issues.push(this.yaml.issue(path, message, key));
     return undefined;
+  }
+
+  /** Records that the field at `path` of the next instruction depends on the OCPP version. */
+  private site(kind: VersionSite['kind'], path: readonly PathItem[], key = false): void {
+    const { line, col, field } = this.yaml.issue(path, '', key);
+    this.sites.push({ kind, pc: kind === 'ocpp' ? -1 : this.instrs.length, field, line, col });
+  }
+
+  /** `ocpp: ["1.6"]`: the versions the scenario is written for (a YAML number 1.6 counts as "1.6"). */
+  versions(v: unknown): string[] | undefined {
+    if (v === undefined) return undefined;
+    const list = Array.isArray(v) ? v : [v];
+    const example = `e.g. ocpp: ["${VERSION_NAMES[0]}"], or leave it out for a scenario that suits every version`;
+    if (list.length === 0) return this.error(['ocpp'], `ocpp lists the OCPP versions the scenario is written for, ${example}`);
+    const out: string[] = [];
+    list.forEach((x, i) => {
+      const path = Array.isArray(v) ? ['ocpp', i] : ['ocpp'];
+      const name = typeof x === 'number' || typeof x === 'string' ? String(x) : undefined;
+      if (name === undefined || !VERSION_NAMES.includes(name)) this.error(path, `'${String(x)}' is not an OCPP version a scenario can be written for (${VERSION_NAMES.join(', ')}), ${example}`);
+      else if (out.includes(name)) this.error(path, `OCPP ${name} is listed twice`);
+      else out.push(name);
+    });
+    this.site('ocpp', ['ocpp']);
+    return out;
   }
 
   connectors(v: unknown): 'all' | number[] {
@@ -417,7 +477,11 @@ class Compiler {
             });
           }
         }
-        if (o.expect !== undefined) ins.expect = this.oneOf(o.expect, AUTHORIZATION_STATUS, [...path, 'expect']);
+        if (o.expect !== undefined) {
+          ins.expect = this.oneOf(o.expect, authorizationStatuses(), [...path, 'expect']);
+          this.site('status', [...path, 'expect']);
+        }
+        if (sources.length > 0) this.site('token', [...path, sources[0]]);
         this.instrs.push(ins);
         return;
       }
@@ -471,9 +535,15 @@ class Compiler {
     this.instrs.push({ op: Op.Firmware, ...at, firmware });
   }
 
-  /** A CSMS-initiated action name at `path`, with a suggestion when it is not one. */
+  /**
+   * A CSMS-initiated action name (of any version) at `path`, with a suggestion when it is not one;
+   * which name the charge point's version uses is version-check.ts's to say.
+   */
   private csmsAction(v: unknown, path: readonly PathItem[]): string | undefined {
-    if (typeof v === 'string' && CSMS_ACTIONS.includes(v)) return v;
+    if (typeof v === 'string' && CSMS_ACTIONS.includes(v)) {
+      this.site('call', path);
+      return v;
+    }
     if (typeof v === 'string' && CP_ACTIONS.includes(v)) return this.error(path, `${v} is sent by a charge point, not by the CSMS`);
     const hint = typeof v === 'string' ? nearest(v, CSMS_ACTIONS) : undefined;
     return this.error(path, `unknown CSMS action '${String(v)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
@@ -498,6 +568,7 @@ class Compiler {
       else {
         this.payloadTemplates(v.with, [...path, 'with']);
         rule.payload = v.with;
+        this.site('payload', [...path, 'with']);
       }
     } else if (mode === 'error') {
       rule.errorCode = this.oneOf(v.error, ERROR_CODE_NAMES, [...path, 'error']);
@@ -579,9 +650,11 @@ class Compiler {
     this.knownKeys(v, STEP_KEYS.send, path);
     const ins: Instr = { op: Op.Send, ...at };
     if (v.action === undefined) this.error(path, "missing required key 'action'");
-    else if (typeof v.action !== 'string') this.error([...path, 'action'], 'action is an OCPP 1.6 action name, e.g. DataTransfer');
-    else if (CP_ACTIONS.includes(v.action)) ins.action = v.action;
-    else if ((ACTIONS as readonly string[]).includes(v.action)) this.error([...path, 'action'], `${v.action} is sent by the CSMS, not by a charge point`);
+    else if (typeof v.action !== 'string') this.error([...path, 'action'], 'action is an OCPP action name, e.g. DataTransfer');
+    else if (CP_ACTIONS.includes(v.action)) {
+      ins.action = v.action;
+      this.site('send', [...path, 'action']);
+    } else if (CSMS_ACTIONS.includes(v.action)) this.error([...path, 'action'], `${v.action} is sent by the CSMS, not by a charge point`);
     else {
       const hint = nearest(v.action, CP_ACTIONS);
       this.error([...path, 'action'], `unknown action '${v.action}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
@@ -591,14 +664,17 @@ class Compiler {
       else {
         this.payloadTemplates(v.payload, [...path, 'payload']);
         ins.payload = v.payload;
+        this.site('payload', [...path, 'payload']);
       }
     }
     if (v.expect !== undefined) {
-      const statuses = ins.action ? answerStatuses(ins.action) : undefined;
+      const statuses = ins.action ? anyAnswerStatuses(ins.action) : undefined;
       const allowed = statuses && [...statuses, ...FAILURES];
       if (typeof v.expect !== 'string') this.error([...path, 'expect'], 'expect is a status, e.g. Accepted');
-      else if (!allowed || allowed.includes(v.expect)) ins.expect = v.expect;
-      else {
+      else if (!allowed || allowed.includes(v.expect)) {
+        ins.expect = v.expect;
+        this.site('status', [...path, 'expect']);
+      } else {
         const hint = nearest(v.expect, allowed);
         this.error([...path, 'expect'], `'${v.expect}' is not a status ${ins.action} can get (${statuses!.join(', ')}, a CALLERROR code, or Failed)${hint ? ` (did you mean '${hint}'?)` : ''}`);
       }
@@ -732,28 +808,9 @@ class Compiler {
   }
 }
 
-/** The statuses a `send` of `action` can get answered: its response's status enum (Accepted when it has none). */
-function answerStatuses(action: string): string[] {
-  const conf = responseSchemas().get(action) as { properties?: Record<string, { enum?: string[]; properties?: { status?: { enum?: string[] } } }> } | undefined;
-  const props = conf?.properties ?? {};
-  return props.status?.enum ?? props.idTagInfo?.properties?.status?.enum ?? ['Accepted'];
-}
-
-/** What a `send` gets when there is no answer: a CALLERROR code (either spelling) or Failed. */
-const FAILURES = [...new Set([...Object.keys(ERROR_DESCRIPTIONS).flatMap((c) => [c, wireErrorCode(c as ErrorCode, '1.6')]), 'Failed'])];
-
-let confSchemas: Map<string, object> | undefined;
-
-function responseSchemas(): Map<string, object> {
-  if (!confSchemas) {
-    const all = JSON.parse(readFileSync(new URL('../../src/ocpp16/schemas/ocpp1_6.json', import.meta.url), 'utf8')) as { $id?: string; id?: string }[];
-    confSchemas = new Map();
-    for (const s of all) {
-      const m = /^urn:(\w+)\.conf$/.exec(s.$id ?? s.id ?? '');
-      if (m) confSchemas.set(m[1], s);
-    }
-  }
-  return confSchemas;
+/** The statuses a `send` of `action` can get answered in any version that has it (version-check.ts narrows them). */
+function anyAnswerStatuses(action: string): string[] {
+  return [...new Set(versionsWith(action, 'cp').flatMap((v) => answerStatuses(v, action) ?? []))];
 }
 
 /** 20% → 0.2; a number 0…1 as is. */

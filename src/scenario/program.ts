@@ -99,4 +99,32 @@ export interface ScenarioProgram {
   instrs: Instr[];
   /** Loop registers a connector needs. */
   registers: number;
+  /** The OCPP versions the scenario is written for (its `ocpp` field); absent: any version. */
+  ocpp?: string[];
+  /**
+   * The OCPP version the program was compiled for (version-check.ts: action names translated, steps
+   * checked); absent: the program as written, not yet bound to a version.
+   */
+  version?: string;
+  /** As written only: the fields whose meaning depends on the version, for the check; dropped once compiled for one. */
+  sites?: VersionSite[];
+}
+
+/**
+ * A field of a step that means something different, or nothing, in another OCPP version: where it
+ * is (file position and field path) and which instruction holds its value.
+ *  - call: an `expect: {call}` or `respond: {action}` (a CSMS call, renamed in some versions)
+ *  - send: a `send` step's action (a charge point message)
+ *  - payload: a `send` payload or a `respond` answer (one version's schema)
+ *  - status: an authorize/start/send `expect` (each version's status words)
+ *  - token: an authorize/start idTag, idTags or idTagsFile (each version's length)
+ *  - ocpp: the scenario's `ocpp` field (pc is -1)
+ */
+export interface VersionSite {
+  kind: 'call' | 'send' | 'payload' | 'status' | 'token' | 'ocpp';
+  /** Index of the instruction in instrs. */
+  pc: number;
+  field: string;
+  line: number;
+  col: number;
 }

@@ -7,6 +7,7 @@ import { conflictingFlags, explicitFlags, planArgs, withPrecedence } from '../..
 import { shareWorkers, startFleet } from '../../src/scheduler/fleet.js';
 import { testFleetConfig } from '../helpers/fleet.js';
 import { validateFiles } from '../../src/cli/validate.js';
+import { SIMULATED_VERSIONS } from '../../src/versions.js';
 
 const FIX = 'test/fixtures/plans';
 
@@ -46,6 +47,28 @@ describe('loadPlan', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ line: 10, col: 14, field: 'fleets[1].idStart' });
     expect(issues[0].message).toBe("identities CP11…CP15 overlap fleets[0]'s CP01…CP20 (both have CP11); give this fleet another idPrefix or idStart");
+  });
+
+  it("checks each fleet's scenario for the OCPP version of its profile, at the scenario's lines (issue #11)", () => {
+    const issues = checkPlanFile(`${FIX}/scenario-wrong-version.yaml`);
+    expect(issues.map((i) => [i.file.replace(/.*\/test\/fixtures\//, ''), i.line, i.col, i.field])).toEqual([
+      ['scenarios/ocpp-201-only.yaml', 2, 7, 'ocpp'],
+      ['scenarios/ocpp-201-steps.yaml', 5, 20, 'steps[1].expect.call'],
+      ['scenarios/ocpp-201-steps.yaml', 7, 15, 'steps[2].send.action'],
+    ]);
+    expect(issues[0].message).toMatch(/^this scenario is written for OCPP 2\.0\.1 only, and profile generic-16-ac \(fleets\[0\]\) speaks OCPP 1\.6: /);
+    expect(issues[1].message).toMatch(/^GetTransactionStatus is an OCPP 2\.0\.1 call with no 1\.6 equivalent, and profile generic-16-dc \(fleets\[1\]\) speaks OCPP 1\.6/);
+    expect(() => loadPlan(`${FIX}/scenario-wrong-version.yaml`)).toThrow(ConfigError);
+  });
+
+  it('takes the profiles whose version is simulated (src/versions.ts), and refuses the others at the fleet', () => {
+    const issues = checkPlanFile(`${FIX}/unsupported-version.yaml`);
+    if (SIMULATED_VERSIONS.includes('2.0.1')) {
+      expect(issues).toEqual([]); // and charging-session suits 2.0.1
+    } else {
+      expect(issues.map((i) => [i.line, i.col, i.field])).toEqual([[5, 14, 'fleets[0].profile']]);
+      expect(issues[0].message).toBe(`profile generic-201-ac speaks OCPP 2.0.1; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
+    }
   });
 
   it('validate recognises plans by their fleets: key', () => {

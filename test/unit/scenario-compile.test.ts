@@ -19,6 +19,7 @@ import {
   sampleDuration,
   SCENARIOS_DIR,
 } from '../../src/scenario/parse.js';
+import { programForVersion } from '../../src/scenario/version-check.js';
 import { decide } from '../../src/util/random.js';
 
 const FIXTURES = resolve('test/fixtures/scenarios');
@@ -211,7 +212,7 @@ describe('errors', () => {
       "3:20 steps[0].stop.reason: 'local' is not one of the 22 allowed values (did you mean 'Local'?)",
       "4:24 steps[1].fault.errorCode: 'GroundFault' is not one of ConnectorLockFailure, EVCommunicationError, GroundFailure, HighTemperature, InternalError, LocalListConflict, OtherError, OverCurrentFailure, PowerMeterFailure, PowerSwitchFailure, ReaderFailure, ResetFailure, UnderVoltage, OverVoltage, WeakSignal (did you mean 'GroundFailure'?)",
       "5:24 steps[2].fault.errorCode: NoError is not a fault (use the 'recover' step to clear one)",
-      "6:35 steps[3].authorize.expect: 'Acepted' is not one of Accepted, Blocked, Expired, Invalid, ConcurrentTx (did you mean 'Accepted'?)",
+      "6:35 steps[3].authorize.expect: 'Acepted' is not one of Accepted, Blocked, Expired, Invalid, ConcurrentTx, NoCredit, NotAllowedTypeEVSE, NotAtThisLocation, NotAtThisTime, Unknown (did you mean 'Accepted'?)",
       "7:22 steps[4].plug.ev.soc: '120%' is not a state of charge: use a percentage (20%) or a fraction (0.2)",
     ]);
   });
@@ -390,13 +391,17 @@ describe('idTagsFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-tags-'));
     try {
       writeFileSync(join(dir, 'tags.txt'), 'A1\n# comment\n\nB2\n');
-      writeFileSync(join(dir, 'long.txt'), 'THIS-IDTAG-IS-WAY-TOO-LONG\n');
+      writeFileSync(join(dir, 'long.txt'), 'THIS-IDTAG-IS-WAY-TOO-LONG\n'); // 26: a 2.0.1 idToken, not a 1.6 idTag
+      writeFileSync(join(dir, 'longer.txt'), 'THIS-IDTOKEN-IS-LONGER-THAN-ANY-VERSION\n'); // 39
       const ok = compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - authorize: {idTagsFile: tags.txt}\n');
       expect(ok.instrs[0].idTags).toEqual(['A1', 'B2']);
       const missing = () => compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - authorize: {idTagsFile: nope.txt}\n');
       expect(missing).toThrow(/s\.yaml:3:29: steps\[0\]\.authorize\.idTagsFile: cannot read nope\.txt: no such file/);
-      const long = () => compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - start: {idTagsFile: long.txt}\n');
-      expect(long).toThrow(/longer than 20 characters/);
+      const long = compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - start: {idTagsFile: long.txt}\n');
+      expect(() => programForVersion(long, '1.6')).toThrow(/s\.yaml:3:25: steps\[0\]\.start\.idTagsFile: idTag 'THIS-IDTAG-IS-WAY-TOO-LONG' is 26 characters, and the charge point speaks OCPP 1\.6, which allows at most 20/);
+      expect(programForVersion(long, '2.0.1').instrs[0].idTags).toEqual(['THIS-IDTAG-IS-WAY-TOO-LONG']);
+      const longer = () => compileScenarioText(join(dir, 's.yaml'), 'description: x\nsteps:\n  - start: {idTagsFile: longer.txt}\n');
+      expect(longer).toThrow(/longer than 36 characters \(the longest token of any OCPP version\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
