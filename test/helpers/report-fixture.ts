@@ -26,7 +26,7 @@ export interface FixtureOptions {
 }
 
 export function fixtureReport(opts: FixtureOptions = {}): RunReport {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   const boot = shard.actionIndex('BootNotification');
   for (let i = 1; i <= 10; i++) {
     shard.count(boot, A.CallsSent);

@@ -113,8 +113,8 @@ describe('expectation sites and failure records (ShardStats → FleetStats)', ()
   it('counts per site on each shard, names a site once, and sums sites over shards', () => {
     const stepA = { line: 4 };
     const stepB = { line: 7 };
-    const a = new ShardStats();
-    const b = new ShardStats();
+    const a = new ShardStats('1.6');
+    const b = new ShardStats('1.6');
     let named = 0;
     const counting = (step: { line: number }, file: string) => (named++, name(step, file));
     for (let i = 0; i < 5; i++) a.expectation(stepA, i < 3, 's.yaml', counting);
@@ -134,7 +134,7 @@ describe('expectation sites and failure records (ShardStats → FleetStats)', ()
   });
 
   it('keeps only the first few failure records per shard, each sent once', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     for (let i = 0; i < 25; i++) if (s.wantsFailure()) s.failure(failure(`CP${i}`));
     const first = s.snapshot().failures;
     expect(first.map((f) => f.chargePoint)).toEqual(Array.from({ length: 10 }, (_, i) => `CP${i}`));

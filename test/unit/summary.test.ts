@@ -12,7 +12,7 @@ import { A, ShardStats, T } from '../../src/metrics/shard-stats.js';
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-function booted(shard = new ShardStats()): ShardStats {
+function booted(shard = new ShardStats('1.6')): ShardStats {
   shard.totals[T.ChargePointsStarted] = 2;
   shard.totals[T.ChargePointsBooted] = 2;
   return shard;

@@ -81,8 +81,8 @@ describe('parseThreshold', () => {
 /** A fleet of two shards: 100 BootNotifications at 1..100 ms, 10 StartTransactions of which 3 erred and 1 timed out. */
 function fleet(): FleetStats {
   const stats = new FleetStats();
-  const a = new ShardStats();
-  const b = new ShardStats();
+  const a = new ShardStats('1.6');
+  const b = new ShardStats('1.6');
   const bootA = a.actionIndex('BootNotification');
   const bootB = b.actionIndex('BootNotification');
   for (let ms = 1; ms <= 100; ms++) {
@@ -134,7 +134,7 @@ describe('evaluateThreshold', () => {
 
   // Issue #10: three BootNotifications that all timed out were reported as "no BootNotification calls sent".
   it('a latency threshold on calls sent but never answered says so', () => {
-    const shard = new ShardStats();
+    const shard = new ShardStats('1.6');
     const boot = shard.actionIndex('BootNotification');
     for (let k = 0; k < 3; k++) {
       shard.count(boot, A.CallsSent);

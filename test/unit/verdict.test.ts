@@ -10,7 +10,7 @@ import { evaluateThresholds, parseThreshold } from '../../src/report/thresholds.
 
 /** 10 booted charge points; StartTransaction got 3 CALLERRORs and Heartbeat 1 timeout. */
 function stats(): FleetStats {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   const start = shard.actionIndex('StartTransaction');
   for (let i = 0; i < 10; i++) shard.count(start, A.CallsSent);
   for (let i = 0; i < 3; i++) shard.count(start, A.CallErrors);
@@ -49,7 +49,7 @@ describe('verdict', () => {
 
 /** 10 booted charge points, no errors; `passed`/`failed`/`pending` scenario expectations. */
 function clean(expectations: { passed?: number; failed?: number; pending?: number } = {}): FleetStats {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   shard.totals[T.ChargePointsStarted] = 10;
   shard.totals[T.ChargePointsBooted] = 10;
   shard.totals[T.ExpectationsPassed] = expectations.passed ?? 0;
