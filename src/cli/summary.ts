@@ -5,7 +5,7 @@ import chalk from 'chalk';
 import type { ActionSummary, FleetStats } from '../metrics/fleet-stats.js';
 import { printable } from '../util/printable.js';
 import { formatDuration } from '../util/duration.js';
-import type { Verdict } from './verdict.js';
+import { actionName, type Verdict } from './verdict.js';
 import { ExitCode } from './exit-codes.js';
 import { formatResult } from '../report/thresholds.js';
 
@@ -22,12 +22,26 @@ const SHOWN_PENDING_SITES = 10;
 export function summary(stats: FleetStats, total: number, elapsedMs: number, v: Verdict): string {
   const out: string[] = [];
   const actions = stats.actions();
-  const head = ['action', 'sent', 'recv', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
-  const rows = actions.map((a) => [printable(a.action), String(a.sent), String(a.received), String(a.errors + a.errorsSent), fmt(a.p50Ms), fmt(a.p95Ms), fmt(a.p99Ms), fmt(a.maxMs)]);
+  const protocols = stats.protocols();
+  // One version: said once in the header. Several: a column, as a 1.6 and a 2.0.1 Heartbeat are different rows.
+  const mixed = protocols.size > 1;
+  const head = ['action', ...(mixed ? ['ocpp'] : []), 'sent', 'recv', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
+  const rows = actions.map((a) => [
+    printable(a.action),
+    ...(mixed ? [a.protocol] : []),
+    String(a.sent),
+    String(a.received),
+    String(a.errors + a.errorsSent),
+    fmt(a.p50Ms),
+    fmt(a.p95Ms),
+    fmt(a.p99Ms),
+    fmt(a.maxMs),
+  ]);
+  const text = mixed ? 2 : 1;
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  out.push('', chalk.bold(`Summary after ${formatDuration(elapsedMs)}`), chalk.dim(line(head)));
-  for (const r of rows) out.push(Number(r[3]) > 0 ? chalk.red(line(r)) : line(r));
+  const line = (cells: string[]) => cells.map((c, i) => (i < text ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  out.push('', chalk.bold(`Summary after ${formatDuration(elapsedMs)}${versions(protocols)}`), chalk.dim(line(head)));
+  for (const [k, a] of actions.entries()) out.push(a.errors + a.errorsSent > 0 ? chalk.red(line(rows[k])) : line(rows[k]));
   const totalCalls = actions.reduce((n, a) => n + a.sent, 0);
   const [passed, failed, pending] = [stats.total('expectationsPassed'), stats.total('expectationsFailed'), stats.total('expectationsPending')];
   out.push(
@@ -37,9 +51,9 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     `energy         ${(stats.total('energyWh') / 1000).toFixed(2)} kWh`,
     ...(passed + failed + pending > 0 ? [`expectations   ${passed} passed · ${failed} failed · ${pending} pending`, ...pendingSites(stats)] : []),
     `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · bad frames ${stats.total('badFrames')}${lateAnswers(actions)}`,
-    ...delivery(stats, actions),
+    ...delivery(stats, actions, mixed),
     ...connections(stats),
-    ...unknownActions(actions),
+    ...unknownActions(actions, mixed),
   );
   if (v.unreachable) out.push('', chalk.red(v.unreachable.reason), ...v.unreachable.hints.map((h) => `  ${printable(h)}`));
   out.push(...problems(stats));
@@ -80,13 +94,20 @@ function lateAnswers(actions: readonly ActionSummary[]): string {
   return n > 0 ? ` · ${n} answered after their timeout` : '';
 }
 
+/** ` · OCPP 1.6`, or ` · OCPP 1.6 (20 charge points), 2.0.1 (10)`; nothing before any charge point reported. */
+function versions(protocols: ReadonlyMap<string, number>): string {
+  if (protocols.size === 0) return '';
+  if (protocols.size === 1) return ` · OCPP ${[...protocols.keys()][0]}`;
+  return ` · OCPP ${[...protocols].map(([p, n], i) => `${p} (${n}${i === 0 ? ' charge points' : ''})`).join(', ')}`;
+}
+
 /** What never reached the CSMS, per action: left at the end of the graceful stop, or dropped during the run. */
-function delivery(stats: FleetStats, actions: readonly ActionSummary[]): string[] {
+function delivery(stats: FleetStats, actions: readonly ActionSummary[], mixed: boolean): string[] {
   const out: string[] = [];
   const list = (field: 'undelivered' | 'dropped') =>
     actions
       .filter((a) => a[field] > 0)
-      .map((a) => `${a.action} ${a[field]}`)
+      .map((a) => `${actionName(a, mixed)} ${a[field]}`)
       .join(', ');
   const undelivered = actions.reduce((n, a) => n + a.undelivered, 0);
   const dropped = actions.reduce((n, a) => n + a.dropped, 0);
@@ -107,10 +128,10 @@ function connections(stats: FleetStats): string[] {
 }
 
 /** The CSMS's calls of actions that do not exist (their names are the CSMS's: escaped). */
-function unknownActions(actions: readonly ActionSummary[]): string[] {
+function unknownActions(actions: readonly ActionSummary[], mixed: boolean): string[] {
   const unknown = actions.filter((a) => a.unknownCalls > 0);
   if (unknown.length === 0) return [];
-  return [chalk.red(`unknown        ${unknown.map((a) => `${printable(a.action)} ×${a.unknownCalls}`).join(', ')}: calls of actions OCPP does not have, answered NotImplemented`)];
+  return [chalk.red(`unknown        ${unknown.map((a) => `${printable(actionName(a, mixed))} ×${a.unknownCalls}`).join(', ')}: calls of actions OCPP does not have, answered NotImplemented`)];
 }
 
 /** Sites where charge points were still waiting for an expectation when the run ended. */

@@ -78,14 +78,25 @@ type Rule = 'callErrors' | 'timeouts' | 'invalidResponses' | 'neverBooted' | 'ex
 /** Thresholds whose argument is an action: they govern their rule for that action only. */
 const PER_ACTION = new Set(['errors', 'timeouts', 'undelivered', 'dropped']);
 
+/**
+ * An action as reasons and the summary name it: `Heartbeat`, or `Heartbeat@2.0.1` (the threshold
+ * syntax) when the run's charge points speak more than one OCPP version.
+ */
+export function actionName(a: { action: string; protocol: string }, mixed: boolean): string {
+  return mixed ? `${a.action}@${a.protocol}` : a.action;
+}
+
 export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
-  // Rules governed by a threshold, per action ('*' = every action) for the per-action figures.
+  // Rules governed by a threshold, per action and OCPP version ('*' = every action, every version)
+  // for the per-action figures: `errors(Heartbeat@2.0.1)` governs 2.0.1 Heartbeats only.
   const governed = new Set<string>();
   for (const t of opts.thresholds ?? []) {
-    const scope = PER_ACTION.has(t.metric) ? (t.arg ?? '*') : '*';
+    const scope = PER_ACTION.has(t.metric) ? `${t.arg ?? '*'}@${t.protocol ?? '*'}` : '*@*';
     for (const rule of GOVERNED[t.metric] ?? []) governed.add(`${rule}:${scope}`);
   }
-  const isGoverned = (rule: Rule, action = '*') => governed.has(`${rule}:*`) || governed.has(`${rule}:${action}`);
+  const isGoverned = (rule: Rule, action = '*', protocol = '*') =>
+    [`*@*`, `${action}@*`, `*@${protocol}`, `${action}@${protocol}`].some((scope) => governed.has(`${rule}:${scope}`));
+  const mixed = stats.protocols().size > 1;
   const failures: string[] = [];
   const notes: string[] = [];
   // An interruption first: it is what the exit code (105) says.
@@ -120,14 +131,14 @@ export function verdict(stats: FleetStats, opts: VerdictOptions): Verdict {
   const actions = stats.actions();
   for (const a of actions) {
     for (const rule of ['callErrors', 'timeouts', 'invalidResponses', 'undelivered', 'dropped'] as const) {
-      const g = isGoverned(rule, a.action) ? 1 : 0;
+      const g = isGoverned(rule, a.action, a.protocol) ? 1 : 0;
       counts[rule][g] += a[rule];
-      if ((rule === 'undelivered' || rule === 'dropped') && a[rule] > 0) named[rule][g].push(`${a.action} ${a[rule]}`);
+      if ((rule === 'undelivered' || rule === 'dropped') && a[rule] > 0) named[rule][g].push(`${actionName(a, mixed)} ${a[rule]}`);
     }
     badCalls += a.invalidCalls;
     badCodes += a.badErrorCodes;
     unknownCalls += a.unknownCalls;
-    if (a.unknownCalls > 0) unknown.push(a.action);
+    if (a.unknownCalls > 0) unknown.push(actionName(a, mixed));
   }
   const perAction = (rule: keyof typeof counts, text: (n: number, g: 0 | 1) => string) => {
     if (counts[rule][0] > 0) reasons.push(text(counts[rule][0], 0), rule, false);

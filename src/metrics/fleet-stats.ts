@@ -2,12 +2,18 @@
  * The whole fleet's numbers on the main thread: the latest cumulative counters of every shard, added
  * up, and per-action latency histograms built from the shards' bucket deltas (merged by addition, so
  * percentiles are exact to the bucket, never averages of averages).
+ *
+ * Per-action figures are keyed by (protocol, action): each shard speaks one OCPP version, and a 1.6
+ * Heartbeat and a 2.0.1 Heartbeat are different messages, never summed into one row. Fleet-level
+ * figures can be read for the whole run or for one protocol.
  */
 import { Histogram } from './histogram.js';
 import { A, CALL_ERROR_CODES, CP_STATES, TOTALS, type ConnectErrorCount, type CpState, type ExpectationFailure, type ExpectationSite, type StatsSnapshot, type TotalName } from './shard-stats.js';
 
 /** One action's figures for the summary and report. */
 export interface ActionSummary {
+  /** The OCPP version the action was spoken in ('1.6', '2.0.1'). */
+  protocol: string;
   action: string;
   /** Calls we sent (charge point → CSMS). */
   sent: number;
@@ -42,9 +48,27 @@ const MAX_PROBLEMS = 50;
 /** Expectation failure records kept for the report (the first ones; the rest are counted per site). */
 const MAX_FAILURES = 50;
 
+/** One key per (protocol, action): a protocol never contains a space, so the key is unambiguous. */
+export function actionKey(protocol: string, action: string): string {
+  return `${protocol} ${action}`;
+}
+
+/** Versions in their natural order: 1.6 before 2.0.1 before 2.1 (numeric per dotted part). */
+export function compareProtocols(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** One (protocol, action)'s merged latency. */
+export interface ActionLatency {
+  protocol: string;
+  action: string;
+  histogram: Histogram;
+}
+
 export class FleetStats {
   private readonly shards = new Map<number, StatsSnapshot>();
-  private readonly latency = new Map<string, Histogram>();
+  /** By {@link actionKey}. */
+  private readonly latency = new Map<string, ActionLatency>();
   /** The first problem messages of the run (up to MAX_PROBLEMS), in order of arrival. */
   readonly problems: string[] = [];
   /** The first expectation failures of the run, in order of arrival. */
@@ -61,10 +85,11 @@ export class FleetStats {
     if (!prev || prev.seq < snap.seq) this.shards.set(shard, snap);
     snap.latency.forEach((delta, i) => {
       if (!delta) return;
-      const name = snap.actionNames[i];
-      let h = this.latency.get(name);
-      if (!h) this.latency.set(name, (h = new Histogram()));
-      h.addSparse(delta.pairs, delta.max);
+      const action = snap.actionNames[i];
+      const key = actionKey(snap.protocol, action);
+      let l = this.latency.get(key);
+      if (!l) this.latency.set(key, (l = { protocol: snap.protocol, action, histogram: new Histogram() }));
+      l.histogram.addSparse(delta.pairs, delta.max);
     });
     for (const p of snap.problems) if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
     for (const f of snap.failures ?? []) if (this.failures.length < MAX_FAILURES) this.failures.push(f);
@@ -99,23 +124,39 @@ export class FleetStats {
 
   /**
    * Latency q-quantile (ms) of one action's calls, or of all calls with '*', from the merged
-   * histograms; q = 1 is the maximum. undefined when there were no such calls.
+   * histograms; q = 1 is the maximum. Only that protocol's calls with `protocol`, else the action's
+   * calls in every protocol. undefined when there were no such calls.
    */
-  latencyMs(action: string, q: number): number | undefined {
+  latencyMs(action: string, q: number, protocol?: string): number | undefined {
     let h: Histogram | undefined;
-    if (action === '*') {
+    const matching = [...this.latency.values()].filter((l) => (action === '*' || l.action === action) && (protocol === undefined || l.protocol === protocol));
+    if (matching.length === 1) h = matching[0].histogram;
+    else {
       h = new Histogram();
-      for (const one of this.latency.values()) h.addSparse(one.toSparse(), one.max);
-    } else h = this.latency.get(action);
-    if (!h || h.total === 0) return undefined;
+      for (const one of matching) h.addSparse(one.histogram.toSparse(), one.histogram.max);
+    }
+    if (h.total === 0) return undefined;
     return round((q >= 1 ? h.max : h.quantile(q)) / 1000);
   }
 
-  total(name: TotalName): number {
+  /** A fleet-level counter summed over shards: every shard's, or only those of one protocol. */
+  total(name: TotalName, protocol?: string): number {
     const i = TOTALS.indexOf(name);
     let sum = 0;
-    for (const s of this.shards.values()) sum += s.totals[i];
+    for (const s of this.shards.values()) if (protocol === undefined || s.protocol === protocol) sum += s.totals[i];
     return sum;
+  }
+
+  /**
+   * Charge points per OCPP version, in version order: each shard's charge points are in exactly one
+   * state, so their states add up to the shard's size. Empty until the first shard reported.
+   */
+  protocols(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of [...this.shards.values()].sort((a, b) => compareProtocols(a.protocol, b.protocol))) {
+      out.set(s.protocol, (out.get(s.protocol) ?? 0) + s.states.reduce((n, k) => n + k, 0));
+    }
+    return out;
   }
 
   /** When the last charge point had its first boot accepted (ms epoch), across shards. */
@@ -145,30 +186,33 @@ export class FleetStats {
     return [...merged.values()].sort((a, b) => b.count - a.count);
   }
 
-  states(): Record<CpState, number> {
+  /** Charge points by state: of the whole fleet, or only those speaking `protocol`. */
+  states(protocol?: string): Record<CpState, number> {
     const out = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
-    for (const s of this.shards.values()) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));
+    for (const s of this.shards.values()) if (protocol === undefined || s.protocol === protocol) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));
     return out;
   }
 
-  /** Per-action figures, sorted by action name. */
+  /** Per-(protocol, action) figures, sorted by protocol (1.6 first), then action name. */
   actions(): ActionSummary[] {
-    const sums = new Map<string, number[]>();
+    const sums = new Map<string, { protocol: string; action: string; r: number[] }>();
     for (const s of this.shards.values()) {
-      s.actionNames.forEach((name, i) => {
-        let row = sums.get(name);
-        if (!row) sums.set(name, (row = new Array(A.COUNT).fill(0)));
-        for (let k = 0; k < A.COUNT; k++) row[k] += s.actions[i * A.COUNT + k];
+      s.actionNames.forEach((action, i) => {
+        const key = actionKey(s.protocol, action);
+        let row = sums.get(key);
+        if (!row) sums.set(key, (row = { protocol: s.protocol, action, r: new Array(A.COUNT).fill(0) }));
+        for (let k = 0; k < A.COUNT; k++) row.r[k] += s.actions[i * A.COUNT + k];
       });
     }
-    return [...sums.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([action, r]) => {
+    return [...sums.values()]
+      .sort((a, b) => compareProtocols(a.protocol, b.protocol) || a.action.localeCompare(b.action))
+      .map(({ protocol, action, r }) => {
         // Only answered calls have a latency: none answered is "no figure", not 0 ms.
-        const h = this.latency.get(action);
+        const h = this.latency.get(actionKey(protocol, action))?.histogram;
         const answered = h !== undefined && h.total > 0;
         const ms = (q: number) => (answered ? round(h.quantile(q) / 1000) : null);
         return {
+          protocol,
           action,
           sent: r[A.CallsSent],
           received: r[A.CallsReceived],
@@ -191,29 +235,30 @@ export class FleetStats {
       });
   }
 
-  /** CALLERRORs received per action, summed over shards: action → counts in CALL_ERROR_CODES order. */
+  /** CALLERRORs received per action, summed over shards: {@link actionKey} → counts in CALL_ERROR_CODES order. */
   callErrorCodes(): Map<string, number[]> {
     const n = CALL_ERROR_CODES.length;
     const sums = new Map<string, number[]>();
     for (const s of this.shards.values()) {
       s.actionNames.forEach((name, i) => {
-        let row = sums.get(name);
-        if (!row) sums.set(name, (row = new Array(n).fill(0)));
+        const key = actionKey(s.protocol, name);
+        let row = sums.get(key);
+        if (!row) sums.set(key, (row = new Array(n).fill(0)));
         for (let k = 0; k < n; k++) row[k] += s.errorCodes[i * n + k] ?? 0;
       });
     }
     return sums;
   }
 
-  /** The merged latency histograms by action (read-only: for exporters such as metrics/prometheus.ts). */
-  latencyHistograms(): ReadonlyMap<string, Histogram> {
-    return this.latency;
+  /** The merged latency histograms per (protocol, action), in {@link actions}' order (read-only: for exporters such as metrics/prometheus.ts). */
+  latencyHistograms(): ActionLatency[] {
+    return [...this.latency.values()].sort((a, b) => compareProtocols(a.protocol, b.protocol) || a.action.localeCompare(b.action));
   }
 
   /** Latency quantile over all calls of all actions (ms). */
   overallQuantile(q: number): number {
     const all = new Histogram();
-    for (const h of this.latency.values()) all.addSparse(h.toSparse(), h.max);
+    for (const { histogram: h } of this.latency.values()) all.addSparse(h.toSparse(), h.max);
     return round(all.quantile(q) / 1000);
   }
 }

@@ -128,6 +128,12 @@ export const enum T {
 export interface StatsSnapshot {
   /** Increases with every snapshot of a shard: a late-delivered older one must not win. */
   seq: number;
+  /**
+   * The OCPP version every charge point of this shard speaks ('1.6', '2.0.1': the binding's version):
+   * the fleet keys per-action figures by (protocol, action), since a 1.6 and a 2.0.1 Heartbeat are
+   * different messages.
+   */
+  protocol: string;
   actionNames: string[];
   /** actionNames.length × A.COUNT cumulative counters, row-major by action. */
   actions: number[];
@@ -203,6 +209,9 @@ const MAX_SITES = 200;
 const MAX_FAILURES = 10;
 
 export class ShardStats {
+  /** @param protocol the OCPP version of the shard's charge points (see {@link StatsSnapshot.protocol}). */
+  constructor(readonly protocol: string) {}
+
   private readonly index = new Map<string, number>();
   readonly actionNames: string[] = [];
   private actions = new Float64Array(16 * A.COUNT);
@@ -361,6 +370,7 @@ export class ShardStats {
     this.problems = [];
     return {
       seq: ++this.seq,
+      protocol: this.protocol,
       actionNames: this.actionNames.slice(),
       actions: Array.from(this.actions.subarray(0, this.actionNames.length * A.COUNT)),
       totals: Array.from(this.totals),

@@ -1,7 +1,9 @@
 /**
  * JUnit XML (`--junit out.xml`) from a run report, for CI systems that show test results (Jenkins,
  * GitLab, GitHub and Azure test reporters): one test case per scenario expectation site, one per
- * threshold, and one for the run's verdict. Only the common core of the format is used —
+ * threshold, and one for the run's verdict; the suites' properties give the charge points per OCPP
+ * version (`chargePoints@2.0.1`), and actions in names and messages carry their version as thresholds
+ * write it (`p95(TransactionEvent@2.0.1)`, `Heartbeat@2.0.1` in a run of several). Only the common core of the format is used —
  * testsuites / testsuite (name, tests, failures, errors, time, timestamp, hostname, id,
  * package, properties) / testcase (classname, name, time) / failure or error (message, type, text) — so every reader
  * understands it. test/unit/junit.test.ts validates it against both Jenkins' lenient JUnit XSD and
@@ -131,6 +133,8 @@ function properties(r: RunReport): [string, string][] {
     ['csms', r.config.csmsUrl],
     ...(r.runId ? [['runId', r.runId] as [string, string]] : []),
     ['chargePoints', String(r.chargePoints.total)],
+    // Per OCPP version, named as thresholds name a version: chargePoints@1.6, chargePoints@2.0.1.
+    ...Object.entries(r.protocols).map(([protocol, n]) => [`chargePoints@${protocol}`, String(n)] as [string, string]),
     ['booted', String(r.chargePoints.booted)],
     ['exitCode', String(r.exitCode)],
   ];

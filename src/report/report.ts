@@ -13,21 +13,26 @@ import type { ConnectErrorCount, CpState, ExpectationSite } from '../metrics/sha
 import type { FleetConfig } from '../scheduler/fleet.js';
 import type { Verdict } from '../cli/verdict.js';
 import type { Unit } from './thresholds.js';
+import { bindingFor } from '../versions.js';
 
 /**
  * Bumped when a field changes meaning or goes away (new fields do not bump it). 2: `aborted` is an
  * object (how and when the run was stopped early, a signal or --abort-on-fail), no longer a string.
+ * 3: `actions` is grouped by OCPP version, `actions["1.6"].BootNotification` (it was
+ * `actions.BootNotification`), as one run can speak 1.6 and 2.0.1 and their actions share names.
  */
-export const REPORT_FORMAT = 2;
+export const REPORT_FORMAT = 3;
 
 /** One action's figures (see ActionSummary for each field), and `count`: calls sent + calls received. */
-export type ActionReport = Omit<ActionSummary, 'action'> & { count: number };
+export type ActionReport = Omit<ActionSummary, 'action' | 'protocol'> & { count: number };
 
 export interface ThresholdReport {
   expression: string;
   metric: string;
   /** The metric's argument (an action, '*', `pending`…), or null. */
   arg: string | null;
+  /** The OCPP version the argument is limited to (`errors(*@2.0.1)`), or null: every version. */
+  protocol: string | null;
   passed: boolean;
   actual: number | null;
   unit: Unit;
@@ -64,6 +69,8 @@ export interface FleetReport {
   idStart: number;
   count: number;
   profile: string;
+  /** The OCPP version its charge points speak (the profile's first the simulator speaks). */
+  protocol: string;
   scenario: string | null;
   seed: number;
   rampPerSec: number;
@@ -97,6 +104,8 @@ export interface RunReport {
     fleets: FleetReport[];
   };
   chargePoints: { total: number; started: number; booted: number; lost: number; states: Record<CpState, number> };
+  /** Charge points per OCPP version they speak, e.g. `{"1.6": 20, "2.0.1": 10}`. */
+  protocols: Record<string, number>;
   boots: { accepted: number; pending: number; rejected: number };
   transactions: { started: number; completed: number; rejected: number };
   energyWh: number;
@@ -114,7 +123,11 @@ export interface RunReport {
   badFrames: number;
   messages: { in: number; out: number };
   calls: { sent: number; received: number; perSecond: number };
-  actions: Record<string, ActionReport>;
+  /**
+   * Per OCPP version, per action: `actions["2.0.1"].TransactionEvent`. Grouped rather than a list so
+   * a consumer reads one figure by its path, with the same keys as `protocols`.
+   */
+  actions: Record<string, Record<string, ActionReport>>;
   expectations: { passed: number; failed: number; pending: number; sites: ExpectationSite[] };
   thresholds: ThresholdReport[];
   failures: FailureReport[];
@@ -145,7 +158,7 @@ export function buildReport(input: ReportInput): RunReport {
   const { stats, verdict: v } = input;
   const t = (name: Parameters<FleetStats['total']>[0]) => stats.total(name);
   // Keyed by whatever action names the CSMS used: with no prototype, `__proto__` is a key like any other.
-  const actions: Record<string, ActionReport> = Object.create(null);
+  const actions: Record<string, Record<string, ActionReport>> = Object.create(null);
   let sent = 0;
   let received = 0;
   let undelivered = 0;
@@ -155,10 +168,19 @@ export function buildReport(input: ReportInput): RunReport {
     received += a.received;
     undelivered += a.undelivered;
     dropped += a.dropped;
-    const { action, ...figures } = a;
-    actions[action] = { count: a.sent + a.received, ...figures };
+    const { action, protocol, ...figures } = a;
+    (actions[protocol] ??= Object.create(null) as Record<string, ActionReport>)[action] = { count: a.sent + a.received, ...figures };
   }
-  const thresholds = (v.thresholds ?? []).map(({ expression, metric, arg, passed, actual, unit, actualText }) => ({ expression, metric, arg: arg ?? null, passed, actual, unit, actualText }));
+  const thresholds = (v.thresholds ?? []).map(({ expression, metric, arg, protocol, passed, actual, unit, actualText }) => ({
+    expression,
+    metric,
+    arg: arg ?? null,
+    protocol: protocol ?? null,
+    passed,
+    actual,
+    unit,
+    actualText,
+  }));
   const failures: FailureReport[] = [
     ...stats.failures.map((f) => ({
       kind: 'expectation' as const,
@@ -200,6 +222,7 @@ export function buildReport(input: ReportInput): RunReport {
         idStart: c.idStart,
         count: c.count,
         profile: c.profile.name,
+        protocol: bindingFor(c.profile)?.version ?? c.profile.ocppVersions[0],
         scenario: c.scenario ? c.scenario.name : null,
         seed: c.seed,
         rampPerSec: c.rampPerSec,
@@ -209,6 +232,7 @@ export function buildReport(input: ReportInput): RunReport {
       })),
     },
     chargePoints: { total: input.total, started: t('chargePointsStarted'), booted: t('chargePointsBooted'), lost: stats.lost, states: stats.states() },
+    protocols: Object.fromEntries(stats.protocols()),
     boots: { accepted: t('bootsAccepted'), pending: t('bootsPending'), rejected: t('bootsRejected') },
     transactions: { started: t('transactionsStarted'), completed: t('transactionsCompleted'), rejected: t('transactionsRejected') },
     energyWh: t('energyWh'),

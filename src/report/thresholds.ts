@@ -23,11 +23,17 @@
  *
  * `errors`, `timeouts`, `calls`, `undelivered` and `dropped` without an argument mean `(*)`. Examples: `p95(BootNotification) < 500ms`,
  * `p99(*) <= 2s`, `errors(*) == 0`, `rate(calls) > 1000/s`, `booted >= 99%`, `transactions(completed) >= 10`.
+ *
+ * An action (or `*`) may name an OCPP version: `Action@version`, the version as profiles write it
+ * (`p95(TransactionEvent@2.0.1) < 1s`, `errors(*@1.6) == 0`). Then only that version's calls count;
+ * without one, the action's calls in every version do (a 1.6 and a 2.0.1 Heartbeat alike). The
+ * action must exist in the version named, or in some version without one.
  */
 import { nearest } from '../config/errors.js';
 import type { ActionSummary } from '../metrics/fleet-stats.js';
 import type { TotalName } from '../metrics/shard-stats.js';
-import { ACTIONS } from '../ocpp16/generated/actions.gen.js';
+import { ACTIONS as ACTIONS_16 } from '../ocpp16/generated/actions.gen.js';
+import { ACTIONS as ACTIONS_201 } from '../ocpp201/generated/actions.gen.js';
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
 /** The unit a threshold's value (and its actual figure) is expressed in, after parsing. */
@@ -79,6 +85,8 @@ export interface Threshold {
   metric: string;
   /** The argument: an action, '*', 'calls', 'started', …; undefined for metrics without one. */
   arg?: string;
+  /** The OCPP version an action argument is limited to (`@2.0.1`); undefined = every version. */
+  protocol?: string;
   op: Op;
   value: number;
   unit: Unit;
@@ -91,6 +99,8 @@ export interface ThresholdResult {
   /** The metric it is about (p95, errors, booted, …), and its argument (an action, '*', …). */
   metric: string;
   arg?: string;
+  /** The OCPP version the argument is limited to, if the threshold names one. */
+  protocol?: string;
   passed: boolean;
   /** The measured figure in `unit` (ms, per second, %, or a count); null when nothing was measured. */
   actual: number | null;
@@ -116,7 +126,13 @@ export class ThresholdError extends Error {
   }
 }
 
-const ACTION_ARGS: readonly string[] = ['*', ...ACTIONS];
+/** The actions of each OCPP version a threshold can name after `@` (the versions with schemas here). */
+const ACTIONS_BY_PROTOCOL: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['1.6', ACTIONS_16],
+  ['2.0.1', ACTIONS_201],
+]);
+/** '*' and the actions of every version, for an argument without `@`. */
+const ACTION_ARGS: readonly string[] = ['*', ...new Set([...ACTIONS_16, ...ACTIONS_201])];
 
 /** Parses one threshold; throws {@link ThresholdError}. */
 export function parseThreshold(text: string): Threshold {
@@ -141,6 +157,7 @@ export function parseThreshold(text: string): Threshold {
   skip();
 
   let arg: string | undefined;
+  let protocol: string | undefined;
   if (src[pos] === '(') {
     const open = pos;
     const close = src.indexOf(')', open);
@@ -149,7 +166,13 @@ export function parseThreshold(text: string): Threshold {
     const at = open + 1 + (raw.length - raw.trimStart().length);
     arg = raw.trim();
     if (arg === '') fail(at, `${metric}() needs an argument`);
-    checkArg(metric, spec, arg, at, fail);
+    const atSign = arg.indexOf('@');
+    if (atSign >= 0) {
+      protocol = arg.slice(atSign + 1).trim();
+      arg = arg.slice(0, atSign).trim();
+      checkProtocol(metric, spec, arg, protocol, at, at + raw.trim().indexOf('@') + 1, fail);
+    }
+    checkArg(metric, spec, arg, protocol, at, fail);
     pos = close + 1;
     skip();
   } else if (spec.kind === 'latency' || spec.kind === 'named' || spec.kind === 'rate') {
@@ -193,18 +216,37 @@ export function parseThreshold(text: string): Threshold {
     unit = '%';
     if (value > 100) fail(numAt, `a share is at most 100%, not ${value}%`);
   }
-  return { expression: src, metric, arg, op: op!, value: canonical, unit, written };
+  return { expression: src, metric, arg, ...(protocol !== undefined ? { protocol } : {}), op: op!, value: canonical, unit, written };
 }
 
-function checkArg(metric: string, spec: MetricSpec, arg: string, at: number, fail: (at: number, reason: string) => never): void {
+/** `@version` after an action or '*': only where the argument is one, and only a version with schemas here. */
+function checkProtocol(metric: string, spec: MetricSpec, arg: string, protocol: string, argAt: number, at: number, fail: (at: number, reason: string) => never): void {
+  const actionArg = (spec.kind === 'latency' || spec.kind === 'perAction' || spec.kind === 'rate') && arg !== 'calls' && arg !== 'messages';
+  if (!actionArg) fail(argAt, `${metric}(${arg}) cannot name an OCPP version: only an action or '*' can (e.g. ${metric === 'rate' ? 'rate(*@2.0.1)' : `${metric}(Heartbeat@2.0.1)`})`);
+  if (ACTIONS_BY_PROTOCOL.has(protocol)) return;
+  const known = [...ACTIONS_BY_PROTOCOL.keys()];
+  // The subprotocol spelling (ocpp2.0.1) and a shortened one (2.0) point at the version itself.
+  const bare = protocol.replace(/^ocpp/i, '');
+  const hint = known.find((v) => v === bare) ?? (bare && known.find((v) => v.startsWith(bare))) ?? nearest(bare, known);
+  fail(at, `unknown OCPP version '${protocol}'${hint ? ` — did you mean ${hint}?` : ''} (known: ${known.join(', ')})`);
+}
+
+function checkArg(metric: string, spec: MetricSpec, arg: string, protocol: string | undefined, at: number, fail: (at: number, reason: string) => never): void {
+  const actions = protocol === undefined ? ACTION_ARGS : ['*', ...ACTIONS_BY_PROTOCOL.get(protocol)!];
   let allowed: readonly string[];
-  if (spec.kind === 'latency' || spec.kind === 'perAction') allowed = ACTION_ARGS;
-  else if (spec.kind === 'rate') allowed = ['calls', 'messages', ...ACTION_ARGS];
+  if (spec.kind === 'latency' || spec.kind === 'perAction') allowed = actions;
+  else if (spec.kind === 'rate') allowed = protocol === undefined ? ['calls', 'messages', ...actions] : actions;
   else if (spec.kind === 'named') allowed = spec.args!;
   else return fail(at - 1, `${metric} takes no argument`);
   if (allowed.includes(arg)) return;
   const hint = nearest(arg, allowed);
-  const what = spec.kind === 'named' ? `${spec.args!.join(', ')}` : spec.kind === 'rate' ? "calls, messages or an OCPP 1.6 action" : "an OCPP 1.6 action or '*'";
+  if (protocol !== undefined) {
+    // An action of another version (StartTransaction@2.0.1): say where it does exist.
+    const elsewhere = [...ACTIONS_BY_PROTOCOL].filter(([, list]) => list.includes(arg)).map(([v]) => v);
+    const why = hint ? ` — did you mean ${hint}?` : elsewhere.length > 0 ? ` (it is an OCPP ${elsewhere.join(' and ')} action)` : " (expected an action of that version or '*')";
+    return fail(at, `'${arg}' is not an OCPP ${protocol} action${why}`);
+  }
+  const what = spec.kind === 'named' ? `${spec.args!.join(', ')}` : spec.kind === 'rate' ? 'calls, messages or an OCPP action' : "an OCPP action or '*'";
   fail(at, `unknown ${spec.kind === 'named' ? `${metric} kind` : 'argument'} '${arg}'${hint ? ` — did you mean ${hint}?` : ` (expected ${what})`}`);
 }
 
@@ -230,8 +272,8 @@ function example(metric: string, spec: MetricSpec): string {
 
 /** The figures a threshold is evaluated on: what FleetStats has (see metrics/fleet-stats.ts). */
 export interface Figures {
-  /** Latency q-quantile (ms) of an action or '*' (q = 1: max); undefined without calls. */
-  latencyMs(action: string, q: number): number | undefined;
+  /** Latency q-quantile (ms) of an action or '*' (q = 1: max), of one OCPP version or all; undefined without calls. */
+  latencyMs(action: string, q: number, protocol?: string): number | undefined;
   actions(): ActionSummary[];
   total(name: TotalName): number;
 }
@@ -246,23 +288,29 @@ export interface RunSpan {
 export function evaluateThreshold(t: Threshold, figures: Figures, run: RunSpan): ThresholdResult {
   const spec = METRICS[t.metric];
   const actual = measure(t, spec, figures, run);
+  const about = { expression: t.expression, metric: t.metric, arg: t.arg, ...(t.protocol !== undefined ? { protocol: t.protocol } : {}) };
   if (actual === null) {
-    const noCalls = spec.kind === 'latency' ? noLatency(t.arg!, figures) : 'nothing measured';
-    return { expression: t.expression, metric: t.metric, arg: t.arg, passed: false, actual: null, unit: t.unit, actualText: noCalls, final: false };
+    const noCalls = spec.kind === 'latency' ? noLatency(t, figures) : 'nothing measured';
+    return { ...about, passed: false, actual: null, unit: t.unit, actualText: noCalls, final: false };
   }
   const passed = compare(actual, t.op, t.value);
   // A figure that only grows and is already past the limit stays failed.
   const final = !passed && decidableEarly(t) && (t.op === '<' || t.op === '<=' || (t.op === '==' && actual > t.value));
-  return { expression: t.expression, metric: t.metric, arg: t.arg, passed, actual, unit: t.unit, actualText: show(actual, t), final };
+  return { ...about, passed, actual, unit: t.unit, actualText: show(actual, t), final };
+}
+
+/** Whether a (protocol, action) row counts for a threshold's argument: its action (or '*'), in its version (or any). */
+function matches(t: Pick<Threshold, 'arg' | 'protocol'>, a: Pick<ActionSummary, 'action' | 'protocol'>): boolean {
+  return (t.arg === '*' || a.action === t.arg) && (t.protocol === undefined || a.protocol === t.protocol);
 }
 
 /**
  * Why a latency threshold has no figure: no such call was sent, or (timeouts) none was answered —
  * "no BootNotification calls sent" would be false when three went unanswered.
  */
-function noLatency(arg: string, figures: Figures): string {
-  const what = arg === '*' ? 'calls' : `${arg} calls`;
-  const sent = figures.actions().reduce((n, a) => n + (arg === '*' || a.action === arg ? a.sent : 0), 0);
+function noLatency(t: Threshold, figures: Figures): string {
+  const what = `${t.protocol !== undefined ? `OCPP ${t.protocol} ` : ''}${t.arg === '*' ? 'calls' : `${t.arg} calls`}`;
+  const sent = figures.actions().reduce((n, a) => n + (matches(t, a) ? a.sent : 0), 0);
   return sent === 0 ? `no ${what} sent` : `${sent} ${what} sent, none answered`;
 }
 
@@ -287,11 +335,11 @@ const PER_ACTION: Readonly<Record<string, (a: ActionSummary) => number>> = {
 };
 
 function measure(t: Threshold, spec: MetricSpec, f: Figures, run: RunSpan): number | null {
-  const matching = () => f.actions().filter((a) => t.arg === '*' || a.action === t.arg);
+  const matching = () => f.actions().filter((a) => matches(t, a));
   const sum = (pick: (a: ActionSummary) => number) => matching().reduce((n, a) => n + pick(a), 0);
   switch (spec.kind) {
     case 'latency':
-      return f.latencyMs(t.arg!, spec.q!) ?? null;
+      return f.latencyMs(t.arg!, spec.q!, t.protocol) ?? null;
     case 'perAction': {
       const n = sum(PER_ACTION[t.metric]);
       if (t.unit !== '%') return n;

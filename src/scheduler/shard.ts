@@ -81,7 +81,7 @@ export class Shard implements ShardContext {
   readonly readSetting: VersionBinding['readSetting'];
   readonly writeSetting: VersionBinding['writeSetting'];
   readonly dialect: Dialect;
-  readonly stats = new ShardStats();
+  readonly stats: ShardStats;
   readonly wheel: TimerWheel<Station>;
   readonly defaultConfig: ReadonlyMap<string, string>;
   readonly readonlyKeys: ReadonlySet<string>;
@@ -101,6 +101,7 @@ export class Shard implements ShardContext {
     if (!binding) throw new Error(`profile ${config.profile.name} speaks OCPP ${config.profile.ocppVersions.join(', ')}, which this simulator cannot (yet)`);
     this.binding = binding;
     this.version = binding.version;
+    this.stats = new ShardStats(binding.version);
     this.subprotocols = [binding.subprotocol];
     this.validator = binding.validator();
     this.handlers = binding.handlers;

@@ -136,7 +136,7 @@ describe.concurrent('ocpp-sim run against the embedded CSMS', () => {
     expect(lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(2);
     const last = lines.at(-1);
     expect(last).toMatchObject({ event: 'summary', passed: true, exitCode: 0, chargePoints: { total: 3, booted: 3 } });
-    expect(last.actions.BootNotification.sent).toBe(csms.stats.received.BootNotification);
+    expect(last.actions['1.6'].BootNotification.sent).toBe(csms.stats.received.BootNotification);
     for (const l of lines) expect(Date.parse(l.time)).toBeGreaterThan(0);
   });
 

@@ -67,7 +67,7 @@ describe.concurrent('an interrupted run', () => {
     expect(lastLine(r.stdout)).toBe('exit code 105: interrupted by SIGINT: an interrupted run is not a pass');
 
     const rep = JSON.parse(readFileSync(report, 'utf8')) as RunReport;
-    expect(rep).toMatchObject({ reportFormat: 2, passed: false, exitCode: 105 });
+    expect(rep).toMatchObject({ reportFormat: 3, passed: false, exitCode: 105 });
     expect(rep.aborted).toMatchObject({ by: 'signal', signal: 'SIGINT', reason: expect.stringMatching(/^interrupted by SIGINT after /) });
     // It names when: within the run, which was far shorter than the 60 s asked for.
     const at = Date.parse(rep.aborted!.at);

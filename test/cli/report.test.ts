@@ -76,15 +76,16 @@ describe('run --threshold / --report / --junit', () => {
     expect(report.chargePoints).toMatchObject({ total: 4, booted: s.boots, started: 4 });
     expect(s.boots).toBe(4);
     // Every call the charge points sent is one the CSMS received, action by action.
-    for (const action of CP_ACTIONS) expect(report.actions[action]?.sent ?? 0, action).toBe(s.received[action]);
+    for (const action of CP_ACTIONS) expect(report.actions['1.6'][action]?.sent ?? 0, action).toBe(s.received[action]);
     expect(report.calls.sent).toBe(Object.values(s.received).reduce((a, b) => a + b, 0));
     expect(report.messages.out).toBe(s.messagesIn);
     expect(report.transactions.started).toBe(s.transactions.started);
     expect(report.transactions.completed).toBe(s.transactions.stopped);
     expect(s.transactions.started).toBeGreaterThan(0);
-    expect(report.actions.BootNotification).toMatchObject({ count: 4, errors: 0 });
-    expect(report.actions.BootNotification.p95Ms).toBeGreaterThan(0);
-    expect(report.actions.BootNotification.maxMs).toBeGreaterThanOrEqual(report.actions.BootNotification.p95Ms!);
+    expect(report.protocols).toEqual({ '1.6': 4 });
+    expect(report.actions['1.6'].BootNotification).toMatchObject({ count: 4, errors: 0 });
+    expect(report.actions['1.6'].BootNotification.p95Ms).toBeGreaterThan(0);
+    expect(report.actions['1.6'].BootNotification.maxMs).toBeGreaterThanOrEqual(report.actions['1.6'].BootNotification.p95Ms!);
     expect(report.thresholds.map((t) => [t.expression, t.passed])).toEqual([
       ['p95(BootNotification) < 5s', true],
       ['p99(*) <= 5s', true],
@@ -304,10 +305,10 @@ describe('issue #10: what the verdict and the report say', () => {
       // Actions OCPP 1.6 does not have: named as unknown actions, a finding about the CSMS.
       expect(r.code, describeRun(r)).toBe(1);
       expect(r.stdout).toMatch(/^FAILED: 2 call\(s\) of unknown actions from the CSMS \(__proto__, constructor\), answered NotImplemented$/m);
-      const json = JSON.parse(readFileSync(report, 'utf8')) as { actions: Record<string, unknown> };
-      expect(Object.keys(json.actions)).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
+      const json = JSON.parse(readFileSync(report, 'utf8')) as { actions: Record<string, Record<string, unknown>> };
+      expect(Object.keys(json.actions['1.6'])).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
       // Answered with a CALLERROR: received once, one error sent, no latency (none sent).
-      expect(Object.getOwnPropertyDescriptor(json.actions, '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, errorsSent: 1, invalidCalls: 0, unknownCalls: 1, p50Ms: null });
+      expect(Object.getOwnPropertyDescriptor(json.actions['1.6'], '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, errorsSent: 1, invalidCalls: 0, unknownCalls: 1, p50Ms: null });
       readReport(report);
     } finally {
       await csms.close();
@@ -330,7 +331,7 @@ describe('issue #10: what the verdict and the report say', () => {
     expect(row, r.stdout).toEqual(['Heartbeat', String(sent), '0', expect.any(String), '-', '-', '-', '-']);
     expect(r.stdout).toContain(`✗ p95(Heartbeat) < 1s (actual ${sent} Heartbeat calls sent, none answered)`);
     const rep = readReport(report);
-    expect(rep.actions.Heartbeat).toMatchObject({ sent, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
+    expect(rep.actions['1.6'].Heartbeat).toMatchObject({ sent, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
     expect(rep.thresholds[0]).toMatchObject({ actual: null, actualText: `${sent} Heartbeat calls sent, none answered` });
   });
 });

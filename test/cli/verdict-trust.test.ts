@@ -51,7 +51,7 @@ describe('nothing lost in silence', () => {
     expect(r.stdout).toMatch(/FAILED: .*never delivered to the CSMS/);
     const rep = JSON.parse(readFileSync(report, 'utf8')) as RunReport;
     expect(rep.undelivered).toBeGreaterThan(0);
-    expect(rep.actions.StartTransaction.undelivered).toBeGreaterThan(0);
+    expect(rep.actions['1.6'].StartTransaction.undelivered).toBeGreaterThan(0);
     expect(rep.gracefulStop).toMatchObject({ timeoutMs: 1000, ranOut: true });
     expect(rep.connections.earlyCloses).toBeGreaterThan(0);
   });

@@ -23,10 +23,15 @@ export interface FixtureOptions {
   aborted?: RunAbort;
   /** More actions the CSMS called (once each), by name as on the wire. */
   received?: string[];
+  /**
+   * A second fleet of 5 OCPP 2.0.1 charge points (generic-201-ac) in the run: 5 BootNotifications
+   * at 20 ms and 3 TransactionEvents, one of them answered with a CALLERROR.
+   */
+  mixed?: boolean;
 }
 
 export function fixtureReport(opts: FixtureOptions = {}): RunReport {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   const boot = shard.actionIndex('BootNotification');
   for (let i = 1; i <= 10; i++) {
     shard.count(boot, A.CallsSent);
@@ -58,13 +63,16 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
     for (let i = 0; i < opts.pending; i++) shard.pendingExpectation(waiting, null, name);
     shard.totals[T.ExpectationsPending] = opts.pending;
   }
+  shard.states[6] = 10;
   const stats = new FleetStats();
   stats.ingest(0, shard.snapshot());
+  if (opts.mixed) stats.ingest(1, shard201().snapshot());
 
   const expressions = opts.thresholds ?? [];
   const run = { fleetSize: 10, elapsedMs: 5000 };
+  const total = opts.mixed ? 15 : 10;
   const results = evaluateThresholds(expressions.map(parseThreshold), stats, run);
-  const v = verdict(stats, { total: 10, allowInvalid: false, workerErrors: [], thresholds: results, aborted: opts.aborted });
+  const v = verdict(stats, { total, allowInvalid: false, workerErrors: [], thresholds: results, aborted: opts.aborted });
   const config: FleetConfig = {
     csmsUrl: 'ws://127.0.0.1:9000/ocpp',
     idPrefix: 'CP',
@@ -85,12 +93,29 @@ export function fixtureReport(opts: FixtureOptions = {}): RunReport {
     exitCode: exitCodeOf(v),
     startedAt: Date.UTC(2026, 0, 2, 3, 4, 0, 250),
     elapsedMs: run.elapsedMs,
-    total: 10,
-    configs: [config],
+    total,
+    configs: opts.mixed ? [config, { ...config, idPrefix: 'V2-', idStart: 11, count: 5, profile: loadProfile('generic-201-ac') }] : [config],
     durationMs: 5000,
     runId: 'run-1',
     allowInvalid: false,
     abortOnFail: false,
     thresholds: expressions,
   });
+}
+
+function shard201(): ShardStats {
+  const shard = new ShardStats('2.0.1');
+  const boot = shard.actionIndex('BootNotification');
+  for (let i = 0; i < 5; i++) {
+    shard.count(boot, A.CallsSent);
+    shard.count(boot, A.Results);
+    shard.latencyUs(boot, 20_000);
+  }
+  const tx = shard.actionIndex('TransactionEvent');
+  for (let i = 0; i < 3; i++) shard.count(tx, A.CallsSent);
+  shard.count(tx, A.CallErrors);
+  shard.totals[T.ChargePointsStarted] = 5;
+  shard.totals[T.ChargePointsBooted] = 5;
+  shard.states[6] = 5;
+  return shard;
 }

@@ -79,7 +79,7 @@ describe('/metrics of a running fleet', () => {
     const mid = await scrape(server.url);
     expect(mid.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(sumOf(mid.text, FLEET_METRICS.messages, { action: 'BootNotification' })).toBe(csms.stats.received.BootNotification);
-    expect(select(mid.text, FLEET_METRICS.messages, { action: 'BootNotification', direction: 'sent', protocol: 'ocpp1.6' })).toHaveLength(1);
+    expect(select(mid.text, FLEET_METRICS.messages, { action: 'BootNotification', direction: 'sent', protocol: '1.6' })).toHaveLength(1);
     expect(sumOf(mid.text, FLEET_METRICS.chargePoints)).toBe(4);
     expect(sumOf(mid.text, FLEET_METRICS.chargePoints, { state: 'booted' }) + sumOf(mid.text, FLEET_METRICS.chargePoints, { state: 'charging' })).toBe(4);
     expect(sumOf(mid.text, FLEET_METRICS.transactions, { result: 'started' })).toBeGreaterThanOrEqual(2);
@@ -110,6 +110,10 @@ describe('/metrics of a running fleet', () => {
     expect(sumOf(end, FLEET_METRICS.callErrors)).toBe(0);
     expect(sumOf(end, FLEET_METRICS.chargePoints, { state: 'stopped' })).toBe(4);
     checkHistograms(end);
+    // Every simulator series names the OCPP version of its charge points (issue #11): here all 1.6.
+    const own = end.samples.filter((s) => s.name.startsWith('ocpp_sim_'));
+    expect(own.length).toBeGreaterThan(20);
+    expect(own.filter((s) => s.labels.protocol !== '1.6')).toEqual([]);
     // Nothing in the exposition names a charge point.
     expect(end.samples.some((s) => Object.values(s.labels).some((v) => v.startsWith('TEST')))).toBe(false);
 

@@ -167,7 +167,7 @@ describe('a real Pushgateway', () => {
 
     const text = parsePromText(await (await fetch(`${gw.base}/metrics`)).text());
     const group = { job: 'ocpp_sim', run_id: 'e2e-run-1' };
-    expect(sumOf(text, FLEET_METRICS.messages, { ...group, action: 'BootNotification', direction: 'sent', protocol: 'ocpp1.6' }), gw.output()).toBe(csms.stats.received.BootNotification);
+    expect(sumOf(text, FLEET_METRICS.messages, { ...group, action: 'BootNotification', direction: 'sent', protocol: '1.6' }), gw.output()).toBe(csms.stats.received.BootNotification);
     expect(sumOf(text, FLEET_METRICS.transactions, { ...group, result: 'completed' })).toBe(csms.stats.transactions.stopped);
     expect(sumOf(text, FLEET_METRICS.energy, group)).toBe(csms.stats.energyWh);
     expect(select(text, `${FLEET_METRICS.callDuration}_bucket`, { ...group, action: 'StartTransaction' }).length).toBe(15);

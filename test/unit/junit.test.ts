@@ -31,6 +31,17 @@ describe('toJUnit', () => {
     // The verdict fails with every reason.
     expect(xml).toMatch(/<testcase classname="ocpp-sim.run" name="verdict" time="0">\n\s+<failure message="1 scenario expectation\(s\) failed; threshold transactions\(completed\) &gt;= 10 failed \(actual 4\)" type="verdict">/);
     expect(xml).toContain('<property name="runId" value="run-1"/>');
+    expect(xml).toContain('<property name="chargePoints@1.6" value="10"/>');
+  });
+
+  // Issue #11: a run of OCPP 1.6 and 2.0.1 charge points.
+  it('names the charge points per OCPP version, and a threshold or reason names its version', async () => {
+    const xml = toJUnit(fixtureReport({ mixed: true, noExpectations: true, thresholds: ['p95(TransactionEvent@2.0.1) < 1s'] }), 'h');
+    expect(await junitProblems(xml)).toEqual([]);
+    expect(xml).toContain('<property name="chargePoints" value="15"/>');
+    expect(xml).toContain('<property name="chargePoints@1.6" value="10"/>');
+    expect(xml).toContain('<property name="chargePoints@2.0.1" value="5"/>');
+    expect(xml).toMatch(/<testcase classname="ocpp-sim.thresholds" name="p95\(TransactionEvent@2.0.1\) &lt; 1s" time="0">\n\s+<failure message="actual 3 OCPP 2.0.1 TransactionEvent calls sent, none answered" type="threshold">/);
   });
 
   it('a passing run without a scenario or thresholds is one passing verdict test case', async () => {

@@ -20,7 +20,7 @@ async function exposition(stats: FleetStats) {
 
 describe('fleet metrics', () => {
   it('derives the duration buckets from the fine histogram, never counting a call above its le', async () => {
-    const shard = new ShardStats();
+    const shard = new ShardStats('1.6');
     const boot = shard.actionIndex('BootNotification');
     // µs: well below 1 ms, just below, in the fine bucket [1000, 1008) that straddles 1 ms, 2.4 ms, 40 ms, 31 s.
     for (const us of [150, 992, 999, 1003, 2400, 40_000, 31_000_000]) shard.latencyUs(boot, us);
@@ -50,7 +50,7 @@ describe('fleet metrics', () => {
   it('sums shards: messages, CALLERROR codes in 1.6 spelling, states and totals', async () => {
     const stats = new FleetStats();
     for (const shardNo of [0, 1]) {
-      const shard = new ShardStats();
+      const shard = new ShardStats('1.6');
       const auth = shard.actionIndex('Authorize');
       const reset = shard.actionIndex('Reset');
       shard.count(auth, A.CallsSent);
@@ -68,8 +68,8 @@ describe('fleet metrics', () => {
     }
     const text = await exposition(stats);
     expect(select(text, FLEET_METRICS.messages)).toEqual([
-      { name: FLEET_METRICS.messages, labels: { direction: 'sent', action: 'Authorize', protocol: 'ocpp1.6' }, value: 4 },
-      { name: FLEET_METRICS.messages, labels: { direction: 'received', action: 'Reset', protocol: 'ocpp1.6' }, value: 2 },
+      { name: FLEET_METRICS.messages, labels: { direction: 'sent', action: 'Authorize', protocol: '1.6' }, value: 4 },
+      { name: FLEET_METRICS.messages, labels: { direction: 'received', action: 'Reset', protocol: '1.6' }, value: 2 },
     ]);
     expect(select(text, FLEET_METRICS.callErrors).map((s) => [s.labels.action, s.labels.code, s.value])).toEqual([
       ['Authorize', 'FormationViolation', 4],
@@ -83,6 +83,62 @@ describe('fleet metrics', () => {
     expect(sumOf(text, FLEET_METRICS.energy)).toBe(3000);
     expect(select(text, FLEET_METRICS.expectations).map((s) => s.labels.result)).toEqual(['passed', 'failed', 'pending']);
     expect(text.types.get(FLEET_METRICS.transactionsActive)).toBe('gauge');
+  });
+});
+
+describe('fleet metrics of several OCPP versions (issue #11)', () => {
+  it('label every series with the protocol, keep each version apart, and spell codes as its version does', async () => {
+    const stats = new FleetStats();
+    for (const [shardNo, protocol] of [[0, '1.6'], [1, '2.0.1'], [2, '1.6']] as const) {
+      const shard = new ShardStats(protocol);
+      const hb = shard.actionIndex('Heartbeat');
+      shard.count(hb, A.CallsSent);
+      shard.latencyUs(hb, protocol === '1.6' ? 2_000 : 200_000);
+      shard.callError(hb, 'FormatViolation');
+      shard.callError(hb, 'OccurrenceConstraintViolation');
+      shard.callError(hb, 'RpcFrameworkError');
+      shard.count(hb, A.Dropped);
+      shard.states[3] = protocol === '1.6' ? 2 : 5;
+      shard.totals[T.TxStarted] = 1;
+      stats.ingest(shardNo, shard.snapshot());
+    }
+    const text = await exposition(stats);
+    expect(select(text, FLEET_METRICS.messages).map((s) => [s.labels.protocol, s.labels.action, s.value])).toEqual([
+      ['1.6', 'Heartbeat', 2],
+      ['2.0.1', 'Heartbeat', 1],
+    ]);
+    expect(select(text, `${FLEET_METRICS.callDuration}_count`).map((s) => [s.labels.protocol, s.value])).toEqual([
+      ['1.6', 2],
+      ['2.0.1', 1],
+    ]);
+    expect(sumOf(text, `${FLEET_METRICS.callDuration}_bucket`, { protocol: '1.6', le: '0.005' })).toBe(2);
+    expect(sumOf(text, `${FLEET_METRICS.callDuration}_bucket`, { protocol: '2.0.1', le: '0.005' })).toBe(0);
+    // 1.6 spells FormationViolation and OccurenceConstraintViolation; 2.0.1 only the second (Part 4 §4.3).
+    expect(select(text, FLEET_METRICS.callErrors).map((s) => `${s.labels.protocol} ${s.labels.code} ${s.value}`)).toEqual([
+      '1.6 FormationViolation 2',
+      '1.6 OccurenceConstraintViolation 2',
+      '1.6 RpcFrameworkError 2',
+      '2.0.1 FormatViolation 1',
+      '2.0.1 OccurenceConstraintViolation 1',
+      '2.0.1 RpcFrameworkError 1',
+    ]);
+    expect(select(text, FLEET_METRICS.lost).map((s) => [s.labels.protocol, s.value])).toEqual([
+      ['1.6', 2],
+      ['2.0.1', 1],
+    ]);
+    // Fleet-level series: one per version (states × versions stays small), summing to the fleet's.
+    expect(select(text, FLEET_METRICS.chargePoints)).toHaveLength(14);
+    expect(sumOf(text, FLEET_METRICS.chargePoints, { state: 'charging', protocol: '1.6' })).toBe(4);
+    expect(sumOf(text, FLEET_METRICS.chargePoints, { state: 'charging', protocol: '2.0.1' })).toBe(5);
+    expect(select(text, FLEET_METRICS.transactions, { result: 'started' }).map((s) => [s.labels.protocol, s.value])).toEqual([
+      ['1.6', 2],
+      ['2.0.1', 1],
+    ]);
+    for (const name of [FLEET_METRICS.transactionsActive, FLEET_METRICS.energy, FLEET_METRICS.reconnects, FLEET_METRICS.expectations]) {
+      expect(select(text, name).every((s) => s.labels.protocol === '1.6' || s.labels.protocol === '2.0.1'), name).toBe(true);
+    }
+    // Every ocpp_sim_ sample names its protocol.
+    expect(text.samples.filter((s) => s.name.startsWith('ocpp_sim_') && !s.labels.protocol)).toEqual([]);
   });
 });
 

@@ -32,7 +32,7 @@ describe('report.schema.json', () => {
       ['rate(calls) > 1/s', true],
     ]);
     // An action never sent has null latencies; a threshold on it has a null actual.
-    expect(report.actions.RemoteStartTransaction).toMatchObject({ count: 1, sent: 0, received: 1, p95Ms: null, maxMs: null });
+    expect(report.actions['1.6'].RemoteStartTransaction).toMatchObject({ count: 1, sent: 0, received: 1, p95Ms: null, maxMs: null });
     expect(report.thresholds[1]).toMatchObject({ actual: null, actualText: 'no Authorize calls sent' });
     expect(report.failures.map((f) => f.kind)).toEqual(['expectation', 'threshold']);
     expect(report.expectations.sites).toEqual([
@@ -45,14 +45,14 @@ describe('report.schema.json', () => {
     const report = fixtureReport({ noExpectations: true });
     expect(problems(report)).toBe('');
     expect(report).toMatchObject({ passed: true, exitCode: 0, reasons: [], thresholds: [], failures: [], chargePoints: { total: 10, booted: 10 } });
-    expect(report.actions.BootNotification).toMatchObject({ count: 10, sent: 10, errors: 0 });
-    expect(report.actions.BootNotification.p50Ms).toBeGreaterThan(0);
+    expect(report.actions['1.6'].BootNotification).toMatchObject({ count: 10, sent: 10, errors: 0 });
+    expect(report.actions['1.6'].BootNotification.p50Ms).toBeGreaterThan(0);
   });
 
-  it('an interrupted run: `aborted` names the signal and the time (reportFormat 2), exit code 105', () => {
+  it('an interrupted run: `aborted` names the signal and the time (reportFormat 2 on), exit code 105', () => {
     const report = fixtureReport({ aborted: { by: 'signal', signal: 'SIGTERM', at: Date.UTC(2026, 0, 2, 3, 4, 2), afterMs: 1750, reason: 'interrupted by SIGTERM after 1.8s of 5.0s' } });
     expect(problems(report)).toBe('');
-    expect(report).toMatchObject({ reportFormat: 2, passed: false, exitCode: 105 });
+    expect(report).toMatchObject({ reportFormat: 3, passed: false, exitCode: 105 });
     expect(report.aborted).toEqual({ by: 'signal', signal: 'SIGTERM', at: '2026-01-02T03:04:02.000Z', afterMs: 1750, reason: 'interrupted by SIGTERM after 1.8s of 5.0s' });
     expect(report.reasons[0]).toBe('interrupted by SIGTERM after 1.8s of 5.0s');
     expect(problems({ ...report, aborted: 'interrupted' })).not.toBe('');
@@ -74,10 +74,43 @@ describe('report.schema.json', () => {
   // Issue #10: `actions` was a plain object, so a CSMS calling an action named __proto__ vanished from the JSON.
   it('keeps an action named __proto__ (or constructor) like any other', () => {
     const report = fixtureReport({ received: ['__proto__', 'constructor'] });
-    const json = JSON.parse(JSON.stringify(report)) as { actions: Record<string, unknown> };
-    expect(Object.keys(json.actions)).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
-    expect(Object.getOwnPropertyDescriptor(json.actions, '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, p50Ms: null });
+    const json = JSON.parse(JSON.stringify(report)) as { actions: Record<string, Record<string, unknown>> };
+    expect(Object.keys(json.actions['1.6'])).toEqual(expect.arrayContaining(['__proto__', 'constructor', 'BootNotification']));
+    expect(Object.getOwnPropertyDescriptor(json.actions['1.6'], '__proto__')?.value).toMatchObject({ count: 1, sent: 0, received: 1, p50Ms: null });
     expect(problems(json)).toBe('');
+  });
+
+  // Issue #11: a run of OCPP 1.6 and 2.0.1 charge points.
+  it('has the charge points per OCPP version, and actions grouped per version (reportFormat 3)', () => {
+    const report = fixtureReport({ mixed: true, thresholds: ['errors(TransactionEvent@2.0.1) < 2', 'p95(BootNotification) < 1s'] });
+    expect(problems(report)).toBe('');
+    expect(report.reportFormat).toBe(3);
+    expect(report.protocols).toEqual({ '1.6': 10, '2.0.1': 5 });
+    expect(Object.keys(report.actions)).toEqual(['1.6', '2.0.1']);
+    expect(Object.keys(report.actions['1.6'])).toEqual(['BootNotification', 'RemoteStartTransaction']);
+    expect(Object.keys(report.actions['2.0.1'])).toEqual(['BootNotification', 'TransactionEvent']);
+    // One name, two messages: never added up.
+    expect(report.actions['1.6'].BootNotification).toMatchObject({ count: 10, sent: 10 });
+    expect(report.actions['2.0.1'].BootNotification).toMatchObject({ count: 5, sent: 5, p50Ms: expect.closeTo(20, 0) });
+    expect(report.actions['2.0.1'].TransactionEvent).toMatchObject({ sent: 3, callErrors: 1, errors: 1 });
+    expect(report.config.fleets.map((f) => [f.profile, f.protocol])).toEqual([
+      ['generic-16-ac', '1.6'],
+      ['generic-201-ac', '2.0.1'],
+    ]);
+    expect(report.thresholds.map((t) => [t.arg, t.protocol, t.passed])).toEqual([
+      ['TransactionEvent', '2.0.1', true],
+      ['BootNotification', null, true],
+    ]);
+    // The 2.0.1 error is governed by its threshold: a note, not a reason.
+    expect(report.reasons).not.toContain('1 call(s) answered with CALLERROR');
+    expect(report.notes).toContain('1 call(s) answered with CALLERROR (not a failure by itself: a threshold governs it)');
+  });
+
+  it('a one-version run has one group and one protocol', () => {
+    const report = fixtureReport({ noExpectations: true });
+    expect(report.protocols).toEqual({ '1.6': 10 });
+    expect(Object.keys(report.actions)).toEqual(['1.6']);
+    expect(report.config.fleets[0].protocol).toBe('1.6');
   });
 
   it('is closed: an unknown or a missing field fails', () => {
@@ -85,8 +118,10 @@ describe('report.schema.json', () => {
     expect(problems({ ...report, surprise: 1 })).toMatch(/must NOT have additional properties/);
     const { transactions: _t, ...missing } = report;
     expect(problems(missing)).toMatch(/must have required property 'transactions'/);
-    const actions = report.actions as Record<string, Record<string, unknown>>;
-    expect(problems({ ...report, actions: { ...actions, BootNotification: { ...actions.BootNotification, avgMs: 3 } } })).toMatch(/additional properties/);
+    const actions = (report.actions as Record<string, Record<string, Record<string, unknown>>>)['1.6'];
+    expect(problems({ ...report, actions: { '1.6': { ...actions, BootNotification: { ...actions.BootNotification, avgMs: 3 } } } })).toMatch(/additional properties/);
+    // Format 2's flat actions (keyed by action, not by version) do not validate.
+    expect(problems({ ...report, actions })).toMatch(/must be object|additional properties/);
   });
 
   it('every object in the schema lists all its properties as required and allows no others', () => {
@@ -113,8 +148,8 @@ describe('expectation sites and failure records (ShardStats → FleetStats)', ()
   it('counts per site on each shard, names a site once, and sums sites over shards', () => {
     const stepA = { line: 4 };
     const stepB = { line: 7 };
-    const a = new ShardStats();
-    const b = new ShardStats();
+    const a = new ShardStats('1.6');
+    const b = new ShardStats('1.6');
     let named = 0;
     const counting = (step: { line: number }, file: string) => (named++, name(step, file));
     for (let i = 0; i < 5; i++) a.expectation(stepA, i < 3, 's.yaml', counting);
@@ -134,7 +169,7 @@ describe('expectation sites and failure records (ShardStats → FleetStats)', ()
   });
 
   it('keeps only the first few failure records per shard, each sent once', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     for (let i = 0; i < 25; i++) if (s.wantsFailure()) s.failure(failure(`CP${i}`));
     const first = s.snapshot().failures;
     expect(first.map((f) => f.chargePoint)).toEqual(Array.from({ length: 10 }, (_, i) => `CP${i}`));

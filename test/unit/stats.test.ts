@@ -1,12 +1,12 @@
 /** Shard counters and their fleet-wide merge on the main thread. */
 import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../src/metrics/histogram.js';
-import { FleetStats } from '../../src/metrics/fleet-stats.js';
+import { compareProtocols, FleetStats } from '../../src/metrics/fleet-stats.js';
 import { A, CP_STATES, S, ShardStats, T, TOTALS } from '../../src/metrics/shard-stats.js';
 
 describe('ShardStats', () => {
   it('assigns dense, stable action indexes on first sight', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     expect(s.actionIndex('BootNotification')).toBe(0);
     expect(s.actionIndex('Heartbeat')).toBe(1);
     expect(s.actionIndex('BootNotification')).toBe(0);
@@ -15,7 +15,7 @@ describe('ShardStats', () => {
   });
 
   it('keeps counters correct while growing past its initial 16 actions', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     for (let i = 0; i < 40; i++) {
       const idx = s.actionIndex(`A${i}`);
       for (let k = 0; k <= i; k++) s.count(idx, A.CallsSent);
@@ -30,7 +30,7 @@ describe('ShardStats', () => {
   });
 
   it('counts per action and kind, 0 for unknown actions', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     const boot = s.actionIndex('BootNotification');
     const hb = s.actionIndex('Heartbeat');
     s.count(boot, A.CallsSent);
@@ -45,7 +45,7 @@ describe('ShardStats', () => {
   });
 
   it('snapshot() returns cumulative counters, row-major by action', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     const a = s.actionIndex('a');
     const b = s.actionIndex('b');
     s.count(a, A.CallsSent);
@@ -64,7 +64,7 @@ describe('ShardStats', () => {
   });
 
   it('snapshot() returns latency deltas and then resets them', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     const a = s.actionIndex('a');
     s.actionIndex('b'); // never timed
     s.latencyUs(a, 1_000);
@@ -80,7 +80,7 @@ describe('ShardStats', () => {
   });
 
   it('moves charge points between states and hands over problems once', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     s.states[S.Connecting] = 3;
     s.move(S.Connecting, S.Connected);
     s.move(S.Connected, S.Booted);
@@ -104,8 +104,8 @@ describe('ShardStats', () => {
 });
 
 /** A shard with some traffic: `n` Heartbeats sent, answered or failed in various ways. */
-function shardWith(actions: Record<string, Partial<Record<A, number>>>, latencies: Record<string, number[]> = {}) {
-  const s = new ShardStats();
+function shardWith(actions: Record<string, Partial<Record<A, number>>>, latencies: Record<string, number[]> = {}, protocol = '1.6') {
+  const s = new ShardStats(protocol);
   for (const [name, counts] of Object.entries(actions)) {
     const i = s.actionIndex(name);
     for (const [k, n] of Object.entries(counts)) for (let j = 0; j < n!; j++) s.count(i, Number(k) as A);
@@ -143,7 +143,7 @@ describe('FleetStats', () => {
   });
 
   it('re-ingesting a newer snapshot of the same shard replaces its counters; latency deltas add', () => {
-    const s = new ShardStats();
+    const s = new ShardStats('1.6');
     const hb = s.actionIndex('Heartbeat');
     const f = new FleetStats();
     s.count(hb, A.CallsSent);
@@ -187,8 +187,8 @@ describe('FleetStats', () => {
   });
 
   it('states() and total() sum over shards', () => {
-    const a = new ShardStats();
-    const b = new ShardStats();
+    const a = new ShardStats('1.6');
+    const b = new ShardStats('1.6');
     a.states[S.Charging] = 3;
     a.states[S.Booted] = 1;
     b.states[S.Charging] = 2;
@@ -206,12 +206,71 @@ describe('FleetStats', () => {
   it('collects problems from every snapshot, keeping at most 50 but counting all', () => {
     const f = new FleetStats();
     for (let k = 0; k < 3; k++) {
-      const s = new ShardStats();
+      const s = new ShardStats('1.6');
       for (let i = 0; i < 20; i++) s.problem(`s${k}-${i}`);
       f.ingest(k, s.snapshot());
     }
     expect(f.problemCount).toBe(60);
     expect(f.problems).toHaveLength(50);
     expect(f.problems[0]).toBe('s0-0');
+  });
+});
+
+/** Issue #11: shards of different OCPP versions in one run. */
+describe('FleetStats keyed by (protocol, action)', () => {
+  function mixed(): FleetStats {
+    const f = new FleetStats();
+    // Listed 2.0.1 first: rows still come out 1.6 first.
+    f.ingest(0, shardWith({ Heartbeat: { [A.CallsSent]: 5, [A.Timeouts]: 1 }, TransactionEvent: { [A.CallsSent]: 7 } }, { Heartbeat: [40_000], TransactionEvent: [8_000] }, '2.0.1').snapshot());
+    f.ingest(1, shardWith({ Heartbeat: { [A.CallsSent]: 3 }, StartTransaction: { [A.CallsSent]: 2 } }, { Heartbeat: [2_000] }, '1.6').snapshot());
+    f.ingest(2, shardWith({ Heartbeat: { [A.CallsSent]: 4, [A.CallErrors]: 2 } }, { Heartbeat: [3_000] }, '1.6').snapshot());
+    return f;
+  }
+
+  it('never sums a 1.6 and a 2.0.1 action of the same name into one row; same-version shards still add', () => {
+    const rows = mixed().actions();
+    expect(rows.map((r) => [r.protocol, r.action])).toEqual([
+      ['1.6', 'Heartbeat'],
+      ['1.6', 'StartTransaction'],
+      ['2.0.1', 'Heartbeat'],
+      ['2.0.1', 'TransactionEvent'],
+    ]);
+    expect(rows[0]).toMatchObject({ sent: 7, callErrors: 2, timeouts: 0, errors: 2, maxMs: 3 });
+    expect(rows[2]).toMatchObject({ sent: 5, callErrors: 0, timeouts: 1, errors: 1, maxMs: 40 });
+  });
+
+  it('latency of one protocol, or of the action in every protocol without one', () => {
+    const f = mixed();
+    expect(f.latencyMs('Heartbeat', 1, '1.6')).toBe(3);
+    expect(f.latencyMs('Heartbeat', 1, '2.0.1')).toBe(40);
+    expect(f.latencyMs('Heartbeat', 1)).toBe(40);
+    expect(f.latencyMs('*', 1, '1.6')).toBe(3);
+    expect(f.latencyMs('TransactionEvent', 0.5, '1.6')).toBeUndefined();
+    expect(f.latencyHistograms().map((l) => `${l.action}@${l.protocol}`)).toEqual(['Heartbeat@1.6', 'Heartbeat@2.0.1', 'TransactionEvent@2.0.1']);
+  });
+
+  it('charge points, states and totals per protocol, and for the whole fleet', () => {
+    const f = new FleetStats();
+    const a = new ShardStats('2.0.1');
+    const b = new ShardStats('1.6');
+    const c = new ShardStats('1.6');
+    a.states[S.Booted] = 2;
+    b.states[S.Charging] = 3;
+    c.states[S.Offline] = 1;
+    a.totals[T.TxStarted] = 4;
+    b.totals[T.TxStarted] = 1;
+    for (const [i, s] of [a, b, c].entries()) f.ingest(i, s.snapshot());
+    expect([...f.protocols()]).toEqual([
+      ['1.6', 4],
+      ['2.0.1', 2],
+    ]);
+    expect(f.states('1.6')).toMatchObject({ charging: 3, offline: 1, booted: 0 });
+    expect(f.states('2.0.1')).toMatchObject({ booted: 2, charging: 0 });
+    expect(f.states().booted + f.states().charging + f.states().offline).toBe(6);
+    expect([f.total('transactionsStarted', '1.6'), f.total('transactionsStarted', '2.0.1'), f.total('transactionsStarted')]).toEqual([1, 4, 5]);
+  });
+
+  it('orders versions by number, not by text', () => {
+    expect(['2.1', '2.0.1', '1.6', '10.0'].sort(compareProtocols)).toEqual(['1.6', '2.0.1', '2.1', '10.0']);
   });
 });

@@ -12,7 +12,7 @@ import { A, ShardStats, T } from '../../src/metrics/shard-stats.js';
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-function booted(shard = new ShardStats()): ShardStats {
+function booted(shard = new ShardStats('1.6')): ShardStats {
   shard.totals[T.ChargePointsStarted] = 2;
   shard.totals[T.ChargePointsBooted] = 2;
   return shard;
@@ -99,6 +99,43 @@ describe('summary', () => {
     stats.ingest(0, booted().snapshot());
     const text = show(stats, { by: 'signal', signal: 'SIGTERM', at: 0, afterMs: 9500, reason: 'interrupted by SIGTERM after 9.5s of 1m00s' });
     expect(text).toMatch(/^Interrupted by SIGTERM after 9\.5s of 1m00s: stopped gracefully; the figures are the run's up to then$/m);
+  });
+});
+
+/** Issue #11: the protocol in the summary — once in the header for one version, a column for several. */
+describe('summary of the OCPP versions', () => {
+  function shardOf(protocol: string, chargePoints: number, heartbeats: number, ms: number): ShardStats {
+    const shard = booted(new ShardStats(protocol));
+    shard.states[6] = chargePoints;
+    const hb = shard.actionIndex('Heartbeat');
+    for (let i = 0; i < heartbeats; i++) {
+      shard.count(hb, A.CallsSent);
+      shard.latencyUs(hb, ms * 1000);
+    }
+    return shard;
+  }
+
+  it('a one-version run names it once, in the header, and its table is as before', () => {
+    const stats = new FleetStats();
+    stats.ingest(0, shardOf('1.6', 2, 3, 4).snapshot());
+    const lines = show(stats).split('\n');
+    const at = lines.indexOf('Summary after 5.0s · OCPP 1.6');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toBe('action     sent  recv  errors  p50 ms  p95 ms  p99 ms  max ms');
+    expect(lines[at + 2].split(/\s+/)).toEqual(['Heartbeat', '3', '0', '0', '4.00', '4.00', '4.00', '4.00']);
+    expect(show(stats).match(/1\.6/g)).toHaveLength(1);
+  });
+
+  it('a run of several versions has an ocpp column, a row per (version, action), and the charge points per version', () => {
+    const stats = new FleetStats();
+    stats.ingest(0, shardOf('2.0.1', 1, 5, 30).snapshot());
+    stats.ingest(1, shardOf('1.6', 2, 3, 4).snapshot());
+    const lines = show(stats).split('\n');
+    const at = lines.indexOf('Summary after 5.0s · OCPP 1.6 (2 charge points), 2.0.1 (1)');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toBe('action     ocpp   sent  recv  errors  p50 ms  p95 ms  p99 ms  max ms');
+    expect(lines[at + 2].split(/\s+/)).toEqual(['Heartbeat', '1.6', '3', '0', '0', '4.00', '4.00', '4.00', '4.00']);
+    expect(lines[at + 3].split(/\s+/)).toEqual(['Heartbeat', '2.0.1', '5', '0', '0', '30.0', '30.0', '30.0', '30.0']);
   });
 });
 

@@ -81,8 +81,8 @@ describe('parseThreshold', () => {
 /** A fleet of two shards: 100 BootNotifications at 1..100 ms, 10 StartTransactions of which 3 erred and 1 timed out. */
 function fleet(): FleetStats {
   const stats = new FleetStats();
-  const a = new ShardStats();
-  const b = new ShardStats();
+  const a = new ShardStats('1.6');
+  const b = new ShardStats('1.6');
   const bootA = a.actionIndex('BootNotification');
   const bootB = b.actionIndex('BootNotification');
   for (let ms = 1; ms <= 100; ms++) {
@@ -134,7 +134,7 @@ describe('evaluateThreshold', () => {
 
   // Issue #10: three BootNotifications that all timed out were reported as "no BootNotification calls sent".
   it('a latency threshold on calls sent but never answered says so', () => {
-    const shard = new ShardStats();
+    const shard = new ShardStats('1.6');
     const boot = shard.actionIndex('BootNotification');
     for (let k = 0; k < 3; k++) {
       shard.count(boot, A.CallsSent);
@@ -185,5 +185,70 @@ describe('evaluateThreshold', () => {
   it('formats a result as a summary line', () => {
     expect(formatResult(ev('errors(StartTransaction) < 5'))).toBe('✓ errors(StartTransaction) < 5 (actual 4)');
     expect(formatResult(ev('timeouts(*) == 0'))).toBe('✗ timeouts(*) == 0 (actual 1)');
+  });
+});
+
+/** Issue #11: an action threshold can name an OCPP version; without one it matches the action in every version. */
+describe('thresholds with an OCPP version (Action@version)', () => {
+  it('parses @version after an action or *, spaces allowed', () => {
+    expect(parseThreshold('p95(TransactionEvent@2.0.1) < 1s')).toMatchObject({ metric: 'p95', arg: 'TransactionEvent', protocol: '2.0.1', value: 1000 });
+    expect(parseThreshold('errors(*@1.6) == 0')).toMatchObject({ metric: 'errors', arg: '*', protocol: '1.6' });
+    expect(parseThreshold('rate( Heartbeat @ 2.0.1 ) > 1/s')).toMatchObject({ arg: 'Heartbeat', protocol: '2.0.1' });
+    expect(parseThreshold('p95(Heartbeat) < 1s')).not.toHaveProperty('protocol');
+    // Without @, an action of either version is known.
+    expect(parseThreshold('p95(NotifyReport) < 1s')).toMatchObject({ arg: 'NotifyReport' });
+  });
+
+  it('refuses an unknown version, an action the version does not have, and @ where no action goes', () => {
+    const version = parseError('p95(Heartbeat@2.0) < 1s');
+    expect(version.column).toBe(15);
+    expect(version.reason).toBe("unknown OCPP version '2.0' — did you mean 2.0.1? (known: 1.6, 2.0.1)");
+    expect(parseError('p95(Heartbeat@ocpp2.0.1) < 1s').reason).toBe("unknown OCPP version 'ocpp2.0.1' — did you mean 2.0.1? (known: 1.6, 2.0.1)");
+    expect(parseError('p95(Heartbeat@) < 1s').reason).toMatch(/^unknown OCPP version '' \(known: 1\.6, 2\.0\.1\)$/);
+    const other = parseError('errors(StartTransaction@2.0.1) == 0');
+    expect(other.column).toBe(8);
+    expect(other.reason).toBe("'StartTransaction' is not an OCPP 2.0.1 action (it is an OCPP 1.6 action)");
+    expect(parseError('p95(TransactionEvnt@2.0.1) < 1s').reason).toBe("'TransactionEvnt' is not an OCPP 2.0.1 action — did you mean TransactionEvent?");
+    expect(parseError('rate(calls@2.0.1) > 1/s').reason).toBe("rate(calls) cannot name an OCPP version: only an action or '*' can (e.g. rate(*@2.0.1))");
+    expect(parseError('transactions(started@1.6) > 1').reason).toMatch(/^transactions\(started\) cannot name an OCPP version/);
+  });
+
+  /** 1.6: 10 Heartbeats at 2 ms, 1 error; 2.0.1: 5 Heartbeats at 300 ms, 2 errors, and 4 TransactionEvents. */
+  function mixed(): FleetStats {
+    const stats = new FleetStats();
+    const v16 = new ShardStats('1.6');
+    const v201 = new ShardStats('2.0.1');
+    for (const [s, n, ms, errors] of [[v16, 10, 2, 1], [v201, 5, 300, 2]] as const) {
+      const hb = s.actionIndex('Heartbeat');
+      for (let k = 0; k < n; k++) {
+        s.count(hb, A.CallsSent);
+        s.latencyUs(hb, ms * 1000);
+      }
+      for (let k = 0; k < errors; k++) s.count(hb, A.CallErrors);
+    }
+    const tx = v201.actionIndex('TransactionEvent');
+    for (let k = 0; k < 4; k++) v201.count(tx, A.CallsSent);
+    stats.ingest(0, v16.snapshot());
+    stats.ingest(1, v201.snapshot());
+    return stats;
+  }
+
+  it('with a version counts only its calls; without one, the action in every version', () => {
+    const stats = mixed();
+    const ev = (text: string) => evaluateThreshold(parseThreshold(text), stats, { fleetSize: 10, elapsedMs: 1000 });
+    expect(ev('max(Heartbeat@1.6) < 10ms')).toMatchObject({ passed: true, actual: 2, protocol: '1.6', arg: 'Heartbeat' });
+    expect(ev('max(Heartbeat@2.0.1) < 10ms')).toMatchObject({ passed: false, actual: 300 });
+    expect(ev('max(Heartbeat) < 10ms')).toMatchObject({ passed: false, actual: 300 });
+    expect(ev('max(Heartbeat) < 10ms')).not.toHaveProperty('protocol');
+    expect(ev('errors(Heartbeat@1.6) == 1')).toMatchObject({ passed: true, actual: 1 });
+    expect(ev('errors(Heartbeat) == 3')).toMatchObject({ passed: true, actual: 3 });
+    expect(ev('errors(*@2.0.1) == 2')).toMatchObject({ passed: true });
+    expect(ev('calls(*@2.0.1) == 9')).toMatchObject({ passed: true });
+    expect(ev('rate(*@1.6) == 10/s')).toMatchObject({ passed: true });
+    // 2 errors of the 9 calls 2.0.1 charge points sent.
+    expect(ev('errors(*@2.0.1) < 25%').actual).toBeCloseTo(200 / 9, 6);
+    expect(ev('p95(TransactionEvent@2.0.1) < 1s').actualText).toBe('4 OCPP 2.0.1 TransactionEvent calls sent, none answered');
+    expect(ev('p95(Authorize@1.6) < 1s')).toMatchObject({ actual: null, actualText: 'no OCPP 1.6 Authorize calls sent' });
+    expect(ev('p95(*@1.6) < 1s')).toMatchObject({ passed: true });
   });
 });

@@ -10,7 +10,7 @@ import { evaluateThresholds, parseThreshold } from '../../src/report/thresholds.
 
 /** 10 booted charge points; StartTransaction got 3 CALLERRORs and Heartbeat 1 timeout. */
 function stats(): FleetStats {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   const start = shard.actionIndex('StartTransaction');
   for (let i = 0; i < 10; i++) shard.count(start, A.CallsSent);
   for (let i = 0; i < 3; i++) shard.count(start, A.CallErrors);
@@ -49,7 +49,7 @@ describe('verdict', () => {
 
 /** 10 booted charge points, no errors; `passed`/`failed`/`pending` scenario expectations. */
 function clean(expectations: { passed?: number; failed?: number; pending?: number } = {}): FleetStats {
-  const shard = new ShardStats();
+  const shard = new ShardStats('1.6');
   shard.totals[T.ChargePointsStarted] = 10;
   shard.totals[T.ChargePointsBooted] = 10;
   shard.totals[T.ExpectationsPassed] = expectations.passed ?? 0;
@@ -114,5 +114,44 @@ describe('pending expectations (issue #10)', () => {
     expect(verdict(clean({ passed: 1, pending: 4 }), { ...opts, thresholds: governed('expectations(pending) == 0') }).reasons).toEqual([
       'threshold expectations(pending) == 0 failed (actual 4)',
     ]);
+  });
+});
+
+/** Issue #11: a run of 1.6 and 2.0.1 charge points; each version erred on Heartbeat and dropped one. */
+describe('verdict of a run of several OCPP versions', () => {
+  function mixed(): FleetStats {
+    const fleet = new FleetStats();
+    for (const [i, protocol, errors] of [[0, '1.6', 2], [1, '2.0.1', 5]] as const) {
+      const shard = new ShardStats(protocol);
+      const hb = shard.actionIndex('Heartbeat');
+      for (let k = 0; k < 10; k++) shard.count(hb, A.CallsSent);
+      for (let k = 0; k < errors; k++) shard.count(hb, A.CallErrors);
+      shard.count(hb, A.Dropped);
+      shard.totals[T.ChargePointsStarted] = 5;
+      shard.totals[T.ChargePointsBooted] = 5;
+      shard.states[0] = 5;
+      fleet.ingest(i, shard.snapshot());
+    }
+    return fleet;
+  }
+  const judgeMixed = (...thresholds: string[]) => {
+    const s = mixed();
+    const results = evaluateThresholds(thresholds.map(parseThreshold), s, { fleetSize: 10, elapsedMs: 1000 });
+    return verdict(s, { total: 10, allowInvalid: false, workerErrors: [], thresholds: results });
+  };
+
+  it('a threshold naming a version governs that version only; without one, every version', () => {
+    const v = judgeMixed('errors(Heartbeat@2.0.1) < 10');
+    expect(v.reasons).toContain('2 call(s) answered with CALLERROR');
+    expect(v.notes).toContain('5 call(s) answered with CALLERROR (not a failure by itself: a threshold governs it)');
+    expect(judgeMixed('errors(*@1.6) < 10').reasons).toContain('5 call(s) answered with CALLERROR');
+    const all = judgeMixed('errors(Heartbeat) < 10');
+    expect(all.reasons.filter((r) => r.includes('CALLERROR'))).toEqual([]);
+  });
+
+  it('names actions with their version, as thresholds write them', () => {
+    expect(judgeMixed().reasons).toContain('2 message(s) dropped during the run (Heartbeat@1.6 1, Heartbeat@2.0.1 1): a full queue, or a transaction the CSMS never confirmed');
+    const governed = judgeMixed('dropped(Heartbeat@2.0.1) < 5');
+    expect(governed.reasons).toContain('1 message(s) dropped during the run (Heartbeat@1.6 1): a full queue, or a transaction the CSMS never confirmed');
   });
 });
