@@ -136,7 +136,8 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { conf
   const [sessionMinS, sessionMaxS] = guard(() => parseRange(args.session, '--session'));
   const [idleMinS, idleMaxS] = guard(() => parseRange(args.idle, '--idle'));
   const profile = profileFrom(args);
-  const scenario = args.scenario ? loadScenario(args.scenario) : undefined;
+  // Compiled for the version the charge points speak (the profile is narrowed to it, see speaking()).
+  const scenario = args.scenario ? loadScenario(args.scenario, profile.ocppVersions[0], `profile ${profile.name}`) : undefined;
   const driver: DriverModel = {
     ...DEFAULT_DRIVER,
     sessionMinS,
@@ -317,7 +318,7 @@ export function planConfigsFrom(
   if (conflicts.length > 0) {
     throw new UsageError(`${conflicts.map((f) => `--${f}`).join(', ')} cannot be combined with a run plan: each fleet in ${file} gives its own`);
   }
-  const plan = loadPlan(file, int(args['id-start'], '--id-start', 0, MAX_ID_N));
+  const plan = loadPlan(file, int(args['id-start'], '--id-start', 0, MAX_ID_N), args.ocpp);
   const merged = planArgs(plan, args, explicit);
   const total = plan.fleets.reduce((n, f) => n + f.count, 0);
   const workers = merged.workers ?? Math.min(availableParallelism(), total);
@@ -327,6 +328,7 @@ export function planConfigsFrom(
     const fleetArgs: RunArgs = {
       ...merged,
       profile: f.profile,
+      ocpp: f.ocpp,
       scenario: f.scenario,
       'id-prefix': f.idPrefix,
       'id-start': f.idStart,

@@ -29,6 +29,8 @@ const SCHEMA = JSON.parse(readFileSync(join(SCENARIOS_DIR, 'plan.schema.json'), 
 /** One fleet of a plan; `profile` and `scenario` are resolved to files. */
 export interface PlanFleet {
   profile: string;
+  /** The OCPP version it speaks (`ocpp:` of the fleet, else --ocpp); undefined: the profile's first. */
+  ocpp?: string;
   scenario?: string;
   count: number;
   idPrefix: string;
@@ -80,7 +82,7 @@ interface RawPlan {
   quiet?: boolean;
   metricsPort?: number;
   pushgateway?: string;
-  fleets: { profile: string; count: number; scenario?: string; idPrefix: string; idStart?: number }[];
+  fleets: { profile: string; count: number; scenario?: string; idPrefix: string; idStart?: number; ocpp?: string }[];
   thresholds?: string[];
 }
 
@@ -91,18 +93,19 @@ export function isPlanText(text: string): boolean {
 
 /**
  * Loads and checks a plan; throws ConfigError with every problem found. `idStart` (`--id-start`)
- * is the first fleet's first n unless it gives its own.
+ * is the first fleet's first n unless it gives its own; `ocpp` (`--ocpp`) the version of every fleet
+ * that names none.
  */
-export function loadPlan(file: string, idStart = 1): Plan {
-  return resultOrThrow((issues) => buildPlan(file, idStart, issues));
+export function loadPlan(file: string, idStart = 1, ocpp?: string): Plan {
+  return resultOrThrow((issues) => buildPlan(file, idStart, ocpp, issues));
 }
 
 /** Every problem of a plan file (its profiles and scenarios included); empty when it is good. */
 export function checkPlanFile(file: string, idStart = 1): ConfigIssue[] {
-  return issuesOf((issues) => buildPlan(file, idStart, issues));
+  return issuesOf((issues) => buildPlan(file, idStart, undefined, issues));
 }
 
-function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan | undefined {
+function buildPlan(file: string, idStart: number, ocpp: string | undefined, issues: ConfigIssue[]): Plan | undefined {
   const yaml = YamlFile.read(file); // unreadable or bad YAML: ConfigError
   const schemaIssues = checkSchema(yaml, SCHEMA);
   addIssues(issues, schemaIssues);
@@ -153,15 +156,19 @@ function buildPlan(file: string, idStart: number, issues: ConfigIssue[]): Plan |
   const fleets: PlanFleet[] = raw.fleets.map((f, i) => {
     const profile = loadRef(f.profile, ['fleets', i, 'profile'], 'profile', loadProfile);
     const scenario = f.scenario === undefined ? undefined : loadRef(f.scenario, ['fleets', i, 'scenario'], 'scenario', readScenario);
-    const binding = profile && bindingFor(profile.value);
+    const wanted = f.ocpp ?? ocpp;
+    const binding = profile && bindingFor(profile.value, wanted);
     if (profile && !binding) {
       const { name, ocppVersions } = profile.value;
-      at(['fleets', i, 'profile'], `profile ${name} speaks OCPP ${ocppVersions.join(', ')}; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
+      const where: PathItem[] = f.ocpp !== undefined ? ['fleets', i, 'ocpp'] : ['fleets', i, 'profile'];
+      if (wanted !== undefined) at(where, `profile ${name} speaks OCPP ${ocppVersions.join(', ')}, not ${wanted}`);
+      else at(where, `profile ${name} speaks OCPP ${ocppVersions.join(', ')}; ocpp-sim simulates OCPP ${SIMULATED_VERSIONS.join(' and ')}`);
     }
     // The scenario's steps must suit the version this fleet's charge points speak (issue #11).
     if (binding && scenario) addIssues(issues, checkProgramForVersion(scenario.value, binding.version, `profile ${profile.value.name} (fleets[${i}])`));
     return {
       profile: profile?.file ?? f.profile,
+      ocpp: wanted,
       scenario: f.scenario === undefined ? undefined : (scenario?.file ?? f.scenario),
       count: f.count,
       idPrefix: f.idPrefix,

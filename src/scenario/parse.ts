@@ -5,6 +5,7 @@
  * {@link ScenarioProgram} the interpreter runs. Every problem is reported at once, with
  * file:line:column, the field path (`steps[2].authorize.expect`) and a "did you mean" where one fits.
  */
+import { tokenProblem, tokenValue } from '../station/id-token.js';
 import { STOP_CAUSES, type StopCause } from '../station/dialect.js';
 import { readFileSync } from 'node:fs';
 import {
@@ -287,8 +288,10 @@ class Compiler {
     }
     const tags = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
     if (tags.length === 0) return this.error(path, `${v} has no idTags (one per line)`);
-    const long = tags.find((t) => t.length > MAX_TOKEN_LENGTH);
+    const long = tags.find((t) => tokenValue(t).length > MAX_TOKEN_LENGTH);
     if (long) return this.error(path, `idTag '${long}' in ${v} is longer than ${MAX_TOKEN_LENGTH} characters (the longest token of any OCPP version)`);
+    const problem = tags.map(tokenProblem).find((p) => p !== null);
+    if (problem) return this.error(path, `idTag ${problem} (in ${v})`);
     return tags;
   }
 

@@ -7,6 +7,7 @@
  * the version does not have, a scenario marked for another version — is an issue at its own
  * file:line:col, before anything connects.
  */
+import { tokenProblem, tokenValue } from '../station/id-token.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Op, type Instr, type ScenarioProgram, type VersionSite } from './program.js';
 import { answerStatuses, callIn, FAILURES, messagesIn, scenarioVersion, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith, type ScenarioVersion } from './versions.js';
@@ -97,9 +98,12 @@ function problemOf(s: VersionSite, ins: Instr, v: ScenarioVersion, speaks: strin
     }
     case 'token': {
       const literal = [...(ins.idTag !== undefined ? [ins.idTag] : []), ...(ins.idTags ?? [])].filter((t) => !t.includes('${'));
-      const long = literal.find((t) => t.length > v.tokenMaxLength);
+      // A `Type:value` token (station/id-token.ts) is as long as its value; the value must suit the type.
+      const problem = literal.map(tokenProblem).find((p) => p !== null);
+      if (problem) return `${v.tokenName} ${problem}`;
+      const long = literal.find((t) => tokenValue(t).length > v.tokenMaxLength);
       if (long === undefined) return undefined;
-      return `${v.tokenName} '${long}' is ${long.length} characters, and ${speaks}, which allows at most ${v.tokenMaxLength}`;
+      return `${v.tokenName} '${long}' is ${tokenValue(long).length} characters, and ${speaks}, which allows at most ${v.tokenMaxLength}`;
     }
     case 'ocpp':
       return undefined; // checked first, for the whole scenario

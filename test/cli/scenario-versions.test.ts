@@ -62,8 +62,16 @@ describe('a scenario for another OCPP version', () => {
     const url = await listen();
     const r = await runCli(['run', '--csms', url, '--count', '1', '--duration', '2s', '--scenario', 'test/fixtures/scenarios/ocpp-201-only.yaml']);
     expect(r.code, describeRun(r)).toBe(2);
-    expect(r.stderr).toMatch(/ocpp-201-only\.yaml:2:7: ocpp: this scenario is written for OCPP 2\.0\.1 only, and the charge point speaks OCPP 1\.6/);
+    expect(r.stderr).toMatch(/ocpp-201-only\.yaml:2:7: ocpp: this scenario is written for OCPP 2\.0\.1 only, and profile generic-16-ac speaks OCPP 1\.6/);
     expect(connections).toBe(0);
+  });
+
+  it('run --scenario on a 2.0.1 profile takes the scenario written for 2.0.1 and connects', async ({ expect }) => {
+    const url = await listen();
+    // The file refused above for 1.6 gets as far as connecting on 2.0.1 (nothing answers here).
+    const r = await runCli(['run', '--csms', url, '--count', '1', '--duration', '2s', '--give-up-after', '1s', '--profile', 'generic-201-ac', '--scenario', 'test/fixtures/scenarios/ocpp-201-only.yaml']);
+    expect(r.stderr).not.toMatch(/configuration errors/);
+    expect(connections).toBeGreaterThan(0);
   });
 
   it('validate of a scenario alone checks it for every version, as it names none', async ({ expect }) => {
