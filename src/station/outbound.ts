@@ -36,6 +36,13 @@ export class OutboundCall {
    * TriggerMessage.req").
    */
   triggered = false;
+
+  /** Marks the call as one the CSMS asked for (see {@link triggered}). */
+  asTriggered(): this {
+    this.triggered = true;
+    return this;
+  }
+
   constructor(
     readonly kind: Kind,
     readonly action: string,

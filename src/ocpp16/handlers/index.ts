@@ -4,7 +4,8 @@
  * NotSupported (OCPP-J 1.6 §4.2.3). Actions outside the schema set get NotImplemented.
  */
 import type { InboundHandler } from '../../station/shard-context.js';
-import type { CsmsAction } from '../generated/actions.gen.js';
+import type { Station } from '../../station/station.js';
+import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as core from './core.js';
 import * as firmware from './firmware.js';
 import { triggerMessage } from './remote-trigger.js';
@@ -13,7 +14,10 @@ import * as localAuth from './local-auth.js';
 import * as reservation from './reservation.js';
 import * as smartCharging from './smart-charging.js';
 
-const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
+/** A handler of action A: the compiler checks it takes A's request and gives A's response. */
+type Handler<A extends CsmsAction> = (st: Station, request: RequestOf<A>, now: number) => ResponseOf<A>;
+
+const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // Core
   ChangeAvailability: core.changeAvailability,
   ChangeConfiguration: core.changeConfiguration,

@@ -23,21 +23,17 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
   switch (req.requestedMessage) {
     case 'DiagnosticsStatusNotification':
       // Uploading while a GetDiagnostics upload runs, else Idle (§4.4).
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: diagnosticsStatusNow(st) })));
+      st.enqueue(new OutboundCall(Kind.Other, 'DiagnosticsStatusNotification', { status: diagnosticsStatusNow(st) }).asTriggered());
       break;
     case 'FirmwareStatusNotification':
       // The status of the update under way; Idle when none is, and after Installed (§4.5).
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: firmwareStatusNow(st) })));
+      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: firmwareStatusNow(st) }).asTriggered());
       break;
   }
   return { status: 'Accepted' };
 }
 
 /** Marks a call as asked for by the CSMS: it may go out while the boot is Pending (OCPP 1.6 §4.2). */
-function triggered(call: OutboundCall): OutboundCall {
-  call.triggered = true;
-  return call;
-}
 
 /**
  * The messages TriggerMessage and the security extension's ExtendedTriggerMessage (Security
@@ -47,16 +43,16 @@ function triggered(call: OutboundCall): OutboundCall {
 export function triggerCommon(st: Station, requested: string, connectorId: number | undefined, now: number): boolean {
   switch (requested) {
     case 'BootNotification':
-      st.enqueue(triggered(st.ctx.dialect.boot(st)));
+      st.enqueue(st.ctx.dialect.boot(st).asTriggered());
       break;
     case 'Heartbeat':
-      st.enqueue(triggered(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {})));
+      st.enqueue(new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}).asTriggered());
       break;
     case 'StatusNotification':
       for (const c of connectorId === undefined ? st.connectors : [st.connectors[connectorId]]) {
         // A model that never reports connector 0 does not when asked for every connector either.
         if (connectorId === undefined && c.id === 0 && !st.ctx.profile.quirks.statusNotificationConnectorZero) continue;
-        st.enqueue(triggered(st.ctx.dialect.status(st, c, now)!)); // 1.6 reports every connector
+        st.enqueue(st.ctx.dialect.status(st, c, now)!.asTriggered()); // 1.6 reports every connector
       }
       break;
     case 'MeterValues':
@@ -70,7 +66,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
           st.ctx.advanceMeter(st.connectors[i], now);
           wh += st.connectors[i].energyWh;
         }
-        st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', mainMeterValues(wh, now, 'Trigger') as never)));
+        st.enqueue(new OutboundCall(Kind.Other, 'MeterValues', mainMeterValues(wh, now, 'Trigger') as never).asTriggered());
         break;
       }
       for (const c of connectorId === undefined ? st.connectors.slice(1) : [st.connectors[connectorId]]) {
@@ -79,7 +75,7 @@ export function triggerCommon(st: Station, requested: string, connectorId: numbe
         const tx = c.tx !== null && !c.tx.stopped ? c.tx : null;
         // Until the CSMS has confirmed the StartTransaction there is no id to name yet.
         if (tx !== null && tx.id !== null) payload.transactionId = Number(tx.id);
-        st.enqueue(triggered(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id)));
+        st.enqueue(new OutboundCall(Kind.Other, 'MeterValues', payload, null, c.id).asTriggered());
       }
       break;
     default:

@@ -68,11 +68,9 @@ function sendReport<R>(st: Station, requestId: number, answer: ReportAnswer<R>, 
     const parts = notifyReportParts(requestId, answer.reportData, { maxBytes: limits.bytesGetReport, maxItems: limits.itemsGetReport }, new Date(now).toISOString());
     for (const part of parts) {
       // Kept: a CSMS waiting for a report's last part must get it, across a dropped connection too.
-      const call = new OutboundCall(Kind.Kept, 'NotifyReport', part as never);
       // Part of a use case the CSMS started, so it goes while the boot is Pending too (B02.FR.01: the
       // CSMS may read the device model before it accepts the station), like a triggered message.
-      call.triggered = true;
-      st.enqueue(call);
+      st.enqueue(new OutboundCall(Kind.Kept, 'NotifyReport', part as never).asTriggered());
     }
   }
   return answer.response;

@@ -3,13 +3,17 @@
  * yet (part 2 of issue #11's work), answered with the CALLERROR NotSupported, never NotImplemented.
  */
 import type { InboundHandler } from '../../station/shard-context.js';
-import type { CsmsAction } from '../generated/actions.gen.js';
+import type { Station } from '../../station/station.js';
+import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
 import * as provisioning from './provisioning.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 
-const REGISTRY: Record<CsmsAction, InboundHandler | null> = {
+/** A handler of action A: the compiler checks it takes A's request and gives A's response. */
+type Handler<A extends CsmsAction> = (st: Station, request: RequestOf<A>, now: number) => ResponseOf<A>;
+
+const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // B Provisioning
   GetBaseReport: deviceModel.getBaseReport,
   GetReport: deviceModel.getReport,

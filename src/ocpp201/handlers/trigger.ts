@@ -9,10 +9,6 @@ import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
 import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
 
-function triggered(call: OutboundCall): OutboundCall {
-  call.triggered = true;
-  return call;
-}
 
 /** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
 function triggerReading(st: Station, i: number, now: number) {
@@ -32,21 +28,21 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
     case 'BootNotification':
       // F06.FR.17: not once the boot is accepted.
       if (st.boot === Boot.Accepted) return { status: 'Rejected' };
-      st.enqueue(triggered(new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st, 'Triggered') as never)));
+      st.enqueue(new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st, 'Triggered') as never).asTriggered());
       break;
     case 'Heartbeat':
-      st.enqueue(triggered(st.ctx.dialect.heartbeat()));
+      st.enqueue(st.ctx.dialect.heartbeat().asTriggered());
       break;
     case 'StatusNotification':
       // F06.FR.12: a StatusNotification is about one connector; without it there is nothing to name.
       if (req.evse?.connectorId === undefined) return { status: 'Rejected', statusInfo: { reasonCode: 'MissingParam', additionalInfo: 'evse.connectorId is required' } };
-      for (const i of ids) st.enqueue(triggered(st.ctx.dialect.status(st, st.connectors[i], now)!));
+      for (const i of ids) st.enqueue(st.ctx.dialect.status(st, st.connectors[i], now)!.asTriggered());
       break;
     case 'MeterValues':
       for (const i of ids) {
         const c = st.connectors[i];
         st.ctx.advanceMeter(c, now);
-        st.enqueue(triggered(new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: m.evseOf[i], meterValue: [triggerReading(st, i, now)] }, null, i)));
+        st.enqueue(new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: m.evseOf[i], meterValue: [triggerReading(st, i, now)] }, null, i).asTriggered());
       }
       break;
     case 'TransactionEvent': {
@@ -58,16 +54,16 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
         const c = st.connectors[i];
         st.ctx.advanceMeter(c, now);
         // The transaction's own measurands (SampledDataCtrlr.TxUpdatedMeasurands).
-        st.enqueue(triggered(txUpdated(st, c, c.tx!, now, 'Trigger', sampleReading(st, c, now, 'Trigger'))));
+        st.enqueue(txUpdated(st, c, c.tx!, now, 'Trigger', sampleReading(st, c, now, 'Trigger')).asTriggered());
       }
       break;
     }
     case 'LogStatusNotification':
       // Nothing being uploaded: Idle. Log uploads arrive with part 2.
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'LogStatusNotification', { status: 'Idle' })));
+      st.enqueue(new OutboundCall(Kind.Other, 'LogStatusNotification', { status: 'Idle' }).asTriggered());
       break;
     case 'FirmwareStatusNotification':
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' })));
+      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' }).asTriggered());
       break;
     default:
       // Certificates and firmware publishing arrive with part 2.
