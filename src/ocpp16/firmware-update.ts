@@ -20,8 +20,8 @@ import { LogKind, stationLog } from '../station/log.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
 import { Link, type Station } from '../station/station.js';
-import { ImageSignature } from './firmware-signature.js';
-import { securityEvent } from './security/events.js';
+import { ImageSignature } from '../features/firmware/signature.js';
+import { securityEvent } from '../features/security/events.js';
 
 /** Alarm tags: the job's steps, and the reboot after a successful install. */
 const TAG = 'firmware';

@@ -8,14 +8,14 @@
  * per line: `<ISO time> <identity> <mark> <frame or event>` (`<` from the CSMS, `>` to it, `*` event).
  * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
  */
-import { securityState } from './security/state.js';
+import { securityState } from '../features/security/state.js';
 import { upload } from '../station/file-transfer.js';
 import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { Link, type Station } from '../station/station.js';
 import { firmwareBehaviour } from './firmware-update.js';
-import { formatLogLine } from './security/security-log.js';
+import { formatLogLine } from '../features/security/security-log.js';
 
 const TAG = 'log-upload';
 /** While a reboot is coming, look again this often (ms). */

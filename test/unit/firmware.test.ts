@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
-import { checkSigningCertificate, ImageSignature } from '../../src/ocpp16/firmware-signature.js';
+import { checkSigningCertificate, ImageSignature } from '../../src/features/firmware/signature.js';
 import { versionFromLocation } from '../../src/ocpp16/firmware-update.js';
 import { logFileName, uploadLogFailure } from '../../src/ocpp16/log-upload.js';
 import { loadProfile } from '../../src/profile/load.js';

@@ -5,13 +5,13 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateHashData, parseCertificate } from '../../src/ocpp16/security/certificate-hash.js';
-import { CertificateStore } from '../../src/ocpp16/security/certificate-store.js';
-import { checkSignedChain } from '../../src/ocpp16/security/client-certificate.js';
-import { parseAuthorizationKey, tlsUrl } from '../../src/ocpp16/security/connection.js';
+import { certificateHashData, parseCertificate } from '../../src/features/security/certificate-hash.js';
+import { CertificateStore } from '../../src/features/security/certificate-store.js';
+import { checkSignedChain } from '../../src/features/security/client-certificate.js';
+import { parseAuthorizationKey, tlsUrl } from '../../src/features/security/connection.js';
 import { basicAuthorization } from '../../src/protocol/basic-auth.js';
-import { createCsr, newKeyPair } from '../../src/ocpp16/security/csr.js';
-import { formatLogLine, SecurityLog } from '../../src/ocpp16/security/security-log.js';
+import { createCsr, newKeyPair } from '../../src/features/security/csr.js';
+import { formatLogLine, SecurityLog } from '../../src/features/security/security-log.js';
 import { TestPki } from '../helpers/test-ca.js';
 
 let pki: TestPki;

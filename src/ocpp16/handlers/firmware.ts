@@ -9,7 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import { OcppError } from '../../protocol/errors.js';
 import { parseLocation } from '../../station/file-transfer.js';
 import type { Station } from '../../station/station.js';
-import { checkSigningCertificate } from '../firmware-signature.js';
+import { checkSigningCertificate } from '../../features/firmware/signature.js';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, firmwareBehaviour, FirmwareUpdate } from '../firmware-update.js';
 import type {
   DiagnosticsStatusNotificationRequest,
@@ -26,8 +26,8 @@ import type {
   UpdateFirmwareResponse,
 } from '../generated/types.gen.js';
 import { LogUpload, logFileName } from '../log-upload.js';
-import { securityEvent } from '../security/events.js';
-import { securityOf, securityState } from '../security/state.js';
+import { securityEvent } from '../../features/security/events.js';
+import { securityOf, securityState } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 
 /** UpdateFirmware and GetDiagnostics belong to the Firmware Management profile (§3.3). */

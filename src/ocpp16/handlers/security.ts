@@ -21,14 +21,14 @@ import type {
   InstallCertificateRequest,
   InstallCertificateResponse,
 } from '../generated/types.gen.js';
-import { issuedBy, splitPem } from '../security/certificate-hash.js';
-import { CertificateStore, type InstalledCertificate } from '../security/certificate-store.js';
-import { checkSignedChain } from '../security/client-certificate.js';
-import { parseAuthorizationKey, tlsUrl } from '../security/connection.js';
-import { createCsr, newKeyPair } from '../security/csr.js';
-import { securityEvent } from '../security/events.js';
+import { issuedBy, splitPem } from '../../features/security/certificate-hash.js';
+import { CertificateStore, type InstalledCertificate } from '../../features/security/certificate-store.js';
+import { checkSignedChain } from '../../features/security/client-certificate.js';
+import { parseAuthorizationKey, tlsUrl } from '../../features/security/connection.js';
+import { createCsr, newKeyPair } from '../../features/security/csr.js';
+import { securityEvent } from '../../features/security/events.js';
 import { bootPayload } from '../dialect.js';
-import { securityOf, securityProfile } from '../security/state.js';
+import { securityOf, securityProfile } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 import { triggerCommon } from './remote-trigger.js';
 

@@ -15,9 +15,9 @@ import type {
   SetChargingProfileRequest,
   SetChargingProfileResponse,
 } from '../generated/types.gen.js';
-import { compositeSchedule } from '../smart-charging/composite.js';
-import { clearProfiles, installProfile, parseProfile } from '../smart-charging/profiles.js';
-import { profileLimits, smartChargingOf, StationSmartCharging } from '../smart-charging/station-state.js';
+import { compositeSchedule } from '../../features/smart-charging/composite.js';
+import { clearProfiles, installProfile, parseProfile } from '../../features/smart-charging/profiles.js';
+import { profileLimits, smartChargingOf, StationSmartCharging } from '../../features/smart-charging/station-state.js';
 
 function requireFeature(st: Station, action: string): void {
   if (!st.ctx.features.has('SmartCharging')) throw new OcppError('NotSupported', `${action}: this charge point does not support Smart Charging`);

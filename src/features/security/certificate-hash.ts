@@ -7,7 +7,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { certificateFields } from './der.js';
-import type { CertificateHashDataType, HashAlgorithmEnumType } from '../generated/types.gen.js';
+import type { CertificateHashDataType, HashAlgorithmEnumType } from '../../ocpp16/generated/types.gen.js';
 
 export interface ParsedCertificate {
   pem: string;

@@ -3,7 +3,7 @@
  * the install / clear rules of SetChargingProfile (§5.16) and ClearChargingProfile (§5.5). Pure: it
  * sees the charge point only through {@link ChargePointView}, so it is tested without a station.
  */
-import type { ClearChargingProfileRequest, SetChargingProfileRequest } from '../generated/types.gen.js';
+import type { ClearChargingProfileRequest, SetChargingProfileRequest } from '../../ocpp16/generated/types.gen.js';
 
 export type ChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
 export type Purpose = ChargingProfile['chargingProfilePurpose'];

@@ -17,7 +17,7 @@
  */
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
-import type { SecurityEventNotificationRequest } from '../generated/types.gen.js';
+import type { SecurityEventNotificationRequest } from '../../ocpp16/generated/types.gen.js';
 import { formatLogLine, SecurityLog } from './security-log.js';
 import { securityOf, securityProfile, securityState } from './state.js';
 

@@ -11,7 +11,7 @@ import type {
   DeleteCertificateStatusEnumType,
   HashAlgorithmEnumType,
   InstallCertificateStatusEnumType,
-} from '../generated/types.gen.js';
+} from '../../ocpp16/generated/types.gen.js';
 import { certificateHashData, issuedBy, parseCertificate, sameHashData, type ParsedCertificate } from './certificate-hash.js';
 
 export interface InstalledCertificate {
