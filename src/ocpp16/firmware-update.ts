@@ -21,7 +21,7 @@ import { Kind, OutboundCall } from '../station/outbound.js';
 import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
 import { Link, type Station } from '../station/station.js';
 import { ImageSignature } from '../features/firmware/signature.js';
-import { securityEvent } from '../features/security/events.js';
+import { securityEvent } from './security/events.js';
 
 /** Alarm tags: the job's steps, and the reboot after a successful install. */
 const TAG = 'firmware';

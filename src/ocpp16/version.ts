@@ -8,7 +8,7 @@ import { dialect16 } from './dialect.js';
 import { handlers16 } from './handlers/index.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from './schemas.js';
 import { connectionSettings } from '../features/security/connection.js';
-import { securityEvent } from '../features/security/events.js';
+import { securityEvent } from './security/events.js';
 import { securityState } from '../features/security/state.js';
 import { SETTINGS_16 } from './settings.js';
 

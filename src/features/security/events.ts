@@ -1,71 +1,35 @@
 /**
- * Security events (Security Whitepaper §8 and use case A04): logged in the charge point's security
- * log and reported to the CSMS with SecurityEventNotification.
- *
- * Which events this simulator raises — those a virtual charge point can truthfully observe:
- * StartupOfTheDevice (a boot after power-up), ResetOrReboot (a Reset), FirmwareUpdated (the firmware
- * feature calls {@link securityEvent} after an install), ReconfigurationOfSecurityParameters
- * (AuthorizationKey / SecurityProfile changed), InvalidChargePointCertificate (a CertificateSigned we
- * rejected), InvalidFirmwareSignature / InvalidFirmwareSigningCertificate (signed firmware),
- * InvalidCentralSystemCertificate, InvalidTLSVersion and FailedToAuthenticateAtCentralSystem
- * (station/socket.ts: a TLS or HTTP 401 failure, once per outage) and InvalidMessages
- * (station/inbound.ts: a schema-invalid CSMS call; station.ts: a malformed frame). It has no clock to
- * set, no memory to exhaust and no tamper switch.
- *
- * Only charge points that use the security extension raise them: SecurityProfile ≥ 1, or the CSMS
- * has used a security message with it. Plain 1.6 charge points keep sending exactly what they did.
+ * Security events (1.6 Security Whitepaper §8 and use case A04; 2.0.1 A04): logged in the charge
+ * point's security log and reported to the CSMS with SecurityEventNotification, whose payload is the
+ * same in both versions. Which events a version reports, and from when, is the version's choice
+ * (ocpp16/security/events.ts); this is what they share.
  */
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
-import type { SecurityEventNotificationRequest } from '../../ocpp16/generated/types.gen.js';
 import { formatLogLine, SecurityLog } from './security-log.js';
-import { securityOf, securityProfile, securityState } from './state.js';
+import { securityOf, securityState } from './state.js';
 
-/** The events of the Whitepaper's table (§8) and whether each is critical. */
-export const SECURITY_EVENTS: Readonly<Record<string, boolean>> = {
-  FirmwareUpdated: true,
-  FailedToAuthenticateAtCentralSystem: false,
-  CentralSystemFailedToAuthenticate: false,
-  SettingSystemTime: true,
-  StartupOfTheDevice: true,
-  ResetOrReboot: true,
-  SecurityLogWasCleared: true,
-  ReconfigurationOfSecurityParameters: false,
-  MemoryExhaustion: true,
-  InvalidMessages: false,
-  AttemptedReplayAttacks: false,
-  TamperDetectionActivated: true,
-  InvalidFirmwareSignature: false,
-  InvalidFirmwareSigningCertificate: false,
-  InvalidCentralSystemCertificate: false,
-  InvalidChargePointCertificate: false,
-  InvalidTLSVersion: false,
-  InvalidTLSCipherSuite: false,
-};
-
-export type SecurityEventType = keyof typeof SECURITY_EVENTS;
-
-/** True when the station speaks the security extension (see the module comment). */
-export function usesSecurityExtension(st: Station): boolean {
-  return st.security !== null || securityProfile(st) >= 1;
+/** SecurityEventNotification.req in both versions. */
+interface SecurityEventNotification {
+  type: string;
+  timestamp: string;
+  techInfo?: string;
 }
 
 /**
- * Raises a security event: logs it and queues a SecurityEventNotification (A04.FR.01, N01.FR.05).
- * Returns false when the station does not use the security extension (nothing happens then).
- * `type` is one of {@link SECURITY_EVENTS} (or a vendor's own, ≤ 50 characters).
+ * Logs a security event in the station's security log (A04.FR.04) and queues a
+ * SecurityEventNotification (A04.FR.01). `type` is one of the version's security events (or a vendor's
+ * own, at most 50 characters: CiString50); techInfo is cut to its 255.
  */
-export function securityEvent(st: Station, type: string, techInfo?: string, now = st.ctx.now()): boolean {
-  if (!usesSecurityExtension(st)) return false;
+export function recordSecurityEvent(st: Station, type: string, techInfo: string | undefined, now: number): void {
   const sec = securityOf(st);
   const info = techInfo?.slice(0, 255);
   (sec.log ??= new SecurityLog()).add(info ? { at: now, type, techInfo: info } : { at: now, type });
-  const payload: SecurityEventNotificationRequest = { type: type.slice(0, 50), timestamp: new Date(now).toISOString() };
+  const payload: SecurityEventNotification = { type: type.slice(0, 50), timestamp: new Date(now).toISOString() };
   if (info) payload.techInfo = info;
-    // Kept like a transaction message (A04.FR.02: "queued with a guaranteed delivery") — every event we
-  // send, so one raised just before a deliberate reconnect (a new AuthorizationKey) is not lost either.
+  // Kept like a transaction message (A04.FR.02: "queued with a guaranteed delivery") — every event we
+  // send, so one raised just before a deliberate reconnect (a new password) is not lost either.
   st.enqueue(new OutboundCall(Kind.Kept, 'SecurityEventNotification', payload as never));
-  return true;
 }
 
 /** The security log as text lines, oldest first (for GetLog(SecurityLog)); empty when nothing was logged. */

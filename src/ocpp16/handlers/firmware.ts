@@ -26,7 +26,7 @@ import type {
   UpdateFirmwareResponse,
 } from '../generated/types.gen.js';
 import { LogUpload, logFileName } from '../log-upload.js';
-import { securityEvent } from '../../features/security/events.js';
+import { securityEvent } from '../security/events.js';
 import { securityOf, securityState } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 
@@ -90,7 +90,7 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
  */
 function manufacturerRoots(st: Station): X509Certificate[] {
   const entries = securityState(st)?.store?.entries ?? [];
-  return entries.filter((e) => e.type === 'ManufacturerRootCertificate').map((e) => e.cert.x509);
+  return entries.filter((e) => e.type === 'ManufacturerRoot').map((e) => e.cert.x509);
 }
 
 /**
