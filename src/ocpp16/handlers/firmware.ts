@@ -10,7 +10,9 @@ import { OcppError } from '../../protocol/errors.js';
 import { parseLocation } from '../../station/file-transfer.js';
 import type { Station } from '../../station/station.js';
 import { checkSigningCertificate } from '../../features/firmware/signature.js';
-import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, firmwareBehaviour, FirmwareUpdate } from '../firmware-update.js';
+import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
+import { logFileName } from '../../features/firmware/log-file.js';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, FirmwareUpdate } from '../firmware-update.js';
 import type {
   DiagnosticsStatusNotificationRequest,
   FirmwareStatusNotificationRequest,
@@ -25,7 +27,7 @@ import type {
   UpdateFirmwareRequest,
   UpdateFirmwareResponse,
 } from '../generated/types.gen.js';
-import { LogUpload, logFileName } from '../log-upload.js';
+import { LogUpload } from '../log-upload.js';
 import { securityEvent } from '../security/events.js';
 import { securityOf, securityState } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
