@@ -9,18 +9,17 @@
  *   → [wait for transactions to end] → Installing → Installed | InstallationFailed
  *   → Installed: reboot; the next BootNotification carries the new firmwareVersion.
  *
- * The version installed is taken from the image's file name (`…/fw-2.1.0.bin` → `2.1.0`: the first
- * dotted number in the last path segment, with what follows it up to the extension), or is
- * `<old>-updated` when the name has none.
+ * The version installed is taken from the image's file name (features/firmware/version-name.ts).
  */
 import type { X509Certificate } from 'node:crypto';
 import { download } from '../station/file-transfer.js';
 import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
-import { DEFAULT_FIRMWARE, type FirmwareBehaviour } from '../station/profile.js';
 import { Link, type Station } from '../station/station.js';
-import { ImageSignature } from './firmware-signature.js';
+import { firmwareBehaviour } from '../features/firmware/behaviour.js';
+import { ImageSignature } from '../features/firmware/signature.js';
+import { versionFromLocation } from '../features/firmware/version-name.js';
 import { securityEvent } from './security/events.js';
 
 /** Alarm tags: the job's steps, and the reboot after a successful install. */
@@ -33,7 +32,6 @@ const DELIVERY_POLL_MS = 100;
 /** Retries when UpdateFirmware leaves it to the charge point (§6.55: "left to Charge Point"). */
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_INTERVAL_S = 60;
-const MAX_VERSION = 50; // BootNotification.firmwareVersion CiString50
 
 export interface UpdateOrder {
   location: string;
@@ -54,34 +52,6 @@ const enum Step {
   Pending,
   Rebooting,
   Done,
-}
-
-/** The behaviour of this station's model, with a scenario's overrides. */
-export function firmwareBehaviour(st: Station): FirmwareBehaviour {
-  const base = st.ctx.profile.firmware ?? DEFAULT_FIRMWARE;
-  const o = st.firmware?.overrides;
-  if (!o) return base;
-  return {
-    ...base,
-    downloadFails: o.downloadFails ?? base.downloadFails,
-    installFails: o.installFails ?? base.installFails,
-    uploadFails: o.uploadFails ?? base.uploadFails,
-  };
-}
-
-/** The version an image installs: see the file comment. */
-export function versionFromLocation(location: string, current: string): string {
-  let name = location;
-  try {
-    name = decodeURIComponent(new URL(location).pathname);
-  } catch {
-    // not a URL: use the text as it is
-  }
-  name = name.slice(name.lastIndexOf('/') + 1).replace(/(\.(bin|img|hex|fw|zip|tar|gz|tgz|swu|deb|ipk|pkg|upd|raucb))+$/i, '');
-  const m = /\d+(\.\d+)+([-+][0-9A-Za-z.+-]*)?/.exec(name);
-  if (m) return m[0].slice(0, MAX_VERSION);
-  const suffix = '-updated';
-  return current.slice(0, MAX_VERSION - suffix.length) + suffix;
 }
 
 export class FirmwareUpdate implements TransferJob {

@@ -2,20 +2,15 @@
  * A log upload in progress: OCPP 1.6 GetDiagnostics (§5.9, statuses §4.4 DiagnosticsStatusNotification)
  * and the Security Whitepaper's GetLog (use case N01, LogStatusNotification with the requestId).
  * Both share the station's one upload slot: a new request cancels the upload in progress.
- *
- * The file is plain UTF-8 text: a header (identity, vendor, model, firmware, the period asked for),
- * then this charge point's recent frames and events from the station log (src/station/log.ts), one
- * per line: `<ISO time> <identity> <mark> <frame or event>` (`<` from the CSMS, `>` to it, `*` event).
- * A SecurityLog holds the security log's events (src/ocpp16/security/), `<ISO time> <type> <techInfo>`.
+ * The file and its name are shared with 2.0.1 (features/firmware/log-file.ts).
  */
-import { securityState } from './security/state.js';
 import { upload } from '../station/file-transfer.js';
 import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
 import { LogKind, stationLog } from '../station/log.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { Link, type Station } from '../station/station.js';
-import { firmwareBehaviour } from './firmware-update.js';
-import { formatLogLine } from './security/security-log.js';
+import { firmwareBehaviour } from '../features/firmware/behaviour.js';
+import { logFileText, uploadLogFailure } from '../features/firmware/log-file.js';
 
 const TAG = 'log-upload';
 /** While a reboot is coming, look again this often (ms). */
@@ -33,43 +28,10 @@ export interface UploadOrder {
   getLog: { requestId: number; logType: 'DiagnosticsLog' | 'SecurityLog' } | null;
 }
 
-/** The file name a charge point gives its log (≤ 255 characters, GetDiagnostics.conf / GetLog.conf). */
-export function logFileName(identity: string, kind: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${identity.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}-${kind}-${stamp}.log`;
-}
-
-/** The file's text (see the file comment). */
-export function logFileText(st: Station, order: UploadOrder, now: number): string {
-  const security = order.getLog?.logType === 'SecurityLog';
-  const p = st.ctx.profile;
-  const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : '-');
-  const header = [
-    `# ocpp-sim ${security ? 'security log' : 'diagnostics'} of ${st.identity}`,
-    `# vendor ${p.vendor}, model ${p.model}, firmware ${st.firmware?.version ?? p.firmwareVersion}`,
-    `# generated ${new Date(now).toISOString()}, period ${iso(order.from)} .. ${iso(order.to)}`,
-  ];
-  const lines = security
-    ? (securityState(st)?.log?.list() ?? []).filter((e) => e.at >= order.from && e.at <= order.to).map(formatLogLine)
-    : stationLog.lines(st, st.identity, order.from, order.to);
-  return `${header.join('\n')}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`;
-}
-
 const enum Step {
   Scheduled,
   Uploading,
   Done,
-}
-
-/**
- * The LogStatusNotification status of a failed GetLog upload, "as precise as possible" (Whitepaper
- * N01.FR.10): the server refused our credentials (HTTP 401/403, FTP 530/532) → PermissionDenied; it
- * does not support the operation (HTTP 405/501, FTP 500–504) → NotSupportedOperation; else UploadFailure.
- */
-export function uploadLogFailure(reason: string): 'PermissionDenied' | 'NotSupportedOperation' | 'UploadFailure' {
-  if (/^HTTP 40[13] |^FTP \S+: 53[02]\b/.test(reason)) return 'PermissionDenied';
-  if (/^HTTP (405|501) |^FTP \S+: 50[0-4]\b/.test(reason)) return 'NotSupportedOperation';
-  return 'UploadFailure';
 }
 
 export class LogUpload implements TransferJob {
@@ -121,7 +83,7 @@ export class LogUpload implements TransferJob {
     if (this.attempts === 0) {
       this.notify(st, 'Uploading', now);
       // Built once, at the start: every attempt sends the same file.
-      this.body = Buffer.from(logFileText(st, this.order, now), 'utf8');
+      this.body = Buffer.from(logFileText(st, this.order.getLog?.logType === 'SecurityLog' ? 'security' : 'diagnostics', this.order.from, this.order.to, now), 'utf8');
     }
     this.step = Step.Uploading;
     this.attempts++;

@@ -7,9 +7,9 @@ import { defaultConfiguration, readonlyKeys, supportedFeatures, type FeatureProf
 import { dialect16 } from './dialect.js';
 import { handlers16 } from './handlers/index.js';
 import { OCPP16, SUBPROTOCOL_16, validator16 } from './schemas.js';
-import { connectionSettings } from './security/connection.js';
+import { connectionSettings } from '../features/security/connection.js';
 import { securityEvent } from './security/events.js';
-import { securityState } from './security/state.js';
+import { securityState } from '../features/security/state.js';
 import { SETTINGS_16 } from './settings.js';
 
 /** The feature profile that gives each capability (OCPP 1.6 §3.2). */

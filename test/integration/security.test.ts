@@ -9,7 +9,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REPLY, startCsms } from '../../src/csms/server.js';
-import { certificateHashData, parseCertificate } from '../../src/ocpp16/security/certificate-hash.js';
+import { certificateHashData, parseCertificate } from '../../src/features/security/certificate-hash.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';

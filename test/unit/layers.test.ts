@@ -2,6 +2,8 @@
  * The dependency rule, enforced (README "Architecture", issue #11): lower layers never import upper
  * ones. The station core reaches its OCPP version only through the version binding it is handed, so
  * it imports no version folder, and neither the scenario interpreter nor the scheduler that drive it.
+ * The feature logic the versions share (src/features/) sits on the core and is imported by the
+ * version folders, never the other way round.
  * Type-only imports count too: a type names the thing it belongs to.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,6 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   util: [],
   metrics: ['protocol', 'util'],
   station: ['protocol', 'util', 'metrics'],
+  features: ['protocol', 'util', 'metrics', 'station'],
   csms: ['protocol', 'util', 'ocpp16', 'ocpp201', 'config'],
 };
 

@@ -5,13 +5,15 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateHashData, parseCertificate } from '../../src/ocpp16/security/certificate-hash.js';
-import { CertificateStore } from '../../src/ocpp16/security/certificate-store.js';
-import { checkSignedChain } from '../../src/ocpp16/security/client-certificate.js';
-import { parseAuthorizationKey, tlsUrl } from '../../src/ocpp16/security/connection.js';
+import { certificateHashData, parseCertificate } from '../../src/features/security/certificate-hash.js';
+import { CertificateStore } from '../../src/features/security/certificate-store.js';
+import { checkSignedChain } from '../../src/features/security/client-certificate.js';
+import { tlsUrl } from '../../src/features/security/connection.js';
+import { parseAuthorizationKey } from '../../src/ocpp16/security/authorization-key.js';
+import { CERTIFICATE_USE } from '../../src/ocpp16/security/certificate-uses.js';
 import { basicAuthorization } from '../../src/protocol/basic-auth.js';
-import { createCsr, newKeyPair } from '../../src/ocpp16/security/csr.js';
-import { formatLogLine, SecurityLog } from '../../src/ocpp16/security/security-log.js';
+import { createCsr, newKeyPair } from '../../src/features/security/csr.js';
+import { formatLogLine, SecurityLog } from '../../src/features/security/security-log.js';
 import { TestPki } from '../helpers/test-ca.js';
 
 let pki: TestPki;
@@ -63,47 +65,51 @@ describe('CertificateHashData (Whitepaper §6.1, RFC 6960)', () => {
 });
 
 describe('CertificateStore (M03, M04, M05)', () => {
+  // The store speaks neutral certificate uses; 1.6's names map into them.
+  const CS_ROOT = CERTIFICATE_USE.CentralSystemRootCertificate;
+  const MF_ROOT = CERTIFICATE_USE.ManufacturerRootCertificate;
+
   it('installs roots and CA certificates issued by installed ones, lists them by type', () => {
     const store = new CertificateStore();
-    expect(store.hashData('CentralSystemRootCertificate')).toEqual([]);
-    expect(store.install('CentralSystemRootCertificate', pem.root, rules)).toBe('Accepted');
-    expect(store.install('CentralSystemRootCertificate', pem.sub, rules)).toBe('Accepted');
-    expect(store.install('ManufacturerRootCertificate', pem.other, rules)).toBe('Accepted');
-    expect(store.hashData('CentralSystemRootCertificate')).toHaveLength(2);
-    expect(store.hashData('ManufacturerRootCertificate')).toEqual([certificateHashData(parseCertificate(pem.other), parseCertificate(pem.other), 'SHA256')]);
-    expect(store.ofType('ManufacturerRootCertificate')[0].fingerprint256).toBe(new X509Certificate(pem.other).fingerprint256);
+    expect(store.hashData(CS_ROOT)).toEqual([]);
+    expect(store.install(CS_ROOT, pem.root, rules)).toBe('Accepted');
+    expect(store.install(CS_ROOT, pem.sub, rules)).toBe('Accepted');
+    expect(store.install(MF_ROOT, pem.other, rules)).toBe('Accepted');
+    expect(store.hashData(CS_ROOT)).toHaveLength(2);
+    expect(store.hashData(MF_ROOT)).toEqual([certificateHashData(parseCertificate(pem.other), parseCertificate(pem.other), 'SHA256')]);
+    expect(store.ofType(MF_ROOT)[0].fingerprint256).toBe(new X509Certificate(pem.other).fingerprint256);
   });
 
   it('rejects invalid certificates: not PEM, not a CA, no known issuer (M05.FR.06)', () => {
     const store = new CertificateStore();
-    expect(store.install('CentralSystemRootCertificate', 'garbage', rules)).toBe('Rejected');
-    expect(store.install('CentralSystemRootCertificate', pem.sub, rules)).toBe('Rejected'); // its root is not installed
-    expect(store.install('CentralSystemRootCertificate', pem.root, rules)).toBe('Accepted');
-    expect(store.install('CentralSystemRootCertificate', pem.leaf, rules)).toBe('Rejected'); // CA:FALSE
+    expect(store.install(CS_ROOT, 'garbage', rules)).toBe('Rejected');
+    expect(store.install(CS_ROOT, pem.sub, rules)).toBe('Rejected'); // its root is not installed
+    expect(store.install(CS_ROOT, pem.root, rules)).toBe('Accepted');
+    expect(store.install(CS_ROOT, pem.leaf, rules)).toBe('Rejected'); // CA:FALSE
   });
 
   it('rejects when CertificateStoreMaxLength certificates are installed (M05.FR.03); a re-install is idempotent', () => {
     const store = new CertificateStore();
     const small = { ...rules, maxLength: 1 };
-    expect(store.install('CentralSystemRootCertificate', pem.root, small)).toBe('Accepted');
-    expect(store.install('CentralSystemRootCertificate', pem.root, small)).toBe('Accepted');
-    expect(store.install('ManufacturerRootCertificate', pem.other, small)).toBe('Rejected');
+    expect(store.install(CS_ROOT, pem.root, small)).toBe('Accepted');
+    expect(store.install(CS_ROOT, pem.root, small)).toBe('Accepted');
+    expect(store.install(MF_ROOT, pem.other, small)).toBe('Rejected');
     expect(store.entries).toHaveLength(1);
   });
 
   it('with AdditionalRootCertificateCheck, a new Central System root must be signed by the current one (M05.FR.09/10)', () => {
     const store = new CertificateStore();
     const strict = { ...rules, additionalRootCheck: true };
-    expect(store.install('CentralSystemRootCertificate', pem.root, strict)).toBe('Accepted');
-    expect(store.install('CentralSystemRootCertificate', pem.other, strict)).toBe('Rejected');
-    expect(store.install('CentralSystemRootCertificate', pem.sub, strict)).toBe('Accepted'); // signed by root; root kept as fallback
-    expect(store.hashData('CentralSystemRootCertificate')).toHaveLength(2);
+    expect(store.install(CS_ROOT, pem.root, strict)).toBe('Accepted');
+    expect(store.install(CS_ROOT, pem.other, strict)).toBe('Rejected');
+    expect(store.install(CS_ROOT, pem.sub, strict)).toBe('Accepted'); // signed by root; root kept as fallback
+    expect(store.hashData(CS_ROOT)).toHaveLength(2);
   });
 
   it('deletes by hash data in any algorithm, NotFound otherwise, Failed when in use (M04)', () => {
     const store = new CertificateStore();
-    store.install('CentralSystemRootCertificate', pem.root, rules);
-    store.install('ManufacturerRootCertificate', pem.other, rules);
+    store.install(CS_ROOT, pem.root, rules);
+    store.install(MF_ROOT, pem.other, rules);
     const other = parseCertificate(pem.other);
     const root = parseCertificate(pem.root);
     expect(store.remove(certificateHashData(root, root, 'SHA512'), () => true)).toBe('Failed');
@@ -111,8 +117,8 @@ describe('CertificateStore (M03, M04, M05)', () => {
     const shouting = { ...h, issuerKeyHash: h.issuerKeyHash.toUpperCase(), serialNumber: `00${h.serialNumber}` };
     expect(store.remove(shouting, () => false)).toBe('Accepted');
     expect(store.remove(h, () => false)).toBe('NotFound');
-    expect(store.hashData('ManufacturerRootCertificate')).toEqual([]);
-    expect(store.hashData('CentralSystemRootCertificate')).toHaveLength(1);
+    expect(store.hashData(MF_ROOT)).toEqual([]);
+    expect(store.hashData(CS_ROOT)).toHaveLength(1);
   });
 });
 

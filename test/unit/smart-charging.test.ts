@@ -7,18 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { meterValues } from '../../src/ocpp16/dialect.js';
 import { Connector } from '../../src/station/connector.js';
 import { DEFAULT_PROFILE, DEFAULT_QUIRKS } from '../../src/station/profile.js';
-import { compositeSchedule, limitAt, nextChangeAt, type Electrics, type ScheduleView } from '../../src/ocpp16/smart-charging/composite.js';
-import {
-  allowedUnits,
-  clearProfiles,
-  installProfile,
-  parseProfile,
-  removeTxProfiles,
-  type ChargePointView,
-  type ChargingProfile,
-  type InstalledProfile,
-  type ProfileLimits,
-} from '../../src/ocpp16/smart-charging/profiles.js';
+import { compositeSchedule, limitAt, nextChangeAt, type Electrics, type ScheduleView } from '../../src/features/smart-charging/composite.js';
+import { installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits } from '../../src/features/smart-charging/profiles.js';
+import { allowedUnits, clearProfiles, parseProfile, type ChargingProfile } from '../../src/ocpp16/smart-charging/profiles.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
 const S = 1000;

@@ -9,8 +9,10 @@ import type { X509Certificate } from 'node:crypto';
 import { OcppError } from '../../protocol/errors.js';
 import { parseLocation } from '../../station/file-transfer.js';
 import type { Station } from '../../station/station.js';
-import { checkSigningCertificate } from '../firmware-signature.js';
-import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, firmwareBehaviour, FirmwareUpdate } from '../firmware-update.js';
+import { checkSigningCertificate } from '../../features/firmware/signature.js';
+import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
+import { logFileName } from '../../features/firmware/log-file.js';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, FirmwareUpdate } from '../firmware-update.js';
 import type {
   DiagnosticsStatusNotificationRequest,
   FirmwareStatusNotificationRequest,
@@ -25,9 +27,9 @@ import type {
   UpdateFirmwareRequest,
   UpdateFirmwareResponse,
 } from '../generated/types.gen.js';
-import { LogUpload, logFileName } from '../log-upload.js';
+import { LogUpload } from '../log-upload.js';
 import { securityEvent } from '../security/events.js';
-import { securityOf, securityState } from '../security/state.js';
+import { securityOf, securityState } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 
 /** UpdateFirmware and GetDiagnostics belong to the Firmware Management profile (§3.3). */
@@ -90,7 +92,7 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
  */
 function manufacturerRoots(st: Station): X509Certificate[] {
   const entries = securityState(st)?.store?.entries ?? [];
-  return entries.filter((e) => e.type === 'ManufacturerRootCertificate').map((e) => e.cert.x509);
+  return entries.filter((e) => e.type === 'ManufacturerRoot').map((e) => e.cert.x509);
 }
 
 /**

@@ -21,14 +21,16 @@ import type {
   InstallCertificateRequest,
   InstallCertificateResponse,
 } from '../generated/types.gen.js';
-import { issuedBy, splitPem } from '../security/certificate-hash.js';
-import { CertificateStore, type InstalledCertificate } from '../security/certificate-store.js';
-import { checkSignedChain } from '../security/client-certificate.js';
-import { parseAuthorizationKey, tlsUrl } from '../security/connection.js';
-import { createCsr, newKeyPair } from '../security/csr.js';
+import { issuedBy, splitPem } from '../../features/security/certificate-hash.js';
+import { CertificateStore, type InstalledCertificate } from '../../features/security/certificate-store.js';
+import { checkSignedChain } from '../../features/security/client-certificate.js';
+import { tlsUrl } from '../../features/security/connection.js';
+import { createCsr, newKeyPair } from '../../features/security/csr.js';
+import { parseAuthorizationKey } from '../security/authorization-key.js';
+import { CERTIFICATE_USE } from '../security/certificate-uses.js';
 import { securityEvent } from '../security/events.js';
 import { bootPayload } from '../dialect.js';
-import { securityOf, securityProfile } from '../security/state.js';
+import { securityOf, securityProfile } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 import { triggerCommon } from './remote-trigger.js';
 
@@ -37,7 +39,7 @@ import { triggerCommon } from './remote-trigger.js';
 /** InstallCertificate (M05): see CertificateStore.install for the rules. */
 export function installCertificate(st: Station, req: InstallCertificateRequest, now: number): InstallCertificateResponse {
   const sec = securityOf(st);
-  const status = (sec.store ??= new CertificateStore()).install(req.certificateType, req.certificate, {
+  const status = (sec.store ??= new CertificateStore()).install(CERTIFICATE_USE[req.certificateType], req.certificate, {
     maxLength: st.configInt('CertificateStoreMaxLength'),
     additionalRootCheck: st.getConfig('AdditionalRootCertificateCheck') === 'true',
     now,
@@ -54,13 +56,13 @@ export function deleteCertificate(st: Station, req: DeleteCertificateRequest): D
 
 /** GetInstalledCertificateIds (M03): Accepted with the hash data, or NotFound when none of the type is installed. */
 export function getInstalledCertificateIds(st: Station, req: GetInstalledCertificateIdsRequest): GetInstalledCertificateIdsResponse {
-  const list = securityOf(st).store?.hashData(req.certificateType) ?? [];
+  const list = securityOf(st).store?.hashData(CERTIFICATE_USE[req.certificateType]) ?? [];
   return list.length > 0 ? { status: 'Accepted', certificateHashData: list } : { status: 'NotFound' };
 }
 
 /** True when `e` is a Central System root that anchors the server certificate chain of the open connection. */
 function verifiesConnection(st: Station, e: InstalledCertificate): boolean {
-  if (e.type !== 'CentralSystemRootCertificate') return false;
+  if (e.type !== 'CsmsRoot') return false;
   const socket = (st.ws as unknown as { _socket?: { getPeerCertificate?: (detailed: boolean) => PeerCertificate } } | null)?._socket;
   if (!socket?.getPeerCertificate) return false; // not TLS
   const root = e.cert.x509;
@@ -211,7 +213,7 @@ export function changeSecurityKey(st: Station, key: string, value: string, now: 
 function changeAuthorizationKey(st: Station, value: string, now: number): ChangeConfigurationResponse {
   const password = parseAuthorizationKey(value);
   if (!password) return { status: 'Rejected' };
-  securityOf(st).authorizationKey = password;
+  securityOf(st).basicAuthPassword = password;
   securityEvent(st, 'ReconfigurationOfSecurityParameters', 'AuthorizationKey changed', now);
   if (securityProfile(st) !== 3) reconnect(st, now, 'new AuthorizationKey');
   return { status: 'Accepted' };
@@ -228,7 +230,7 @@ function changeSecurityProfile(st: Station, value: string, now: number): ChangeC
   if (next <= securityProfile(st)) return { status: 'Rejected' };
   const sec = securityOf(st);
   const opts = st.ctx.wsOptions(st);
-  const hasPassword = sec.authorizationKey !== null || typeof opts.headers?.authorization === 'string';
+  const hasPassword = sec.basicAuthPassword !== null || typeof opts.headers?.authorization === 'string';
   const hasRoot = opts.ca !== undefined;
   const hasClientCertificate = sec.ownCertificate !== null || (opts.cert !== undefined && opts.key !== undefined);
   if ((next <= 2 && !hasPassword) || (next >= 2 && !hasRoot) || (next === 3 && !hasClientCertificate)) return { status: 'Rejected' };

@@ -15,9 +15,10 @@ import type {
   SetChargingProfileRequest,
   SetChargingProfileResponse,
 } from '../generated/types.gen.js';
-import { compositeSchedule } from '../smart-charging/composite.js';
-import { clearProfiles, installProfile, parseProfile } from '../smart-charging/profiles.js';
-import { profileLimits, smartChargingOf, StationSmartCharging } from '../smart-charging/station-state.js';
+import { compositeSchedule } from '../../features/smart-charging/composite.js';
+import { installProfile } from '../../features/smart-charging/profiles.js';
+import { smartChargingOf, StationSmartCharging } from '../../features/smart-charging/station-state.js';
+import { clearProfiles, parseProfile, profileLimits } from '../smart-charging/profiles.js';
 
 function requireFeature(st: Station, action: string): void {
   if (!st.ctx.features.has('SmartCharging')) throw new OcppError('NotSupported', `${action}: this charge point does not support Smart Charging`);
@@ -27,7 +28,7 @@ function requireFeature(st: Station, action: string): void {
 export function setChargingProfile(st: Station, req: SetChargingProfileRequest, now: number): SetChargingProfileResponse {
   requireFeature(st, 'SetChargingProfile');
   const existing = st.smartCharging as StationSmartCharging | null;
-  const state = existing ?? new StationSmartCharging(st);
+  const state = existing ?? new StationSmartCharging(st, profileLimits);
   const limits = profileLimits(st);
   const parsed = parseProfile(req.connectorId, req.csChargingProfiles, state, limits, now);
   if (typeof parsed === 'string' || !installProfile(state.profiles, parsed, limits)) return { status: 'Rejected' };
@@ -54,7 +55,7 @@ export function getCompositeSchedule(st: Station, req: GetCompositeScheduleReque
   requireFeature(st, 'GetCompositeSchedule');
   const { connectorId, duration } = req;
   if (connectorId < 0 || connectorId >= st.connectors.length || duration < 0) return { status: 'Rejected' };
-  const state = (st.smartCharging as StationSmartCharging | null) ?? new StationSmartCharging(st);
+  const state = (st.smartCharging as StationSmartCharging | null) ?? new StationSmartCharging(st, profileLimits);
   const dc = state.electrics(connectorId).dc;
   const unit = req.chargingRateUnit ?? (dc ? 'W' : 'A');
   let capW = 0;
@@ -77,7 +78,7 @@ export function acceptRemoteStartProfile(st: Station, connectorId: number, req: 
   const profile = req.chargingProfile;
   if (!profile || !st.ctx.features.has('SmartCharging')) return true;
   if (profile.chargingProfilePurpose !== 'TxProfile' || profile.transactionId !== undefined) return false;
-  const state = smartChargingOf(st);
+  const state = smartChargingOf(st, profileLimits);
   const limits = profileLimits(st);
   const parsed = parseProfile(connectorId, profile, state, limits, now, true);
   if (typeof parsed === 'string' || !installProfile(state.profiles.slice(), parsed, limits)) {

@@ -1,6 +1,6 @@
 /**
- * Security events (Security Whitepaper §8 and use case A04): logged in the charge point's security
- * log and reported to the CSMS with SecurityEventNotification.
+ * The security events a 1.6 charge point raises (Security Whitepaper §8 and use case A04); logging
+ * and reporting them is shared (features/security/events.ts).
  *
  * Which events this simulator raises — those a virtual charge point can truthfully observe:
  * StartupOfTheDevice (a boot after power-up), ResetOrReboot (a Reset), FirmwareUpdated (the firmware
@@ -15,11 +15,9 @@
  * Only charge points that use the security extension raise them: SecurityProfile ≥ 1, or the CSMS
  * has used a security message with it. Plain 1.6 charge points keep sending exactly what they did.
  */
-import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
-import type { SecurityEventNotificationRequest } from '../generated/types.gen.js';
-import { formatLogLine, SecurityLog } from './security-log.js';
-import { securityOf, securityProfile, securityState } from './state.js';
+import { recordSecurityEvent } from '../../features/security/events.js';
+import { securityProfile } from '../../features/security/state.js';
 
 /** The events of the Whitepaper's table (§8) and whether each is critical. */
 export const SECURITY_EVENTS: Readonly<Record<string, boolean>> = {
@@ -57,18 +55,6 @@ export function usesSecurityExtension(st: Station): boolean {
  */
 export function securityEvent(st: Station, type: string, techInfo?: string, now = st.ctx.now()): boolean {
   if (!usesSecurityExtension(st)) return false;
-  const sec = securityOf(st);
-  const info = techInfo?.slice(0, 255);
-  (sec.log ??= new SecurityLog()).add(info ? { at: now, type, techInfo: info } : { at: now, type });
-  const payload: SecurityEventNotificationRequest = { type: type.slice(0, 50), timestamp: new Date(now).toISOString() };
-  if (info) payload.techInfo = info;
-    // Kept like a transaction message (A04.FR.02: "queued with a guaranteed delivery") — every event we
-  // send, so one raised just before a deliberate reconnect (a new AuthorizationKey) is not lost either.
-  st.enqueue(new OutboundCall(Kind.Kept, 'SecurityEventNotification', payload as never));
+  recordSecurityEvent(st, type, techInfo, now);
   return true;
-}
-
-/** The security log as text lines, oldest first (for GetLog(SecurityLog)); empty when nothing was logged. */
-export function securityLogLines(st: Station): string[] {
-  return securityState(st)?.log?.list().map(formatLogLine) ?? [];
 }

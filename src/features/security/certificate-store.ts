@@ -1,21 +1,25 @@
 /**
- * A charge point's installed CA certificates (Security Whitepaper use cases M03, M04, M05):
- * CentralSystemRootCertificate and ManufacturerRootCertificate, with the rules of InstallCertificate,
- * DeleteCertificate and GetInstalledCertificateIds. Pure logic over parsed certificates; the handlers
- * (handlers/security.ts) supply the configuration values and what the connection is using.
+ * A charge point's installed CA certificates (1.6 Security Whitepaper and 2.0.1 use cases M03, M04,
+ * M05), with the rules of InstallCertificate, DeleteCertificate and GetInstalledCertificateIds. Pure
+ * logic over parsed certificates; each version's handlers supply the configuration values, what the
+ * connection is using, and their own names for the certificate uses (a map into {@link CertificateUse}).
  */
 import type { X509Certificate } from 'node:crypto';
-import type {
-  CertificateHashDataType,
-  CertificateUseEnumType,
-  DeleteCertificateStatusEnumType,
-  HashAlgorithmEnumType,
-  InstallCertificateStatusEnumType,
-} from '../generated/types.gen.js';
-import { certificateHashData, issuedBy, parseCertificate, sameHashData, type ParsedCertificate } from './certificate-hash.js';
+import { certificateHashData, issuedBy, parseCertificate, sameHashData, type CertificateHashData, type HashAlgorithm, type ParsedCertificate } from './certificate-hash.js';
+
+/**
+ * What an installed CA certificate is for, named neutrally: the CSMS's root (1.6
+ * CentralSystemRootCertificate, 2.0.1 CSMSRootCertificate), the manufacturer's (firmware signing),
+ * and 2.0.1's ISO 15118 roots (V2GRootCertificate, MORootCertificate).
+ */
+export type CertificateUse = 'CsmsRoot' | 'ManufacturerRoot' | 'V2GRoot' | 'MORoot';
+/** InstallCertificateStatusEnumType: the same words in 1.6 and 2.0.1. */
+export type InstallStatus = 'Accepted' | 'Rejected' | 'Failed';
+/** DeleteCertificateStatusEnumType: the same words in 1.6 and 2.0.1. */
+export type DeleteStatus = 'Accepted' | 'Failed' | 'NotFound';
 
 export interface InstalledCertificate {
-  type: CertificateUseEnumType;
+  type: CertificateUse;
   cert: ParsedCertificate;
   /** Who issued it: itself for a root, else the installed certificate that signed it. */
   issuer: ParsedCertificate;
@@ -30,7 +34,7 @@ export interface InstallRules {
 }
 
 /** The hash algorithm we report installed certificates with (A00.FR.506: SHA256 SHOULD be used). */
-export const REPORTED_HASH: HashAlgorithmEnumType = 'SHA256';
+export const REPORTED_HASH: HashAlgorithm = 'SHA256';
 
 export class CertificateStore {
   readonly entries: InstalledCertificate[] = [];
@@ -40,7 +44,7 @@ export class CertificateStore {
    * CA certificate, expired, or neither self-signed nor issued by an installed certificate, so it
    * belongs to no hierarchy we can check (M05.FR.06) — and when the store is full (M05.FR.03).
    */
-  install(type: CertificateUseEnumType, pem: string, rules: InstallRules): InstallCertificateStatusEnumType {
+  install(type: CertificateUse, pem: string, rules: InstallRules): InstallStatus {
     let cert: ParsedCertificate;
     try {
       cert = parseCertificate(pem);
@@ -54,8 +58,8 @@ export class CertificateStore {
     if (this.entries.length >= rules.maxLength) return 'Rejected';
     const issuer = issuedBy(x509, x509) ? cert : this.entries.find((e) => issuedBy(x509, e.cert.x509))?.cert;
     if (!issuer) return 'Rejected';
-    if (rules.additionalRootCheck && type === 'CentralSystemRootCertificate') {
-      // One Central System root (plus the previous one as a fallback): the new root must be signed
+    if (rules.additionalRootCheck && type === 'CsmsRoot') {
+      // One CSMS root (plus the previous one as a fallback): the new root must be signed
       // by the one it replaces (M05.FR.08–11).
       const roots = this.entries.filter((e) => e.type === type);
       const current = roots[roots.length - 1];
@@ -71,7 +75,7 @@ export class CertificateStore {
    * the request's algorithm, M04.FR.07); Failed when `inUse` says the connection relies on it
    * (M04.FR.06). The charge point certificate is not in this store, so it cannot be deleted (M04.FR.05).
    */
-  remove(hash: CertificateHashDataType, inUse: (e: InstalledCertificate) => boolean): DeleteCertificateStatusEnumType {
+  remove(hash: CertificateHashData, inUse: (e: InstalledCertificate) => boolean): DeleteStatus {
     const i = this.entries.findIndex((e) => sameHashData(certificateHashData(e.cert, e.issuer, hash.hashAlgorithm), hash));
     if (i === -1) return 'NotFound';
     if (inUse(this.entries[i])) return 'Failed';
@@ -80,12 +84,12 @@ export class CertificateStore {
   }
 
   /** GetInstalledCertificateIds (M03): the hash data of every certificate of the type. */
-  hashData(type: CertificateUseEnumType, hashAlgorithm: HashAlgorithmEnumType = REPORTED_HASH): CertificateHashDataType[] {
+  hashData(type: CertificateUse, hashAlgorithm: HashAlgorithm = REPORTED_HASH): CertificateHashData[] {
     return this.entries.filter((e) => e.type === type).map((e) => certificateHashData(e.cert, e.issuer, hashAlgorithm));
   }
 
   /** The installed certificates of a type, oldest first. */
-  ofType(type: CertificateUseEnumType): X509Certificate[] {
+  ofType(type: CertificateUse): X509Certificate[] {
     return this.entries.filter((e) => e.type === type).map((e) => e.cert.x509);
   }
 }

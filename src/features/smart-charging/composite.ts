@@ -1,8 +1,9 @@
 /**
  * What the installed profiles allow, instant by instant (OCPP 1.6 §3.13.4 stacking, §3.13.5
- * combining, §5.7 GetCompositeSchedule). Within a purpose the profile in force with the highest
- * stackLevel prevails; a TxProfile in force overrules the TxDefaultProfiles (§3.13.1); the result is
- * the least of that and the ChargePointMaxProfile. Limits are compared in W, converted from A with
+ * combining, §5.7 GetCompositeSchedule; the same rules in 2.0.1 K08 and "Combining profiles"). Within
+ * a purpose the profile in force with the highest stackLevel prevails; a TxProfile in force overrules
+ * the TxDefaultProfiles (1.6 §3.13.1); the result is the least of that and the charge point's maximum
+ * profile (StationMax). Limits are compared in W, converted from A with
  * the connector's voltage and phases. Pure, and allocation-free on the {@link limitAt} path.
  */
 import type { InstalledProfile, Purpose, RateUnit } from './profiles.js';
@@ -23,7 +24,7 @@ export interface ScheduleView {
   /** Start (ms) of the connector's running transaction, or null. */
   txStart(connectorId: number): number | null;
   /**
-   * How many connectors share the ChargePointMaxProfile now (those with a running transaction, at
+   * How many connectors share the StationMax profile now (those with a running transaction, at
    * least 1): the charge point's limit is split evenly between them.
    */
   readonly sharing: number;
@@ -83,7 +84,7 @@ function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: num
   for (const p of view.profiles) {
     if (p.purpose !== purpose) continue;
     const own = p.connectorId === connectorId;
-    if (!own && !(purpose === 'TxDefaultProfile' && p.connectorId === 0 && connectorId > 0)) continue;
+    if (!own && !(purpose === 'TxDefault' && p.connectorId === 0 && connectorId > 0)) continue;
     const w = evaluate(p, t, txStart, e);
     if (Number.isNaN(w)) continue;
     if (p.stackLevel > bestLevel || (p.stackLevel === bestLevel && own && !bestOwn)) {
@@ -101,16 +102,16 @@ function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: num
 function composite(view: ScheduleView, connectorId: number, t: number): number {
   nextChange = Infinity;
   const e = view.electrics(connectorId);
-  const grid = layer(view, 'ChargePointMaxProfile', 0, t, view.electrics(0));
-  // The phases of the layer that sets the limit: a ChargePointMaxProfile of 10 A on one phase is
+  const grid = layer(view, 'StationMax', 0, t, view.electrics(0));
+  // The phases of the layer that sets the limit: a StationMax profile of 10 A on one phase is
   // reported as 10 A × 1 phase, not as the same power spread over three (§7.14 numberPhases).
   const gridPhases = grid === Infinity ? (e.dc ? 1 : e.phases) : txPhases;
   if (connectorId === 0) {
     txPhases = gridPhases;
     return grid;
   }
-  let tx = layer(view, 'TxProfile', connectorId, t, e);
-  if (tx === Infinity) tx = layer(view, 'TxDefaultProfile', connectorId, t, e);
+  let tx = layer(view, 'Tx', connectorId, t, e);
+  if (tx === Infinity) tx = layer(view, 'TxDefault', connectorId, t, e);
   if (tx === Infinity) txPhases = e.dc ? 1 : e.phases;
   const share = grid / Math.max(1, view.sharing);
   if (share < tx) {
@@ -131,7 +132,7 @@ export function nextChangeAt(view: ScheduleView, connectorId: number, now: numbe
   return nextChange;
 }
 
-/** A GetCompositeSchedule.conf chargingSchedule (§7.13 ChargingSchedule). */
+/** A composite schedule: 1.6 GetCompositeSchedule.conf chargingSchedule (§7.13), 2.0.1 CompositeScheduleType's periods. */
 export interface CompositeSchedule {
   duration: number;
   chargingRateUnit: RateUnit;

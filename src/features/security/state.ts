@@ -1,10 +1,11 @@
 /**
- * The security extension's per-charge-point state (OCPP 1.6 Security Whitepaper, edition 2/3). One
- * lazy object per station, created the first time the extension is used (the CSMS sends a security
- * message or changes a security key, or a security event is raised): the thousands of charge points
- * that never use it pay one null field.
+ * The security functions' per-charge-point state (OCPP 1.6 Security Whitepaper, edition 2/3; the same
+ * use cases in OCPP 2.0.1). One lazy object per station, created the first time they are used (the
+ * CSMS sends a security message or changes a security setting, or a security event is raised): the
+ * thousands of charge points that never use them pay one null field.
  */
 import type { KeyObject } from 'node:crypto';
+import { Setting } from '../../station/settings.js';
 import type { LinkSecurity, Station } from '../../station/station.js';
 import type { CertificateStore } from './certificate-store.js';
 import type { SecurityLog } from './security-log.js';
@@ -20,8 +21,8 @@ export interface OwnCertificate {
 }
 
 export interface SecurityState extends LinkSecurity {
-  /** The HTTP Basic password the CSMS set through AuthorizationKey: the decoded octets (A00.FR.205). */
-  authorizationKey: Buffer | null;
+  /** The HTTP Basic password the CSMS set (1.6 AuthorizationKey, decoded octets; 2.0.1 BasicAuthPassword). */
+  basicAuthPassword: Buffer | null;
   /** Installed CA certificates (InstallCertificate); null until first used. */
   store: CertificateStore | null;
   /** The private key of the last CSR we sent, waiting for its CertificateSigned. */
@@ -44,7 +45,7 @@ export function securityOf(st: Station): SecurityState {
   let sec = securityState(st);
   if (sec !== null) return sec;
   sec = {
-    authorizationKey: null,
+    basicAuthPassword: null,
     store: null,
     pendingKey: null,
     pendingSubject: null,
@@ -58,7 +59,7 @@ export function securityOf(st: Station): SecurityState {
   return sec;
 }
 
-/** The station's SecurityProfile configuration key (0 = none configured yet, Whitepaper §7.6). */
+/** The station's security profile setting (0 = none configured yet, 1.6 Whitepaper §7.6). */
 export function securityProfile(st: Station): number {
-  return st.configInt('SecurityProfile');
+  return st.settingInt(Setting.SecurityProfile);
 }

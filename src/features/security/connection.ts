@@ -1,7 +1,8 @@
 /**
- * How a charge point that uses the security extension connects: the HTTP Basic password, the trusted
- * Central System roots, its client certificate and the URL, as the CSMS set them over OCPP. Read by
- * the shard's wsOptions (scheduler/shard.ts) and Station.connect for stations with security state.
+ * How a charge point that uses the security functions connects: the HTTP Basic password, the trusted
+ * CSMS roots, its client certificate and the URL, as the CSMS set them over OCPP (1.6 Security
+ * Whitepaper A01/A02/A05; 2.0.1 the same use cases). Read through the version binding's linkOptions
+ * for stations with security state.
  */
 import type { ClientOptions } from 'ws';
 import type { SecurityState } from './state.js';
@@ -16,20 +17,20 @@ export interface ConnectionSettings {
 /**
  * The connection settings of a station with security state. `fleetPassword` and `base` are what the
  * run was started with (--password/--passwords, --ca/--cert/--key); what the CSMS installed comes on
- * top: an AuthorizationKey replaces the password (A01), installed Central System roots are trusted
+ * top: a password set over OCPP replaces the run's (A01), installed CSMS roots are trusted
  * besides the fleet's CA, and a valid certificate from CertificateSigned replaces the client
  * certificate from its 'not valid before' on (A02.FR.08).
  */
 export function connectionSettings(sec: SecurityState, fleetPassword: string | undefined, base: ClientOptions, now: number): ConnectionSettings {
   const tls: ConnectionSettings['tls'] = {};
-  const roots = sec.store?.ofType('CentralSystemRootCertificate') ?? [];
+  const roots = sec.store?.ofType('CsmsRoot') ?? [];
   if (roots.length > 0) tls.ca = [...asList(base.ca), ...roots.map((c) => c.toString())];
   const own = sec.ownCertificate;
   if (own && own.notBefore <= now) {
     tls.cert = own.chain;
     tls.key = own.key;
   }
-  return { password: sec.authorizationKey ?? fleetPassword, tls };
+  return { password: sec.basicAuthPassword ?? fleetPassword, tls };
 }
 
 function asList(ca: ClientOptions['ca']): (string | Buffer)[] {
@@ -37,15 +38,6 @@ function asList(ca: ClientOptions['ca']): (string | Buffer)[] {
   return (Array.isArray(ca) ? ca : [ca]) as (string | Buffer)[];
 }
 
-
-/**
- * The AuthorizationKey value as password octets: 16 to 20 bytes, hexadecimal (up to 40 digits),
- * A00.FR.205 and §7.2; null when the value does not meet that.
- */
-export function parseAuthorizationKey(value: string): Buffer | null {
-  if (!/^(?:[0-9a-fA-F]{2}){16,20}$/.test(value)) return null;
-  return Buffer.from(value, 'hex');
-}
 
 /** The wss:// URL a ws:// charge point uses from security profile 2 on (TLS, A00.FR.311/415). */
 export function tlsUrl(url: string): string {

@@ -3,11 +3,24 @@
  * (Security Whitepaper §6.1, edition 3 wording; RFC 6960 CertID): the issuer's DN hash over the DER
  * of the certificate's issuer field, the issuer's key hash over the value of its subjectPublicKey
  * BIT STRING (without tag, length and the unused-bits octet), and the serial number in hexadecimal
- * without leading zeroes.
+ * without leading zeroes. OCPP 2.0.1 uses the same CertificateHashDataType (A02, M03, M04).
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { certificateFields } from './der.js';
-import type { CertificateHashDataType, HashAlgorithmEnumType } from '../generated/types.gen.js';
+
+/** HashAlgorithmEnumType, the same in the 1.6 Security Whitepaper and 2.0.1. */
+export type HashAlgorithm = 'SHA256' | 'SHA384' | 'SHA512';
+
+/** CertificateHashDataType (RFC 6960 CertID), the same in the 1.6 Security Whitepaper and 2.0.1. */
+export interface CertificateHashData {
+  hashAlgorithm: HashAlgorithm;
+  /** Hexadecimal hash of the issuer's distinguished name (DER). */
+  issuerNameHash: string;
+  /** Hexadecimal hash of the issuer's public key bits. */
+  issuerKeyHash: string;
+  /** Hexadecimal serial number, no leading zeroes. */
+  serialNumber: string;
+}
 
 export interface ParsedCertificate {
   pem: string;
@@ -36,10 +49,10 @@ export function parseCertificate(pem: string): ParsedCertificate {
   return { pem: blocks[0], x509, issuerDer, keyBits, serialHex: x509.serialNumber.toUpperCase().replace(/^0+(?=.)/, '') };
 }
 
-const NODE_HASH: Readonly<Record<HashAlgorithmEnumType, string>> = { SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
+const NODE_HASH: Readonly<Record<HashAlgorithm, string>> = { SHA256: 'sha256', SHA384: 'sha384', SHA512: 'sha512' };
 
 /** CertificateHashData of `cert`, whose issuer is `issuer` (the certificate itself for a root). */
-export function certificateHashData(cert: ParsedCertificate, issuer: ParsedCertificate, hashAlgorithm: HashAlgorithmEnumType): CertificateHashDataType {
+export function certificateHashData(cert: ParsedCertificate, issuer: ParsedCertificate, hashAlgorithm: HashAlgorithm): CertificateHashData {
   const h = NODE_HASH[hashAlgorithm];
   return {
     hashAlgorithm,
@@ -50,7 +63,7 @@ export function certificateHashData(cert: ParsedCertificate, issuer: ParsedCerti
 }
 
 /** Whether two CertificateHashData name the same certificate (CiStrings; serials without leading zeroes). */
-export function sameHashData(a: CertificateHashDataType, b: CertificateHashDataType): boolean {
+export function sameHashData(a: CertificateHashData, b: CertificateHashData): boolean {
   const serial = (s: string) => s.toUpperCase().replace(/^0+(?=.)/, '');
   return (
     a.hashAlgorithm === b.hashAlgorithm &&

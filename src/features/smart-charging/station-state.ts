@@ -7,32 +7,40 @@
  * a profile set or cleared, a transaction starting or ending, a schedule period boundary — the meter
  * is first brought up to that moment under the old limit, so energy is exact piecewise; an alarm on the
  * station's own wheel entry (Station.later) wakes it at the next boundary.
+ *
+ * Version-neutral: the version supplies how its settings bound the profiles ({@link ReadLimits}).
  */
 import type { Connector } from '../../station/connector.js';
 import type { Station } from '../../station/station.js';
 import { limitAt, nextChangeAt, type Electrics, type ScheduleView } from './composite.js';
-import { allowedUnits, installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits } from './profiles.js';
+import { installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits, type TransactionRef } from './profiles.js';
 
 /** What the station core sees of the feature: its hooks into the transaction life cycle. */
 export interface SmartChargingState {
   /** A transaction starts on `c` (before its first meter reading): TxDefault/RemoteStart profiles apply. */
   transactionStarted(c: Connector, now: number): void;
-  /** The transaction on `c` ended: its TxProfiles are removed (§3.13.2). */
+  /** The transaction on `c` ended: its TxProfiles are removed (1.6 §3.13.2). */
   transactionEnded(c: Connector, now: number): void;
 }
+
+/** The bounds on installed profiles, read from the station's settings by its OCPP version. */
+export type ReadLimits = (st: Station) => ProfileLimits;
 
 const ALARM = 'smart-charging';
 
 export class StationSmartCharging implements SmartChargingState, ScheduleView, ChargePointView {
   readonly profiles: InstalledProfile[] = [];
-  /** A RemoteStartTransaction's TxProfile, installed when that transaction starts (§5.11). */
+  /** A remote start's TxProfile, installed when that transaction starts (1.6 §5.11 RemoteStartTransaction). */
   pending: { connectorId: number; idTag: string; profile: InstalledProfile } | null = null;
   sharing = 1;
   /** When the pending boundary alarm is due (ms). */
   boundaryAt = Infinity;
   private readonly wiring: Electrics[];
 
-  constructor(private readonly st: Station) {
+  constructor(
+    private readonly st: Station,
+    private readonly readLimits: ReadLimits,
+  ) {
     // Connector 0 (the grid connection) converts with the first outlet's electrics.
     this.wiring = st.connectors.map((_, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
   }
@@ -50,9 +58,9 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
     return tx && !tx.stopped ? tx.startedAt : null;
   }
 
-  transaction(connectorId: number): { transactionId: number | null; startedAt: number } | null {
+  transaction(connectorId: number): { transactionId: TransactionRef | null; startedAt: number } | null {
     const tx = this.st.connectors[connectorId]?.tx;
-    return tx && !tx.stopped ? { transactionId: tx.id === null ? null : Number(tx.id), startedAt: tx.startedAt } : null;
+    return tx && !tx.stopped ? { transactionId: tx.id, startedAt: tx.startedAt } : null;
   }
 
   transactionStarted(c: Connector, now: number): void {
@@ -60,7 +68,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
     if (pending && pending.connectorId === c.id) {
       this.pending = null;
       // The profile belongs to the transaction the RemoteStartTransaction asked for, not another driver's.
-      if (pending.idTag === c.tx!.idTag) installProfile(this.profiles, pending.profile, profileLimits(this.st));
+      if (pending.idTag === c.tx!.idTag) installProfile(this.profiles, pending.profile, this.readLimits(this.st));
     }
     this.reapply(now);
   }
@@ -73,7 +81,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
 
   /**
    * Re-evaluates every connector's limit: the meter is brought up to the change under the old limit,
-   * then runs under the new one; a limit of 0 suspends a charging connector (SuspendedEVSE, §4.9) and
+   * then runs under the new one; a limit of 0 suspends a charging connector (SuspendedEVSE, 1.6 §4.9) and
    * a limit above 0 resumes it. Plans the next evaluation at the earliest schedule boundary. `at`
    * (≤ now) is when the change happened: a boundary the timer wheel reports a tick late still
    * switches the power at the boundary itself.
@@ -140,16 +148,6 @@ function electricsOf(c: Connector | undefined): Electrics {
 }
 
 /** The station's smart-charging state, created on first use. */
-export function smartChargingOf(st: Station): StationSmartCharging {
-  return (st.smartCharging ??= new StationSmartCharging(st)) as StationSmartCharging;
-}
-
-/** The Smart Charging configuration keys that bound SetChargingProfile (§9.4). */
-export function profileLimits(st: Station): ProfileLimits {
-  return {
-    maxStackLevel: st.configInt('ChargeProfileMaxStackLevel'),
-    maxPeriods: st.configInt('ChargingScheduleMaxPeriods'),
-    maxInstalled: st.configInt('MaxChargingProfilesInstalled'),
-    allowedUnits: allowedUnits(st.getConfig('ChargingScheduleAllowedChargingRateUnit') ?? ''),
-  };
+export function smartChargingOf(st: Station, readLimits: ReadLimits): StationSmartCharging {
+  return (st.smartCharging ??= new StationSmartCharging(st, readLimits)) as StationSmartCharging;
 }
