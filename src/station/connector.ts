@@ -114,7 +114,7 @@ export class Connector {
   /** Present power (W) and the time the register was last brought up to date. */
   powerW = 0;
   meterAt = 0;
-  /** The limit (W) smart charging sets now (OCPP 1.6 §3.13; kept by ocpp16/smart-charging); Infinity = none. */
+  /** The limit (W) smart charging sets now (OCPP 1.6 §3.13; kept by features/smart-charging); Infinity = none. */
   limitW = Infinity;
   /** This outlet's share of a power cabinet (profile powerSharing; set by Station.sharePower); Infinity = none. */
   shareW = Infinity;

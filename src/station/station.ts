@@ -196,7 +196,7 @@ export class Station {
   auth: AuthState | null = null;
   /** Reservations held on this charge point (null while none; OCPP 1.6 §5.13, station/reservation.ts). */
   reservations: ReservationState | null = null;
-  /** Security extension: credentials and certificates the CSMS set, security log (lazy; ocpp16/security/state.ts). */
+  /** Security extension: credentials and certificates the CSMS set, security log (lazy; features/security/state.ts). */
   security: LinkSecurity | null = null;
 
   /** Configuration keys the CSMS changed; defaults live in the shared profile (lazy). */

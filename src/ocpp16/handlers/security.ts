@@ -173,10 +173,10 @@ export function extendedTriggerMessage(st: Station, req: ExtendedTriggerMessageR
     case 'FirmwareStatusNotification':
       // A model without Firmware Management has no firmware status to send (as TriggerMessage answers).
       if (!st.ctx.features.has('FirmwareManagement')) return { status: 'NotImplemented' };
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'SignedFirmwareStatusNotification', triggeredStatus.signedFirmware(st) as never)));
+      st.enqueue(new OutboundCall(Kind.Other, 'SignedFirmwareStatusNotification', triggeredStatus.signedFirmware(st) as never).asTriggered());
       return { status: 'Accepted' };
     case 'LogStatusNotification':
-      st.enqueue(triggered(new OutboundCall(Kind.Other, 'LogStatusNotification', triggeredStatus.log(st) as never)));
+      st.enqueue(new OutboundCall(Kind.Other, 'LogStatusNotification', triggeredStatus.log(st) as never).asTriggered());
       return { status: 'Accepted' };
     case 'SignChargePointCertificate':
       if (!st.getConfig('CpoName')) return { status: 'Rejected' };
@@ -188,10 +188,6 @@ export function extendedTriggerMessage(st: Station, req: ExtendedTriggerMessageR
 }
 
 /** Marks a call as asked for by the CSMS: it may go out while the boot is Pending (OCPP 1.6 §4.2.1). */
-function triggered(call: OutboundCall): OutboundCall {
-  call.triggered = true;
-  return call;
-}
 
 // ---------------------------------------------------------------- configuration keys (A01, A05)
 
