@@ -206,6 +206,8 @@ export class Station {
    * component and variable, which its shared device model numbers; lazy, null while untouched).
    */
   variables: Map<number, string> | null = null;
+  /** Connection profiles the CSMS stored, by configuration slot (2.0.1 SetNetworkProfile, B09; lazy). */
+  networkProfiles: Map<number, object> | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';
   /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */

@@ -356,6 +356,18 @@ describe('B Provisioning', () => {
     expect(p.connections.get(CP)).toHaveLength(1);
     expect(p.failures).toEqual([]);
   });
+  it('B09: SetNetworkProfile is checked and stored: Accepted for the current security profile or above, Rejected below it', async () => {
+    const { peer: p } = await setup();
+    await booted(p);
+    const profile = (securityProfile: number) => ({
+      configurationSlot: 2,
+      connectionData: { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example/ocpp', messageTimeout: 30, securityProfile, ocppInterface: 'Wired0' },
+    });
+    expect(await p.call(CP, 'SetNetworkProfile', profile(2))).toEqual({ status: 'Accepted' });
+    // The station's SecurityCtrlr.SecurityProfile is 1: a profile of 0 would lower it.
+    expect(await p.call(CP, 'SetNetworkProfile', profile(0))).toMatchObject({ status: 'Rejected' });
+    expect(p.failures).toEqual([]);
+  });
 });
 
 describe('E/F Transactions and remote control', () => {

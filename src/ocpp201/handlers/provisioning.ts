@@ -60,6 +60,8 @@ export function setNetworkProfile(st: Station, req: SetNetworkProfileRequest): S
   // B09.FR.02: a security profile below the current one is refused.
   const current = Number(st.setting(Setting.SecurityProfile) ?? 0);
   if (req.connectionData.securityProfile < current) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidProfile', additionalInfo: 'lower security profile' } };
+  // Kept over reboots like the device model's values; a profile for a slot replaces the one there.
+  (st.networkProfiles ??= new Map()).set(req.configurationSlot, req.connectionData);
   return { status: 'Accepted' };
 }
 
