@@ -202,7 +202,7 @@ export function bootPayload(st: Station): BootNotificationRequest {
   const n = st.ctx.idStart + st.index;
   // Cut to the 1.6 field lengths: a long identity in `${id}` must not make the boot invalid.
   const expand = (t: string | undefined, max: number) => (t ? expandTemplate(t, n, st.identity).slice(0, max) : undefined);
-  const installed = st.firmware?.version; // after a firmware update (ocpp16/firmware-update.ts)
+  const installed = st.firmware?.version; // after a firmware update (features/firmware/firmware-update.ts)
   return bootNotification(profile, expand(profile.serial, 25)!, expand(profile.iccid, 20), expand(profile.imsi, 20), installed);
 }
 

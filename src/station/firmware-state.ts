@@ -5,7 +5,7 @@
  *
  * The installed version is "flash": it survives reboots. Transfers in flight do not: a power cycle
  * aborts them (their job decides what to report after the boot), the end of the run aborts them
- * silently. The jobs themselves live in src/ocpp16/ (their statuses are OCPP's).
+ * silently. The jobs live in src/features/firmware/; each version reports them in its own words.
  */
 import type { Station } from './station.js';
 

@@ -1,7 +1,8 @@
 /**
  * OCPP 1.6 Firmware Management (§5.19 UpdateFirmware, §5.9 GetDiagnostics) and the Security
  * Whitepaper's SignedUpdateFirmware (L01) and GetLog (N01). Each handler checks the request, answers
- * at once and leaves the work to a job on the station's alarms (firmware-update.ts, log-upload.ts).
+ * at once and leaves the work to a job on the station's alarms (features/firmware/firmware-update.ts,
+ * log-upload.ts), which reports in 1.6's words (../transfer-reporting.ts).
  * The statuses a TriggerMessage / ExtendedTriggerMessage reports are here too.
  */
 import { atLeastRetryFloor } from '../../station/retry.js';
@@ -12,7 +13,7 @@ import type { Station } from '../../station/station.js';
 import { checkSigningCertificate } from '../../features/firmware/signature.js';
 import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
 import { logFileName } from '../../features/firmware/log-file.js';
-import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, FirmwareUpdate } from '../firmware-update.js';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, FirmwareUpdate } from '../../features/firmware/firmware-update.js';
 import type {
   DiagnosticsStatusNotificationRequest,
   FirmwareStatusNotificationRequest,
@@ -27,7 +28,8 @@ import type {
   UpdateFirmwareRequest,
   UpdateFirmwareResponse,
 } from '../generated/types.gen.js';
-import { LogUpload } from '../log-upload.js';
+import { LogUpload } from '../../features/firmware/log-upload.js';
+import { updateReporting, uploadReporting } from '../transfer-reporting.js';
 import { securityEvent } from '../security/events.js';
 import { securityOf, securityState } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
@@ -82,7 +84,7 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
   }
   const retryIntervalMs = intervalMsOf(req.retryInterval);
   const retrieveAt = timeOf(req.retrieveDate, now, 'retrieveDate');
-  FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries, req.location), retryIntervalMs, signed: null }, now);
+  FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries, req.location), retryIntervalMs, requestId: null, installAt: 0, signature: null, reporting: updateReporting }, now);
   return {};
 }
 
@@ -114,14 +116,22 @@ export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareReque
   // Central System will be able to cancel an ongoing firmware update"); that request then fails at once.
   const underWay = st.firmware?.update != null && !st.firmware.update.awaitingReboot;
   if (!usableLocation(firmware.location) && !underWay) return { status: 'Rejected' };
-  const signed = { requestId: req.requestId, cert: cert.cert, signature: firmware.signature, installAt: timeOf(firmware.installDateTime, now, 'firmware.installDateTime') };
-  const order = { location: firmware.location, retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'), retries: retriesOf(req.retries, firmware.location), retryIntervalMs: intervalMsOf(req.retryInterval), signed };
+  const order = {
+    location: firmware.location,
+    retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'),
+    retries: retriesOf(req.retries, firmware.location),
+    retryIntervalMs: intervalMsOf(req.retryInterval),
+    requestId: req.requestId,
+    installAt: timeOf(firmware.installDateTime, 0, 'firmware.installDateTime'),
+    signature: { cert: cert.cert, signature: firmware.signature },
+    reporting: updateReporting,
+  };
   return { status: FirmwareUpdate.begin(st, order, now) ? 'AcceptedCanceled' : 'Accepted' };
 }
 
 /**
  * GetDiagnostics (§5.9): answers the file name at once and uploads this charge point's recent log
- * (see log-upload.ts) to the location. No fileName when the period asked for is empty: "not present
+ * (see features/firmware/log-upload.ts) to the location. No fileName when the period asked for is empty: "not present
  * when no diagnostic information is available" (§6.26).
  */
 export function getDiagnostics(st: Station, req: GetDiagnosticsRequest, now: number): GetDiagnosticsResponse {
@@ -130,7 +140,7 @@ export function getDiagnostics(st: Station, req: GetDiagnosticsRequest, now: num
   const to = timeOf(req.stopTime, Infinity, 'stopTime');
   if (from > to || from > now) return {};
   const fileName = logFileName(st.identity, 'diagnostics', now);
-  LogUpload.begin(st, { location: req.location, retries: retriesOf(req.retries, req.location), retryIntervalMs: intervalMsOf(req.retryInterval), from, to, getLog: null }, fileName, now);
+  LogUpload.begin(st, { location: req.location, retries: retriesOf(req.retries, req.location), retryIntervalMs: intervalMsOf(req.retryInterval), from, to, getLog: null, reporting: uploadReporting }, fileName, now);
   return { fileName };
 }
 
@@ -151,6 +161,7 @@ export function getLog(st: Station, req: GetLogRequest, now: number): GetLogResp
     from,
     to,
     getLog: { requestId: req.requestId, logType: req.logType },
+    reporting: uploadReporting,
   };
   return { status: LogUpload.begin(st, order, filename, now) ? 'AcceptedCanceled' : 'Accepted', filename };
 }
@@ -165,7 +176,7 @@ export function getLog(st: Station, req: GetLogRequest, now: number): GetLogResp
 export function firmwareStatusNow(st: Station): FirmwareStatusNotificationRequest['status'] {
   const job = st.firmware?.update;
   const last = st.firmware?.lastFirmware;
-  if (!(job instanceof FirmwareUpdate) || job.signed || !job.busy || !last || last.status === 'Installed') return 'Idle';
+  if (!(job instanceof FirmwareUpdate) || job.order.requestId !== null || !job.busy || !last || last.status === 'Installed') return 'Idle';
   return last.status as FirmwareStatusNotificationRequest['status'];
 }
 

@@ -1,26 +1,28 @@
 /**
- * A firmware update in progress: OCPP 1.6 UpdateFirmware (§5.19, statuses §4.5) and the Security
- * Whitepaper's SignedUpdateFirmware (use case L01). One job per charge point at a time, driven by
- * the station's alarms (`st.later`) and by the download's I/O callbacks:
+ * A firmware update in progress, in either version: OCPP 1.6 UpdateFirmware (§5.19, statuses §4.5),
+ * the 1.6 Security Whitepaper's SignedUpdateFirmware and 2.0.1's UpdateFirmware (use case L01 in
+ * both). One job per charge point at a time, driven by the station's alarms (`st.later`) and by the
+ * download's I/O callbacks:
  *
- *   [signed: DownloadScheduled while the retrieve date is to come, or a reboot is]
+ *   [with a requestId: DownloadScheduled while the retrieve date is to come, or a reboot is]
  *   retrieve date → Downloading → (retries) → Downloaded | DownloadFailed
- *     signed: → SignatureVerified | InvalidSignature → [InstallScheduled until installDateTime]
- *   → [wait for transactions to end] → Installing → Installed | InstallationFailed
- *   → Installed: reboot; the next BootNotification carries the new firmwareVersion.
+ *     signed: → SignatureVerified | InvalidSignature
+ *   → [InstallScheduled until installDateTime] → [wait for transactions to end]
+ *   → Installing → Installed | InstallationFailed
+ *   → Installed: reboot; the next BootNotification carries the new firmware version.
  *
- * The version installed is taken from the image's file name (features/firmware/version-name.ts).
+ * The statuses are the same words in both versions; how they reach the CSMS (which notification,
+ * with which requestId) is the version's {@link UpdateReporting}. The version installed is taken
+ * from the image's file name (version-name.ts).
  */
 import type { X509Certificate } from 'node:crypto';
-import { download } from '../station/file-transfer.js';
-import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
-import { LogKind, stationLog } from '../station/log.js';
-import { Kind, OutboundCall } from '../station/outbound.js';
-import { Link, type Station } from '../station/station.js';
-import { firmwareBehaviour } from '../features/firmware/behaviour.js';
-import { ImageSignature } from '../features/firmware/signature.js';
-import { versionFromLocation } from '../features/firmware/version-name.js';
-import { securityEvent } from './security/events.js';
+import { download } from '../../station/file-transfer.js';
+import { firmwareOf, rebootPlanned, type TransferJob } from '../../station/firmware-state.js';
+import { LogKind, stationLog } from '../../station/log.js';
+import { Link, type Station } from '../../station/station.js';
+import { firmwareBehaviour } from './behaviour.js';
+import { ImageSignature } from './signature.js';
+import { versionFromLocation } from './version-name.js';
 
 /** Alarm tags: the job's steps, and the reboot after a successful install. */
 const TAG = 'firmware';
@@ -33,6 +35,27 @@ const DELIVERY_POLL_MS = 100;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_INTERVAL_S = 60;
 
+/** A status an update reports (1.6 FirmwareStatus and its Whitepaper's; 2.0.1 FirmwareStatusEnumType). */
+export type FirmwareStatus =
+  | 'DownloadScheduled'
+  | 'Downloading'
+  | 'Downloaded'
+  | 'DownloadFailed'
+  | 'SignatureVerified'
+  | 'InvalidSignature'
+  | 'InstallScheduled'
+  | 'Installing'
+  | 'Installed'
+  | 'InstallationFailed';
+
+/** How the charge point's version reports an update to the CSMS. */
+export interface UpdateReporting {
+  /** Queues the version's status notification (and remembers it for TriggerMessage). */
+  status(st: Station, order: UpdateOrder, status: FirmwareStatus): void;
+  /** Raises a security event; the version decides whether and how it is reported. */
+  securityEvent(st: Station, type: 'InvalidFirmwareSignature' | 'FirmwareUpdated', techInfo: string, now: number): void;
+}
+
 export interface UpdateOrder {
   location: string;
   /** Not before then (ms). */
@@ -40,8 +63,16 @@ export interface UpdateOrder {
   /** Retries after the first attempt. */
   retries: number;
   retryIntervalMs: number;
-  /** SignedUpdateFirmware: its requestId, the checked signing certificate and the signature. */
-  signed: { requestId: number; cert: X509Certificate; signature: string; installAt: number } | null;
+  /**
+   * The request's id (1.6 SignedUpdateFirmware, 2.0.1 UpdateFirmware); null for 1.6's UpdateFirmware,
+   * which knows no DownloadScheduled.
+   */
+  requestId: number | null;
+  /** Install not before then (ms; 0 = as soon as downloaded). */
+  installAt: number;
+  /** The checked signing certificate and the image's signature; null for an unsigned image. */
+  signature: { cert: X509Certificate; signature: string } | null;
+  reporting: UpdateReporting;
 }
 
 const enum Step {
@@ -60,7 +91,7 @@ export class FirmwareUpdate implements TransferJob {
   private controller: AbortController | null = null;
   /** Connectors this update made inoperative while it waits for transactions to end (L01.FR.07). */
   private blocked: number[] = [];
-  /** SignedUpdateFirmware: DownloadScheduled has been sent (once per request). */
+  /** DownloadScheduled has been sent (once per request). */
   private scheduled = false;
   readonly version: string;
 
@@ -85,14 +116,10 @@ export class FirmwareUpdate implements TransferJob {
     const job = new FirmwareUpdate(st, order);
     fw.update = job;
     stationLog.record(st, LogKind.Event, `firmware: update to ${job.version} from ${order.location}, not before ${new Date(order.retrieveAt).toISOString()}`, now);
-    // Whitepaper L01.FR.13: a signed update whose retrieveDateTime is still to come is DownloadScheduled.
-    if (order.signed && order.retrieveAt > now) job.notify(st, 'DownloadScheduled', now);
+    // L01.FR.13 (Whitepaper and 2.0.1): an update whose retrieveDateTime is still to come is DownloadScheduled.
+    if (order.requestId !== null && order.retrieveAt > now) job.notify(st, 'DownloadScheduled', now);
     st.later(Math.max(now, order.retrieveAt), TAG, (s, t) => job.live(s) && job.tryDownload(s, t));
     return previous !== null && !installed;
-  }
-
-  get signed(): boolean {
-    return this.order.signed !== null;
   }
 
   /** Still the station's update, and the station still runs (I/O callbacks may come late). */
@@ -103,7 +130,7 @@ export class FirmwareUpdate implements TransferJob {
   private tryDownload(st: Station, now: number): void {
     if (this.attempts === 0 && rebootPlanned(st)) {
       // A reboot is coming (a Reset, or the previous update's): download after it, not into it.
-      if (this.order.signed && !this.scheduled) this.notify(st, 'DownloadScheduled', now); // L01.FR.13
+      if (this.order.requestId !== null && !this.scheduled) this.notify(st, 'DownloadScheduled', now); // L01.FR.13
       st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.tryDownload(s, t));
       return;
     }
@@ -113,7 +140,7 @@ export class FirmwareUpdate implements TransferJob {
     const behaviour = firmwareBehaviour(st);
     if (behaviour.downloadFails) return this.downloadFailed(st, now, 'download failure (simulated)');
     const controller = (this.controller = new AbortController());
-    const check = this.order.signed ? new ImageSignature(this.order.signed.cert) : null;
+    const check = this.order.signature ? new ImageSignature(this.order.signature.cert) : null;
     stationLog.record(st, LogKind.Event, `firmware: downloading ${this.order.location} (attempt ${this.attempts})`, now);
     const ca = st.ctx.wsOptions(st).ca;
     download(this.order.location, { signal: controller.signal, ca, bytesPerSecond: behaviour.downloadBytesPerSecond }, check ? (c) => check.update(c) : undefined)
@@ -144,22 +171,22 @@ export class FirmwareUpdate implements TransferJob {
 
   private downloaded(st: Station, check: ImageSignature | null, now: number): void {
     this.notify(st, 'Downloaded', now);
-    const signed = this.order.signed;
-    if (signed && check) {
+    const { signature, installAt } = this.order;
+    if (signature && check) {
       // L01.FR.04, L01.FR.12: the signature over the whole image, with the signing certificate's key.
-      if (!check.verify(signed.signature)) {
+      if (!check.verify(signature.signature)) {
         this.notify(st, 'InvalidSignature', now);
-        securityEvent(st, 'InvalidFirmwareSignature', `requestId ${signed.requestId}: signature does not match ${this.order.location}`, now); // L01.FR.03
+        this.order.reporting.securityEvent(st, 'InvalidFirmwareSignature', `requestId ${this.order.requestId}: signature does not match ${this.order.location}`, now); // L01.FR.03
         return this.finish(st);
       }
       this.notify(st, 'SignatureVerified', now);
-      if (signed.installAt > now) {
-        // L01.FR.16: install at installDateTime.
-        this.step = Step.Pending;
-        this.notify(st, 'InstallScheduled', now);
-        st.later(signed.installAt, TAG, (s, t) => this.live(s) && this.install(s, t));
-        return;
-      }
+    }
+    if (installAt > now) {
+      // L01.FR.16: install at installDateTime.
+      this.step = Step.Pending;
+      this.notify(st, 'InstallScheduled', now);
+      st.later(installAt, TAG, (s, t) => this.live(s) && this.install(s, t));
+      return;
     }
     this.install(st, now);
   }
@@ -196,8 +223,8 @@ export class FirmwareUpdate implements TransferJob {
     const from = fw.version ?? st.ctx.profile.firmwareVersion;
     fw.version = this.version;
     this.notify(st, 'Installed', now);
-    // A critical security event (Security Whitepaper §8), raised by charge points using the extension.
-    securityEvent(st, 'FirmwareUpdated', `${from} -> ${this.version}`, now);
+    // A critical security event (1.6 Security Whitepaper §8; 2.0.1 Appendix 1).
+    this.order.reporting.securityEvent(st, 'FirmwareUpdated', `${from} -> ${this.version}`, now);
     // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once Installed has been answered (or could not be).
     this.step = Step.Rebooting;
     const deadline = now + st.ctx.options.callTimeoutMs;
@@ -209,19 +236,10 @@ export class FirmwareUpdate implements TransferJob {
     st.later(now, REBOOT_TAG, rebootWhenDelivered);
   }
 
-  /** FirmwareStatusNotification, or SignedFirmwareStatusNotification with the requestId (L01.FR.10). */
-  private notify(st: Station, status: string, now: number): void {
-    const fw = firmwareOf(st);
-    const signed = this.order.signed;
+  private notify(st: Station, status: FirmwareStatus, now: number): void {
     stationLog.record(st, LogKind.Event, `firmware: ${status}`, now);
-    if (signed) {
-      if (status === 'DownloadScheduled') this.scheduled = true;
-      fw.lastSignedFirmware = { status, requestId: signed.requestId };
-      st.enqueue(new OutboundCall(Kind.Kept, 'SignedFirmwareStatusNotification', { status, requestId: signed.requestId }));
-    } else {
-      fw.lastFirmware = { status, requestId: null };
-      st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status }));
-    }
+    if (status === 'DownloadScheduled') this.scheduled = true;
+    this.order.reporting.status(st, this.order, status);
   }
 
   /** Installed: only the reboot into the new firmware is left. */

@@ -1,16 +1,16 @@
 /**
- * A log upload in progress: OCPP 1.6 GetDiagnostics (§5.9, statuses §4.4 DiagnosticsStatusNotification)
- * and the Security Whitepaper's GetLog (use case N01, LogStatusNotification with the requestId).
- * Both share the station's one upload slot: a new request cancels the upload in progress.
- * The file and its name are shared with 2.0.1 (features/firmware/log-file.ts).
+ * A log upload in progress, in either version: OCPP 1.6 GetDiagnostics (§5.9, statuses §4.4
+ * DiagnosticsStatusNotification), GetLog of the 1.6 Security Whitepaper and of 2.0.1 (use case N01,
+ * LogStatusNotification with the requestId). All share the station's one upload slot: a new request
+ * cancels the upload in progress. How a status reaches the CSMS is the version's {@link UploadReporting};
+ * the file is log-file.ts's.
  */
-import { upload } from '../station/file-transfer.js';
-import { firmwareOf, rebootPlanned, type TransferJob } from '../station/firmware-state.js';
-import { LogKind, stationLog } from '../station/log.js';
-import { Kind, OutboundCall } from '../station/outbound.js';
-import { Link, type Station } from '../station/station.js';
-import { firmwareBehaviour } from '../features/firmware/behaviour.js';
-import { logFileText, uploadLogFailure } from '../features/firmware/log-file.js';
+import { upload } from '../../station/file-transfer.js';
+import { firmwareOf, rebootPlanned, type TransferJob } from '../../station/firmware-state.js';
+import { LogKind, stationLog } from '../../station/log.js';
+import { Link, type Station } from '../../station/station.js';
+import { firmwareBehaviour } from './behaviour.js';
+import { logFileText } from './log-file.js';
 
 const TAG = 'log-upload';
 /** While a reboot is coming, look again this often (ms). */
@@ -24,8 +24,17 @@ export interface UploadOrder {
   /** The period of log wanted (ms; ±Infinity = all). */
   from: number;
   to: number;
-  /** GetLog: its requestId and log type; null for GetDiagnostics. */
+  /** GetLog: its requestId and log type; null for 1.6's GetDiagnostics. */
   getLog: { requestId: number; logType: 'DiagnosticsLog' | 'SecurityLog' } | null;
+  reporting: UploadReporting;
+}
+
+/** How the charge point's version reports an upload to the CSMS. */
+export interface UploadReporting {
+  /** Queues the version's status notification for Uploading, Uploaded or a failure status. */
+  status(st: Station, order: UploadOrder, status: string): void;
+  /** The status of a failed upload, from the reason it failed (`null`: the power went). */
+  failure(order: UploadOrder, reason: string | null): string;
 }
 
 const enum Step {
@@ -113,16 +122,13 @@ export class LogUpload implements TransferJob {
       st.later(now + this.order.retryIntervalMs, TAG, (s, t) => this.live(s) && this.tryUpload(s, t));
       return;
     }
-    this.notify(st, this.isGetLog ? uploadLogFailure(reason) : 'UploadFailed', now);
+    this.notify(st, this.order.reporting.failure(this.order, reason), now);
     this.finish(st);
   }
 
-  /** DiagnosticsStatusNotification, or LogStatusNotification with GetLog's requestId. */
   private notify(st: Station, status: string, now: number): void {
     stationLog.record(st, LogKind.Event, `log: ${status}`, now);
-    const getLog = this.order.getLog;
-    if (getLog) st.enqueue(new OutboundCall(Kind.Kept, 'LogStatusNotification', { status, requestId: getLog.requestId }));
-    else st.enqueue(new OutboundCall(Kind.Kept, 'DiagnosticsStatusNotification', { status }));
+    this.order.reporting.status(st, this.order, status);
   }
 
   private finish(st: Station): void {
@@ -136,7 +142,7 @@ export class LogUpload implements TransferJob {
     if (this.step === Step.Scheduled) return true;
     if (this.step === Step.Uploading) {
       this.abort();
-      this.notify(st, this.isGetLog ? 'UploadFailure' : 'UploadFailed', now);
+      this.notify(st, this.order.reporting.failure(this.order, null), now);
     }
     return false;
   }
