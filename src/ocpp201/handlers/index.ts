@@ -1,6 +1,7 @@
 /**
  * The exhaustive registry of CSMS-initiated 2.0.1 actions: handled, or `null` — known but not supported
- * yet (part 2 of issue #11's work), answered with the CALLERROR NotSupported, never NotImplemented.
+ * yet, answered with the CALLERROR NotSupported, never NotImplemented. The actions of an optional
+ * functional block answer NotSupported too on a model that lacks the block (blocks.ts).
  */
 import type { InboundHandler } from '../../station/shard-context.js';
 import type { Station } from '../../station/station.js';
@@ -9,6 +10,7 @@ import * as deviceModel from './device-model.js';
 import * as provisioning from './provisioning.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
+import { BLOCK_OF, requireBlockOf } from './blocks.js';
 
 /** A handler of action A: the compiler checks it takes A's request and gives A's response. */
 type Handler<A extends CsmsAction> = (st: Station, request: RequestOf<A>, now: number) => ResponseOf<A>;
@@ -64,5 +66,15 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
 
 /** Handlers by action name, for the station's dispatcher (absent = NotSupported / NotImplemented). */
 export const handlers201: Readonly<Record<string, InboundHandler | undefined>> = Object.fromEntries(
-  Object.entries(REGISTRY).filter(([, h]) => h !== null),
+  Object.entries(REGISTRY)
+    .filter(([, h]) => h !== null)
+    .map(([action, h]) => [action, action in BLOCK_OF ? ofBlock(action as CsmsAction, h as InboundHandler) : h]),
 ) as Record<string, InboundHandler>;
+
+/** A block's handler, answering NotSupported on a model without the block. */
+function ofBlock(action: CsmsAction, handle: InboundHandler): InboundHandler {
+  return (st, request, now) => {
+    requireBlockOf(st, action);
+    return handle(st, request, now);
+  };
+}
