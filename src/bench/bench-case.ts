@@ -7,6 +7,9 @@
  *                      CPU per 1,000 messages, share of one core, RSS per charge point
  *   (c) saturation   — every charge point sends Heartbeats back to back: round trips/s
  *
+ * With `features`, the CSMS switches 2.0.1 functional blocks on in every charge point after the boot
+ * storm (features.ts), so (b) measures them too.
+ *
  * With `scrapeEveryMs`, Prometheus's view is served from this process and scraped at that interval
  * during (b), so its cost shows in the steady-state CPU figure.
  */
@@ -17,10 +20,14 @@ import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
 import { identityWidth } from '../util/ids.js';
+import { activateFeatures, type BenchApi, type BenchFeature } from './features.js';
 
 /** What bench.ts asks a case to do (one JSON argument). */
 export interface CaseSpec {
   csmsUrl: string;
+  /** The CSMS's operator API, for `features`. */
+  api: BenchApi;
+  features: BenchFeature[];
   /** The OCPP version the charge points speak: '1.6' or '2.0.1'. */
   ocpp: string;
   n: number;
@@ -34,6 +41,9 @@ export interface CaseSpec {
 
 export interface CaseResult {
   ocpp: string;
+  features: BenchFeature[];
+  /** Per feature call: charge points that accepted it, failed, and the first error. */
+  featureCalls: Awaited<ReturnType<typeof activateFeatures>>;
   n: number;
   workers: number;
   /** /metrics scrapes during the steady state. */
@@ -95,6 +105,8 @@ async function main(): Promise<void> {
   const booted = fleet.stats.total('chargePointsBooted');
   const bootSeconds = ((fleet.stats.lastFirstBootAt() || Date.now()) - t0) / 1000;
 
+  const featureCalls = spec.features.length > 0 ? await activateFeatures(spec.api, spec.features) : [];
+
   // (b) steady state: let every session start and the first samples go out, then measure a window.
   await sleep(5000);
   let scrapes = 0;
@@ -134,6 +146,8 @@ async function main(): Promise<void> {
   const errors = fleet.stats.actions().reduce((k, a) => k + a.errors, 0);
   const result: CaseResult = {
     ocpp: spec.ocpp,
+    features: spec.features,
+    featureCalls,
     n,
     workers,
     scrapes,

@@ -8,11 +8,14 @@
  *   npm run bench -- --n 1000,10000,19000 --workers 1,2 --steady 20 --saturation 10
  *   npm run bench -- --n 10000 --workers 2 --scenario bench-charging   # the scenario interpreter instead
  *   npm run bench -- --n 10000 --scrape 1                              # Prometheus scraping it every second
+ *   npm run bench -- --n 10000 --ocpp 2.0.1 --features smart-charging,monitoring,display
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CaseResult, CaseSpec } from './bench-case.js';
+import { BENCH_FEATURES, type BenchApi, type BenchFeature } from './features.js';
 
 const bin = fileURLToPath(new URL('../../bin/ocpp-sim.js', import.meta.url));
 const caseScript = fileURLToPath(new URL('./bench-case.js', import.meta.url));
@@ -22,9 +25,10 @@ function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess }> {
+async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess; api: BenchApi }> {
+  const token = randomBytes(16).toString('hex');
   // Heartbeats every 60 s: the steady state is dominated by MeterValues every 10 s, as in the brief.
-  const proc = spawn(process.execPath, [bin, 'csms', '--port', '0', '--quiet', '--heartbeat-interval', '60'], {
+  const proc = spawn(process.execPath, [bin, 'csms', '--port', '0', '--quiet', '--heartbeat-interval', '60', '--api-token', token], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -37,7 +41,7 @@ async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess }> 
     proc.on('exit', (code) => reject(new Error(`csms exited with ${code}`)));
   });
   proc.stdout!.resume();
-  return { url, proc };
+  return { url, proc, api: { base: `${url.replace(/^ws/, 'http').replace(/\/ocpp$/, '')}/api`, token } };
 }
 
 function runCase(spec: CaseSpec): Promise<CaseResult> {
@@ -58,8 +62,8 @@ function runCase(spec: CaseSpec): Promise<CaseResult> {
 }
 
 function table(rows: CaseResult[]): string {
-  const head = ['OCPP', 'N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
-  const cells = rows.map((r) => [r.ocpp, r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+  const head = ['OCPP', 'features', 'N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.ocpp, r.features.join(',') || '-', r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
 }
@@ -73,14 +77,21 @@ async function main(): Promise<void> {
   const scrapeEveryMs = Number(arg('scrape', '0')) * 1000;
   const out = arg('out', 'bench-results.json');
   const scenario = arg('scenario', '');
-  const { url, proc } = await startCsmsProcess();
+  const features = arg('features', '').split(',').filter((f) => f !== '');
+  const unknown = features.filter((f) => !(BENCH_FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0) throw new Error(`--features: unknown ${unknown.join(', ')} (known: ${BENCH_FEATURES.join(', ')})`);
+  const { url, proc, api } = await startCsmsProcess();
   const rows: CaseResult[] = [];
   try {
     for (const n of ns) {
       for (const w of ws) {
         for (const ocpp of versions) {
           process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w} …\n`);
-          rows.push(await runCase({ csmsUrl: url, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs }));
+          // The features are 2.0.1's functional blocks: 1.6 cases run without them.
+          const caseFeatures = ocpp === '2.0.1' ? (features as BenchFeature[]) : [];
+          const row = await runCase({ csmsUrl: url, api, features: caseFeatures, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs });
+          for (const c of row.featureCalls) if (c.failed > 0) process.stderr.write(`bench: ${c.action} failed on ${c.failed} of ${c.ok + c.failed} charge points (${c.firstError})\n`);
+          rows.push(row);
           // Let the CSMS see the previous fleet's sockets close before the next storm.
           await new Promise((r) => setTimeout(r, 2000));
         }
