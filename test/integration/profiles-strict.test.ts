@@ -98,16 +98,20 @@ describe('every built-in 2.0.1-speaking profile against a strict 2.0.1 CSMS', ()
       peer201!.calls(`${m.prefix}1`, 'NotifyReport').some((c) => c.params.requestId === 100 + i && !c.params.tbc);
     await until(() => models.every(lastPart), 'every base report', 10_000);
     expect(peer201.failures).toEqual([]);
-    for (const m of models) {
+    models.forEach((m, i) => {
       const id = `${m.prefix}1`;
-      expect(peer201.calls(id, 'BootNotification').length, m.name).toBeGreaterThanOrEqual(1);
+      expect(peer201!.calls(id, 'BootNotification').length, m.name).toBeGreaterThanOrEqual(1);
+      // The report describes the model's own outlets: an EVSE component for each of its EVSEs (B07, Part 2 §2.2).
+      const parts = peer201!.calls(id, 'NotifyReport').filter((c) => c.params.requestId === 100 + i);
+      const evses = new Set(parts.flatMap((c) => c.params.reportData.filter((d: any) => d.component.name === 'EVSE').map((d: any) => d.component.evse.id)));
+      expect([...evses].sort(), `${m.name} EVSEs`).toEqual([...new Set(loadProfile(m.name).connectors.map((c) => c.evse))].sort());
       // A whole transaction: Started at seqNo 0 … Ended (another EVSE's may still be open).
-      const whole = [...peer201.transactions.values()]
+      const whole = [...peer201!.transactions.values()]
         .filter((t) => t.identity === id)
         .map((t) => peer201!.events(t.transactionId))
         .some((evs) => evs[0]?.eventType === 'Started' && evs.at(-1)?.eventType === 'Ended');
       expect(whole, `${m.name}: a transaction Started…Ended`).toBe(true);
-    }
+    });
     // Transactions still open when the run stops are allowed; the finished ones have no gaps.
     expect(peer201.sequenceProblems(true)).toEqual([]);
   });
