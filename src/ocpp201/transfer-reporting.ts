@@ -45,4 +45,8 @@ export const uploadReporting201: UploadReporting = {
   },
   // N01.FR.10: a failure "as precise as possible"; the power going is an UploadFailure.
   failure: (_order, reason) => (reason === null ? 'UploadFailure' : uploadLogFailure(reason)),
+  // The cancelled upload's request gets its last word (UploadLogStatusEnumType AcceptedCanceled).
+  cancelled(st, order) {
+    this.status(st, order, 'AcceptedCanceled');
+  },
 };

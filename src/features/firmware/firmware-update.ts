@@ -216,10 +216,12 @@ export class FirmwareUpdate implements TransferJob {
   private install(st: Station, now: number): void {
     const behaviour = firmwareBehaviour(st);
     if (behaviour.waitForTransactions) {
-      // L01.FR.07: unless new sessions are allowed meanwhile (2.0.1 AllowNewSessionsPendingFirmwareUpdate).
-      if (this.order.reporting.allowNewSessions(st)) this.unblockConnectors(st, now, false);
+      // L01.FR.07: unless new sessions are allowed meanwhile (2.0.1 AllowNewSessionsPendingFirmwareUpdate);
+      // once installing, none may start (it would be cut by the reboot).
+      const charging = st.anyCharging();
+      if (charging && this.order.reporting.allowNewSessions(st)) this.unblockConnectors(st, now, false);
       else this.blockIdleConnectors(st, now);
-      if (st.anyCharging()) {
+      if (charging) {
         this.step = Step.Pending;
         if (this.order.reporting.installedAfterReboot && !this.waitReported) {
           // 2.0.1: the install is put off until the transactions end (as OCTT TC_L_15_CS expects).
