@@ -16,6 +16,7 @@ import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_FIRMWARE, DEFAULT_PROFILE, type FirmwareBehaviour, type StationProfile } from '../../src/station/profile.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 import { StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { StrictPeer } from '../helpers/ocpp-rpc-peer.js';
 
 const CP = 'TEST001';
 /** No car arrives by itself: the tests decide when a session runs. */
@@ -204,6 +205,18 @@ describe('UpdateFirmware (L01, L02)', () => {
     clean(peer, fleet);
   });
 
+  it('L01.FR.16: an installDateTime to come is InstallScheduled after the download; the install starts then', async () => {
+    const files = await fileServer();
+    const { peer, fleet } = await setup();
+    const installAt = Date.now() + 1500;
+    await peer.call(CP, 'UpdateFirmware', { requestId: 15, firmware: { location: `${files.base}/fw/fw-5.5.0.bin`, retrieveDateTime: soon(), installDateTime: new Date(installAt).toISOString() } });
+    await until(() => statuses(peer).includes('Installed'), 'Installed', 8000);
+    expect(statuses(peer)).toEqual(['Downloading', 'Downloaded', 'InstallScheduled', 'Installing', 'InstallRebooting', 'Installed']);
+    const installing = peer.calls(CP, 'FirmwareStatusNotification').find((c) => c.params.status === 'Installing')!;
+    expect(installing.at).toBeGreaterThanOrEqual(installAt - 50);
+    clean(peer, fleet);
+  });
+
   it('L01.FR.06/07: the install waits for the transaction (InstallScheduled), the idle EVSE Unavailable meanwhile; with AllowNewSessionsPendingFirmwareUpdate it stays Available', async () => {
     const files = await fileServer();
     const { peer, fleet } = await setup();
@@ -268,6 +281,28 @@ describe('a scenario\'s `firmware:` step makes each stage fail on a 2.0.1 statio
       await until(() => sent(peer, 'StatusNotification').at(-1).connectorStatus === 'Available', 'the connectors back');
     }
     clean(peer, fleet);
+  });
+});
+
+describe('the shared job on a 1.6 charge point', () => {
+  it('1.6 UpdateFirmware knows no InstallVerificationFailed nor InstallRebooting: a failed verification is InstallationFailed; Installed comes before the reboot', async () => {
+    const files = await fileServer();
+    const peer = await StrictPeer.start();
+    cleanups.push(() => peer.close());
+    const scenario = compileScenarioText('fw.yaml', 'description: failing verification\nconnectors: [1]\nsteps:\n  - firmware: {verify: fail}\n  - wait: 2s\n  - firmware: {verify: ok}\n  - wait: 1h\n');
+    const fleet = startTestFleet(peer.url, { count: 1, driver: QUIET_DRIVER, profile: { ...DEFAULT_PROFILE, firmware: FAST }, scenario });
+    cleanups.push(() => fleet.stop());
+    await until(() => peer.calls(CP, 'StatusNotification').length >= 2, 'the charge point to boot');
+    const fsn = () => peer.calls(CP, 'FirmwareStatusNotification').map((c) => c.params.status);
+    await peer.call(CP, 'UpdateFirmware', { location: `${files.base}/fw/fw-2.0.0.bin`, retrieveDate: soon() });
+    await until(() => fsn().includes('InstallationFailed'), 'InstallationFailed');
+    expect(fsn()).toEqual(['Downloading', 'Downloaded', 'Installing', 'InstallationFailed']);
+    await new Promise((r) => setTimeout(r, 2000)); // the scenario switches verification back on
+    await peer.call(CP, 'UpdateFirmware', { location: `${files.base}/fw/fw-2.0.1.bin`, retrieveDate: soon() });
+    await until(() => peer.calls(CP, 'BootNotification').length === 2, 'the reboot', 8000);
+    expect(fsn().slice(4)).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
+    expect(peer.calls(CP, 'BootNotification')[1].params.firmwareVersion).toBe('2.0.1');
+    expect(peer.failures).toEqual([]);
   });
 });
 
