@@ -53,6 +53,7 @@ async function fileServer(): Promise<{ base: string; seen: Seen[] }> {
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, body: Buffer.concat(chunks) });
       if (req.method === 'GET' && req.url!.startsWith('/fw/')) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(IMAGE);
+      else if (req.method === 'GET' && req.url!.startsWith('/slow/')) trickle(res);
       else if (req.url!.startsWith('/hang/')) return; // answered when the server closes
       else if (req.url!.startsWith('/deny/')) res.writeHead(403).end();
       else if (req.method === 'PUT' || req.method === 'POST') res.writeHead(201).end();
@@ -65,6 +66,21 @@ async function fileServer(): Promise<{ base: string; seen: Seen[] }> {
     server.close(r);
   }));
   return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
+}
+
+/** Sends IMAGE 4 KiB every 100 ms (about 1.6 s): a download long enough to cut. */
+function trickle(res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  let at = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    res.write(IMAGE.subarray(at, (at += 4096)));
+    if (at >= IMAGE.length) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, 100);
+  res.on('close', () => clearInterval(timer));
 }
 
 // ------------------------------------------------------------------ the strict peer and one station
@@ -128,6 +144,9 @@ describe('UpdateFirmware (L01, L02)', () => {
     const event = sent(peer, 'SecurityEventNotification').find((e) => e.type === 'FirmwareUpdated');
     expect(event?.techInfo).toBe('1.0.0 -> 2.1.0');
     expect(files.seen.filter((s) => s.method === 'GET')).toHaveLength(1);
+    // The device model knows the new version too.
+    const get = await peer.call(CP, 'GetVariables', { getVariableData: [{ component: { name: 'ChargingStation' }, variable: { name: 'FirmwareVersion' } }] });
+    expect(get.getVariableResult[0]).toMatchObject({ attributeStatus: 'Accepted', attributeValue: '2.1.0' });
     // L01.FR.25: after Installed a triggered FirmwareStatusNotification is Idle, without a requestId.
     const mark = peer.received.length;
     expect(await peer.call(CP, 'TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' })).toEqual({ status: 'Accepted' });
@@ -202,6 +221,24 @@ describe('UpdateFirmware (L01, L02)', () => {
     await until(() => statuses(peer).includes('Installed'), 'the second update Installed', 8000);
     expect(sent(peer, 'FirmwareStatusNotification').filter((p) => p.requestId === 10).map((p) => p.status)).toEqual(['DownloadScheduled', 'DownloadScheduled']);
     expect(sent(peer, 'BootNotification')[1].chargingStation.firmwareVersion).toBe('5.1.0');
+    clean(peer, fleet);
+  });
+
+  it('a Reset mid-download cuts it: DownloadFailed with the requestId after the boot; triggered, the last status (L01.FR.26)', async () => {
+    const files = await fileServer();
+    const { peer, fleet } = await setup();
+    await peer.call(CP, 'UpdateFirmware', { requestId: 12, retries: 0, firmware: { location: `${files.base}/slow/fw-5.2.0.bin`, retrieveDateTime: soon() } });
+    await until(() => statuses(peer).includes('Downloading'), 'Downloading');
+    expect(await peer.call(CP, 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
+    await until(() => statuses(peer).includes('DownloadFailed'), 'DownloadFailed after the boot', 5000);
+    const order = peer.calls(CP).map((c) => (c.method === 'FirmwareStatusNotification' ? c.params.status : c.method));
+    expect(order.indexOf('DownloadFailed')).toBeGreaterThan(order.lastIndexOf('BootNotification'));
+    expect(sent(peer, 'FirmwareStatusNotification').at(-1)).toEqual({ status: 'DownloadFailed', requestId: 12 });
+    expect(sent(peer, 'BootNotification').at(-1)).toMatchObject({ reason: 'RemoteReset', chargingStation: { firmwareVersion: '1.0.0' } });
+    const mark = peer.received.length;
+    await peer.call(CP, 'TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' });
+    await until(() => peer.received.slice(mark).some((c) => c.method === 'FirmwareStatusNotification'), 'the triggered status');
+    expect(peer.received.slice(mark).find((c) => c.method === 'FirmwareStatusNotification')!.params).toEqual({ status: 'DownloadFailed', requestId: 12 });
     clean(peer, fleet);
   });
 
