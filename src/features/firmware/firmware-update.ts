@@ -105,8 +105,8 @@ export class FirmwareUpdate implements TransferJob {
   private blocked: number[] = [];
   /** DownloadScheduled has been sent (once per request). */
   private scheduled = false;
-  /** InstallScheduled has been sent while waiting for transactions (2.0.1). */
-  private waitReported = false;
+  /** InstallScheduled has been sent (for installDateTime, or while waiting for transactions in 2.0.1). */
+  private installScheduled = false;
   /** The version this update replaces (for FirmwareUpdated's techInfo). */
   private from = '';
   readonly version: string;
@@ -223,11 +223,8 @@ export class FirmwareUpdate implements TransferJob {
       else this.blockIdleConnectors(st, now);
       if (charging) {
         this.step = Step.Pending;
-        if (this.order.reporting.installedAfterReboot && !this.waitReported) {
-          // 2.0.1: the install is put off until the transactions end (as OCTT TC_L_15_CS expects).
-          this.waitReported = true;
-          this.notify(st, 'InstallScheduled', now);
-        }
+        // 2.0.1: the install is put off until the transactions end (as OCTT TC_L_15_CS expects).
+        if (this.order.reporting.installedAfterReboot && !this.installScheduled) this.notify(st, 'InstallScheduled', now);
         st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.install(s, t));
         return;
       }
@@ -254,7 +251,7 @@ export class FirmwareUpdate implements TransferJob {
     // 2.0.1: the new firmware is activated by the reboot (L01.FR.15, L02.FR.21): Installed follows it.
     if (this.order.reporting.installedAfterReboot) this.notify(st, 'InstallRebooting', now);
     else this.reportInstalled(st, now);
-    // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once Installed has been answered (or could not be).
+    // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once that status has been answered (or could not be).
     this.step = Step.Rebooting;
     const deadline = now + st.ctx.options.callTimeoutMs;
     const rebootWhenDelivered = (s: Station, t: number): void => {
@@ -274,6 +271,7 @@ export class FirmwareUpdate implements TransferJob {
   private notify(st: Station, status: FirmwareStatus, now: number): void {
     stationLog.record(st, LogKind.Event, `firmware: ${status}`, now);
     if (status === 'DownloadScheduled') this.scheduled = true;
+    if (status === 'InstallScheduled') this.installScheduled = true;
     this.order.reporting.status(st, this.order, status);
   }
 
