@@ -20,14 +20,19 @@ export const updateReporting: UpdateReporting = {
       fw.lastSignedFirmware = { status, requestId };
       st.enqueue(new OutboundCall(Kind.Kept, 'SignedFirmwareStatusNotification', { status, requestId }));
     } else {
-      fw.lastFirmware = { status, requestId: null };
       // Only the statuses 1.6's FirmwareStatus has reach here: an unsigned update without a requestId
-      // neither verifies a signature nor schedules its download or install.
-      st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status: status as 'Downloaded' }));
+      // neither verifies a signature nor schedules its download or install, and it knows no
+      // InstallVerificationFailed: that is an InstallationFailed (§4.5).
+      const known = status === 'InstallVerificationFailed' ? 'InstallationFailed' : status;
+      fw.lastFirmware = { status: known, requestId: null };
+      st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status: known as 'Downloaded' }));
     }
   },
   // Raised only by charge points using the security extension (see security/events.ts).
   securityEvent,
+  // 1.6: Installed, then the reboot; idle connectors are Unavailable while the install waits (§5.19).
+  installedAfterReboot: false,
+  allowNewSessions: () => false,
 };
 
 export const uploadReporting: UploadReporting = {

@@ -20,6 +20,9 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return st.identity.slice(0, 48);
     case 'DateTime':
       return new Date(st.ctx.now()).toISOString();
+    case 'FirmwareVersion':
+      // After an update (L01), the installed version; until then the profile's (the model's default).
+      return st.firmware?.version?.slice(0, 50) ?? undefined;
     case 'Entries':
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
     default:

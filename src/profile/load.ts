@@ -49,6 +49,9 @@ interface RawProfile {
     waitForTransactions?: boolean;
     downloadBytesPerSecond?: number;
     signedUpdatesOnly?: boolean;
+    signatureFails?: boolean;
+    installVerificationFails?: boolean;
+    localController?: boolean;
   };
   /** OCPP 2.0.1 device model changes: component → variable → value (ocpp201/device-model/overrides.ts). */
   deviceModel?: Record<string, unknown>;

@@ -169,7 +169,7 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   repeat: ['times', 'for', 'forever', 'steps'],
   respond: ['action', 'with', 'error', 'timeout', 'default', 'delay'],
   expect: ['call', 'within'],
-  firmware: ['download', 'install', 'upload'],
+  firmware: ['download', 'signature', 'install', 'verify', 'upload'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -522,15 +522,20 @@ class Compiler {
     }
   }
 
-  /** `firmware: {download: fail|ok, install: fail|ok, upload: fail|ok}`: failure modes from now on. */
+  /**
+   * `firmware: {download: fail|ok, signature: fail|ok, install: fail|ok, verify: fail|ok, upload: fail|ok}`:
+   * failure modes from now on — a download, a signed image's signature (InvalidSignature), the install,
+   * the installed image's verification (InstallVerificationFailed), a log upload.
+   */
   private firmware(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
     if (!isMap(v) || Object.keys(v).length === 0) {
-      this.error(path, `firmware is a map of download, install, upload: fail or ok, e.g. \`${EXAMPLES.firmware}\``);
+      this.error(path, `firmware is a map of download, signature, install, verify, upload: fail or ok, e.g. \`${EXAMPLES.firmware}\``);
       return;
     }
     this.knownKeys(v, STEP_KEYS.firmware, path);
     const firmware: NonNullable<Instr['firmware']> = {};
-    for (const [key, field] of [['download', 'downloadFails'], ['install', 'installFails'], ['upload', 'uploadFails']] as const) {
+    const fields = [['download', 'downloadFails'], ['signature', 'signatureFails'], ['install', 'installFails'], ['verify', 'installVerificationFails'], ['upload', 'uploadFails']] as const;
+    for (const [key, field] of fields) {
       if (v[key] === undefined) continue;
       const mode = this.oneOf(v[key], ['fail', 'ok'], [...path, key]);
       if (mode !== undefined) firmware[field] = mode === 'fail';

@@ -72,7 +72,7 @@ export interface Instr {
   /** Disconnect: the connector's steps go on at once, offline (scenario `wait: false`). */
   noWait?: boolean;
   /** Firmware: which failure modes to switch on (true) or off (false); absent ones stay as they are. */
-  firmware?: { downloadFails?: boolean; installFails?: boolean; uploadFails?: boolean };
+  firmware?: { downloadFails?: boolean; signatureFails?: boolean; installFails?: boolean; installVerificationFails?: boolean; uploadFails?: boolean };
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */

@@ -27,6 +27,8 @@ export interface FirmwareOverrides {
   downloadFails?: boolean;
   installFails?: boolean;
   uploadFails?: boolean;
+  signatureFails?: boolean;
+  installVerificationFails?: boolean;
 }
 
 /** The last firmware status sent, for TriggerMessage (OCPP 1.6 §4.5; Security Whitepaper L01.FR.28/29). */
@@ -48,6 +50,8 @@ export class FirmwareState {
   installed: TransferJob | null = null;
   /** The upload in progress (GetDiagnostics or GetLog), if any. */
   upload: TransferJob | null = null;
+  /** 2.0.1 Local Controller: the firmware it publishes or published (PublishFirmware, ocpp201/firmware-publication.ts). */
+  publication: TransferJob | null = null;
   lastFirmware: SentFirmwareStatus | null = null;
   lastSignedFirmware: SentFirmwareStatus | null = null;
   overrides: FirmwareOverrides | null = null;
@@ -57,6 +61,7 @@ export class FirmwareState {
     this.installed = null;
     if (this.update && !this.update.powerCycled(st, now)) this.update = null;
     if (this.upload && !this.upload.powerCycled(st, now)) this.upload = null;
+    if (this.publication && !this.publication.powerCycled(st, now)) this.publication = null;
   }
 
   stop(): void {
@@ -66,6 +71,8 @@ export class FirmwareState {
     this.upload?.abort();
     this.update = null;
     this.upload = null;
+    this.publication?.abort();
+    this.publication = null;
   }
 }
 

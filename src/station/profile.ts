@@ -100,6 +100,10 @@ export interface FirmwareBehaviour {
   installFails: boolean;
   /** Every upload attempt fails: UploadFailed (GetDiagnostics) or UploadFailure (GetLog). */
   uploadFails: boolean;
+  /** A signed image's signature never verifies (a corrupt image): InvalidSignature. */
+  signatureFails: boolean;
+  /** The installed image does not verify (L01.FR.29): InstallVerificationFailed (1.6 UpdateFirmware: InstallationFailed). */
+  installVerificationFails: boolean;
   /** How long installing takes (ms). */
   installMs: number;
   /** Installation waits until running transactions end; idle connectors are Unavailable meanwhile. */
@@ -108,12 +112,16 @@ export interface FirmwareBehaviour {
   downloadBytesPerSecond: number;
   /** Only signed updates: UpdateFirmware is answered NotSupported (Security Whitepaper L01.FR.20). */
   signedUpdatesOnly: boolean;
+  /** 2.0.1: the station is a Local Controller that publishes firmware (L03/L04); else PublishFirmware is NotSupported. */
+  localController?: boolean;
 }
 
 export const DEFAULT_FIRMWARE: FirmwareBehaviour = {
   downloadFails: false,
   installFails: false,
   uploadFails: false,
+  signatureFails: false,
+  installVerificationFails: false,
   installMs: 10_000,
   waitForTransactions: true,
   downloadBytesPerSecond: 0,

@@ -15,5 +15,7 @@ export function firmwareBehaviour(st: Station): FirmwareBehaviour {
     downloadFails: o.downloadFails ?? base.downloadFails,
     installFails: o.installFails ?? base.installFails,
     uploadFails: o.uploadFails ?? base.uploadFails,
+    signatureFails: o.signatureFails ?? base.signatureFails,
+    installVerificationFails: o.installVerificationFails ?? base.installVerificationFails,
   };
 }

@@ -8,8 +8,9 @@
  *   retrieve date → Downloading → (retries) → Downloaded | DownloadFailed
  *     signed: → SignatureVerified | InvalidSignature
  *   → [InstallScheduled until installDateTime] → [wait for transactions to end]
- *   → Installing → Installed | InstallationFailed
+ *   → Installing → Installed | InstallationFailed | InstallVerificationFailed
  *   → Installed: reboot; the next BootNotification carries the new firmware version.
+ *   (2.0.1: Installing → InstallRebooting → reboot → Installed once the new firmware runs.)
  *
  * The statuses are the same words in both versions; how they reach the CSMS (which notification,
  * with which requestId) is the version's {@link UpdateReporting}. The version installed is taken
@@ -46,7 +47,10 @@ export type FirmwareStatus =
   | 'InstallScheduled'
   | 'Installing'
   | 'Installed'
-  | 'InstallationFailed';
+  | 'InstallationFailed'
+  /** Whitepaper and 2.0.1 only: the 1.6 FirmwareStatusNotification reports them as InstallationFailed / not at all. */
+  | 'InstallVerificationFailed'
+  | 'InstallRebooting';
 
 /** How the charge point's version reports an update to the CSMS. */
 export interface UpdateReporting {
@@ -54,6 +58,14 @@ export interface UpdateReporting {
   status(st: Station, order: UpdateOrder, status: FirmwareStatus): void;
   /** Raises a security event; the version decides whether and how it is reported. */
   securityEvent(st: Station, type: 'InvalidFirmwareSignature' | 'FirmwareUpdated', techInfo: string, now: number): void;
+  /**
+   * 2.0.1 (L01.FR.15/L01.FR.32, L02.FR.21): InstallRebooting before the reboot, and Installed (with
+   * FirmwareUpdated, L01.FR.31) once the new firmware runs; InstallScheduled while the install waits
+   * for transactions to end. 1.6: Installed, then the reboot; no status while waiting.
+   */
+  readonly installedAfterReboot: boolean;
+  /** New sessions may start while the install waits for transactions (2.0.1 AllowNewSessionsPendingFirmwareUpdate, L01.FR.07); 1.6: never. */
+  allowNewSessions(st: Station): boolean;
 }
 
 export interface UpdateOrder {
@@ -93,6 +105,10 @@ export class FirmwareUpdate implements TransferJob {
   private blocked: number[] = [];
   /** DownloadScheduled has been sent (once per request). */
   private scheduled = false;
+  /** InstallScheduled has been sent (for installDateTime, or while waiting for transactions in 2.0.1). */
+  private installScheduled = false;
+  /** The version this update replaces (for FirmwareUpdated's techInfo). */
+  private from = '';
   readonly version: string;
 
   constructor(
@@ -173,8 +189,9 @@ export class FirmwareUpdate implements TransferJob {
     this.notify(st, 'Downloaded', now);
     const { signature, installAt } = this.order;
     if (signature && check) {
-      // L01.FR.04, L01.FR.12: the signature over the whole image, with the signing certificate's key.
-      if (!check.verify(signature.signature)) {
+      // L01.FR.04, L01.FR.12: the signature over the whole image, with the signing certificate's key
+      // (a scenario may declare the image corrupt: `firmware: {signature: fail}`).
+      if (!check.verify(signature.signature) || firmwareBehaviour(st).signatureFails) {
         this.notify(st, 'InvalidSignature', now);
         this.order.reporting.securityEvent(st, 'InvalidFirmwareSignature', `requestId ${this.order.requestId}: signature does not match ${this.order.location}`, now); // L01.FR.03
         return this.finish(st);
@@ -199,9 +216,15 @@ export class FirmwareUpdate implements TransferJob {
   private install(st: Station, now: number): void {
     const behaviour = firmwareBehaviour(st);
     if (behaviour.waitForTransactions) {
-      this.blockIdleConnectors(st, now);
-      if (st.anyCharging()) {
+      // L01.FR.07: unless new sessions are allowed meanwhile (2.0.1 AllowNewSessionsPendingFirmwareUpdate);
+      // once installing, none may start (it would be cut by the reboot).
+      const charging = st.anyCharging();
+      if (charging && this.order.reporting.allowNewSessions(st)) this.unblockConnectors(st, now, false);
+      else this.blockIdleConnectors(st, now);
+      if (charging) {
         this.step = Step.Pending;
+        // 2.0.1: the install is put off until the transactions end (as OCTT TC_L_15_CS expects).
+        if (this.order.reporting.installedAfterReboot && !this.installScheduled) this.notify(st, 'InstallScheduled', now);
         st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.install(s, t));
         return;
       }
@@ -213,19 +236,22 @@ export class FirmwareUpdate implements TransferJob {
   }
 
   private installed(st: Station, now: number): void {
-    if (firmwareBehaviour(st).installFails) {
-      stationLog.record(st, LogKind.Event, `firmware: installing ${this.version} failed (simulated)`, now);
-      this.notify(st, 'InstallationFailed', now);
+    const behaviour = firmwareBehaviour(st);
+    if (behaviour.installFails || behaviour.installVerificationFails) {
+      // L01.FR.29: a new firmware that does not verify once installed is InstallVerificationFailed.
+      const status = behaviour.installFails ? 'InstallationFailed' : 'InstallVerificationFailed';
+      stationLog.record(st, LogKind.Event, `firmware: installing ${this.version} failed (simulated: ${status})`, now);
+      this.notify(st, status, now);
       this.unblockConnectors(st, now, false);
       return this.finish(st);
     }
     const fw = firmwareOf(st);
-    const from = fw.version ?? st.ctx.profile.firmwareVersion;
+    this.from = fw.version ?? st.ctx.profile.firmwareVersion;
     fw.version = this.version;
-    this.notify(st, 'Installed', now);
-    // A critical security event (1.6 Security Whitepaper §8; 2.0.1 Appendix 1).
-    this.order.reporting.securityEvent(st, 'FirmwareUpdated', `${from} -> ${this.version}`, now);
-    // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once Installed has been answered (or could not be).
+    // 2.0.1: the new firmware is activated by the reboot (L01.FR.15, L02.FR.21): Installed follows it.
+    if (this.order.reporting.installedAfterReboot) this.notify(st, 'InstallRebooting', now);
+    else this.reportInstalled(st, now);
+    // Reboot (the connectors stay Unavailable until then: no session may start and be lost in it) into the new version once that status has been answered (or could not be).
     this.step = Step.Rebooting;
     const deadline = now + st.ctx.options.callTimeoutMs;
     const rebootWhenDelivered = (s: Station, t: number): void => {
@@ -236,9 +262,16 @@ export class FirmwareUpdate implements TransferJob {
     st.later(now, REBOOT_TAG, rebootWhenDelivered);
   }
 
+  /** Installed, and the critical security event FirmwareUpdated (1.6 Security Whitepaper §8; 2.0.1 L01.FR.31). */
+  private reportInstalled(st: Station, now: number): void {
+    this.notify(st, 'Installed', now);
+    this.order.reporting.securityEvent(st, 'FirmwareUpdated', `${this.from} -> ${this.version}`, now);
+  }
+
   private notify(st: Station, status: FirmwareStatus, now: number): void {
     stationLog.record(st, LogKind.Event, `firmware: ${status}`, now);
     if (status === 'DownloadScheduled') this.scheduled = true;
+    if (status === 'InstallScheduled') this.installScheduled = true;
     this.order.reporting.status(st, this.order, status);
   }
 
@@ -304,6 +337,8 @@ export class FirmwareUpdate implements TransferJob {
         this.step = Step.Done;
         st.cancel(REBOOT_TAG);
         this.unblockConnectors(st, now, true);
+        // 2.0.1: queued now, sent once the boot is accepted (L01.FR.28: the new firmware is active).
+        if (this.order.reporting.installedAfterReboot) this.reportInstalled(st, now);
         return false;
       default:
         return false;

@@ -35,6 +35,8 @@ export interface UploadReporting {
   status(st: Station, order: UploadOrder, status: string): void;
   /** The status of a failed upload, from the reason it failed (`null`: the power went). */
   failure(order: UploadOrder, reason: string | null): string;
+  /** A new request cancelled this upload (2.0.1 reports it: AcceptedCanceled with its requestId; 1.6 does not). */
+  cancelled?(st: Station, order: UploadOrder): void;
 }
 
 const enum Step {
@@ -59,6 +61,7 @@ export class LogUpload implements TransferJob {
     const fw = firmwareOf(st);
     const cancelled = fw.upload !== null;
     fw.upload?.abort();
+    if (fw.upload instanceof LogUpload) fw.upload.order.reporting.cancelled?.(st, fw.upload.order);
     st.cancel(TAG);
     const job = new LogUpload(order, fileName);
     fw.upload = job;

@@ -8,6 +8,8 @@
  * and, for images signed with PKCS#1 v1.5 as many manufacturers still do, that padding too.
  */
 import { constants, createVerify, X509Certificate, type Verify } from 'node:crypto';
+import type { Station } from '../../station/station.js';
+import { securityState } from '../security/state.js';
 
 export type CertificateCheck = { ok: true; cert: X509Certificate } | { ok: false; reason: string };
 
@@ -34,6 +36,15 @@ export function checkSigningCertificate(pem: string, now: number, roots: readonl
     return { ok: false, reason: 'signingCertificate is not signed by an installed ManufacturerRootCertificate' };
   }
   return { ok: true, cert };
+}
+
+/**
+ * The charge point's installed ManufacturerRootCertificates (InstallCertificate): a signing
+ * certificate must chain to one of them; with none installed there is nothing to chain to.
+ */
+export function manufacturerRoots(st: Station): X509Certificate[] {
+  const entries = securityState(st)?.store?.entries ?? [];
+  return entries.filter((e) => e.type === 'ManufacturerRoot').map((e) => e.cert.x509);
 }
 
 /** The signature check of an image, fed chunk by chunk as it downloads. */

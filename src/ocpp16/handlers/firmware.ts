@@ -5,15 +5,13 @@
  * log-upload.ts), which reports in 1.6's words (../transfer-reporting.ts).
  * The statuses a TriggerMessage / ExtendedTriggerMessage reports are here too.
  */
-import { atLeastRetryFloor } from '../../station/retry.js';
-import type { X509Certificate } from 'node:crypto';
 import { OcppError } from '../../protocol/errors.js';
-import { parseLocation } from '../../station/file-transfer.js';
 import type { Station } from '../../station/station.js';
-import { checkSigningCertificate } from '../../features/firmware/signature.js';
+import { checkSigningCertificate, manufacturerRoots } from '../../features/firmware/signature.js';
 import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
 import { logFileName } from '../../features/firmware/log-file.js';
-import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_S, FirmwareUpdate } from '../../features/firmware/firmware-update.js';
+import { FirmwareUpdate } from '../../features/firmware/firmware-update.js';
+import { intervalMsOf, retriesOf, timeOf, usableLocation } from '../../features/firmware/transfer-request.js';
 import type {
   DiagnosticsStatusNotificationRequest,
   FirmwareStatusNotificationRequest,
@@ -31,45 +29,12 @@ import type {
 import { LogUpload } from '../../features/firmware/log-upload.js';
 import { updateReporting, uploadReporting } from '../transfer-reporting.js';
 import { securityEvent } from '../security/events.js';
-import { securityOf, securityState } from '../../features/security/state.js';
+import { securityOf } from '../../features/security/state.js';
 import { triggeredStatus } from '../security/trigger-status.js';
 
 /** UpdateFirmware and GetDiagnostics belong to the Firmware Management profile (§3.3). */
 function requireFirmwareManagement(st: Station, action: string): void {
   if (!st.ctx.features.has('FirmwareManagement')) throw new OcppError('NotSupported', `${action}: this charge point does not support Firmware Management`);
-}
-
-/** True for a location we can transfer from/to (HTTP, HTTPS, FTP). */
-function usableLocation(location: string): boolean {
-  try {
-    parseLocation(location);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The retries of a transfer. UpdateFirmware and GetDiagnostics are answered with their .conf whatever
- * the location (§5.19, §5.9: the Charge Point SHALL respond with the .conf); one we cannot use fails
- * its first attempt, and retrying it cannot help: DownloadFailed / UploadFailed follow at once.
- */
-function retriesOf(retries: number | undefined, location = ''): number {
-  if (location !== '' && !usableLocation(location)) return 0;
-  return retries === undefined ? DEFAULT_RETRIES : Math.max(0, Math.floor(retries));
-}
-
-/** The CSMS's retryInterval (s), never below the floor every retry has (a retryInterval of 0 must not hammer the server). */
-function intervalMsOf(retryInterval: number | undefined): number {
-  return atLeastRetryFloor((retryInterval ?? DEFAULT_RETRY_INTERVAL_S) * 1000);
-}
-
-/** A date-time field as ms (`fallback` when absent); a CALLERROR when it is not a date. */
-function timeOf(iso: string | undefined, fallback: number, field: string): number {
-  if (iso === undefined) return fallback;
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) throw new OcppError('PropertyConstraintViolation', `${field}: '${iso}' is not a date-time`);
-  return t;
 }
 
 /**
@@ -86,15 +51,6 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
   const retrieveAt = timeOf(req.retrieveDate, now, 'retrieveDate');
   FirmwareUpdate.begin(st, { location: req.location, retrieveAt, retries: retriesOf(req.retries, req.location), retryIntervalMs, requestId: null, installAt: 0, signature: null, reporting: updateReporting }, now);
   return {};
-}
-
-/**
- * The charge point's installed ManufacturerRootCertificates (InstallCertificate): a signing
- * certificate must chain to one of them; with none installed there is nothing to chain to.
- */
-function manufacturerRoots(st: Station): X509Certificate[] {
-  const entries = securityState(st)?.store?.entries ?? [];
-  return entries.filter((e) => e.type === 'ManufacturerRoot').map((e) => e.cert.x509);
 }
 
 /**

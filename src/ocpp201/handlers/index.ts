@@ -7,6 +7,7 @@ import type { InboundHandler } from '../../station/shard-context.js';
 import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
+import * as firmware from './firmware.js';
 import * as provisioning from './provisioning.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
@@ -49,10 +50,10 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   GetDisplayMessages: null,
   GetInstalledCertificateIds: null,
   GetLocalListVersion: null,
-  GetLog: null,
+  GetLog: firmware.getLog,
   GetMonitoringReport: null,
   InstallCertificate: null,
-  PublishFirmware: null,
+  PublishFirmware: firmware.publishFirmware,
   ReserveNow: null,
   SendLocalList: null,
   SetChargingProfile: null,
@@ -60,8 +61,8 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   SetMonitoringBase: null,
   SetMonitoringLevel: null,
   SetVariableMonitoring: null,
-  UnpublishFirmware: null,
-  UpdateFirmware: null,
+  UnpublishFirmware: firmware.unpublishFirmware,
+  UpdateFirmware: firmware.updateFirmware,
 };
 
 /** Handlers by action name, for the station's dispatcher (absent = NotSupported / NotImplemented). */

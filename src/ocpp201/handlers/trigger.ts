@@ -8,6 +8,7 @@ import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated
 import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
 import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
+import * as firmware from './firmware.js';
 
 
 /** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
@@ -58,13 +59,19 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
       }
       break;
     }
+    // The real status of the firmware update, log upload or publication (handlers/firmware.ts).
     case 'LogStatusNotification':
-      // Nothing being uploaded: Idle. Log uploads arrive with part 2.
-      st.enqueue(new OutboundCall(Kind.Other, 'LogStatusNotification', { status: 'Idle' }).asTriggered());
+      st.enqueue(new OutboundCall(Kind.Other, 'LogStatusNotification', firmware.logStatusNow(st) as never).asTriggered());
       break;
     case 'FirmwareStatusNotification':
-      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' }).asTriggered());
+      st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', firmware.firmwareStatusNow(st) as never).asTriggered());
       break;
+    case 'PublishFirmwareStatusNotification': {
+      const publish = firmware.publishStatusNow(st);
+      if (publish === null) return { status: 'NotImplemented' }; // not a Local Controller
+      st.enqueue(new OutboundCall(Kind.Other, 'PublishFirmwareStatusNotification', publish as never).asTriggered());
+      break;
+    }
     default:
       // Certificates and firmware publishing arrive with part 2.
       return { status: 'NotImplemented' };
