@@ -127,7 +127,10 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
   if (answer !== 'Accepted') return answer;
   if (old !== undefined) remove(st, old, now, old.connectorId !== req.connectorId);
   const r: Reservation = { id: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiresAt, alarm: null };
-  r.alarm = st.later(expiresAt, 'reservation', (s, at) => remove(s, r, at, true));
+  r.alarm = st.later(expiresAt, 'reservation', (s, at) => {
+    remove(s, r, at, true);
+    reportEnded(s, r, 'Expired');
+  });
   (st.reservations ??= { items: [], parents: null }).items.push(r);
   if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
   return 'Accepted';
@@ -190,9 +193,17 @@ export function idleStatus(st: Station, c: Connector): ConnectorStatus {
  */
 export function endOnUnavailable(st: Station, c: Connector, now: number): void {
   for (const r of st.reservations?.items.slice() ?? []) {
-    if (c.id === 0 || r.connectorId === c.id) remove(st, r, now, false);
+    if (c.id !== 0 && r.connectorId !== c.id) continue;
+    remove(st, r, now, false);
+    reportEnded(st, r, 'Removed');
   }
   for (const k of c.id === 0 ? st.connectors : [c]) if (k.statusBeforeFault === 'Reserved') k.statusBeforeFault = 'Available';
+}
+
+/** A reservation ended unused: the versions that report it do (2.0.1 H04 ReservationStatusUpdate). */
+function reportEnded(st: Station, r: Reservation, how: 'Expired' | 'Removed'): void {
+  const report = st.ctx.dialect.reservationEnded;
+  if (report !== undefined) st.enqueue(report(st, r.id, how));
 }
 
 /** Drops a reservation; `release` puts a still Reserved connector back to Available (and reports it). */

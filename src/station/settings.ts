@@ -35,6 +35,12 @@ export const enum Setting {
   ReserveConnectorZero,
   /** The security profile the connection uses (0–3). */
   SecurityProfile,
+  /** Seconds an authorization cache entry stays after the CSMS last said it (absent: for ever). */
+  AuthCacheLifeTime,
+  /** 'true': a not-valid local list entry is trusted, not checked with the CSMS (absent: false). */
+  ListDisablePostAuthorize,
+  /** 'true': a not-valid cache entry is trusted, not checked with the CSMS (absent: false). */
+  CacheDisablePostAuthorize,
   COUNT,
 }
 
