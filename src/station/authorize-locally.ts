@@ -26,18 +26,21 @@ function listed(st: Station, idTag: string): TagInfo | undefined {
   return list != null && listInUse(st) ? list.get(idTag) : undefined;
 }
 
-/** The cache's entry for the idTag, when the cache is in use; a lapsed one is dropped (2.0.1 C10.FR.10). */
-function cached(st: Station, idTag: string, now: number): TagInfo | undefined {
+/**
+ * The cache's entry for the idTag, when the cache is in use; a lapsed one is dropped (2.0.1 C10.FR.10)
+ * when `now` is known.
+ */
+function cached(st: Station, idTag: string, now: number | undefined): TagInfo | undefined {
   const cache = st.auth?.cache;
   if (cache == null || !cacheInUse(st)) return undefined;
   const e = cache.get(idTag);
-  if (e === undefined || !lapsed(e, now)) return e;
+  if (e === undefined || now === undefined || !lapsed(e, now)) return e;
   cache.delete(idTag);
   return undefined;
 }
 
 /** What the list — which has priority (§3.5.3) — or else the cache knows of the idTag. */
-export function lookup(st: Station, idTag: string, now = st.ctx.now()): TagInfo | undefined {
+export function lookup(st: Station, idTag: string, now?: number): TagInfo | undefined {
   if (st.auth === null) return undefined;
   return listed(st, idTag) ?? cached(st, idTag, now);
 }
