@@ -18,6 +18,11 @@ export interface Reservation {
   readonly id: number;
   /** 0 = any connector of the charge point. */
   readonly connectorId: number;
+  /**
+   * 2.0.1: the EVSE reserved, whose every connector the reservation holds (H01.FR.23); undefined: it
+   * holds `connectorId` alone (1.6, where each connector is reserved by itself).
+   */
+  readonly evse?: number;
   readonly idTag: string;
   readonly parentIdTag: string | undefined;
   readonly expiresAt: number;
@@ -43,12 +48,17 @@ export function matches(r: Reservation, idTag: string, parent: string | undefine
   return parent === r.parentIdTag || parent === r.idTag;
 }
 
+/** Whether `r` holds connector `c`: its own connector, or any connector of the EVSE it reserves. */
+export function holds(r: Reservation, c: Connector): boolean {
+  return r.connectorId > 0 && (r.connectorId === c.id || (r.evse !== undefined && c.spec?.evse === r.evse));
+}
+
 /** How one connector would answer a reservation. A Reserved status without a reservation in `items` is the one being replaced. */
-function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveStatus {
+export function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveStatus {
   if (c.status === 'Faulted') return 'Faulted';
   if (!c.operative || c.status === 'Unavailable') return 'Unavailable';
   // In use (a cable in, a driver authorizing, a session) or already reserved, for any idTag: Occupied.
-  if (items.some((r) => r.connectorId === c.id)) return 'Occupied';
+  if (items.some((r) => holds(r, c))) return 'Occupied';
   if ((c.status !== 'Available' && c.status !== 'Reserved') || c.phase === Phase.Authorizing) return 'Occupied';
   return 'Accepted';
 }
@@ -103,7 +113,7 @@ export function reservationForStart(
 ): Reservation | null | false {
   let anyConnector = 0;
   for (const r of items) {
-    if (r.connectorId === c.id) return matches(r, idTag, parent) ? r : false;
+    if (holds(r, c)) return matches(r, idTag, parent) ? r : false;
     if (r.connectorId === 0) anyConnector++;
   }
   if (anyConnector === 0) return null;
@@ -116,8 +126,15 @@ export function reservationForStart(
 
 // ---------------------------------------------------------------- the station's reservations
 
-/** ReserveNow (§5.13): a reservation with a known reservationId replaces that one. */
-export function reserve(st: Station, req: { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number }, now: number): ReserveStatus {
+/**
+ * ReserveNow (§5.13): a reservation with a known reservationId replaces that one. With `evse` (2.0.1)
+ * it holds every connector of that EVSE, `connectorId` being one of them: one in use makes it Occupied.
+ */
+export function reserve(
+  st: Station,
+  req: { connectorId: number; evse?: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number },
+  now: number,
+): ReserveStatus {
   const expiresAt = Date.parse(req.expiryDate);
   if (!(expiresAt > now)) return 'Rejected'; // already expired: nothing to hold
   const items = st.reservations?.items ?? [];
@@ -125,14 +142,27 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
   const others = old === undefined ? items : items.filter((r) => r !== old);
   const answer = reserveAnswer(st.connectors, others, req.connectorId, st.settingOn(Setting.ReserveConnectorZero));
   if (answer !== 'Accepted') return answer;
-  if (old !== undefined) remove(st, old, now, old.connectorId !== req.connectorId);
-  const r: Reservation = { id: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiresAt, alarm: null };
+  const r: Reservation = {
+    id: req.reservationId,
+    connectorId: req.connectorId,
+    idTag: req.idTag,
+    parentIdTag: req.parentIdTag,
+    expiresAt,
+    alarm: null,
+    ...(req.evse === undefined ? {} : { evse: req.evse }),
+  };
+  // An EVSE with one of its other connectors in use cannot be promised (2.0.1 H01: Occupied).
+  for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && connectorAnswer(k, others) === 'Occupied') return 'Occupied';
+  // A replaced reservation releases its connectors unless the new one holds the same.
+  if (old !== undefined) remove(st, old, now, old.connectorId === r.connectorId && old.evse === r.evse ? 'none' : 'all');
   r.alarm = st.later(expiresAt, 'reservation', (s, at) => {
-    remove(s, r, at, true);
+    remove(s, r, at, 'all');
     reportEnded(s, r, 'Expired');
   });
   (st.reservations ??= { items: [], parents: null }).items.push(r);
   if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
+  // The EVSE's other connectors that are free show Reserved too (a faulted one stays as it is).
+  for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && k.status === 'Available' && k.operative) st.setStatus(k, 'Reserved', now);
   return 'Accepted';
 }
 
@@ -140,7 +170,7 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
 export function cancelReservation(st: Station, reservationId: number, now: number): boolean {
   const r = st.reservations?.items.find((x) => x.id === reservationId);
   if (r === undefined) return false;
-  remove(st, r, now, true);
+  remove(st, r, now, 'all');
   return true;
 }
 
@@ -173,18 +203,18 @@ export function claim(st: Station, c: Connector, idTag: string, now: number): nu
   if (items === undefined) return undefined;
   const r = reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag));
   if (!r) return undefined;
-  remove(st, r, now, false); // the session's own status follows
+  remove(st, r, now, c); // the session's own status follows; the EVSE's other connectors are free again
   return r.id;
 }
 
 /** The idTag holding `c` (a connector-specific reservation), if any: who the arriving driver is. */
 export function holderOf(st: Station, c: Connector): string | undefined {
-  return st.reservations?.items.find((r) => r.connectorId === c.id)?.idTag;
+  return st.reservations?.items.find((r) => holds(r, c))?.idTag;
 }
 
 /** The status an idle, operative connector shows: Reserved while held for someone, else Available. */
 export function idleStatus(st: Station, c: Connector): ConnectorStatus {
-  return c.id > 0 && st.reservations?.items.some((r) => r.connectorId === c.id) ? 'Reserved' : 'Available';
+  return c.id > 0 && st.reservations?.items.some((r) => holds(r, c)) ? 'Reserved' : 'Available';
 }
 
 /**
@@ -193,8 +223,8 @@ export function idleStatus(st: Station, c: Connector): ConnectorStatus {
  */
 export function endOnUnavailable(st: Station, c: Connector, now: number): void {
   for (const r of st.reservations?.items.slice() ?? []) {
-    if (c.id !== 0 && r.connectorId !== c.id) continue;
-    remove(st, r, now, false);
+    if (c.id !== 0 && !holds(r, c)) continue;
+    remove(st, r, now, c.id === 0 ? 'none' : c);
     reportEnded(st, r, 'Removed');
   }
   for (const k of c.id === 0 ? st.connectors : [c]) if (k.statusBeforeFault === 'Reserved') k.statusBeforeFault = 'Available';
@@ -206,8 +236,11 @@ function reportEnded(st: Station, r: Reservation, how: 'Expired' | 'Removed'): v
   if (report !== undefined) st.enqueue(report(st, r.id, how));
 }
 
-/** Drops a reservation; `release` puts a still Reserved connector back to Available (and reports it). */
-function remove(st: Station, r: Reservation, now: number, release: boolean): void {
+/**
+ * Drops a reservation; `release` puts its still Reserved connectors back to Available (and reports
+ * them): 'all', 'none', or all but one connector whose own status follows (a start, a fault).
+ */
+function remove(st: Station, r: Reservation, now: number, release: 'all' | 'none' | Connector): void {
   const state = st.reservations;
   if (state === null) return;
   const i = state.items.indexOf(r);
@@ -216,7 +249,7 @@ function remove(st: Station, r: Reservation, now: number, release: boolean): voi
   if (r.alarm !== null) st.cancel(r.alarm);
   r.alarm = null;
   if (state.items.length === 0) st.reservations = null;
-  const c = st.connectors[r.connectorId];
+  if (release === 'none') return;
   // §5.13: "make the connector available" and "send a status notification" when a reservation expires.
-  if (release && r.connectorId > 0 && c.status === 'Reserved') st.setStatus(c, 'Available', now);
+  for (const k of st.connectors) if (k !== release && k.status === 'Reserved' && holds(r, k)) st.setStatus(k, 'Available', now);
 }

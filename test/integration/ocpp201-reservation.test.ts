@@ -38,7 +38,8 @@ async function withPeer(profile: StationProfile = PROFILE_201, scenarioYaml?: st
   }
   const f = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile, ...(scenario ? { scenario } : {}) });
   cleanups.push(() => f.stop());
-  await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.evseId)).size === profile.connectors.length, 'the boot and every EVSE reported');
+  const reported = () => new Set(p.calls(CP, 'StatusNotification').map((c) => `${c.params.evseId}/${c.params.connectorId}`)).size;
+  await until(() => reported() === profile.connectors.length, 'the boot and every connector reported');
   return { p, f, st: () => f.shards![0].stations[0] };
 }
 
@@ -137,6 +138,33 @@ describe('H01/H03 ReserveNow and the use of a reservation', () => {
     expect(set.setVariableResult[0].attributeStatus).toBe('Accepted');
     expect(await reserve(p, 43, 'ALICE', { evseId: 2 })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest' } });
     expect(await p.call(CP, 'CancelReservation', { reservationId: 42 })).toMatchObject({ status: 'Rejected' });
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+});
+
+describe('H01.FR.23: an EVSE with two connectors', () => {
+  const c0 = DEFAULT_PROFILE.connectors[0];
+  const TWIN: StationProfile = { ...PROFILE_201, connectors: [{ ...c0, evse: 1 }, { ...c0, type: 'Type2Tethered', evse: 1 }, { ...c0, evse: 2 }] };
+  const of = (p: StrictPeer201, evseId: number, connectorId: number, since: number) =>
+    p.received.slice(since).filter((r) => r.method === 'StatusNotification' && r.params.evseId === evseId && r.params.connectorId === connectorId).map((r) => r.params.connectorStatus);
+
+  it('every connector of the reserved EVSE is Reserved; the reserved token starts on it and the other connector is Available again', async () => {
+    const { p, f } = await withPeer(TWIN);
+    const mark = p.received.length;
+    expect(await reserve(p, 71, 'ALICE', { evseId: 1, connectorType: 'cType2' })).toEqual({ status: 'Accepted' });
+    await until(() => of(p, 1, 1, mark).length === 1 && of(p, 1, 2, mark).length === 1, 'both connectors of EVSE 1 reported');
+    expect([of(p, 1, 1, mark), of(p, 1, 2, mark), of(p, 2, 1, mark)]).toEqual([['Reserved'], ['Reserved'], []]);
+    expect(await reserve(p, 72, 'BOB', { evseId: 1 })).toEqual({ status: 'Occupied' });
+    expect(await requestStart(p, 'BOB', 1, 1)).toMatchObject({ status: 'Rejected' });
+    expect(await requestStart(p, 'ALICE', 2, 1)).toMatchObject({ status: 'Accepted' });
+    expect((await startedBy(p, 2)).params).toMatchObject({ evse: { id: 1 }, reservationId: 71 });
+    await until(() => of(p, 1, 2, mark).length === 2 && of(p, 1, 1, mark).length === 2, 'EVSE 1 in use');
+    expect(of(p, 1, 1, mark)).toEqual(['Reserved', 'Occupied']);
+    expect(of(p, 1, 2, mark)).toEqual(['Reserved', 'Available']);
+    // A connector of EVSE 1 is in use: the EVSE cannot be reserved.
+    expect(await reserve(p, 73, 'BOB', { evseId: 1, connectorType: 'sType2' })).toEqual({ status: 'Occupied' });
+    expect(await reserve(p, 74, 'BOB', { evseId: 1, connectorType: 'cType2' })).toEqual({ status: 'Occupied' });
     expect(p.failures).toEqual([]);
     expect(problems(f)).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * Their unused end is reported by the dialect (H04 ReservationStatusUpdate).
  */
 import { tokenOf } from '../../station/id-token.js';
-import { cancelReservation as cancel, reserve } from '../../station/reservation.js';
+import { cancelReservation as cancel, connectorAnswer, reserve } from '../../station/reservation.js';
 import { Setting } from '../../station/settings.js';
 import type { Station } from '../../station/station.js';
 import { CONNECTOR_TYPES, slotOf } from '../device-model/index.js';
@@ -38,7 +38,7 @@ function connectorsFor(st: Station, evseId: number | undefined, connectorType: s
 /**
  * H01: the EVSE asked for, or — without evseId, when ReservationCtrlr.NonEvseSpecific is true — any
  * EVSE (H01.FR.19: Rejected otherwise); with connectorType, a connector of that type (Rejected when
- * there is none). Accepted makes the EVSE's connector Reserved until expiryDateTime; Occupied,
+ * there is none). Accepted makes the EVSE's connectors Reserved until expiryDateTime; Occupied,
  * Faulted, Unavailable follow the EVSE's or station's state; a known id replaces that reservation.
  */
 export function reserveNow(st: Station, req: ReserveNowRequest, now: number): ReserveNowResponse {
@@ -49,12 +49,15 @@ export function reserveNow(st: Station, req: ReserveNowRequest, now: number): Re
     const what = req.connectorType === undefined ? `no EVSE ${req.evseId}` : `no connector of type ${req.connectorType}${req.evseId === undefined ? '' : ` on EVSE ${req.evseId}`}`;
     return rejected(what, req.evseId !== undefined && connectorsFor(st, req.evseId, undefined).length === 0 ? 'UnknownEvse' : 'UnknownConnectorType');
   }
-  // The EVSE's connector of the type asked for (the first, when it has several); no EVSE: any (0).
-  const connectorId = req.evseId === undefined ? 0 : candidates[0];
+  // No EVSE: any (0). An EVSE: all its connectors (H01.FR.23), answered for the first free one of the
+  // type asked for (or the first, whose state then answers).
+  const items = st.reservations?.items ?? [];
+  const connectorId = req.evseId === undefined ? 0 : (candidates.find((i) => connectorAnswer(st.connectors[i], items) === 'Accepted') ?? candidates[0]);
   const status = reserve(
     st,
     {
       connectorId,
+      evse: req.evseId,
       expiryDate: req.expiryDateTime,
       idTag: tokenOf(req.idToken.idToken, req.idToken.type),
       // H01.FR.23/24 use the group as 1.6 uses parentIdTag: its value, as the dialect reads groupIdToken.
