@@ -1,8 +1,8 @@
 /**
- * What a charge point knows about idTags without asking the CSMS (OCPP 1.6 §3.5): the Local
- * Authorization List the CSMS manages with SendLocalList (§3.5.2, §5.15) and the Authorization Cache
- * the charge point keeps itself (§3.5.1). Pure data rules here; deciding with them is
- * authorize-locally.ts.
+ * What a charge point knows about idTags without asking the CSMS (OCPP 1.6 §3.5, 2.0.1 C10–C15, D01):
+ * the Local Authorization List the CSMS manages with SendLocalList (§3.5.2, §5.15) and the
+ * Authorization Cache the charge point keeps itself (§3.5.1). Pure data rules here, in 1.6's words
+ * (2.0.1's handlers read their requests into them); deciding with them is authorize-locally.ts.
  *
  * Thousands of charge points of a fleet usually hold the same list, so an entry is small: the idTag
  * maps to a TagInfo, and the common entries (a status, no expiry, no parent) are five shared records.

@@ -1,8 +1,9 @@
 /**
- * Authorization without the CSMS (OCPP 1.6 §3.5): when a presented idTag may be decided by the
- * Local Authorization List or the Authorization Cache, online (LocalPreAuthorize) and offline
- * (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and what the charge point learns from every
- * IdTagInfo the CSMS sends back. The default driver, remote starts and scenario steps all decide here.
+ * Authorization without the CSMS (OCPP 1.6 §3.5, 2.0.1 C12–C15): when a presented idTag may be
+ * decided by the Local Authorization List or the Authorization Cache, online (LocalPreAuthorize, and
+ * 2.0.1's DisablePostAuthorize) and offline (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and
+ * what the charge point learns from every IdTagInfo the CSMS sends back (2.0.1 C10: entries lapse
+ * after AuthCacheCtrlr.LifeTime). The default driver, remote starts and scenario steps all decide here.
  */
 import { Capability, Setting } from './settings.js';
 import { Boot, Link, type Station } from './station.js';

@@ -1,10 +1,11 @@
 /**
- * Reservations (OCPP 1.6 §3.11, §5.13 ReserveNow, §5.1 CancelReservation): a connector — or, with
- * ReserveConnectorZeroSupported, any connector — held for one idTag (or its group, the parentIdTag)
- * until expiryDate. A reserved connector shows Reserved; the reservation ends when that idTag starts
- * a transaction (StartTransaction then carries its reservationId), when it expires (back to
- * Available), when it is cancelled, or when its connector or the charge point becomes Faulted or
- * Unavailable.
+ * Reservations (OCPP 1.6 §3.11, §5.13 ReserveNow, §5.1 CancelReservation; 2.0.1 H01–H04): a
+ * connector (2.0.1: an EVSE's connectors) — or, with ReserveConnectorZeroSupported / NonEvseSpecific,
+ * any connector — held for one idTag (or its group, the parentIdTag / groupIdToken) until expiryDate.
+ * A reserved connector shows Reserved; the reservation ends when that idTag starts a transaction
+ * (whose start then carries its reservationId), when it expires (back to Available), when it is
+ * cancelled, or when its connector or the charge point becomes Faulted or Unavailable; the versions
+ * that report an unused end do so through the dialect (2.0.1 ReservationStatusUpdate).
  *
  * The rules over connectors and reservations are pure functions (unit-tested); the Station-facing
  * operations below them keep the state in `st.reservations`, null while nothing is reserved.
