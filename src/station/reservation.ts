@@ -20,8 +20,9 @@ export interface Reservation {
   /** 0 = any connector of the charge point. */
   readonly connectorId: number;
   /**
-   * 2.0.1: the EVSE reserved, whose every connector the reservation holds (H01.FR.23); undefined: it
-   * holds `connectorId` alone (1.6, where each connector is reserved by itself).
+   * 2.0.1: the EVSE reserved, whose every connector the reservation holds (H01.FR.23), or 0 for any
+   * EVSE (whose last free ones then show Reserved, see {@link showSpares}); undefined: it holds
+   * `connectorId` alone, and connector 0 shows nothing (1.6).
    */
   readonly evse?: number;
   readonly idTag: string;
@@ -164,6 +165,7 @@ export function reserve(
   if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
   // The EVSE's other connectors that are free show Reserved too (a faulted one stays as it is).
   for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && k.status === 'Available' && k.operative) st.setStatus(k, 'Reserved', now);
+  showSpares(st, now, old !== undefined && old.connectorId === 0);
   return 'Accepted';
 }
 
@@ -213,9 +215,54 @@ export function holderOf(st: Station, c: Connector): string | undefined {
   return st.reservations?.items.find((r) => holds(r, c))?.idTag;
 }
 
-/** The status an idle, operative connector shows: Reserved while held for someone, else Available. */
+/**
+ * The status an idle, operative connector shows: Reserved while held for someone — or kept free for
+ * reservations of any EVSE, see {@link showSpares} — else Available.
+ */
 export function idleStatus(st: Station, c: Connector): ConnectorStatus {
-  return c.id > 0 && st.reservations?.items.some((r) => holds(r, c)) ? 'Reserved' : 'Available';
+  const items = st.reservations?.items;
+  if (c.id === 0 || items === undefined) return 'Available';
+  if (items.some((r) => holds(r, c))) return 'Reserved';
+  return spares(st.connectors, items) !== null && connectorAnswer(c, items) === 'Accepted' ? 'Reserved' : 'Available';
+}
+
+/** Reservations of any EVSE that show it (2.0.1), and whether the free connectors left are all needed for them. */
+function spares(connectors: readonly Connector[], items: readonly Reservation[]): Connector[] | null {
+  let promised = 0;
+  for (const r of items) if (r.connectorId === 0 && r.evse !== undefined) promised++;
+  if (promised === 0) return null;
+  const free = connectors.filter((k) => k.id > 0 && connectorAnswer(k, items) === 'Accepted');
+  return free.length <= promised ? free : null;
+}
+
+let showing = false;
+
+/**
+ * 2.0.1 H01.FR.20 (errata 2025-01): when the EVSEs still free are no more than the reservations of any
+ * EVSE, each shows Reserved — and Available again once one more is free. Re-evaluated when a status
+ * or a reservation changes; `released`: a reservation of any EVSE has just ended (its Reserved
+ * connectors may have to come back even with no reservation left).
+ */
+function showSpares(st: Station, now: number, released: boolean): void {
+  const items = st.reservations?.items ?? [];
+  if (showing || (!released && !items.some((r) => r.connectorId === 0 && r.evse !== undefined))) return;
+  showing = true;
+  try {
+    for (let i = 1; i < st.connectors.length; i++) {
+      const k = st.connectors[i];
+      if (k.phase !== Phase.Idle || !k.operative || (k.status !== 'Available' && k.status !== 'Reserved')) continue;
+      const want = idleStatus(st, k);
+      if (k.status !== want) st.setStatus(k, want, now);
+    }
+  } finally {
+    showing = false;
+  }
+}
+
+/** A connector's status changed while reservations are held (see Station.setStatus). */
+export function reservationsSeeStatus(st: Station, c: Connector, status: ConnectorStatus, now: number): void {
+  if (status === 'Faulted' || status === 'Unavailable') endOnUnavailable(st, c, now);
+  showSpares(st, now, false);
 }
 
 /**
@@ -253,4 +300,5 @@ function remove(st: Station, r: Reservation, now: number, release: 'all' | 'none
   if (release === 'none') return;
   // §5.13: "make the connector available" and "send a status notification" when a reservation expires.
   for (const k of st.connectors) if (k !== release && k.status === 'Reserved' && holds(r, k)) st.setStatus(k, 'Available', now);
+  if (r.connectorId === 0 && r.evse !== undefined) showSpares(st, now, true);
 }

@@ -108,14 +108,18 @@ describe('H01/H03 ReserveNow and the use of a reservation', () => {
     expect(problems(f)).toEqual([]);
   });
 
-  it('no evseId: any EVSE (ReservationCtrlr.NonEvseSpecific), one kept free per reservation; connectorType; unknown EVSE', async () => {
+  it('no evseId: any EVSE (ReservationCtrlr.NonEvseSpecific), one kept free per reservation, the last ones shown Reserved (H01.FR.20); connectorType; unknown EVSE', async () => {
     const { p, f } = await withPeer();
     const mark = p.received.length;
     expect(await reserve(p, 31, 'ALICE', { connectorType: 'cCCS2' })).toMatchObject({ status: 'Rejected' }); // no such connector here
     expect(await reserve(p, 32, 'ALICE', { evseId: 9 })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'UnknownEvse' } });
     expect(await reserve(p, 33, 'ALICE', { evseId: 1, connectorType: 'cType1' })).toMatchObject({ status: 'Rejected' });
     expect(await reserve(p, 34, 'ALICE', { connectorType: 'sType2' })).toEqual({ status: 'Accepted' });
+    expect(statuses(p, 1, mark)).toEqual([]); // one promised, two free: nothing to show yet
     expect(await reserve(p, 35, 'BOB')).toEqual({ status: 'Accepted' });
+    // Two promised, two free: both are Reserved now.
+    await until(() => statuses(p, 1, mark).length === 1 && statuses(p, 2, mark).length === 1, 'both EVSEs Reserved');
+    expect([statuses(p, 1, mark), statuses(p, 2, mark)]).toEqual([['Reserved'], ['Reserved']]);
     expect(await reserve(p, 36, 'CAROL')).toEqual({ status: 'Occupied' }); // both EVSEs promised
     expect(await requestStart(p, 'DAVE', 1)).toMatchObject({ status: 'Rejected' }); // nothing left for others
     expect(await requestStart(p, 'BOB', 2)).toMatchObject({ status: 'Accepted' });
@@ -123,8 +127,26 @@ describe('H01/H03 ReserveNow and the use of a reservation', () => {
     expect(await p.call(CP, 'CancelReservation', { reservationId: 34 })).toEqual({ status: 'Accepted' });
     expect(await requestStart(p, 'DAVE', 3)).toMatchObject({ status: 'Accepted' });
     expect((await startedBy(p, 3)).params.reservationId).toBeUndefined();
-    // No EVSE-specific reservation was made: no connector was ever Reserved.
-    expect(p.received.slice(mark).filter((r) => r.method === 'StatusNotification' && r.params.connectorStatus === 'Reserved')).toEqual([]);
+    // BOB used one EVSE (its reservation ended); the other stayed Reserved for ALICE until cancelled.
+    await until(() => statuses(p, 2, mark).length === 3, 'EVSE 2 used by DAVE');
+    expect(statuses(p, 1, mark)).toEqual(['Reserved', 'Occupied']);
+    expect(statuses(p, 2, mark)).toEqual(['Reserved', 'Available', 'Occupied']);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+
+  it('H01.FR.20: one reservation of any EVSE, and a stranger takes one EVSE: the last free one shows Reserved until the reservation goes', async () => {
+    const { p, f } = await withPeer();
+    const mark = p.received.length;
+    expect(await reserve(p, 81, 'ALICE')).toEqual({ status: 'Accepted' });
+    expect(await requestStart(p, 'STRANGER', 1, 1)).toMatchObject({ status: 'Accepted' }); // one EVSE is left for ALICE
+    expect((await startedBy(p, 1)).params.reservationId).toBeUndefined();
+    await until(() => statuses(p, 2, mark).length === 1, 'EVSE 2 Reserved');
+    expect(statuses(p, 2, mark)).toEqual(['Reserved']);
+    expect(await requestStart(p, 'OTHER', 2, 2)).toMatchObject({ status: 'Rejected' });
+    expect(await p.call(CP, 'CancelReservation', { reservationId: 81 })).toEqual({ status: 'Accepted' });
+    await until(() => statuses(p, 2, mark).length === 2, 'EVSE 2 Available');
+    expect(statuses(p, 2, mark)).toEqual(['Reserved', 'Available']);
     expect(p.failures).toEqual([]);
     expect(problems(f)).toEqual([]);
   });

@@ -57,7 +57,8 @@ export function reserveNow(st: Station, req: ReserveNowRequest, now: number): Re
     st,
     {
       connectorId,
-      evse: req.evseId,
+      // 0: any EVSE, whose last free ones then show Reserved (H01.FR.20).
+      evse: req.evseId ?? 0,
       expiryDate: req.expiryDateTime,
       idTag: tokenOf(req.idToken.idToken, req.idToken.type),
       // H01.FR.23/24 use the group as 1.6 uses parentIdTag: its value, as the dialect reads groupIdToken.
