@@ -13,7 +13,7 @@ import type { Fleet } from '../../src/scheduler/fleet.js';
 import { connectorsOf, DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import type { Station } from '../../src/station/station.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { NOREPLY, StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
 
 const CP = 'TEST001';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'local-auth-201', ocppVersions: ['2.0.1'] };
@@ -273,6 +273,24 @@ steps:
     expect(p.failures).toEqual([]);
     expect(problems(f)).toEqual([]);
   }, 15_000);
+
+  it('the CSMS drops the connection while Authorize waits: the cache decides offline (C12.FR.04) and the Started event follows the reconnect', async () => {
+    const { p, f } = await withPeer(CACHE_ON);
+    await setVariables(p, [['AuthCtrlr', 'AuthorizeRemoteStart', 'true']]);
+    const start = (evseId: number, remoteStartId: number) => p.call(CP, 'RequestStartTransaction', { evseId, remoteStartId, idToken: { idToken: 'KNOWN', type: 'Local' } });
+    expect(await start(1, 1)).toMatchObject({ status: 'Accepted' }); // asked, and cached
+    await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Started' && q.transactionInfo.remoteStartId === 1);
+    p.respond('Authorize', () => NOREPLY); // from now on the CSMS never answers
+    expect(await start(2, 2)).toMatchObject({ status: 'Accepted' });
+    await until(() => p.calls(CP, 'Authorize').length === 2, 'the second Authorize');
+    await p.drop(CP);
+    const started = await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Started' && q.transactionInfo.remoteStartId === 2);
+    expect(started.conn).toBe(1); // on the new connection
+    expect(started.params.offline).toBe(true);
+    expect(p.calls(CP, 'Authorize')).toHaveLength(2);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
 
   it('C13 OfflineTxForUnknownIdEnabled lets an unknown token start offline; LocalAuthorizeOffline false leaves listed tokens to that rule too', async () => {
     const { p, f } = await withPeer(
