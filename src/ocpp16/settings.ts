@@ -24,6 +24,8 @@ const KEYS: Record<Setting, string> = {
   [Setting.AuthCacheLifeTime]: '',
   [Setting.ListDisablePostAuthorize]: '',
   [Setting.CacheDisablePostAuthorize]: '',
+  [Setting.AuthorizationEnabled]: '',
+  [Setting.DisableRemoteAuthorization]: '',
   [Setting.COUNT]: '',
 };
 

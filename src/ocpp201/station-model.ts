@@ -29,6 +29,8 @@ const VARIABLES: Record<Setting, readonly [component: string, variable: string, 
   [Setting.AuthCacheLifeTime]: ['AuthCacheCtrlr', 'LifeTime'],
   [Setting.ListDisablePostAuthorize]: ['LocalAuthListCtrlr', 'DisablePostAuthorize'],
   [Setting.CacheDisablePostAuthorize]: ['AuthCacheCtrlr', 'DisablePostAuthorize'],
+  [Setting.AuthorizationEnabled]: ['AuthCtrlr', 'Enabled'],
+  [Setting.DisableRemoteAuthorization]: ['AuthCtrlr', 'DisableRemoteAuthorization'],
   [Setting.COUNT]: ['', ''],
 };
 

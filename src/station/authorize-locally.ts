@@ -59,19 +59,28 @@ export function isOffline(st: Station): boolean {
 /**
  * The answer for a presented idTag that needs no Authorize.req, or null when the CSMS must be asked.
  * Online, only LocalPreAuthorize lets a valid local entry start at once (§3.5); a not-valid one is
- * checked with the CSMS (§3.5.1). Offline, see {@link decideOffline}.
+ * checked with the CSMS (§3.5.1). Offline, see {@link decideOffline}. 2.0.1 AuthCtrlr: Enabled false
+ * accepts every token; DisableRemoteAuthorization leaves the list and the cache alone to decide (an
+ * unknown token is Unknown).
  */
 export function decideLocally(st: Station, idTag: string, now: number): AuthorizationStatus | null {
+  if (authorizationOff(st)) return 'Accepted';
   if (isOffline(st)) return decideOffline(st, idTag, now);
-  if (!st.settingOn(Setting.LocalPreAuthorize) || st.auth === null) return null;
-  const fromList = listed(st, idTag);
-  const known = fromList ?? cached(st, idTag, now);
-  if (known === undefined) return null;
+  const askable = !st.settingOn(Setting.DisableRemoteAuthorization);
+  if (askable && !st.settingOn(Setting.LocalPreAuthorize)) return null;
+  const fromList = st.auth === null ? undefined : listed(st, idTag);
+  const known = fromList ?? (st.auth === null ? undefined : cached(st, idTag, now));
+  if (known === undefined) return askable ? null : 'Unknown';
   if (isValid(known, now)) return 'Accepted';
   // 2.0.1 C14.FR.03, C12.FR.05: a not-valid entry is checked with the CSMS — unless the list's or the
   // cache's DisablePostAuthorize says to take its word for it (C10.FR.03).
-  const trusted = st.settingOn(fromList !== undefined ? Setting.ListDisablePostAuthorize : Setting.CacheDisablePostAuthorize);
+  const trusted = !askable || st.settingOn(fromList !== undefined ? Setting.ListDisablePostAuthorize : Setting.CacheDisablePostAuthorize);
   return trusted ? statusAt(known, now) : null;
+}
+
+/** 2.0.1 AuthCtrlr.Enabled false: no authorization is done, every token is accepted. */
+function authorizationOff(st: Station): boolean {
+  return st.setting(Setting.AuthorizationEnabled) === 'false';
 }
 
 /**
@@ -80,6 +89,7 @@ export function decideLocally(st: Station, idTag: string, now: number): Authoriz
  * "unknown" and AllowOfflineTxForUnknownId decides.
  */
 export function decideOffline(st: Station, idTag: string, now: number): AuthorizationStatus {
+  if (authorizationOff(st)) return 'Accepted';
   const known = lookup(st, idTag, now);
   if (known !== undefined) {
     if (!isValid(known, now)) return statusAt(known, now);

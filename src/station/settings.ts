@@ -41,6 +41,10 @@ export const enum Setting {
   ListDisablePostAuthorize,
   /** 'true': a not-valid cache entry is trusted, not checked with the CSMS (absent: false). */
   CacheDisablePostAuthorize,
+  /** 'false': tokens are not authorized at all, every one is accepted (absent: authorized). */
+  AuthorizationEnabled,
+  /** 'true': the CSMS is never asked about a token; the list and the cache alone decide (absent: false). */
+  DisableRemoteAuthorization,
   COUNT,
 }
 

@@ -230,6 +230,30 @@ describe('C12/C14: local authorization online (LocalPreAuthorize) from the list 
   });
 });
 
+describe('AuthCtrlr.DisableRemoteAuthorization and AuthCtrlr.Enabled', () => {
+  it('DisableRemoteAuthorization: the list and the cache alone decide, never Authorize; Enabled false: every token is accepted unasked', async () => {
+    const { p, f } = await withPeer({ ...PROFILE_201, connectors: connectorsOf(DEFAULT_PROFILE.connectors[0], 4) });
+    await setVariables(p, [
+      ['AuthCtrlr', 'AuthorizeRemoteStart', 'true'],
+      ['AuthCtrlr', 'DisableRemoteAuthorization', 'true'],
+    ]);
+    expect(await send(p, 1, 'Full', [entry('LISTED'), entry('BLOCKED', 'Blocked')])).toEqual({ status: 'Accepted' });
+    const start = async (evseId: number, token: string, remoteStartId: number) => {
+      expect(await p.call(CP, 'RequestStartTransaction', { evseId, remoteStartId, idToken: { idToken: token, type: 'Local' } })).toMatchObject({ status: 'Accepted' });
+      await sleep(300);
+      return p.calls(CP, 'TransactionEvent').some((c) => c.params.eventType === 'Started' && c.params.transactionInfo.remoteStartId === remoteStartId);
+    };
+    expect(await start(1, 'LISTED', 1)).toBe(true);
+    expect(await start(2, 'STRANGER', 2)).toBe(false);
+    expect(await start(2, 'BLOCKED', 3)).toBe(false);
+    await setVariables(p, [['AuthCtrlr', 'Enabled', 'false']]);
+    expect(await start(3, 'STRANGER', 4)).toBe(true);
+    expect(p.calls(CP, 'Authorize')).toEqual([]);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+});
+
 describe('C12/C13/C15: offline authorization from the list and the cache after a dropped connection', () => {
   const list = [entry('LOCAL1'), entry('LOCKED', 'Blocked'), entry('PAST', 'Accepted', { cacheExpiryDateTime: new Date(Date.now() - 60_000).toISOString() })];
   const CACHE_ON: StationProfile = { ...PROFILE_201, deviceModel: { AuthCacheCtrlr: { Enabled: true } } };

@@ -97,3 +97,27 @@ describe('DisablePostAuthorize (C10.FR.03, C12.FR.05, C14.FR.03)', () => {
     expect(decideLocally(st, 'LISTED', NOW)).toBeNull();
   });
 });
+
+describe('AuthCtrlr.Enabled and DisableRemoteAuthorization', () => {
+  const auth = () => {
+    const a = newAuthState();
+    a.list = new Map([['GOOD', tagInfo({ status: 'Accepted' })], ['BAD', tagInfo({ status: 'Blocked' })]]);
+    return a;
+  };
+
+  it('Enabled false accepts every token, online and offline', () => {
+    const st = fakeStation({ ...BASE, 'AuthCtrlr.Enabled': 'false' }, auth());
+    expect(decideLocally(st, 'BAD', NOW)).toBe('Accepted');
+    expect(decideLocally(st, 'ANYONE', NOW)).toBe('Accepted');
+    (st as { link: Link }).link = Link.Down;
+    expect(decideLocally(st, 'ANYONE', NOW)).toBe('Accepted');
+  });
+
+  it('DisableRemoteAuthorization decides from the list and cache alone, even without LocalPreAuthorize', () => {
+    const st = fakeStation({ ...BASE, 'AuthCtrlr.LocalPreAuthorize': 'false', 'AuthCtrlr.DisableRemoteAuthorization': 'true' }, auth());
+    expect(decideLocally(st, 'GOOD', NOW)).toBe('Accepted');
+    expect(decideLocally(st, 'BAD', NOW)).toBe('Blocked');
+    expect(decideLocally(st, 'ANYONE', NOW)).toBe('Unknown');
+    expect(decideLocally(fakeStation({ ...BASE, 'AuthCtrlr.DisableRemoteAuthorization': 'true' }), 'ANYONE', NOW)).toBe('Unknown');
+  });
+});
