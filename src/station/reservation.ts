@@ -165,7 +165,7 @@ export function reserve(
   if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
   // The EVSE's other connectors that are free show Reserved too (a faulted one stays as it is).
   for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && k.status === 'Available' && k.operative) st.setStatus(k, 'Reserved', now);
-  showSpares(st, now, old !== undefined && old.connectorId === 0);
+  showSpares(st, now, old !== undefined && old.connectorId === 0 && old.evse !== undefined);
   return 'Accepted';
 }
 
