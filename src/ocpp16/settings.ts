@@ -20,6 +20,12 @@ const KEYS: Record<Setting, string> = {
   [Setting.StopTxOnEVSideDisconnect]: 'StopTransactionOnEVSideDisconnect',
   [Setting.ReserveConnectorZero]: 'ReserveConnectorZeroSupported',
   [Setting.SecurityProfile]: 'SecurityProfile',
+  // 2.0.1 only: 1.6 has no such keys (read as absent).
+  [Setting.AuthCacheLifeTime]: '',
+  [Setting.ListDisablePostAuthorize]: '',
+  [Setting.CacheDisablePostAuthorize]: '',
+  [Setting.AuthorizationEnabled]: '',
+  [Setting.DisableRemoteAuthorization]: '',
   [Setting.COUNT]: '',
 };
 

@@ -299,6 +299,9 @@ export const dialect201: Dialect = {
 
   vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
 
+  // H04: the CSMS learns that a reservation ended unused; kept until delivered, like a transaction message.
+  reservationEnded: (_st, reservationId, how) => new OutboundCall(Kind.Kept, 'ReservationStatusUpdate', { reservationId, reservationUpdateStatus: how }),
+
   beforeSend(call) {
     // seqNo counts the transaction's messages as they go out, so a message
     // the queue had to drop leaves no gap; a resent or retried message keeps its number.

@@ -5,6 +5,7 @@
 import type { Station } from '../station/station.js';
 import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
+import { AUTH_CACHE_ENTRY_BYTES } from './device-model/components.js';
 import { modelOf } from './station-model.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
@@ -25,6 +26,8 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return st.firmware?.version?.slice(0, 50) ?? undefined;
     case 'Entries':
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
+    case 'Storage':
+      return def.component.component.name === 'AuthCacheCtrlr' ? String((st.auth?.cache?.size ?? 0) * AUTH_CACHE_ENTRY_BYTES) : undefined;
     default:
       return undefined;
   }

@@ -26,6 +26,11 @@ const VARIABLES: Record<Setting, readonly [component: string, variable: string, 
   [Setting.StopTxOnEVSideDisconnect]: ['TxCtrlr', 'StopTxOnEVSideDisconnect'],
   [Setting.ReserveConnectorZero]: ['ReservationCtrlr', 'NonEvseSpecific'],
   [Setting.SecurityProfile]: ['SecurityCtrlr', 'SecurityProfile'],
+  [Setting.AuthCacheLifeTime]: ['AuthCacheCtrlr', 'LifeTime'],
+  [Setting.ListDisablePostAuthorize]: ['LocalAuthListCtrlr', 'DisablePostAuthorize'],
+  [Setting.CacheDisablePostAuthorize]: ['AuthCacheCtrlr', 'DisablePostAuthorize'],
+  [Setting.AuthorizationEnabled]: ['AuthCtrlr', 'Enabled'],
+  [Setting.DisableRemoteAuthorization]: ['AuthCtrlr', 'DisableRemoteAuthorization'],
   [Setting.COUNT]: ['', ''],
 };
 

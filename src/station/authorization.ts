@@ -1,8 +1,8 @@
 /**
- * What a charge point knows about idTags without asking the CSMS (OCPP 1.6 §3.5): the Local
- * Authorization List the CSMS manages with SendLocalList (§3.5.2, §5.15) and the Authorization Cache
- * the charge point keeps itself (§3.5.1). Pure data rules here; deciding with them is
- * authorize-locally.ts.
+ * What a charge point knows about idTags without asking the CSMS (OCPP 1.6 §3.5, 2.0.1 C10–C15, D01):
+ * the Local Authorization List the CSMS manages with SendLocalList (§3.5.2, §5.15) and the
+ * Authorization Cache the charge point keeps itself (§3.5.1). Pure data rules here, in 1.6's words
+ * (2.0.1's handlers read their requests into them); deciding with them is authorize-locally.ts.
  *
  * Thousands of charge points of a fleet usually hold the same list, so an entry is small: the idTag
  * maps to a TagInfo, and the common entries (a status, no expiry, no parent) are five shared records.
@@ -37,6 +37,11 @@ export interface TagInfo {
   /** When the entry stops being valid (ms since epoch); Infinity = no expiryDate. */
   readonly expiresAt: number;
   readonly parentIdTag: string | undefined;
+  /**
+   * A cached entry only: when it lapses and counts as never cached (2.0.1 AuthCacheCtrlr.LifeTime,
+   * C10.FR.10 "removed from the cache"); absent: never.
+   */
+  readonly lapsesAt?: number;
 }
 
 /** A charge point's local authorization state; created on first use (SendLocalList or a cached answer). */
@@ -72,6 +77,16 @@ export function tagInfo(info: IdTagInfo): TagInfo {
   return { status: info.status, expiresAt: Number.isNaN(at) ? -Infinity : at, parentIdTag: info.parentIdTag };
 }
 
+/** The cache's record of `info` that lapses at `lapsesAt` (Infinity: the shared record, never lapsing). */
+export function lapsing(info: TagInfo, lapsesAt: number): TagInfo {
+  return lapsesAt === Infinity ? info : { ...info, lapsesAt };
+}
+
+/** True when a cached entry's life is over (see {@link TagInfo.lapsesAt}). */
+export function lapsed(e: TagInfo, now: number): boolean {
+  return e.lapsesAt !== undefined && e.lapsesAt <= now;
+}
+
 /** The entry's status at `now`: an entry past its expiryDate counts as Expired (§3.5.1, §3.5.4). */
 export function statusAt(e: TagInfo, now: number): AuthorizationStatus {
   return e.expiresAt <= now ? 'Expired' : e.status;
@@ -82,6 +97,7 @@ export function statusAt(e: TagInfo, now: number): AuthorizationStatus {
  * "valid" (§3.5.2) — and not expired.
  */
 export function isValid(e: TagInfo, now: number): boolean {
+  if (lapsed(e, now)) return false;
   const s = statusAt(e, now);
   return s === 'Accepted' || s === 'ConcurrentTx';
 }

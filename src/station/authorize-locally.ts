@@ -1,12 +1,13 @@
 /**
- * Authorization without the CSMS (OCPP 1.6 §3.5): when a presented idTag may be decided by the
- * Local Authorization List or the Authorization Cache, online (LocalPreAuthorize) and offline
- * (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and what the charge point learns from every
- * IdTagInfo the CSMS sends back. The default driver, remote starts and scenario steps all decide here.
+ * Authorization without the CSMS (OCPP 1.6 §3.5, 2.0.1 C12–C15): when a presented idTag may be
+ * decided by the Local Authorization List or the Authorization Cache, online (LocalPreAuthorize, and
+ * 2.0.1's DisablePostAuthorize) and offline (LocalAuthorizeOffline, AllowOfflineTxForUnknownId); and
+ * what the charge point learns from every IdTagInfo the CSMS sends back (2.0.1 C10: entries lapse
+ * after AuthCacheCtrlr.LifeTime). The default driver, remote starts and scenario steps all decide here.
  */
 import { Capability, Setting } from './settings.js';
 import { Boot, Link, type Station } from './station.js';
-import { cachePut, isValid, newAuthState, statusAt, tagInfo, type AuthorizationStatus, type IdTagInfo, type TagInfo } from './authorization.js';
+import { cachePut, isValid, lapsed, lapsing, newAuthState, statusAt, tagInfo, type AuthorizationStatus, type IdTagInfo, type TagInfo } from './authorization.js';
 
 /** Parents remembered for reservation matching while reservations are held (see reservation.ts). */
 const PARENTS_MAX = 64;
@@ -20,13 +21,29 @@ function cacheInUse(st: Station): boolean {
   return st.settingOn(Setting.AuthCacheEnabled);
 }
 
+/** The list's entry for the idTag, when the list is in use. */
+function listed(st: Station, idTag: string): TagInfo | undefined {
+  const list = st.auth?.list;
+  return list != null && listInUse(st) ? list.get(idTag) : undefined;
+}
+
+/**
+ * The cache's entry for the idTag, when the cache is in use; a lapsed one is dropped (2.0.1 C10.FR.10)
+ * when `now` is known.
+ */
+function cached(st: Station, idTag: string, now: number | undefined): TagInfo | undefined {
+  const cache = st.auth?.cache;
+  if (cache == null || !cacheInUse(st)) return undefined;
+  const e = cache.get(idTag);
+  if (e === undefined || now === undefined || !lapsed(e, now)) return e;
+  cache.delete(idTag);
+  return undefined;
+}
+
 /** What the list — which has priority (§3.5.3) — or else the cache knows of the idTag. */
-export function lookup(st: Station, idTag: string): TagInfo | undefined {
-  const a = st.auth;
-  if (a === null) return undefined;
-  const listed = a.list !== null && listInUse(st) ? a.list.get(idTag) : undefined;
-  if (listed !== undefined) return listed;
-  return a.cache !== null && cacheInUse(st) ? a.cache.get(idTag) : undefined;
+export function lookup(st: Station, idTag: string, now?: number): TagInfo | undefined {
+  if (st.auth === null) return undefined;
+  return listed(st, idTag) ?? cached(st, idTag, now);
 }
 
 /** The parentIdTag of an idTag, as far as this charge point knows it (§5.13: list, cache, or Authorize.conf). */
@@ -42,13 +59,28 @@ export function isOffline(st: Station): boolean {
 /**
  * The answer for a presented idTag that needs no Authorize.req, or null when the CSMS must be asked.
  * Online, only LocalPreAuthorize lets a valid local entry start at once (§3.5); a not-valid one is
- * checked with the CSMS (§3.5.1). Offline, see {@link decideOffline}.
+ * checked with the CSMS (§3.5.1). Offline, see {@link decideOffline}. 2.0.1 AuthCtrlr: Enabled false
+ * accepts every token; DisableRemoteAuthorization leaves the list and the cache alone to decide (an
+ * unknown token is Unknown).
  */
 export function decideLocally(st: Station, idTag: string, now: number): AuthorizationStatus | null {
+  if (authorizationOff(st)) return 'Accepted';
   if (isOffline(st)) return decideOffline(st, idTag, now);
-  if (!st.settingOn(Setting.LocalPreAuthorize)) return null;
-  const known = lookup(st, idTag);
-  return known !== undefined && isValid(known, now) ? 'Accepted' : null;
+  const askable = !st.settingOn(Setting.DisableRemoteAuthorization);
+  if (askable && !st.settingOn(Setting.LocalPreAuthorize)) return null;
+  const fromList = st.auth === null ? undefined : listed(st, idTag);
+  const known = fromList ?? (st.auth === null ? undefined : cached(st, idTag, now));
+  if (known === undefined) return askable ? null : 'Unknown';
+  if (isValid(known, now)) return 'Accepted';
+  // 2.0.1 C14.FR.03, C12.FR.05: a not-valid entry is checked with the CSMS — unless the list's or the
+  // cache's DisablePostAuthorize says to take its word for it (C10.FR.03).
+  const trusted = !askable || st.settingOn(fromList !== undefined ? Setting.ListDisablePostAuthorize : Setting.CacheDisablePostAuthorize);
+  return trusted ? statusAt(known, now) : null;
+}
+
+/** 2.0.1 AuthCtrlr.Enabled false: no authorization is done, every token is accepted. */
+function authorizationOff(st: Station): boolean {
+  return st.setting(Setting.AuthorizationEnabled) === 'false';
 }
 
 /**
@@ -57,7 +89,8 @@ export function decideLocally(st: Station, idTag: string, now: number): Authoriz
  * "unknown" and AllowOfflineTxForUnknownId decides.
  */
 export function decideOffline(st: Station, idTag: string, now: number): AuthorizationStatus {
-  const known = lookup(st, idTag);
+  if (authorizationOff(st)) return 'Accepted';
+  const known = lookup(st, idTag, now);
   if (known !== undefined) {
     if (!isValid(known, now)) return statusAt(known, now);
     if (st.settingOn(Setting.LocalAuthorizeOffline)) return 'Accepted';
@@ -84,7 +117,17 @@ export function learn(st: Station, idTag: string, info: IdTagInfo, now: number):
   }
   if (!cacheInUse(st)) return;
   const a = (st.auth ??= newAuthState());
-  cachePut((a.cache ??= new Map()), idTag, tagInfo(info), now);
+  cachePut((a.cache ??= new Map()), idTag, lapsing(tagInfo(info), now + cacheLifeMs(st)), now);
+}
+
+/**
+ * How long a cached entry lives after the CSMS said it (2.0.1 AuthCacheCtrlr.LifeTime, C10.FR.10:
+ * "since idTokenInfo was last updated"); for ever where the version has no such setting (1.6).
+ */
+function cacheLifeMs(st: Station): number {
+  const s = st.setting(Setting.AuthCacheLifeTime);
+  const seconds = s === undefined || s === '' ? NaN : Number(s);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : Infinity;
 }
 
 /** ClearCache (§5.4): the cache is emptied (and the state dropped when no list is left either). */

@@ -101,6 +101,11 @@ export interface Dialect {
   txClosed(st: Station, tx: Transaction, cause: StopCause, now: number): OutboundCall | null;
   /** A meter sample of a connector, part of `tx`'s data when one is given. */
   meterSample(st: Station, c: Connector, tx: Transaction | null, now: number, context: SampleContext): OutboundCall;
+  /**
+   * A reservation ended unused — it expired, or its connector became Faulted or Unavailable — as the
+   * version reports it (2.0.1 ReservationStatusUpdate, H04); absent where the version says nothing (1.6).
+   */
+  reservationEnded?(st: Station, reservationId: number, how: 'Expired' | 'Removed'): OutboundCall;
   /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */
   vendorMessage(st: Station, message: { vendorId: string; messageId?: string; data?: string }): OutboundCall;
 

@@ -1,10 +1,11 @@
 /**
- * Reservations (OCPP 1.6 §3.11, §5.13 ReserveNow, §5.1 CancelReservation): a connector — or, with
- * ReserveConnectorZeroSupported, any connector — held for one idTag (or its group, the parentIdTag)
- * until expiryDate. A reserved connector shows Reserved; the reservation ends when that idTag starts
- * a transaction (StartTransaction then carries its reservationId), when it expires (back to
- * Available), when it is cancelled, or when its connector or the charge point becomes Faulted or
- * Unavailable.
+ * Reservations (OCPP 1.6 §3.11, §5.13 ReserveNow, §5.1 CancelReservation; 2.0.1 H01–H04): a
+ * connector (2.0.1: an EVSE's connectors) — or, with ReserveConnectorZeroSupported / NonEvseSpecific,
+ * any connector — held for one idTag (or its group, the parentIdTag / groupIdToken) until expiryDate.
+ * A reserved connector shows Reserved; the reservation ends when that idTag starts a transaction
+ * (whose start then carries its reservationId), when it expires (back to Available), when it is
+ * cancelled, or when its connector or the charge point becomes Faulted or Unavailable; the versions
+ * that report an unused end do so through the dialect (2.0.1 ReservationStatusUpdate).
  *
  * The rules over connectors and reservations are pure functions (unit-tested); the Station-facing
  * operations below them keep the state in `st.reservations`, null while nothing is reserved.
@@ -18,6 +19,12 @@ export interface Reservation {
   readonly id: number;
   /** 0 = any connector of the charge point. */
   readonly connectorId: number;
+  /**
+   * 2.0.1: the EVSE reserved, whose every connector the reservation holds (H01.FR.23), or 0 for any
+   * EVSE (whose last free ones then show Reserved, see {@link showSpares}); undefined: it holds
+   * `connectorId` alone, and connector 0 shows nothing (1.6).
+   */
+  readonly evse?: number;
   readonly idTag: string;
   readonly parentIdTag: string | undefined;
   readonly expiresAt: number;
@@ -43,12 +50,17 @@ export function matches(r: Reservation, idTag: string, parent: string | undefine
   return parent === r.parentIdTag || parent === r.idTag;
 }
 
+/** Whether `r` holds connector `c`: its own connector, or any connector of the EVSE it reserves. */
+export function holds(r: Reservation, c: Connector): boolean {
+  return r.connectorId > 0 && (r.connectorId === c.id || (r.evse !== undefined && c.spec?.evse === r.evse));
+}
+
 /** How one connector would answer a reservation. A Reserved status without a reservation in `items` is the one being replaced. */
-function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveStatus {
+export function connectorAnswer(c: Connector, items: readonly Reservation[]): ReserveStatus {
   if (c.status === 'Faulted') return 'Faulted';
   if (!c.operative || c.status === 'Unavailable') return 'Unavailable';
   // In use (a cable in, a driver authorizing, a session) or already reserved, for any idTag: Occupied.
-  if (items.some((r) => r.connectorId === c.id)) return 'Occupied';
+  if (items.some((r) => holds(r, c))) return 'Occupied';
   if ((c.status !== 'Available' && c.status !== 'Reserved') || c.phase === Phase.Authorizing) return 'Occupied';
   return 'Accepted';
 }
@@ -103,7 +115,7 @@ export function reservationForStart(
 ): Reservation | null | false {
   let anyConnector = 0;
   for (const r of items) {
-    if (r.connectorId === c.id) return matches(r, idTag, parent) ? r : false;
+    if (holds(r, c)) return matches(r, idTag, parent) ? r : false;
     if (r.connectorId === 0) anyConnector++;
   }
   if (anyConnector === 0) return null;
@@ -116,8 +128,15 @@ export function reservationForStart(
 
 // ---------------------------------------------------------------- the station's reservations
 
-/** ReserveNow (§5.13): a reservation with a known reservationId replaces that one. */
-export function reserve(st: Station, req: { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number }, now: number): ReserveStatus {
+/**
+ * ReserveNow (§5.13): a reservation with a known reservationId replaces that one. With `evse` (2.0.1)
+ * it holds every connector of that EVSE, `connectorId` being one of them: one in use makes it Occupied.
+ */
+export function reserve(
+  st: Station,
+  req: { connectorId: number; evse?: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number },
+  now: number,
+): ReserveStatus {
   const expiresAt = Date.parse(req.expiryDate);
   if (!(expiresAt > now)) return 'Rejected'; // already expired: nothing to hold
   const items = st.reservations?.items ?? [];
@@ -125,11 +144,28 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
   const others = old === undefined ? items : items.filter((r) => r !== old);
   const answer = reserveAnswer(st.connectors, others, req.connectorId, st.settingOn(Setting.ReserveConnectorZero));
   if (answer !== 'Accepted') return answer;
-  if (old !== undefined) remove(st, old, now, old.connectorId !== req.connectorId);
-  const r: Reservation = { id: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiresAt, alarm: null };
-  r.alarm = st.later(expiresAt, 'reservation', (s, at) => remove(s, r, at, true));
+  const r: Reservation = {
+    id: req.reservationId,
+    connectorId: req.connectorId,
+    idTag: req.idTag,
+    parentIdTag: req.parentIdTag,
+    expiresAt,
+    alarm: null,
+    ...(req.evse === undefined ? {} : { evse: req.evse }),
+  };
+  // An EVSE with one of its other connectors in use cannot be promised (2.0.1 H01: Occupied).
+  for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && connectorAnswer(k, others) === 'Occupied') return 'Occupied';
+  // A replaced reservation releases its connectors unless the new one holds the same.
+  if (old !== undefined) remove(st, old, now, old.connectorId === r.connectorId && old.evse === r.evse ? 'none' : 'all');
+  r.alarm = st.later(expiresAt, 'reservation', (s, at) => {
+    remove(s, r, at, 'all');
+    reportEnded(s, r, 'Expired');
+  });
   (st.reservations ??= { items: [], parents: null }).items.push(r);
   if (r.connectorId > 0) st.setStatus(st.connectors[r.connectorId], 'Reserved', now);
+  // The EVSE's other connectors that are free show Reserved too (a faulted one stays as it is).
+  for (const k of st.connectors) if (k.id !== r.connectorId && holds(r, k) && k.status === 'Available' && k.operative) st.setStatus(k, 'Reserved', now);
+  showSpares(st, now, old !== undefined && old.connectorId === 0 && old.evse !== undefined);
   return 'Accepted';
 }
 
@@ -137,7 +173,7 @@ export function reserve(st: Station, req: { connectorId: number; expiryDate: str
 export function cancelReservation(st: Station, reservationId: number, now: number): boolean {
   const r = st.reservations?.items.find((x) => x.id === reservationId);
   if (r === undefined) return false;
-  remove(st, r, now, true);
+  remove(st, r, now, 'all');
   return true;
 }
 
@@ -170,18 +206,63 @@ export function claim(st: Station, c: Connector, idTag: string, now: number): nu
   if (items === undefined) return undefined;
   const r = reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag));
   if (!r) return undefined;
-  remove(st, r, now, false); // the session's own status follows
+  remove(st, r, now, c); // the session's own status follows; the EVSE's other connectors are free again
   return r.id;
 }
 
 /** The idTag holding `c` (a connector-specific reservation), if any: who the arriving driver is. */
 export function holderOf(st: Station, c: Connector): string | undefined {
-  return st.reservations?.items.find((r) => r.connectorId === c.id)?.idTag;
+  return st.reservations?.items.find((r) => holds(r, c))?.idTag;
 }
 
-/** The status an idle, operative connector shows: Reserved while held for someone, else Available. */
+/**
+ * The status an idle, operative connector shows: Reserved while held for someone — or kept free for
+ * reservations of any EVSE, see {@link showSpares} — else Available.
+ */
 export function idleStatus(st: Station, c: Connector): ConnectorStatus {
-  return c.id > 0 && st.reservations?.items.some((r) => r.connectorId === c.id) ? 'Reserved' : 'Available';
+  const items = st.reservations?.items;
+  if (c.id === 0 || items === undefined) return 'Available';
+  if (items.some((r) => holds(r, c))) return 'Reserved';
+  return spares(st.connectors, items) !== null && connectorAnswer(c, items) === 'Accepted' ? 'Reserved' : 'Available';
+}
+
+/** Reservations of any EVSE that show it (2.0.1), and whether the free connectors left are all needed for them. */
+function spares(connectors: readonly Connector[], items: readonly Reservation[]): Connector[] | null {
+  let promised = 0;
+  for (const r of items) if (r.connectorId === 0 && r.evse !== undefined) promised++;
+  if (promised === 0) return null;
+  const free = connectors.filter((k) => k.id > 0 && connectorAnswer(k, items) === 'Accepted');
+  return free.length <= promised ? free : null;
+}
+
+let showing = false;
+
+/**
+ * 2.0.1 H01.FR.20 (errata 2025-01): when the EVSEs still free are no more than the reservations of any
+ * EVSE, each shows Reserved — and Available again once one more is free. Re-evaluated when a status
+ * or a reservation changes; `released`: a reservation of any EVSE has just ended (its Reserved
+ * connectors may have to come back even with no reservation left).
+ */
+function showSpares(st: Station, now: number, released: boolean): void {
+  const items = st.reservations?.items ?? [];
+  if (showing || (!released && !items.some((r) => r.connectorId === 0 && r.evse !== undefined))) return;
+  showing = true;
+  try {
+    for (let i = 1; i < st.connectors.length; i++) {
+      const k = st.connectors[i];
+      if (k.phase !== Phase.Idle || !k.operative || (k.status !== 'Available' && k.status !== 'Reserved')) continue;
+      const want = idleStatus(st, k);
+      if (k.status !== want) st.setStatus(k, want, now);
+    }
+  } finally {
+    showing = false;
+  }
+}
+
+/** A connector's status changed while reservations are held (see Station.setStatus). */
+export function reservationsSeeStatus(st: Station, c: Connector, status: ConnectorStatus, now: number): void {
+  if (status === 'Faulted' || status === 'Unavailable') endOnUnavailable(st, c, now);
+  showSpares(st, now, false);
 }
 
 /**
@@ -190,13 +271,24 @@ export function idleStatus(st: Station, c: Connector): ConnectorStatus {
  */
 export function endOnUnavailable(st: Station, c: Connector, now: number): void {
   for (const r of st.reservations?.items.slice() ?? []) {
-    if (c.id === 0 || r.connectorId === c.id) remove(st, r, now, false);
+    if (c.id !== 0 && !holds(r, c)) continue;
+    remove(st, r, now, c.id === 0 ? 'none' : c);
+    reportEnded(st, r, 'Removed');
   }
   for (const k of c.id === 0 ? st.connectors : [c]) if (k.statusBeforeFault === 'Reserved') k.statusBeforeFault = 'Available';
 }
 
-/** Drops a reservation; `release` puts a still Reserved connector back to Available (and reports it). */
-function remove(st: Station, r: Reservation, now: number, release: boolean): void {
+/** A reservation ended unused: the versions that report it do (2.0.1 H04 ReservationStatusUpdate). */
+function reportEnded(st: Station, r: Reservation, how: 'Expired' | 'Removed'): void {
+  const report = st.ctx.dialect.reservationEnded;
+  if (report !== undefined) st.enqueue(report(st, r.id, how));
+}
+
+/**
+ * Drops a reservation; `release` puts its still Reserved connectors back to Available (and reports
+ * them): 'all', 'none', or all but one connector whose own status follows (a start, a fault).
+ */
+function remove(st: Station, r: Reservation, now: number, release: 'all' | 'none' | Connector): void {
   const state = st.reservations;
   if (state === null) return;
   const i = state.items.indexOf(r);
@@ -205,7 +297,8 @@ function remove(st: Station, r: Reservation, now: number, release: boolean): voi
   if (r.alarm !== null) st.cancel(r.alarm);
   r.alarm = null;
   if (state.items.length === 0) st.reservations = null;
-  const c = st.connectors[r.connectorId];
+  if (release === 'none') return;
   // §5.13: "make the connector available" and "send a status notification" when a reservation expires.
-  if (release && r.connectorId > 0 && c.status === 'Reserved') st.setStatus(c, 'Available', now);
+  for (const k of st.connectors) if (k !== release && k.status === 'Reserved' && holds(r, k)) st.setStatus(k, 'Available', now);
+  if (r.connectorId === 0 && r.evse !== undefined) showSpares(st, now, true);
 }

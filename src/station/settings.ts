@@ -35,6 +35,16 @@ export const enum Setting {
   ReserveConnectorZero,
   /** The security profile the connection uses (0–3). */
   SecurityProfile,
+  /** Seconds an authorization cache entry stays after the CSMS last said it (absent: for ever). */
+  AuthCacheLifeTime,
+  /** 'true': a not-valid local list entry is trusted, not checked with the CSMS (absent: false). */
+  ListDisablePostAuthorize,
+  /** 'true': a not-valid cache entry is trusted, not checked with the CSMS (absent: false). */
+  CacheDisablePostAuthorize,
+  /** 'false': tokens are not authorized at all, every one is accepted (absent: authorized). */
+  AuthorizationEnabled,
+  /** 'true': the CSMS is never asked about a token; the list and the cache alone decide (absent: false). */
+  DisableRemoteAuthorization,
   COUNT,
 }
 

@@ -24,7 +24,7 @@ import type { ShardContext } from './shard-context.js';
 import { handleCall } from './inbound.js';
 import type { FirmwareState } from './firmware-state.js';
 import type { AuthState } from './authorization.js';
-import { endOnUnavailable, type ReservationState } from './reservation.js';
+import { reservationsSeeStatus, type ReservationState } from './reservation.js';
 import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
 import { attachSocket, connectFailed } from './socket.js';
@@ -695,8 +695,8 @@ export class Station {
       const update = dialect.txChanged(this, c, c.tx, now);
       if (update !== null) this.enqueue(update);
     }
-    // A Faulted or Unavailable connector (or charge point) ends its reservations (§5.13).
-    if (this.reservations !== null && (status === 'Faulted' || status === 'Unavailable')) endOnUnavailable(this, c, now);
+    // A Faulted or Unavailable connector (or charge point) ends its reservations (§5.13); see reservation.ts.
+    if (this.reservations !== null) reservationsSeeStatus(this, c, status, now);
     this.updateGauge();
   }
 

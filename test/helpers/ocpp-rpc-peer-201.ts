@@ -174,6 +174,7 @@ export class StrictPeer201 {
       case 'SecurityEventNotification':
       case 'LogStatusNotification':
       case 'FirmwareStatusNotification':
+      case 'ReservationStatusUpdate':
         return {};
       case 'DataTransfer':
         return { status: 'UnknownVendorId' };

@@ -142,6 +142,7 @@ function fakeStation(config: Record<string, string>, opts: { online?: boolean; f
     connectors: [],
     ctx: { supports: (c: Capability) => OCPP16_BINDING.supports(new Set(opts.features ?? ['Core', 'LocalAuthListManagement']), c) },
     getConfig: (k: string) => config[k],
+    setting: (s: Setting) => config[SETTINGS_16[s]],
     settingOn: (s: Setting) => config[SETTINGS_16[s]] === 'true',
   } as unknown as Station;
 }

@@ -11,6 +11,7 @@
  */
 import type { DataEnumType, MutabilityEnumType } from '../generated/types.gen.js';
 import type { ComponentSpec, VariableSpec } from './types.js';
+import { AUTH_CACHE_MAX } from '../../station/authorization.js';
 
 const RO: MutabilityEnumType = 'ReadOnly';
 const RW: MutabilityEnumType = 'ReadWrite';
@@ -149,6 +150,9 @@ const AUTH: ComponentSpec = {
   ],
 };
 
+/** What one Authorization Cache entry counts for in AuthCacheCtrlr.Storage: a token of up to 36 characters and its idTokenInfo. */
+export const AUTH_CACHE_ENTRY_BYTES = 128;
+
 /** Referenced Components §2.4. */
 const AUTH_CACHE: ComponentSpec = {
   name: 'AuthCacheCtrlr',
@@ -159,7 +163,8 @@ const AUTH_CACHE: ComponentSpec = {
     enabled(false),
     seconds('LifeTime', 86400, { minLimit: 0 }),
     v('Policy', 'OptionList', RW, 'LRU', { valuesList: 'LRU' }),
-    v('Storage', 'integer', RO, '0', { unit: 'B', maxLimit: 1048576, live: true }),
+    // Bytes in use; its maxLimit is what the cache holds at most (AUTH_CACHE_MAX entries, see live-values.ts).
+    v('Storage', 'integer', RO, '0', { unit: 'B', maxLimit: AUTH_CACHE_MAX * AUTH_CACHE_ENTRY_BYTES, live: true }),
   ],
 };
 

@@ -8,7 +8,9 @@ import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
 import * as firmware from './firmware.js';
+import * as localList from './local-list.js';
 import * as provisioning from './provisioning.js';
+import * as reservation from './reservation.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 import { BLOCK_OF, requireBlockOf } from './blocks.js';
@@ -37,7 +39,7 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // P DataTransfer
   DataTransfer: provisioning.dataTransfer,
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
-  CancelReservation: null,
+  CancelReservation: reservation.cancelReservation,
   CertificateSigned: null,
   ClearChargingProfile: null,
   ClearDisplayMessage: null,
@@ -49,13 +51,13 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   GetCompositeSchedule: null,
   GetDisplayMessages: null,
   GetInstalledCertificateIds: null,
-  GetLocalListVersion: null,
+  GetLocalListVersion: localList.getLocalListVersion,
   GetLog: firmware.getLog,
   GetMonitoringReport: null,
   InstallCertificate: null,
   PublishFirmware: firmware.publishFirmware,
-  ReserveNow: null,
-  SendLocalList: null,
+  ReserveNow: reservation.reserveNow,
+  SendLocalList: localList.sendLocalList,
   SetChargingProfile: null,
   SetDisplayMessage: null,
   SetMonitoringBase: null,
