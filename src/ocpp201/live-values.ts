@@ -6,6 +6,7 @@ import type { Station } from '../station/station.js';
 import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
 import { modelOf } from './station-model.js';
+import { SmartCharging201 } from './smart-charging/state.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -21,6 +22,7 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
     case 'DateTime':
       return new Date(st.ctx.now()).toISOString();
     case 'Entries':
+      if (def.component.component.name === 'SmartChargingCtrlr') return String(st.smartCharging instanceof SmartCharging201 ? st.smartCharging.profiles.length : 0);
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
     default:
       return undefined;

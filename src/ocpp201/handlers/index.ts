@@ -7,6 +7,7 @@ import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
 import * as provisioning from './provisioning.js';
+import * as smartCharging from './smart-charging.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 
@@ -36,14 +37,14 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
   CancelReservation: null,
   CertificateSigned: null,
-  ClearChargingProfile: null,
+  ClearChargingProfile: smartCharging.clearChargingProfile, // K
   ClearDisplayMessage: null,
   ClearVariableMonitoring: null,
   CostUpdated: null,
   CustomerInformation: null,
   DeleteCertificate: null,
-  GetChargingProfiles: null,
-  GetCompositeSchedule: null,
+  GetChargingProfiles: smartCharging.getChargingProfiles, // K
+  GetCompositeSchedule: smartCharging.getCompositeSchedule, // K
   GetDisplayMessages: null,
   GetInstalledCertificateIds: null,
   GetLocalListVersion: null,
@@ -53,7 +54,7 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   PublishFirmware: null,
   ReserveNow: null,
   SendLocalList: null,
-  SetChargingProfile: null,
+  SetChargingProfile: smartCharging.setChargingProfile, // K
   SetDisplayMessage: null,
   SetMonitoringBase: null,
   SetMonitoringLevel: null,
