@@ -24,7 +24,7 @@ import type {
   StatusInfoType,
 } from '../generated/types.gen.js';
 import { modelOf } from '../station-model.js';
-import { install, originalOf, parseProfile, PURPOSE, profileLimits, sourceOf } from '../smart-charging/profiles.js';
+import { evseView, install, originalOf, parseProfile, PURPOSE, profileLimits, sourceOf } from '../smart-charging/profiles.js';
 import { evSchedule, newSmartCharging201, SmartCharging201, smartCharging201Of } from '../smart-charging/state.js';
 
 export function supportsSmartCharging(st: Station): boolean {
@@ -122,7 +122,10 @@ export function getChargingProfiles(st: Station, req: GetChargingProfilesRequest
     (k.chargingProfileId === undefined || k.chargingProfileId.includes(p.id)) &&
     (k.chargingLimitSource === undefined || k.chargingLimitSource.includes(sourceOf(p)));
   const groups = new Map<string, { evseId: number; source: ChargingLimitSourceEnumType; profiles: ChargingProfileType[] }>();
+  const view = evseView(st);
   for (const p of state?.profiles ?? []) {
+    // A remote start's TxProfile learns its transaction's id once that is given (K05).
+    if (p.purpose === 'Tx' && p.transactionId === null) p.transactionId = view.transaction(p.connectorId)?.transactionId ?? null;
     const original = originalOf(p);
     if (original === undefined || !matches(p)) continue;
     const source = sourceOf(p);
