@@ -50,6 +50,8 @@ export const enum Op {
   ExpectCall,
   /** From now on firmware downloads / installs / log uploads of this charge point fail or work (`firmware`). */
   Firmware,
+  /** An external limit (an EMS, the grid operator) is set on the station or an EVSE, or released (`limit`). */
+  Limit,
 }
 
 export type { ResponseRule } from '../station/response-rule.js';
@@ -75,6 +77,10 @@ export interface Instr {
   firmware?: { downloadFails?: boolean; installFails?: boolean; uploadFails?: boolean };
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
+  /** Plug: the EV speaks ISO 15118 and needs this much energy, leaving this long after plug-in (ms). */
+  iso15118?: { energyWh: number; departureMs?: number };
+  /** Limit: who sets how many watts where (evse 0: the station), or (null watts) releases them all. */
+  limit?: { source: string; watts: number | null; evse: number };
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */
   times?: number;
   forMs?: number;

@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import type { Station } from '../../src/station/station.js';
+import { compileScenarioText } from '../../src/scenario/parse.js';
+import { programForVersion } from '../../src/scenario/version-check.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
 
@@ -31,12 +33,16 @@ afterEach(async () => {
 });
 
 async function setup(profile: StationProfile = PROFILE_201) {
+  return setupWith({ profile });
+}
+
+async function setupWith(overrides: Parameters<typeof startTestFleet>[1]) {
   const p = (peer = await StrictPeer201.start());
   // The notifications of block K, answered as a CSMS would.
   for (const m of ['ReportChargingProfiles', 'NotifyChargingLimit', 'ClearedChargingLimit']) p.respond(m, () => ({}));
   p.respond('NotifyEVChargingNeeds', () => ({ status: 'Accepted' }));
   p.respond('NotifyEVChargingSchedule', () => ({ status: 'Accepted' }));
-  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile }));
+  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: PROFILE_201, ...overrides }));
   await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.evseId)).size === 2, 'boot and statuses');
   return { p, f, station: f.shards![0].stations[0] as Station };
 }
@@ -272,6 +278,82 @@ describe('K09 GetChargingProfiles', () => {
     expect(await p.call(CP, 'GetChargingProfiles', { requestId: 11, evseId: 1, chargingProfile: {} })).toEqual({ status: 'NoProfiles' });
     expect(await p.call(CP, 'GetChargingProfiles', { requestId: 12, chargingProfile: { stackLevel: 3 } })).toEqual({ status: 'NoProfiles' });
     await sleep(200);
+    expect(p.failures).toEqual([]);
+  });
+});
+
+describe('K12/K13 external limits and K15 ISO 15118, driven by a scenario', () => {
+  it('an EMS limit caps the transaction (NotifyChargingLimit, ChargingRateChanged, composite, K09 report) and its release restores it; the 15118 EV tells its needs and schedule', { timeout: 20_000 }, async () => {
+    const program = programForVersion(
+      compileScenarioText(
+        'limits.yaml',
+        [
+          'description: An EMS limit for a while, on an ISO 15118 EV',
+          'connectors: [1]',
+          'steps:',
+          '  - plug: {iso15118: {energyKWh: 30, departure: 4h}}',
+          '  - start: {idTag: HLC00001}',
+          '  - charge: 1500ms',
+          '  - limit: {source: EMS, watts: 7000}',
+          '  - charge: 2500ms',
+          '  - limit: clear',
+          '  - charge: 1h',
+        ].join('\n'),
+      ),
+      '2.0.1',
+    );
+    const { p, station } = await setupWith({ scenario: program });
+    const started = await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Started');
+    const txId = started.params.transactionInfo.transactionId;
+    const plugInAt = Date.parse(p.calls(CP, 'StatusNotification').find((c) => c.params.connectorStatus === 'Occupied')!.params.timestamp);
+
+    // K15: the EV's needs once its transaction runs, after the Started event.
+    const needs = await arrives(p, 'NotifyEVChargingNeeds');
+    expect(p.received.indexOf(needs)).toBeGreaterThan(p.received.indexOf(started));
+    expect(needs.params).toMatchObject({ evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', acChargingParameters: { energyAmount: 30_000, evMaxCurrent: 32, evMaxVoltage: 230 } } });
+    expect(Math.abs(Date.parse(needs.params.chargingNeeds.departureTime) - (plugInAt + 4 * 3_600_000))).toBeLessThan(2000);
+
+    // K12: the EMS limit.
+    const notified = await arrives(p, 'NotifyChargingLimit');
+    expect(notified.params).toEqual({ chargingLimit: { chargingLimitSource: 'EMS' } });
+    const capped = await sample(p, txId, 0, () => true, 'ChargingRateChanged');
+    expect(readings(capped.params.meterValue[0])['Power.Active.Import']).toBe(7000);
+    expect(station.connectors[1].powerW).toBe(7000);
+    expect((await p.call(CP, 'GetCompositeSchedule', { evseId: 0, duration: 60, chargingRateUnit: 'W' })).schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 7000 }]);
+    expect((await p.call(CP, 'GetCompositeSchedule', { evseId: 1, duration: 60, chargingRateUnit: 'W' })).schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 7000 }]);
+    let mark = p.received.length;
+    expect(await p.call(CP, 'GetChargingProfiles', { requestId: 3, chargingProfile: { chargingLimitSource: ['EMS'] } })).toEqual({ status: 'Accepted' });
+    expect((await arrives(p, 'ReportChargingProfiles', () => true, mark)).params).toMatchObject({
+      requestId: 3,
+      chargingLimitSource: 'EMS',
+      evseId: 0,
+      chargingProfile: [{ chargingProfilePurpose: 'ChargingStationExternalConstraints', chargingSchedule: [{ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7000 }] }] }],
+    });
+    // K10.FR.04: the CSMS cannot clear it.
+    expect(await p.call(CP, 'ClearChargingProfile', {})).toEqual({ status: 'Unknown' });
+    expect(await p.call(CP, 'ClearChargingProfile', { chargingProfileCriteria: { chargingProfilePurpose: 'ChargingStationExternalConstraints' } })).toEqual({ status: 'Unknown' });
+
+    // K13: released.
+    mark = p.received.length;
+    expect((await arrives(p, 'ClearedChargingLimit', () => true, mark)).params).toEqual({ chargingLimitSource: 'EMS' });
+    expect(readings((await sample(p, txId, mark, () => true, 'ChargingRateChanged')).params.meterValue[0])['Power.Active.Import']).toBe(22_000);
+
+    // K15: a TxProfile for the 15118 EV: it answers with its charging schedule.
+    mark = p.received.length;
+    expect(await p.call(CP, 'SetChargingProfile', { evseId: 1, chargingProfile: txProfile(8, [[0, 16], [600, 10]], { transactionId: txId }) })).toEqual({ status: 'Accepted' });
+    const schedule = await arrives(p, 'NotifyEVChargingSchedule', () => true, mark);
+    expect(schedule.params).toMatchObject({ evseId: 1, chargingSchedule: { id: 1, chargingRateUnit: 'A' } });
+    // From timeBase (now): 16 A until 600 s after the transaction's start, then 10 A.
+    const timeBase = Date.parse(schedule.params.timeBase);
+    expect(Math.abs(timeBase - Date.now())).toBeLessThan(2000);
+    const [first, second] = schedule.params.chargingSchedule.chargingSchedulePeriod;
+    expect(first).toEqual({ startPeriod: 0, limit: 16, numberPhases: 3 });
+    expect(second.limit).toBe(10);
+    expect(Math.abs(second.startPeriod - (600 - (timeBase - Date.parse(started.params.timestamp)) / 1000))).toBeLessThanOrEqual(1);
+
+    expect(await p.call(CP, 'RequestStopTransaction', { transactionId: txId })).toEqual({ status: 'Accepted' });
+    await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Ended');
+    expect(p.sequenceProblems()).toEqual([]);
     expect(p.failures).toEqual([]);
   });
 });

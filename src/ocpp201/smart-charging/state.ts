@@ -199,7 +199,7 @@ function needsOf(st: Station, c: Connector, evseId: number, needs: EvChargingNee
   const out: NotifyEVChargingNeedsRequest = { evseId, chargingNeeds: { requestedEnergyTransfer: 'DC' } };
   if (spec.current === 'DC') {
     out.chargingNeeds.dcChargingParameters = {
-      evMaxCurrent: Math.floor(Math.min(spec.maxCurrentA, maxW / spec.voltage)),
+      evMaxCurrent: Math.min(spec.maxCurrentA, Math.round(maxW / spec.voltage)),
       evMaxVoltage: Math.round(spec.voltage),
       energyAmount,
       evMaxPower: Math.floor(maxW),
@@ -211,7 +211,7 @@ function needsOf(st: Station, c: Connector, evseId: number, needs: EvChargingNee
     out.chargingNeeds.acChargingParameters = {
       energyAmount,
       evMinCurrent: 6,
-      evMaxCurrent: Math.floor(Math.min(spec.maxCurrentA, maxW / (spec.voltage * spec.phases))),
+      evMaxCurrent: Math.min(spec.maxCurrentA, Math.round(maxW / (spec.voltage * spec.phases))),
       evMaxVoltage: Math.round(spec.voltage),
     };
   }
