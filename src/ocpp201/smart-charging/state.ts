@@ -97,9 +97,12 @@ function rateChanged(st: Station, c: Connector, beforeW: number, now: number): v
   if (tx.id === null) return;
   const cap = connectorLimitW(c.spec!);
   if (!significant(st, Math.min(beforeW, cap), Math.min(c.limitW, cap))) return;
+  // When it moved: the meter was brought up to the change (a schedule boundary the timer wheel
+  // reported a tick late is still told at the boundary).
+  const at = Math.min(now, c.meterAt);
   const { slots } = modelOf(st.ctx.profile);
-  const value = reading(c, st.ctx.profile.quirks, memberList(variable(st, slots.txUpdatedMeasurands)), now, 'Other');
-  st.enqueue(txUpdated(st, c, tx, now, 'ChargingRateChanged', value));
+  const value = reading(c, st.ctx.profile.quirks, memberList(variable(st, slots.txUpdatedMeasurands)), at, 'Other');
+  st.enqueue(txUpdated(st, c, tx, at, 'ChargingRateChanged', value));
 }
 
 /** The ChargingLimitSourceEnumType of an external limit's source (CSO is the CSMS's own: never external). */
