@@ -31,8 +31,8 @@ export interface SmartChargingOptions {
   /** By connector (0…n): the id profiles name it by (2.0.1: its EVSE); absent: the connector's own. */
   readonly sites?: readonly number[];
   /**
-   * The limit on `c`, whose transaction runs, moved from `beforeW` (W) to c.limitW, the meter being
-   * up to `now` (2.0.1 E02: TransactionEvent Updated, ChargingRateChanged).
+   * The limit on `c`, whose transaction runs, moved from `beforeW` (W) to c.limitW; the meter is up to
+   * the moment it moved (2.0.1 E02: TransactionEvent Updated, ChargingRateChanged).
    */
   readonly rateChanged?: (st: Station, c: Connector, beforeW: number, now: number) => void;
 }
