@@ -460,7 +460,10 @@ class Compiler {
         if (!o) return;
         const ins: Instr = { op: Op.Plug, ...at };
         if (o.ev !== undefined) ins.ev = this.ev(o.ev, [...path, 'ev']);
-        if (o.iso15118 !== undefined) ins.iso15118 = this.iso15118(o.iso15118, [...path, 'iso15118']);
+        if (o.iso15118 !== undefined) {
+          ins.iso15118 = this.iso15118(o.iso15118, [...path, 'iso15118']);
+          this.site('tells', [...path, 'iso15118'], true);
+        }
         this.instrs.push(ins);
         return;
       }
@@ -534,6 +537,7 @@ class Compiler {
    * default) or an EVSE from now on; `limit: clear` releases every one (OCPP 2.0.1 K12/K13).
    */
   private limit(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    this.site('tells', path, true);
     if (v === 'clear') {
       this.instrs.push({ op: Op.Limit, ...at, limit: { source: '', watts: null, evse: -1 } });
       return;

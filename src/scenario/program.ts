@@ -125,9 +125,10 @@ export interface ScenarioProgram {
  *  - status: an authorize/start/send `expect` (each version's status words)
  *  - token: an authorize/start idTag, idTags or idTagsFile (each version's length)
  *  - ocpp: the scenario's `ocpp` field (pc is -1)
+ *  - tells: a step that tells the CSMS with a message only some versions have (a `limit`, a plug's `iso15118`)
  */
 export interface VersionSite {
-  kind: 'call' | 'send' | 'payload' | 'status' | 'token' | 'ocpp';
+  kind: 'call' | 'send' | 'payload' | 'status' | 'token' | 'ocpp' | 'tells';
   /** Index of the instruction in instrs. */
   pc: number;
   field: string;

@@ -9,6 +9,7 @@ import { compositeSchedule, limitAt, type Electrics, type ScheduleView } from '.
 import { installProfile, type InstalledProfile, type ProfileLimits, type Purpose } from '../../src/features/smart-charging/profiles.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { Op } from '../../src/scenario/program.js';
+import { programForVersion } from '../../src/scenario/version-check.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
 const AC3: Electrics = { voltage: 230, phases: 3, dc: false };
@@ -108,5 +109,12 @@ describe('scenario steps: limit and plug iso15118', () => {
     expect(issues('  - limit: off\n').join()).toContain('limit is a map of source, watts and evse, or clear');
     expect(issues('  - plug: {iso15118: {energyKWh: 0}}\n').join()).toContain('energyKWh is a number above 0');
     expect(issues('  - plug: {iso15118: {energyKWh: 10, departure: 5}}\n').join()).toContain("'5' has no unit");
+  });
+
+  it('are OCPP 2.0.1 steps: a 1.6 charge point cannot run them', () => {
+    const p = compile('  - plug: {iso15118: {energyKWh: 30}}\n  - limit: {watts: 7000}\n');
+    expect(programForVersion(p, '2.0.1').instrs).toHaveLength(2);
+    expect(() => programForVersion(p, '1.6')).toThrow(/3:12: steps\[0\]\.plug\.iso15118: this step is told with NotifyEVChargingNeeds, an OCPP 2\.0\.1 message/);
+    expect(() => programForVersion(p, '1.6')).toThrow(/4:5: steps\[1\]\.limit: this step is told with NotifyChargingLimit/);
   });
 });
