@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import type { Station } from '../../src/station/station.js';
+import { loadProfile } from '../../src/profile/load.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { programForVersion } from '../../src/scenario/version-check.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
@@ -351,6 +352,34 @@ describe('K12/K13 external limits and K15 ISO 15118, driven by a scenario', () =
     expect(second.limit).toBe(10);
     expect(Math.abs(second.startPeriod - (600 - (timeBase - Date.parse(started.params.timestamp)) / 1000))).toBeLessThanOrEqual(1);
 
+    expect(await p.call(CP, 'RequestStopTransaction', { transactionId: txId })).toEqual({ status: 'Accepted' });
+    await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Ended');
+    expect(p.sequenceProblems()).toEqual([]);
+    expect(p.failures).toEqual([]);
+  });
+});
+
+describe('a DC station (generic-201-dc): W by default, an external limit on one EVSE, DC charging needs', () => {
+  it('K08 in W, K12 on EVSE 1 only, K15 dcChargingParameters', { timeout: 20_000 }, async () => {
+    const dc = { ...loadProfile('generic-201-dc'), meterValueSampleInterval: 1, meterValuesSampledData: SAMPLED };
+    const program = programForVersion(
+      compileScenarioText(
+        'dc.yaml',
+        ['description: A DC session under an EVSE limit', 'connectors: [1]', 'steps:', '  - plug: {ev: {soc: 40%, batteryKWh: 80}, iso15118: {energyKWh: 40}}', '  - start: {idTag: HLC00002}', '  - limit: {source: SO, watts: 50000, evse: 1}', '  - charge: 1h'].join('\n'),
+      ),
+      '2.0.1',
+    );
+    const { p, station } = await setupWith({ profile: dc, scenario: program });
+    const needs = await arrives(p, 'NotifyEVChargingNeeds');
+    expect(needs.params).toMatchObject({ evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'DC', dcChargingParameters: { energyAmount: 40_000, evMaxVoltage: 920, stateOfCharge: 40, evEnergyCapacity: 80_000 } } });
+    expect(needs.params.chargingNeeds.departureTime).toBeUndefined();
+    expect((await arrives(p, 'NotifyChargingLimit')).params).toEqual({ chargingLimit: { chargingLimitSource: 'SO' }, evseId: 1 });
+    await until(() => station.connectors[1].powerW === 50_000, 'EVSE 1 at the SO limit');
+    const one = await p.call(CP, 'GetCompositeSchedule', { evseId: 1, duration: 60 });
+    expect(one.schedule).toMatchObject({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 50_000 }] });
+    const two = await p.call(CP, 'GetCompositeSchedule', { evseId: 2, duration: 60 });
+    expect(two.schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 150_000 }]);
+    const txId = p.calls(CP, 'TransactionEvent')[0].params.transactionInfo.transactionId;
     expect(await p.call(CP, 'RequestStopTransaction', { transactionId: txId })).toEqual({ status: 'Accepted' });
     await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Ended');
     expect(p.sequenceProblems()).toEqual([]);

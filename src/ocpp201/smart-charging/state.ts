@@ -206,7 +206,7 @@ function needsOf(st: Station, c: Connector, evseId: number, needs: EvChargingNee
       evMaxVoltage: Math.round(spec.voltage),
       energyAmount,
       evMaxPower: Math.floor(maxW),
-      stateOfCharge: Math.max(0, Math.min(100, Math.round(c.soc))),
+      stateOfCharge: Math.max(0, Math.min(100, Math.round(c.soc * 100))),
     };
     if (c.evBatteryWh > 0) out.chargingNeeds.dcChargingParameters.evEnergyCapacity = Math.round(c.evBatteryWh);
   } else {
