@@ -27,7 +27,8 @@ import type {
 } from './generated/types.gen.js';
 import { energyReading, memberList, reading } from './meter-values.js';
 import { modelOf, variable } from './station-model.js';
-import { evPlugged, externalLimit } from './smart-charging/state.js';
+import { externalLimit } from './smart-charging/external-limits.js';
+import { evPlugged } from './smart-charging/iso15118.js';
 
 type Payload = Record<string, unknown>;
 

@@ -25,7 +25,8 @@ import type {
 } from '../generated/types.gen.js';
 import { modelOf } from '../station-model.js';
 import { evseView, install, originalOf, parseProfile, PURPOSE, profileLimits, sourceOf } from '../smart-charging/profiles.js';
-import { evSchedule, newSmartCharging201, SmartCharging201, smartCharging201Of } from '../smart-charging/state.js';
+import { evSchedule } from '../smart-charging/iso15118.js';
+import { newSmartCharging201, SmartCharging201, smartCharging201Of } from '../smart-charging/state.js';
 
 export function supportsSmartCharging(st: Station): boolean {
   return st.ctx.features.has('SmartChargingCtrlr');
