@@ -45,7 +45,7 @@ function tellNeeds(st: Station, now: number): void {
   }
 }
 
-/** NotifyEVChargingNeeds (K15.FR.01): the EV's energy and electrical limits, and its departure if it gave one. */
+/** NotifyEVChargingNeeds (K15): the EV's energy and electrical limits, and its departure if it gave one. */
 function needsOf(st: Station, c: Connector, evseId: number, needs: EvChargingNeeds): NotifyEVChargingNeedsRequest {
   const spec = c.spec!;
   const energyAmount = Math.round(needs.energyWh);
