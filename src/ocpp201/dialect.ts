@@ -27,6 +27,8 @@ import type {
 } from './generated/types.gen.js';
 import { energyReading, memberList, reading } from './meter-values.js';
 import { modelOf, variable } from './station-model.js';
+import { externalLimit } from './smart-charging/external-limits.js';
+import { evPlugged } from './smart-charging/iso15118.js';
 
 type Payload = Record<string, unknown>;
 
@@ -296,6 +298,10 @@ export const dialect201: Dialect = {
     }
     return new OutboundCall(Kind.MeterValues, 'MeterValues', { evseId: modelOf(st.ctx.profile).evseOf[c.id], meterValue: [value] }, null, c.id);
   },
+
+  // K12/K13 external limits, K15 ISO 15118 EVs (smart-charging/state.ts).
+  externalLimit: (st, evseId, limit, now) => externalLimit(st, evseId, limit, now),
+  evPlugged: (st, c, needs, now) => evPlugged(st, c, needs, now),
 
   vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
 

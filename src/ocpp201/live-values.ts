@@ -7,6 +7,7 @@ import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
 import { AUTH_CACHE_ENTRY_BYTES } from './device-model/components.js';
 import { modelOf } from './station-model.js';
+import { SmartCharging201 } from './smart-charging/state.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -25,6 +26,7 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       // After an update (L01), the installed version; until then the profile's (the model's default).
       return st.firmware?.version?.slice(0, 50) ?? undefined;
     case 'Entries':
+      if (def.component.component.name === 'SmartChargingCtrlr') return String(st.smartCharging instanceof SmartCharging201 ? st.smartCharging.profiles.length : 0);
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
     case 'Storage':
       return def.component.component.name === 'AuthCacheCtrlr' ? String((st.auth?.cache?.size ?? 0) * AUTH_CACHE_ENTRY_BYTES) : undefined;

@@ -113,6 +113,9 @@ function run(st: Station, c: Connector, now: number): void {
           if (ins.ev?.batteryWh !== undefined) c.evBatteryWh = ins.ev.batteryWh;
           if (ins.ev?.soc !== undefined) c.soc = ins.ev.soc;
           if (ins.ev?.maxPowerW !== undefined) c.evMaxPowerW = ins.ev.maxPowerW;
+          // An EV that speaks ISO 15118 tells its needs (2.0.1 K15; a version without them ignores it).
+          const hlc = ins.iso15118;
+          if (hlc !== undefined) st.ctx.dialect.evPlugged?.(st, c, hlc.departureMs === undefined ? { energyWh: hlc.energyWh } : { energyWh: hlc.energyWh, departureAt: now + hlc.departureMs / st.ctx.speed }, now);
         }
         break;
       case Op.Authorize: {
@@ -221,6 +224,12 @@ function run(st: Station, c: Connector, now: number): void {
         // Per charge point, like `respond`: the failure modes its firmware jobs see from now on.
         const fw = firmwareOf(st);
         fw.overrides = { ...fw.overrides, ...ins.firmware };
+        break;
+      }
+      case Op.Limit: {
+        // An energy management system or the grid operator limits the station (2.0.1 K12/K13).
+        const { source, watts, evse } = ins.limit!;
+        st.ctx.dialect.externalLimit?.(st, evse, watts === null ? null : { source, watts }, now);
         break;
       }
       case Op.ExpectCall:

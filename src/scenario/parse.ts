@@ -149,13 +149,13 @@ function gaussian(random: () => number): number {
 
 /** Steps that may be written bare (`- plug`): all their options are optional. */
 const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
-const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware', 'limit'] as const;
 type StepName = (typeof STEPS)[number];
 
 /** Each step's options (for "unknown key" and for misindented options). */
 const STEP_KEYS: Record<StepName, readonly string[]> = {
   wait: ['for'],
-  plug: ['ev'],
+  plug: ['ev', 'iso15118'],
   authorize: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   start: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   charge: ['for'],
@@ -170,6 +170,7 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   respond: ['action', 'with', 'error', 'timeout', 'default', 'delay'],
   expect: ['call', 'within'],
   firmware: ['download', 'signature', 'install', 'verify', 'upload'],
+  limit: ['source', 'watts', 'evse'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -181,6 +182,7 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   respond: 'respond: {action: RemoteStartTransaction, with: {status: Rejected}}',
   expect: 'expect: {call: SetChargingProfile, within: 30s}',
   firmware: 'firmware: {download: fail}',
+  limit: 'limit: {source: EMS, watts: 7000}',
 };
 
 let authorizationStatus: string[] | undefined;
@@ -194,6 +196,8 @@ function authorizationStatuses(): string[] {
 }
 /** The longest token any version allows; version-check.ts checks the charge point's own limit. */
 const MAX_TOKEN_LENGTH = Math.max(...SCENARIO_VERSIONS.map((v) => v.tokenMaxLength));
+/** Who may set an external limit (OCPP 2.0.1 ChargingLimitSourceEnumType without CSO, the CSMS's own). */
+const LIMIT_SOURCES = ['EMS', 'SO', 'Other'];
 const ERROR_CODES = [
   'ConnectorLockFailure',
   'EVCommunicationError',
@@ -456,6 +460,10 @@ class Compiler {
         if (!o) return;
         const ins: Instr = { op: Op.Plug, ...at };
         if (o.ev !== undefined) ins.ev = this.ev(o.ev, [...path, 'ev']);
+        if (o.iso15118 !== undefined) {
+          ins.iso15118 = this.iso15118(o.iso15118, [...path, 'iso15118']);
+          this.site('tells', [...path, 'iso15118'], true);
+        }
         this.instrs.push(ins);
         return;
       }
@@ -519,7 +527,53 @@ class Compiler {
         return this.expectCall(v, path, at);
       case 'firmware':
         return this.firmware(v, path, at);
+      case 'limit':
+        return this.limit(v, path, at);
     }
+  }
+
+  /**
+   * `limit: {source: EMS, watts: 7000, evse: 1}`: an external limit on the station (evse 0, the
+   * default) or an EVSE from now on; `limit: clear` releases every one (OCPP 2.0.1 K12/K13).
+   */
+  private limit(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    this.site('tells', path, true);
+    if (v === 'clear') {
+      this.instrs.push({ op: Op.Limit, ...at, limit: { source: '', watts: null, evse: -1 } });
+      return;
+    }
+    if (!isMap(v)) {
+      this.error(path, `limit is a map of source, watts and evse, or clear, e.g. \`${EXAMPLES.limit}\``);
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.limit, path);
+    const source = v.source === undefined ? 'EMS' : this.oneOf(v.source, LIMIT_SOURCES, [...path, 'source']);
+    let watts: number | undefined;
+    if (v.watts === undefined) this.error(path, "missing required key 'watts'");
+    else if (typeof v.watts === 'number' && v.watts >= 0 && v.watts <= MAX_POWER_W) watts = v.watts;
+    else this.error([...path, 'watts'], `watts is a number from 0 to ${MAX_POWER_W.toLocaleString('en-US')}, not '${String(v.watts)}'`);
+    let evse = 0;
+    if (v.evse !== undefined) {
+      if (typeof v.evse === 'number' && Number.isInteger(v.evse) && v.evse >= 0 && v.evse <= MAX_CONNECTORS) evse = v.evse;
+      else this.error([...path, 'evse'], `evse is 0 (the station) or an EVSE's id, not '${String(v.evse)}'`);
+    }
+    if (source !== undefined && watts !== undefined) this.instrs.push({ op: Op.Limit, ...at, limit: { source, watts, evse } });
+  }
+
+  /** `iso15118: {energyKWh: 30, departure: 4h}`: the EV's charging needs over ISO 15118 (OCPP 2.0.1 K15). */
+  private iso15118(v: unknown, path: readonly PathItem[]): Instr['iso15118'] {
+    if (!isMap(v)) return this.error(path, 'iso15118 is a map: energyKWh, departure');
+    this.knownKeys(v, ['energyKWh', 'departure'], path);
+    const kwh = v.energyKWh;
+    if (typeof kwh !== 'number' || !(kwh > 0) || kwh > MAX_BATTERY_KWH) {
+      return this.error([...path, 'energyKWh'], `energyKWh is a number above 0 and at most ${MAX_BATTERY_KWH.toLocaleString('en-US')}, not '${String(kwh)}'`);
+    }
+    const out: NonNullable<Instr['iso15118']> = { energyWh: kwh * 1000 };
+    if (v.departure !== undefined) {
+      const ms = this.fixed(v.departure, [...path, 'departure']);
+      if (ms !== undefined) out.departureMs = ms;
+    }
+    return out;
   }
 
   /**

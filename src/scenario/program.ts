@@ -50,6 +50,8 @@ export const enum Op {
   ExpectCall,
   /** From now on firmware downloads / installs / log uploads of this charge point fail or work (`firmware`). */
   Firmware,
+  /** An external limit (an EMS, the grid operator) is set on the station or an EVSE, or released (`limit`). */
+  Limit,
 }
 
 export type { ResponseRule } from '../station/response-rule.js';
@@ -75,6 +77,10 @@ export interface Instr {
   firmware?: { downloadFails?: boolean; signatureFails?: boolean; installFails?: boolean; installVerificationFails?: boolean; uploadFails?: boolean };
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
+  /** Plug: the EV speaks ISO 15118 and needs this much energy, leaving this long after plug-in (ms). */
+  iso15118?: { energyWh: number; departureMs?: number };
+  /** Limit: who sets how many watts where (evse 0: the station), or (null watts) releases them all. */
+  limit?: { source: string; watts: number | null; evse: number };
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */
   times?: number;
   forMs?: number;
@@ -119,9 +125,10 @@ export interface ScenarioProgram {
  *  - status: an authorize/start/send `expect` (each version's status words)
  *  - token: an authorize/start idTag, idTags or idTagsFile (each version's length)
  *  - ocpp: the scenario's `ocpp` field (pc is -1)
+ *  - tells: a step that tells the CSMS with a message only some versions have (a `limit`, a plug's `iso15118`)
  */
 export interface VersionSite {
-  kind: 'call' | 'send' | 'payload' | 'status' | 'token' | 'ocpp';
+  kind: 'call' | 'send' | 'payload' | 'status' | 'token' | 'ocpp' | 'tells';
   /** Index of the instruction in instrs. */
   pc: number;
   field: string;

@@ -105,6 +105,13 @@ function problemOf(s: VersionSite, ins: Instr, v: ScenarioVersion, speaks: strin
       if (long === undefined) return undefined;
       return `${v.tokenName} '${long}' is ${tokenValue(long).length} characters, and ${speaks}, which allows at most ${v.tokenMaxLength}`;
     }
+    case 'tells': {
+      // What the step tells the CSMS: an external limit (K12), an ISO 15118 EV's needs (K15).
+      const message = ins.op === Op.Limit ? 'NotifyChargingLimit' : 'NotifyEVChargingNeeds';
+      if (v.cpActions.includes(message)) return undefined;
+      const from = versionsOf(versionsWith(message, 'cp'));
+      return `this step is told with ${message}, an OCPP ${from} message, and ${speaks}: leave it out, or mark the scenario ocpp: ["${from}"]`;
+    }
     case 'ocpp':
       return undefined; // checked first, for the whole scenario
   }

@@ -63,6 +63,20 @@ export interface BootAnswer {
   intervalS: number;
 }
 
+/** A limit on the power from outside the OCPP link: an energy management system, the grid operator… */
+export interface ExternalLimit {
+  /** Who set it, in the version's words where it has them (2.0.1 ChargingLimitSourceEnumType: EMS, SO, Other). */
+  source: string;
+  watts: number;
+}
+
+/** What an EV that speaks ISO 15118 tells the charger it needs (its ChargeParameterDiscoveryReq). */
+export interface EvChargingNeeds {
+  energyWh: number;
+  /** When it wants to leave (ms since the epoch), if it says. */
+  departureAt?: number;
+}
+
 export interface Dialect {
   /** The registration a charge point sends after power-up (and when the CSMS asks for it). */
   boot(st: Station): OutboundCall;
@@ -106,6 +120,13 @@ export interface Dialect {
    * version reports it (2.0.1 ReservationStatusUpdate, H04); absent where the version says nothing (1.6).
    */
   reservationEnded?(st: Station, reservationId: number, how: 'Expired' | 'Removed'): OutboundCall;
+  /**
+   * An external limit on the station (`evseId` 0) or one EVSE was set, or (null) released: those of
+   * that place, every one when `evseId` < 0 (2.0.1 K12/K13); absent: the version has no such notion.
+   */
+  externalLimit?(st: Station, evseId: number, limit: ExternalLimit | null, now: number): void;
+  /** An EV that speaks ISO 15118 was plugged into `c` (2.0.1 K15); absent: the version ignores it. */
+  evPlugged?(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void;
   /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */
   vendorMessage(st: Station, message: { vendorId: string; messageId?: string; data?: string }): OutboundCall;
 

@@ -28,6 +28,8 @@ export interface ScheduleView {
    * least 1): the charge point's limit is split evenly between them.
    */
   readonly sharing: number;
+  /** The id profiles name a connector by (2.0.1: its EVSE's id); absent: the connector's own id. */
+  site?(connectorId: number): number;
 }
 
 // Scratch results of the last evaluation (single-threaded; saves an allocation per call).
@@ -81,9 +83,10 @@ function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: num
   let bestOwn = false;
   let phases = 0;
   const txStart = connectorId === 0 ? null : view.txStart(connectorId);
+  const site = connectorId === 0 || view.site === undefined ? connectorId : view.site(connectorId);
   for (const p of view.profiles) {
     if (p.purpose !== purpose) continue;
-    const own = p.connectorId === connectorId;
+    const own = p.connectorId === site;
     if (!own && !(purpose === 'TxDefault' && p.connectorId === 0 && connectorId > 0)) continue;
     const w = evaluate(p, t, txStart, e);
     if (Number.isNaN(w)) continue;
@@ -102,17 +105,30 @@ function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: num
 function composite(view: ScheduleView, connectorId: number, t: number): number {
   nextChange = Infinity;
   const e = view.electrics(connectorId);
-  const grid = layer(view, 'StationMax', 0, t, view.electrics(0));
+  let grid = layer(view, 'StationMax', 0, t, view.electrics(0));
   // The phases of the layer that sets the limit: a StationMax profile of 10 A on one phase is
   // reported as 10 A × 1 phase, not as the same power spread over three (§7.14 numberPhases).
-  const gridPhases = grid === Infinity ? (e.dc ? 1 : e.phases) : txPhases;
+  let gridPhases = grid === Infinity ? (e.dc ? 1 : e.phases) : txPhases;
+  // An external limit on the whole station caps it like its maximum profile (2.0.1 K08: the least of them).
+  const outside = layer(view, 'External', 0, t, view.electrics(0));
+  if (outside < grid) {
+    grid = outside;
+    gridPhases = txPhases;
+  }
   if (connectorId === 0) {
     txPhases = gridPhases;
     return grid;
   }
   let tx = layer(view, 'Tx', connectorId, t, e);
   if (tx === Infinity) tx = layer(view, 'TxDefault', connectorId, t, e);
-  if (tx === Infinity) txPhases = e.dc ? 1 : e.phases;
+  let phases = tx === Infinity ? (e.dc ? 1 : e.phases) : txPhases;
+  // An external limit on the connector's EVSE caps what its transaction may take.
+  const own = layer(view, 'External', connectorId, t, e);
+  if (own < tx) {
+    tx = own;
+    phases = txPhases;
+  }
+  txPhases = phases;
   const share = grid / Math.max(1, view.sharing);
   if (share < tx) {
     txPhases = e.dc ? 1 : Math.min(gridPhases, e.phases);
@@ -184,6 +200,7 @@ function startingNow(view: ScheduleView, connectorId: number, at: number): Sched
     electrics: (id) => view.electrics(id),
     txStart: (id) => (id === connectorId ? at : view.txStart(id)),
     sharing: view.sharing,
+    site: view.site === undefined ? undefined : (id) => view.site!(id),
   };
 }
 

@@ -10,9 +10,11 @@
 /**
  * What a profile limits, named for what it is: the charge point as a whole (1.6 ChargePointMaxProfile,
  * 2.0.1 ChargingStationMaxProfile), every transaction by default (TxDefaultProfile), one transaction
- * (TxProfile). Each version keeps a map from its own words.
+ * (TxProfile), or a limit from outside the OCPP link (2.0.1 ChargingStationExternalConstraints: an
+ * EMS, a grid operator; set by the station itself, never by the CSMS). Each version keeps a map from
+ * its own words.
  */
-export type Purpose = 'StationMax' | 'TxDefault' | 'Tx';
+export type Purpose = 'StationMax' | 'TxDefault' | 'Tx' | 'External';
 export type RateUnit = 'A' | 'W';
 export type ProfileKind = 'Absolute' | 'Recurring' | 'Relative';
 /** A transaction as the CSMS names it: 1.6 an integer, 2.0.1 a string. Compared, never computed with. */
@@ -191,13 +193,14 @@ export function checkProfile(
 }
 
 /**
- * Installs a parsed profile: one with the same chargingProfileId, or the same stackLevel and purpose
- * on the same connector, is replaced (1.6 §5.16 "Setting a charging profile during a transaction",
- * 2.0.1 K01). Returns false, leaving the list as it was, when `maxInstalled` would be exceeded.
+ * Installs a parsed profile: one with the same chargingProfileId, or (`sameLevelReplaces`, 1.6) the
+ * same stackLevel and purpose on the same connector, is replaced (1.6 §5.16 "Setting a charging
+ * profile during a transaction", 2.0.1 K01.FR.05; 2.0.1 refuses the second instead, K01.FR.06).
+ * Returns false, leaving the list as it was, when `maxInstalled` would be exceeded.
  */
-export function installProfile(list: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits): boolean {
+export function installProfile(list: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevelReplaces = true): boolean {
   const replaced = (q: InstalledProfile) =>
-    q.id === p.id || (q.stackLevel === p.stackLevel && q.purpose === p.purpose && q.connectorId === p.connectorId);
+    q.id === p.id || (sameLevelReplaces && q.stackLevel === p.stackLevel && q.purpose === p.purpose && q.connectorId === p.connectorId);
   let kept = 0;
   for (const q of list) if (!replaced(q)) kept++;
   if (kept + 1 > limits.maxInstalled) return false;

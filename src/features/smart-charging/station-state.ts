@@ -26,6 +26,19 @@ export interface SmartChargingState {
 /** The bounds on installed profiles, read from the station's settings by its OCPP version. */
 export type ReadLimits = (st: Station) => ProfileLimits;
 
+/** How a version's profiles name connectors, and what it says when a transaction's limit moves. */
+export interface SmartChargingOptions {
+  /** By connector (0…n): the id profiles name it by (2.0.1: its EVSE); absent: the connector's own. */
+  readonly sites?: readonly number[];
+  /**
+   * The limit on `c`, whose transaction runs, moved from `beforeW` (W) to c.limitW; the meter is up to
+   * the moment it moved (2.0.1 E02: TransactionEvent Updated, ChargingRateChanged).
+   */
+  readonly rateChanged?: (st: Station, c: Connector, beforeW: number, now: number) => void;
+}
+
+const NO_OPTIONS: SmartChargingOptions = {};
+
 const ALARM = 'smart-charging';
 
 export class StationSmartCharging implements SmartChargingState, ScheduleView, ChargePointView {
@@ -38,8 +51,9 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
   private readonly wiring: Electrics[];
 
   constructor(
-    private readonly st: Station,
+    protected readonly st: Station,
     private readonly readLimits: ReadLimits,
+    private readonly options: SmartChargingOptions = NO_OPTIONS,
   ) {
     // Connector 0 (the grid connection) converts with the first outlet's electrics.
     this.wiring = st.connectors.map((_, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
@@ -47,6 +61,11 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
 
   get connectorCount(): number {
     return this.st.connectors.length - 1;
+  }
+
+  site(connectorId: number): number {
+    const sites = this.options.sites;
+    return sites === undefined ? connectorId : sites[connectorId];
   }
 
   electrics(connectorId: number): Electrics {
@@ -65,7 +84,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
 
   transactionStarted(c: Connector, now: number): void {
     const pending = this.pending;
-    if (pending && pending.connectorId === c.id) {
+    if (pending && pending.connectorId === this.site(c.id)) {
       this.pending = null;
       // The profile belongs to the transaction the RemoteStartTransaction asked for, not another driver's.
       if (pending.idTag === c.tx!.idTag) installProfile(this.profiles, pending.profile, this.readLimits(this.st));
@@ -74,8 +93,8 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
   }
 
   transactionEnded(c: Connector, now: number): void {
-    if (this.pending?.connectorId === c.id) this.pending = null;
-    removeTxProfiles(this.profiles, c.id);
+    if (this.pending?.connectorId === this.site(c.id)) this.pending = null;
+    removeTxProfiles(this.profiles, this.site(c.id));
     this.reapply(now);
   }
 
@@ -93,6 +112,9 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
     this.sharing = Math.max(1, active);
     let wake = Infinity;
     let changed = false;
+    // Running transactions whose limit moved, and from what (allocated only when one did).
+    let moved: Connector[] | null = null;
+    let before: number[] | null = null;
     for (let i = 1; i < st.connectors.length; i++) {
       const c = st.connectors[i];
       const limit = limitAt(this, i, at);
@@ -102,6 +124,10 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
         // Never behind a reading already taken: the register must not count time twice.
         const t = c.meterAt > at ? c.meterAt : at;
         st.ctx.advanceMeter(c, t);
+        if (this.options.rateChanged !== undefined && c.tx !== null && !c.tx.stopped) {
+          (moved ??= []).push(c);
+          (before ??= []).push(c.limitW);
+        }
         c.limitW = limit;
         st.ctx.advanceMeter(c, t);
         changed = true;
@@ -113,11 +139,17 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
       const c = st.connectors[i];
       if (c.tx && !c.tx.stopped) suspendOrResume(st, c, now);
     }
+    if (moved !== null) for (let k = 0; k < moved.length; k++) this.options.rateChanged!(st, moved[k], before![k], now);
     st.cancel(ALARM);
     this.boundaryAt = wake;
     if (wake !== Infinity) st.later(wake, ALARM, onBoundary);
     // Nothing left to enforce: the station goes back to costing nothing for the feature.
-    if (this.profiles.length === 0 && this.pending === null) st.smartCharging = null;
+    if (this.idle()) st.smartCharging = null;
+  }
+
+  /** Nothing to keep: no profile, none waiting for its transaction (a version may keep more). */
+  protected idle(): boolean {
+    return this.profiles.length === 0 && this.pending === null;
   }
 }
 

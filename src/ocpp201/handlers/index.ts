@@ -11,6 +11,7 @@ import * as firmware from './firmware.js';
 import * as localList from './local-list.js';
 import * as provisioning from './provisioning.js';
 import * as reservation from './reservation.js';
+import * as smartCharging from './smart-charging.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 import { BLOCK_OF, requireBlockOf } from './blocks.js';
@@ -41,14 +42,14 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
   CancelReservation: reservation.cancelReservation,
   CertificateSigned: null,
-  ClearChargingProfile: null,
+  ClearChargingProfile: smartCharging.clearChargingProfile, // K
   ClearDisplayMessage: null,
   ClearVariableMonitoring: null,
   CostUpdated: null,
   CustomerInformation: null,
   DeleteCertificate: null,
-  GetChargingProfiles: null,
-  GetCompositeSchedule: null,
+  GetChargingProfiles: smartCharging.getChargingProfiles, // K
+  GetCompositeSchedule: smartCharging.getCompositeSchedule, // K
   GetDisplayMessages: null,
   GetInstalledCertificateIds: null,
   GetLocalListVersion: localList.getLocalListVersion,
@@ -58,7 +59,7 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   PublishFirmware: firmware.publishFirmware,
   ReserveNow: reservation.reserveNow,
   SendLocalList: localList.sendLocalList,
-  SetChargingProfile: null,
+  SetChargingProfile: smartCharging.setChargingProfile,
   SetDisplayMessage: null,
   SetMonitoringBase: null,
   SetMonitoringLevel: null,

@@ -17,6 +17,7 @@ import type {
   UnlockConnectorResponse,
 } from '../generated/types.gen.js';
 import { connectorAt, modelOf, variable } from '../station-model.js';
+import { acceptRemoteStartProfile } from './smart-charging.js';
 
 /**
  * F01/F02: on the EVSE asked for, or the first free one. The transaction starts when the EV is
@@ -32,8 +33,11 @@ export function requestStartTransaction(st: Station, req: RequestStartTransactio
       ? st.connectors[connectorAt(st, req.evseId) ?? -1]
       : st.connectors.find((k) => isFreeFor(st, k, token));
   if (!c || !isFreeFor(st, c, token)) return { status: 'Rejected' };
-  // Charging profiles arrive with part 2's smart charging; a remote start asking for one cannot honour it.
-  if (req.chargingProfile !== undefined) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedParam', additionalInfo: 'chargingProfile is not supported' } };
+  // F01/K05: a TxProfile for the transaction it starts, installed when that transaction starts.
+  if (req.chargingProfile !== undefined) {
+    const refused = acceptRemoteStartProfile(st, modelOf(st.ctx.profile).evseOf[c.id], token, req.chargingProfile, now);
+    if (refused !== null) return { status: 'Rejected', statusInfo: refused };
+  }
   c.remoteStartId = req.remoteStartId;
   startRemotely(st, c, token, variable(st, modelOf(st.ctx.profile).slots.authorizeRemoteStart) === 'true', now);
   // A transaction already started for it (the EV was plugged in) is named in the answer.

@@ -1,0 +1,96 @@
+/**
+ * A 2.0.1 charging station's smart-charging state: the shared one (features/smart-charging) with
+ * profiles addressed by EVSE, a TransactionEvent when a running transaction's limit moves (E02
+ * ChargingRateChanged), and the ISO 15118 EVs plugged in (K15, iso15118.ts); external limits are
+ * profiles of their own (external-limits.ts). Station.smartCharging holds it, created on first use
+ * and dropped when nothing is left.
+ */
+import type { Connector } from '../../station/connector.js';
+import type { EvChargingNeeds } from '../../station/dialect.js';
+import { connectorLimitW } from '../../station/meter.js';
+import type { Station } from '../../station/station.js';
+import { StationSmartCharging } from '../../features/smart-charging/station-state.js';
+import { txUpdated } from '../dialect.js';
+import { slotOf } from '../device-model/index.js';
+import { memberList, reading } from '../meter-values.js';
+import { modelOf, variable } from '../station-model.js';
+import { needsSoon } from './iso15118.js';
+import { profileLimits } from './profiles.js';
+
+/** An ISO 15118 EV on a connector: what it needs, and whether the CSMS was told (NotifyEVChargingNeeds). */
+interface Ev15118 {
+  needs: EvChargingNeeds;
+  told: boolean;
+}
+
+export class SmartCharging201 extends StationSmartCharging {
+  /** The ISO 15118 EVs plugged in, by connector (null while none). */
+  evs: Map<number, Ev15118> | null = null;
+
+  protected override idle(): boolean {
+    return super.idle() && this.evs === null;
+  }
+
+  override transactionStarted(c: Connector, now: number): void {
+    super.transactionStarted(c, now);
+    // K15: the EV's needs go to the CSMS once its transaction runs — after the Started event, which
+    // the core queues after this hook: on the station's next alarm.
+    if (this.evs?.has(c.id)) needsSoon(this.st, now);
+  }
+
+  override transactionEnded(c: Connector, now: number): void {
+    if (this.evs?.delete(c.id) && this.evs.size === 0) this.evs = null;
+    super.transactionEnded(c, now);
+  }
+}
+
+/** A state for the station, not yet its own (a request that may install nothing works on it). */
+export function newSmartCharging201(st: Station): SmartCharging201 {
+  return new SmartCharging201(st, profileLimits, { sites: modelOf(st.ctx.profile).evseOf, rateChanged });
+}
+
+/** The station's 2.0.1 smart-charging state, created on first use. */
+export function smartCharging201Of(st: Station): SmartCharging201 {
+  const existing = st.smartCharging;
+  if (existing instanceof SmartCharging201) return existing;
+  const state = newSmartCharging201(st);
+  st.smartCharging = state;
+  return state;
+}
+
+/** The slot of SmartChargingCtrlr.LimitChangeSignificance in a model (found once per profile). */
+const significanceSlots = new WeakMap<object, number>();
+
+function significancePct(st: Station): number {
+  const { dm } = modelOf(st.ctx.profile);
+  let slot = significanceSlots.get(dm);
+  if (slot === undefined) significanceSlots.set(dm, (slot = slotOf(dm, 'SmartChargingCtrlr', 'LimitChangeSignificance')));
+  const v = Number(variable(st, slot));
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** Whether a move from `a` to `b` is more than LimitChangeSignificance (percent of `a`). */
+export function significant(st: Station, a: number, b: number): boolean {
+  if (a === b) return false;
+  if (a <= 0 || !Number.isFinite(a) || !Number.isFinite(b)) return true;
+  return (Math.abs(b - a) / a) * 100 >= significancePct(st);
+}
+
+/**
+ * E02: the rate a running transaction may charge at moved (a profile set or cleared, a schedule
+ * boundary, an external limit): TransactionEvent Updated with triggerReason ChargingRateChanged and a
+ * reading of the transaction's measurands at the new rate, when the move is more than
+ * LimitChangeSignificance. A transaction not yet started (no id) says it in its Started event.
+ */
+function rateChanged(st: Station, c: Connector, beforeW: number, now: number): void {
+  const tx = c.tx!;
+  if (tx.id === null) return;
+  const cap = connectorLimitW(c.spec!);
+  if (!significant(st, Math.min(beforeW, cap), Math.min(c.limitW, cap))) return;
+  // When it moved: the meter was brought up to the change (a schedule boundary the timer wheel
+  // reported a tick late is still told at the boundary).
+  const at = Math.min(now, c.meterAt);
+  const { slots } = modelOf(st.ctx.profile);
+  const value = reading(c, st.ctx.profile.quirks, memberList(variable(st, slots.txUpdatedMeasurands)), at, 'Other');
+  st.enqueue(txUpdated(st, c, tx, at, 'ChargingRateChanged', value));
+}
