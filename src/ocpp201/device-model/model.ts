@@ -121,8 +121,8 @@ function variableDef(index: number, component: ComponentDef, spec: VariableSpec)
     ...(spec.minLimit === undefined ? {} : { minLimit: spec.minLimit }),
     ...(spec.maxLimit === undefined ? {} : { maxLimit: spec.maxLimit }),
     ...(spec.valuesList === undefined ? {} : { valuesList: spec.valuesList }),
-    // Variable monitoring (N04) is not simulated.
-    supportsMonitoring: false,
+    // Variable monitoring (N04): only the values the station watches (ocpp201/monitoring/).
+    supportsMonitoring: spec.monitorable === true,
   });
   return {
     index,

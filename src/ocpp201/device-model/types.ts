@@ -62,6 +62,8 @@ export interface VariableSpec {
    * identity), asked of {@link LiveValues}; the definition's value is the fallback.
    */
   live?: boolean;
+  /** Its value can be monitored (N04): the station tells monitoring when it changes (characteristics.supportsMonitoring). */
+  monitorable?: boolean;
 }
 
 /** A component as the standard defines it: its variables, and whether a profile may leave it out. */

@@ -6,6 +6,7 @@ import type { InboundHandler } from '../../station/shard-context.js';
 import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
+import * as monitoring from './monitoring.js';
 import * as provisioning from './provisioning.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
@@ -38,9 +39,9 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   CertificateSigned: null,
   ClearChargingProfile: null,
   ClearDisplayMessage: null,
-  ClearVariableMonitoring: null,
+  ClearVariableMonitoring: monitoring.clearVariableMonitoring,
   CostUpdated: null,
-  CustomerInformation: null,
+  CustomerInformation: monitoring.customerInformation,
   DeleteCertificate: null,
   GetChargingProfiles: null,
   GetCompositeSchedule: null,
@@ -48,16 +49,16 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   GetInstalledCertificateIds: null,
   GetLocalListVersion: null,
   GetLog: null,
-  GetMonitoringReport: null,
+  GetMonitoringReport: monitoring.getMonitoringReport,
   InstallCertificate: null,
   PublishFirmware: null,
   ReserveNow: null,
   SendLocalList: null,
   SetChargingProfile: null,
   SetDisplayMessage: null,
-  SetMonitoringBase: null,
-  SetMonitoringLevel: null,
-  SetVariableMonitoring: null,
+  SetMonitoringBase: monitoring.setMonitoringBase,
+  SetMonitoringLevel: monitoring.setMonitoringLevel,
+  SetVariableMonitoring: monitoring.setVariableMonitoring,
   UnpublishFirmware: null,
   UpdateFirmware: null,
 };
