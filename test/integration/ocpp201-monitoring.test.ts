@@ -242,6 +242,43 @@ steps:
   });
 });
 
+describe('N08 offline', () => {
+  it('while offline only events up to OfflineQueuingSeverity are queued; they arrive after the reconnect', async () => {
+    const p = await setup({
+      scenario: scenario(`description: a fault while offline
+connectors: [1]
+steps:
+  - wait: 1500ms
+  - disconnect: {for: 1500ms, wait: false}
+  - wait: 300ms
+  - fault: {errorCode: OverCurrentFailure}
+  - wait: 1h
+`),
+    });
+    const set = await p.call(CP, 'SetVariables', { setVariableData: [{ component: { name: 'MonitoringCtrlr' }, variable: { name: 'OfflineQueuingSeverity' }, attributeValue: '3' }] });
+    expect(set.setVariableResult[0].attributeStatus).toBe('Accepted');
+    const monitors = await p.call(CP, 'SetVariableMonitoring', {
+      setMonitoringData: [
+        { value: 0, type: 'Delta', severity: 2, ...STATE_1_1 },
+        { value: 0, type: 'Delta', severity: 6, ...STATE_1_1 },
+      ],
+    });
+    const [urgent, minor] = monitors.setMonitoringResult.map((r: any) => r.id);
+    const links = () => p.connections.get(CP)?.length ?? 0;
+    await until(() => links() === 2, 'the reconnect', 5000);
+    await arrives(p, 'NotifyEvent', (q) => q.eventData.some((e: any) => e.eventNotificationType === 'HardWiredNotification'));
+    await sleep(300);
+    const sent = events(p);
+    // The hard-wired notification, the preconfigured Problem monitor (severity 2) and the urgent delta; not the minor one.
+    expect(sent.find((e) => e.eventNotificationType === 'HardWiredNotification')).toMatchObject({ techCode: 'OverCurrentFailure', actualValue: 'true' });
+    expect(sent.some((e) => e.variableMonitoringId === urgent && e.actualValue === 'Faulted')).toBe(true);
+    expect(sent.some((e) => e.variableMonitoringId === minor)).toBe(false);
+    // Sent on the new connection, after its boot.
+    expect(p.calls(CP, 'NotifyEvent').every((c) => c.conn === 1)).toBe(true);
+    expect(p.failures).toEqual([]);
+  });
+});
+
 describe('N02/N03 GetMonitoringReport and SetMonitoringBase', () => {
   it('reports monitors by criteria and component-variable in parts (seqNo, tbc); HardWiredOnly and FactoryDefault change what there is', async () => {
     const p = await setup({ profile: { ...PROFILE_201, deviceModel: { DeviceDataCtrlr: { 'ItemsPerMessage[GetReport]': 1 } } } });

@@ -94,9 +94,12 @@ export function monitorsChanged(st: Station, state: MonitoringState, now: number
  */
 export function connectorStatusChanged(st: Station, c: Connector, from: ConnectorStatus, now: number): void {
   const faulted = c.status === 'Faulted';
-  const out: Pending[] = [];
   // Connector 0 (the whole station) has no Connector component in 2.0.1.
-  if (c.id > 0 && faulted !== (from === 'Faulted')) {
+  const fault = c.id > 0 && faulted !== (from === 'Faulted');
+  // The common case — no fault, nothing monitored — costs these two checks.
+  if (!fault && st.monitoring === null) return;
+  const out: Pending[] = [];
+  if (fault) {
     const state = monitoringOf(st);
     const m = modelOf(st.ctx.profile);
     const event: EventDataType = {
