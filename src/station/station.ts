@@ -99,7 +99,7 @@ export interface ChargingLimits {
 
 /**
  * What a version's variable monitoring (2.0.1 N07) hears from the core: values it watches (a
- * connector's state, its power) may have changed. Set only while some monitor is active.
+ * connector's state, its power) may have changed.
  */
 export interface ValueWatch {
   changed(st: Station, now: number): void;
@@ -216,7 +216,7 @@ export class Station {
   variables: Map<number, string> | null = null;
   /** Connection profiles the CSMS stored, by configuration slot (2.0.1 SetNetworkProfile, B09; lazy). */
   networkProfiles: Map<number, object> | null = null;
-  /** Variable monitors and their alarm state (2.0.1 N04/N07, ocpp201/monitoring/); null while none watches a value. */
+  /** Variable monitors and their alarm state (2.0.1 N04/N07, ocpp201/monitoring/); null until monitoring is first used (lazy). */
   monitoring: ValueWatch | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';

@@ -136,7 +136,9 @@ function periodicDue(st: Station, now: number): void {
     if (!on || (m.transaction && tx === null)) continue;
     out.push(monitorEvent(state, m, 'Periodic', false, valueOf(dm, st.variables, m.def, 0, live) ?? '', tx, now));
   }
-  send(st, out, now);
+  // Periodic reports are routine: a full queue drops them before transaction messages (Station.makeRoom),
+  // and one in flight when the link drops is not resent. Alerts and deltas are Kept (below).
+  send(st, out, now, Kind.Other);
   armPeriodic(st, state);
 }
 
@@ -150,8 +152,11 @@ export function armPeriodic(st: Station, state: MonitoringState): void {
   if (at !== Infinity) st.later(at, ALARM_TAG, periodicDue);
 }
 
-/** Queues the events that pass the level filters, in parts (N07.FR: seqNo from 0, tbc on all but the last). */
-function send(st: Station, pending: readonly Pending[], now: number): void {
+/**
+ * Queues the events that pass the level filters, in parts (seqNo from 0, tbc on all but the last). Kept
+ * by default: an alert the station decided to report reaches the CSMS across a dropped connection (N08).
+ */
+function send(st: Station, pending: readonly Pending[], now: number, kind = Kind.Kept): void {
   if (pending.length === 0) return;
   const slots = monitoringSlots(modelOf(st.ctx.profile).dm);
   // N05: only events up to ActiveMonitoringLevel.
@@ -164,7 +169,6 @@ function send(st: Station, pending: readonly Pending[], now: number): void {
   for (let seqNo = 0, i = 0; i < events.length; seqNo++, i += EVENTS_PER_MESSAGE) {
     const part: NotifyEventRequest = { generatedAt, seqNo, eventData: events.slice(i, i + EVENTS_PER_MESSAGE) };
     if (i + EVENTS_PER_MESSAGE < events.length) part.tbc = true;
-    // Kept: an event the station decided to report reaches the CSMS across a dropped connection (N08).
-    st.enqueue(new OutboundCall(Kind.Kept, 'NotifyEvent', part as never));
+    st.enqueue(new OutboundCall(kind, 'NotifyEvent', part as never));
   }
 }

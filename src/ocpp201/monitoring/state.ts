@@ -88,10 +88,7 @@ export class MonitoringState implements ValueWatch {
    * the CSMS's and restores the preconfigured ones; HardWiredOnly keeps the hard-wired ones only.
    */
   applyBase(dm: DeviceModel, base: MonitoringBaseEnumType, now: number): void {
-    for (const [id, m] of this.monitors) {
-      if (m.origin === 'HardWiredMonitor' || (base === 'All' && m.origin === 'CustomMonitor')) continue;
-      this.monitors.delete(id);
-    }
+    if (base !== 'All') for (const [id, m] of this.monitors) if (m.origin !== 'HardWiredMonitor') this.monitors.delete(id);
     for (const p of presetMonitors(dm)) {
       if (this.monitors.has(p.id) || (p.origin === 'PreconfiguredMonitor' && base === 'HardWiredOnly')) continue;
       this.put({ id: p.id, def: p.def, type: p.type, value: p.value, severity: p.severity, transaction: false, origin: p.origin, alerting: false, reference: p.reference, dueAt: Infinity }, now);
