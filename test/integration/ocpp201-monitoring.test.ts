@@ -112,11 +112,13 @@ describe('N04 SetVariableMonitoring', () => {
   });
 
   it('N04.FR.09: more items than ItemsPerMessage[SetVariableMonitoring] is a CALLERROR OccurrenceConstraintViolation', async () => {
-    const p = await setup({ profile: { ...PROFILE_201, deviceModel: { MonitoringCtrlr: { 'ItemsPerMessage[SetVariableMonitoring]': 2 } } } });
+    const p = await setup({ profile: { ...PROFILE_201, deviceModel: { MonitoringCtrlr: { 'ItemsPerMessage[SetVariableMonitoring]': 2, 'ItemsPerMessage[ClearVariableMonitoring]': 2 } } } });
     const item = { value: 0, type: 'Delta', severity: 5, ...STATE_1_1 };
     await expect(p.call(CP, 'SetVariableMonitoring', { setMonitoringData: [item, item, item] })).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' /* 2.0.1's wire spelling (Part 4 §4.3) */ });
     // Within the limit it is answered.
     expect((await p.call(CP, 'SetVariableMonitoring', { setMonitoringData: [item] })).setMonitoringResult[0].status).toBe('Accepted');
+    // ClearVariableMonitoring likewise (ItemsPerMessage[ClearVariableMonitoring]).
+    await expect(p.call(CP, 'ClearVariableMonitoring', { id: [1, 2, 3] })).rejects.toMatchObject({ rpcErrorCode: 'OccurenceConstraintViolation' });
     expect(p.failures).toEqual([]);
   });
 });
@@ -167,6 +169,33 @@ steps:
     // eventIds are unique.
     const ids = events(p).map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(p.failures).toEqual([]);
+  });
+
+  it('events found together go in one NotifyEvent, in parts of 20 (seqNo from 0, tbc on all but the last)', async () => {
+    const p = await setup({
+      scenario: scenario(`description: one fault
+connectors: [1]
+steps:
+  - wait: 1500ms
+  - fault
+  - wait: 1h
+`),
+    });
+    const evse1 = { component: { name: 'EVSE', evse: evse(1) }, variable: { name: 'AvailabilityState' } };
+    const severities = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const set = await p.call(CP, 'SetVariableMonitoring', {
+      setMonitoringData: [...severities.map((severity) => ({ value: 0, type: 'Delta', severity, ...STATE_1_1 })), ...severities.map((severity) => ({ value: 0, type: 'Delta', severity, ...evse1 }))],
+    });
+    expect(set.setMonitoringResult.every((r: any) => r.status === 'Accepted')).toBe(true);
+    await until(() => p.calls(CP, 'NotifyEvent').length >= 2, 'two parts');
+    const parts = p.calls(CP, 'NotifyEvent').map((c) => c.params);
+    // The hard-wired notification, the preconfigured station Problem and 20 deltas.
+    expect(parts.map((q) => [q.seqNo, q.tbc, q.eventData.length])).toEqual([
+      [0, true, 20],
+      [1, undefined, 2],
+    ]);
+    expect(parts[0].generatedAt).toBe(parts[1].generatedAt);
     expect(p.failures).toEqual([]);
   });
 
