@@ -92,7 +92,7 @@ describe('N04 SetVariableMonitoring', () => {
     expect(a.id).toBeGreaterThan(0);
     expect(b.id).toBeGreaterThan(a.id);
     expect(a).toMatchObject({ type: 'UpperThreshold', severity: 5, ...POWER_1 });
-    // N04.FR.11: an id replaces that monitor (same component-variable); N04.FR.16: not on another one.
+    // An id replaces that monitor (same component-variable); N04.FR.16: not on another one.
     const again = await p.call(CP, 'SetVariableMonitoring', {
       setMonitoringData: [
         { id: a.id, value: 7000, type: 'UpperThreshold', severity: 4, ...POWER_1 },
