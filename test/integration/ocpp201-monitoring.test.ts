@@ -353,6 +353,28 @@ describe('N02/N03 GetMonitoringReport and SetMonitoringBase', () => {
 });
 
 describe('N09/N10 CustomerInformation', () => {
+  it('reports the Authorization Cache entry of an idToken and clears it; the report says what was held before the clear', async () => {
+    const p = await setup();
+    p.respond('TransactionEvent', (call) => (call.params.eventType === 'Started' ? { idTokenInfo: { status: 'Accepted' } } : undefined));
+    const on = await p.call(CP, 'SetVariables', { setVariableData: [{ component: { name: 'AuthCacheCtrlr' }, variable: { name: 'Enabled' }, attributeValue: 'true' }] });
+    expect(on.setVariableResult[0].attributeStatus).toBe('Accepted');
+    await p.call(CP, 'RequestStartTransaction', { idToken: TOKEN, remoteStartId: 5, evseId: 1 });
+    await arrives(p, 'TransactionEvent', (q) => q.eventType === 'Started');
+    await sleep(200);
+    const ask = async (requestId: number, clear: boolean) => {
+      expect(await p.call(CP, 'CustomerInformation', { requestId, report: true, clear, idToken: TOKEN })).toEqual({ status: 'Accepted' });
+      return (await arrives(p, 'NotifyCustomerInformation', (q) => q.requestId === requestId)).params.data as string;
+    };
+    expect(await ask(1, false)).toContain('Authorization Cache entry: status Accepted');
+    expect(await ask(2, true)).toContain('Authorization Cache entry: status Accepted');
+    const after = await ask(3, false);
+    expect(after).not.toContain('Authorization Cache');
+    // The transaction goes on: clearing forgets what is stored, it does not stop a session.
+    expect(after).toContain('Transaction ');
+    expect(p.failures).toEqual([]);
+  });
+
+
   it('Invalid without a customer, Rejected without report or clear; reports what it holds by idToken in NotifyCustomerInformation parts', async () => {
     const p = await setup();
     expect(await p.call(CP, 'CustomerInformation', { requestId: 1, report: true, clear: false })).toMatchObject({ status: 'Invalid' });
