@@ -76,8 +76,8 @@ describe('N04 SetVariableMonitoring', () => {
         { value: 1, type: 'Delta', severity: 5, component: { name: 'NoSuchCtrlr' }, variable: { name: 'Power' } },
         { value: 1, type: 'Delta', severity: 5, component: { name: 'EVSE', evse: evse(1) }, variable: { name: 'NoSuchVariable' } },
         { value: 1, type: 'UpperThreshold', severity: 5, ...STATE_1_1 },
-        // HeartbeatInterval does not support monitoring; a power above the EVSE's maxLimit is out of range.
-        { value: 10, type: 'Delta', severity: 5, component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } },
+        // The clock does not support monitoring; a power above the EVSE's maxLimit is out of range.
+        { value: 10, type: 'Delta', severity: 5, component: { name: 'ClockCtrlr' }, variable: { name: 'DateTime' } },
         { value: 10_000_000, type: 'UpperThreshold', severity: 4, ...POWER_1 },
         // N04.FR.14: a negative delta; N04.FR.13: an id that names no monitor; severity outside 0-9.
         { value: -1, type: 'Delta', severity: 3, ...POWER_1 },
@@ -169,6 +169,32 @@ steps:
     // eventIds are unique.
     const ids = events(p).map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(p.failures).toEqual([]);
+  });
+
+  it('monitors on stored values see SetVariables: a Delta and an UpperThreshold on HeartbeatInterval', async () => {
+    const p = await setup();
+    const hb = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
+    const write = (value: string) => p.call(CP, 'SetVariables', { setVariableData: [{ ...hb, attributeValue: value }] });
+    await write('300');
+    const set = await p.call(CP, 'SetVariableMonitoring', {
+      setMonitoringData: [
+        { value: 10, type: 'Delta', severity: 5, ...hb },
+        { value: 600, type: 'UpperThreshold', severity: 4, ...hb },
+      ],
+    });
+    const [delta, upper] = set.setMonitoringResult.map((r: any) => r.id);
+    await write('305'); // within the delta of the 300 it was set at
+    await write('900');
+    await until(() => events(p).length >= 2, 'the delta and the alert');
+    await write('60');
+    await until(() => events(p).length >= 4, 'the next delta and the clearing');
+    expect(events(p).map((e) => [e.variableMonitoringId, e.trigger, e.actualValue, e.cleared ?? false])).toEqual([
+      [delta, 'Delta', '900', false],
+      [upper, 'Alerting', '900', false],
+      [delta, 'Delta', '60', false],
+      [upper, 'Alerting', '60', true],
+    ]);
     expect(p.failures).toEqual([]);
   });
 

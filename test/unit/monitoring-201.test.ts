@@ -16,6 +16,8 @@ const dm = model();
 const power = findVariable(dm, { name: 'EVSE', evse: { id: 1 } }, 'Power')!;
 const state = findVariable(dm, { name: 'Connector', evse: { id: 1, connectorId: 1 } }, 'AvailabilityState')!;
 const heartbeat = findVariable(dm, 'OCPPCommCtrlr', 'HeartbeatInterval')!;
+const clock = findVariable(dm, 'ClockCtrlr', 'DateTime')!;
+const password = findVariable(dm, 'SecurityCtrlr', 'BasicAuthPassword')!;
 
 function monitor(def: VariableDef, type: MonitorEnumType, value: number, extra: Partial<Monitor> = {}): Monitor {
   return { id: 10, def, type, value, severity: 5, transaction: false, origin: 'CustomMonitor', alerting: false, reference: undefined, dueAt: Infinity, ...extra };
@@ -75,7 +77,10 @@ describe('which monitors may be set (N04)', () => {
   });
 
   it('refuses the rest with the spec status', () => {
-    expect(monitorRefusal(heartbeat, item('Delta', 1))?.status).toBe('Rejected');
+    // A live value the station does not watch, and a write-only one, do not support monitoring.
+    expect(monitorRefusal(clock, item('Delta', 1))?.status).toBe('Rejected');
+    expect(monitorRefusal(password, item('Delta', 1))?.status).toBe('Rejected');
+    expect(monitorRefusal(heartbeat, item('UpperThreshold', 600))).toBeNull();
     expect(monitorRefusal(state, item('UpperThreshold', 1))?.status).toBe('UnsupportedMonitorType');
     expect(monitorRefusal(power, item('UpperThreshold', (power.characteristics.maxLimit ?? 0) + 1))?.status).toBe('Rejected');
     expect(monitorRefusal(power, item('Delta', -1))?.status).toBe('Rejected');

@@ -62,7 +62,7 @@ export interface VariableSpec {
    * identity), asked of {@link LiveValues}; the definition's value is the fallback.
    */
   live?: boolean;
-  /** Its value can be monitored (N04): the station tells monitoring when it changes (characteristics.supportsMonitoring). */
+  /** A live value the station tells monitoring about when it changes (N04, characteristics.supportsMonitoring). */
   monitorable?: boolean;
 }
 
