@@ -26,6 +26,7 @@ import type {
   TriggerReasonEnumType,
 } from './generated/types.gen.js';
 import { energyReading, memberList, reading } from './meter-values.js';
+import { connectorStatusChanged } from './monitoring/events.js';
 import { modelOf, variable } from './station-model.js';
 import { externalLimit } from './smart-charging/external-limits.js';
 import { evPlugged } from './smart-charging/iso15118.js';
@@ -238,6 +239,9 @@ export const dialect201: Dialect = {
     };
     return new OutboundCall(Kind.Status, 'StatusNotification', payload as never, null, c.id, c.status);
   },
+
+  // N07: a fault is a hard-wired NotifyEvent; monitors watching the connector's state look again.
+  statusChanged: connectorStatusChanged,
 
   authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idToken: idToken(token) }, null, connectorId, token),
 

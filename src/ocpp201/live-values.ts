@@ -25,6 +25,10 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
     case 'FirmwareVersion':
       // After an update (L01), the installed version; until then the profile's (the model's default).
       return st.firmware?.version?.slice(0, 50) ?? undefined;
+    case 'Problem':
+      return problem(st, def);
+    case 'Power':
+      return power(st, def);
     case 'Entries':
       if (def.component.component.name === 'SmartChargingCtrlr') return String(st.smartCharging instanceof SmartCharging201 ? st.smartCharging.profiles.length : 0);
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
@@ -49,4 +53,28 @@ function availability(st: Station, def: VariableDef): string | undefined {
   // An EVSE is as busy as its busiest connector.
   for (const s of ['Faulted', 'Occupied', 'Reserved', 'Unavailable']) if (states.includes(s)) return s;
   return 'Available';
+}
+
+/** The connectors of the station (no evse), of an EVSE, or the one connector a component names. */
+function connectorsOf(st: Station, def: VariableDef): number[] {
+  const evse = def.component.component.evse;
+  const m = modelOf(st.ctx.profile);
+  const out: number[] = [];
+  for (let i = 1; i < st.connectors.length; i++) {
+    if (evse === undefined || (m.evseOf[i] === evse.id && (evse.connectorId === undefined || m.connectorOf[i] === evse.connectorId))) out.push(i);
+  }
+  return out;
+}
+
+/** Problem (appendix variables): a connector is Faulted there. */
+function problem(st: Station, def: VariableDef): string {
+  return String(connectorsOf(st, def).some((i) => st.connectors[i].status === 'Faulted'));
+}
+
+/** EVSE Power (Referenced Components §2.13): what its connectors draw now, W. */
+function power(st: Station, def: VariableDef): string | undefined {
+  if (def.component.component.name !== 'EVSE') return undefined;
+  let w = 0;
+  for (const i of connectorsOf(st, def)) w += st.connectors[i].powerW;
+  return String(Math.round(w));
 }

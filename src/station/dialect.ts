@@ -93,6 +93,11 @@ export interface Dialect {
    * Null when the version has no report for it (2.0.1 reports no connector 0).
    */
   status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall | null;
+  /**
+   * A connector's state changed from `from` (c.status is the new one): a version that reports
+   * problems or watches values hears of it (2.0.1 NotifyEvent); absent when the version does not.
+   */
+  statusChanged?(st: Station, c: Connector, from: ConnectorStatus, now: number): void;
   /** A driver presents a token at a connector. */
   authorize(st: Station, connectorId: number, token: string): OutboundCall;
   /** A transaction starts; its connector is about to be `status`. The version may give it its id (2.0.1). */

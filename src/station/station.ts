@@ -98,6 +98,14 @@ export interface ChargingLimits {
 }
 
 /**
+ * What a version's variable monitoring (2.0.1 N07) hears from the core: values it watches (a
+ * connector's state, its power) may have changed.
+ */
+export interface ValueWatch {
+  changed(st: Station, now: number): void;
+}
+
+/**
  * What the link needs of the security functions' state (the version's security feature keeps more):
  * the URL after a security profile upgrade, the outage's connection event, and the way back.
  */
@@ -208,6 +216,8 @@ export class Station {
   variables: Map<number, string> | null = null;
   /** Connection profiles the CSMS stored, by configuration slot (2.0.1 SetNetworkProfile, B09; lazy). */
   networkProfiles: Map<number, object> | null = null;
+  /** Variable monitors and their alarm state (2.0.1 N04/N07, ocpp201/monitoring/); null until monitoring is first used (lazy). */
+  monitoring: ValueWatch | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';
   /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */
@@ -697,6 +707,8 @@ export class Station {
     }
     // A Faulted or Unavailable connector (or charge point) ends its reservations (§5.13); see reservation.ts.
     if (this.reservations !== null) reservationsSeeStatus(this, c, status, now);
+    // Problems and monitored values a version reports (2.0.1 NotifyEvent, N07).
+    if (dialect.statusChanged !== undefined) dialect.statusChanged(this, c, from, now);
     this.updateGauge();
   }
 
@@ -863,6 +875,8 @@ export class Station {
       this.enqueue(this.ctx.dialect.meterSample(this, c, c.tx, now, 'Sample.Periodic'));
       driver.onSample(this, c, now);
     }
+    // The powers just sampled, for monitors watching them.
+    if (this.monitoring !== null) this.monitoring.changed(this, now);
   }
 
   // ---------------------------------------------------------------- reset / reboot

@@ -153,7 +153,7 @@ describe('GetReport', () => {
 
   it('filters by criteria, any of them (B08.FR.07–10, B08.FR.13)', () => {
     const enabled = names(getReport({ requestId: 1, componentCriteria: ['Enabled'] }).reportData!);
-    // AuthCacheCtrlr, MonitoringCtrlr and ISO15118Ctrlr are disabled by default; ChargingStation has no Enabled.
+    // AuthCacheCtrlr and ISO15118Ctrlr are disabled by default; ChargingStation has no Enabled.
     expect(enabled).toContain('ChargingStation.Model');
     expect(enabled).toContain('OCPPCommCtrlr.HeartbeatInterval');
     expect(enabled.some((n) => n.startsWith('AuthCacheCtrlr.'))).toBe(false);

@@ -285,7 +285,8 @@ const MONITORING: ComponentSpec = {
     available,
     v('BytesPerMessage[ClearVariableMonitoring]', 'integer', RO, '32000'),
     v('BytesPerMessage[SetVariableMonitoring]', 'integer', RO, '32000', REQUIRED),
-    enabled(false),
+    // Monitoring is simulated (ocpp201/monitoring/): on, so the CSMS's monitors report.
+    enabled(true),
     v('ItemsPerMessage[ClearVariableMonitoring]', 'integer', RO, '100'),
     v('ItemsPerMessage[SetVariableMonitoring]', 'integer', RO, '100', REQUIRED),
     v('OfflineQueuingSeverity', 'integer', RW, '9', { minLimit: 0, maxLimit: 9 }),
@@ -362,9 +363,9 @@ export function controllerSpecs(metering: MeteringInput = {}): ComponentSpec[] {
 
 const AVAILABILITY_STATES = 'Available,Occupied,Reserved,Unavailable,Faulted';
 /** Referenced Components §2.13.2: the operational state, which the station knows (live). */
-const availabilityState = (required: boolean) => v('AvailabilityState', 'OptionList', RO, 'Available', { valuesList: AVAILABILITY_STATES, required, live: true });
+const availabilityState = (required: boolean) => v('AvailabilityState', 'OptionList', RO, 'Available', { valuesList: AVAILABILITY_STATES, required, live: true, monitorable: true });
 /** Generic Problem (appendix variables): what GetReport's Problem criterion looks for (B08.FR.10). */
-const problem = bool('Problem', RO, false, { live: true });
+const problem = bool('Problem', RO, false, { live: true, monitorable: true });
 
 /** The ChargingStation component (Referenced Components §2.13; identity variables from the appendix). */
 export function chargingStationSpec(id: { vendor: string; model: string; serial?: string; firmware?: string }, supplyPhases: number): ComponentSpec {
@@ -395,7 +396,7 @@ export function evseSpec(maxPowerW: number, supplyPhases: number): ComponentSpec
     variables: [
       availabilityState(true),
       bool('Available', RO, true, REQUIRED),
-      v('Power', 'decimal', RO, '0', { unit: 'W', minLimit: 0, maxLimit: maxPowerW, ...REQUIRED, live: true, more: { MaxSet: { mutability: RO, value: watts } } }),
+      v('Power', 'decimal', RO, '0', { unit: 'W', minLimit: 0, maxLimit: maxPowerW, ...REQUIRED, live: true, monitorable: true, more: { MaxSet: { mutability: RO, value: watts } } }),
       problem,
       v('SupplyPhases', 'integer', RO, String(supplyPhases), REQUIRED),
     ],

@@ -32,6 +32,6 @@ export {
   type SetVariablesOutcome,
   type VariableChange,
 } from './access.js';
-export { answerGetBaseReport, answerGetReport, baseReport, customReport, entryOf, type ReportAnswer, type ReportOptions } from './report.js';
+export { answerGetBaseReport, answerGetReport, baseReport, componentMatches, customReport, entryOf, variableMatches, type ReportAnswer, type ReportOptions } from './report.js';
 export { notifyReportParts, type NotifyReportLimits } from './notify-report.js';
 export { checkValue, type ValueProblem } from './values.js';

@@ -121,8 +121,9 @@ function variableDef(index: number, component: ComponentDef, spec: VariableSpec)
     ...(spec.minLimit === undefined ? {} : { minLimit: spec.minLimit }),
     ...(spec.maxLimit === undefined ? {} : { maxLimit: spec.maxLimit }),
     ...(spec.valuesList === undefined ? {} : { valuesList: spec.valuesList }),
-    // Variable monitoring (N04) is not simulated.
-    supportsMonitoring: false,
+    // Variable monitoring (N04): stored values change only by SetVariables, which tells the monitors; of
+    // the live ones, those the station watches (ocpp201/monitoring/). A write-only value is never shown.
+    supportsMonitoring: spec.mutability !== 'WriteOnly' && (live ? spec.monitorable === true : true),
   });
   return {
     index,

@@ -39,12 +39,14 @@ export function notifyReportParts(requestId: number, reportData: readonly Report
   let start = 0;
   while (start < reportData.length) {
     const seqNo = parts.length;
-    // The envelope with an empty list, counting tbc as `false` (the longer of the two literals).
-    let bytes = Buffer.byteLength(JSON.stringify({ requestId, generatedAt, seqNo, tbc: false, reportData: [] }));
+    // The envelope with an empty list, as a part with more to come (tbc: true).
+    let bytes = Buffer.byteLength(JSON.stringify({ requestId, generatedAt, seqNo, tbc: true, reportData: [] }));
     let end = start;
     while (end < reportData.length && end - start < maxItems) {
       const add = sizeOf(reportData[end]) + (end > start ? 1 : 0); // the comma between entries
-      if (end > start && bytes + add > limits.maxBytes) break;
+      // With the last entry the part is the last: `false` is one byte longer than `true`.
+      const last = end === reportData.length - 1 ? 1 : 0;
+      if (end > start && bytes + add + last > limits.maxBytes) break;
       bytes += add;
       end++;
     }

@@ -123,7 +123,7 @@ function meetsCriterion(dm: DeviceModel, state: DeviceModelState, c: ComponentDe
   return valueOf(dm, state, def, ACTUAL, live) === 'true';
 }
 
-function componentMatches(c: ComponentDef, cv: ComponentVariableType): boolean {
+export function componentMatches(c: ComponentDef, cv: ComponentVariableType): boolean {
   const want = cv.component;
   if (!sameName(want.name, c.component.name)) return false;
   if (want.instance !== undefined && want.instance !== '' && !sameName(want.instance, c.component.instance)) return false;
@@ -132,7 +132,7 @@ function componentMatches(c: ComponentDef, cv: ComponentVariableType): boolean {
   return at !== undefined && at.id === want.evse.id && (want.evse.connectorId === undefined || at.connectorId === want.evse.connectorId);
 }
 
-function variableMatches(def: VariableDef, cv: ComponentVariableType): boolean {
+export function variableMatches(def: VariableDef, cv: ComponentVariableType): boolean {
   const want = cv.variable;
   if (!want) return true;
   if (!sameName(want.name, def.variable.name)) return false;

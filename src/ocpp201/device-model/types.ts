@@ -62,6 +62,8 @@ export interface VariableSpec {
    * identity), asked of {@link LiveValues}; the definition's value is the fallback.
    */
   live?: boolean;
+  /** A live value the station tells monitoring about when it changes (N04, characteristics.supportsMonitoring). */
+  monitorable?: boolean;
 }
 
 /** A component as the standard defines it: its variables, and whether a profile may leave it out. */

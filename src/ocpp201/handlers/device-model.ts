@@ -40,7 +40,7 @@ export function getVariables(st: Station, req: GetVariablesRequest): GetVariable
   return { getVariableResult: read(modelOf(st.ctx.profile).dm, st.variables, req.getVariableData, liveValues(st)) };
 }
 
-export function setVariables(st: Station, req: SetVariablesRequest): SetVariablesResponse {
+export function setVariables(st: Station, req: SetVariablesRequest, now: number): SetVariablesResponse {
   checkLimits(st, 'SetVariables', req.setVariableData.length, req);
   const m = modelOf(st.ctx.profile);
   const outcome = write(m.dm, st.variables, req.setVariableData, liveValues(st));
@@ -50,6 +50,8 @@ export function setVariables(st: Station, req: SetVariablesRequest): SetVariable
     const s = m.settingSlots.indexOf(change.slot);
     if (s >= 0 && !change.rebootRequired) st.settingChanged(s);
   }
+  // Monitors on the values just written (N07; their events follow the answer).
+  if (outcome.changed.length > 0 && st.monitoring !== null) st.monitoring.changed(st, now);
   return { setVariableResult: outcome.results };
 }
 

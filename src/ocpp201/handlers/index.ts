@@ -9,6 +9,7 @@ import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen
 import * as deviceModel from './device-model.js';
 import * as firmware from './firmware.js';
 import * as localList from './local-list.js';
+import * as monitoring from './monitoring.js';
 import * as provisioning from './provisioning.js';
 import * as reservation from './reservation.js';
 import * as smartCharging from './smart-charging.js';
@@ -44,9 +45,9 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   CertificateSigned: null,
   ClearChargingProfile: smartCharging.clearChargingProfile, // K
   ClearDisplayMessage: null,
-  ClearVariableMonitoring: null,
+  ClearVariableMonitoring: monitoring.clearVariableMonitoring,
   CostUpdated: null,
-  CustomerInformation: null,
+  CustomerInformation: monitoring.customerInformation,
   DeleteCertificate: null,
   GetChargingProfiles: smartCharging.getChargingProfiles, // K
   GetCompositeSchedule: smartCharging.getCompositeSchedule, // K
@@ -54,16 +55,16 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   GetInstalledCertificateIds: null,
   GetLocalListVersion: localList.getLocalListVersion,
   GetLog: firmware.getLog,
-  GetMonitoringReport: null,
+  GetMonitoringReport: monitoring.getMonitoringReport,
   InstallCertificate: null,
   PublishFirmware: firmware.publishFirmware,
   ReserveNow: reservation.reserveNow,
   SendLocalList: localList.sendLocalList,
   SetChargingProfile: smartCharging.setChargingProfile,
   SetDisplayMessage: null,
-  SetMonitoringBase: null,
-  SetMonitoringLevel: null,
-  SetVariableMonitoring: null,
+  SetMonitoringBase: monitoring.setMonitoringBase,
+  SetMonitoringLevel: monitoring.setMonitoringLevel,
+  SetVariableMonitoring: monitoring.setVariableMonitoring,
   UnpublishFirmware: firmware.unpublishFirmware,
   UpdateFirmware: firmware.updateFirmware,
 };
