@@ -5,6 +5,7 @@
 import type { Station } from '../station/station.js';
 import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
+import { tidied } from './display/store.js';
 import { modelOf } from './station-model.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
@@ -20,6 +21,9 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return st.identity.slice(0, 48);
     case 'DateTime':
       return new Date(st.ctx.now()).toISOString();
+    case 'DisplayMessages':
+      // DisplayMessageCtrlr.DisplayMessages: how many are set now (its maxLimit: how many may be).
+      return String(tidied(st, st.ctx.now())?.messages.size ?? 0);
     case 'Entries':
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
     default:

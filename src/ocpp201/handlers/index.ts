@@ -6,7 +6,9 @@ import type { InboundHandler } from '../../station/shard-context.js';
 import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
+import * as display from './display.js';
 import * as provisioning from './provisioning.js';
+import { costUpdated } from './tariff.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 
@@ -37,14 +39,14 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   CancelReservation: null,
   CertificateSigned: null,
   ClearChargingProfile: null,
-  ClearDisplayMessage: null,
+  ClearDisplayMessage: display.clearDisplayMessage,
   ClearVariableMonitoring: null,
-  CostUpdated: null,
+  CostUpdated: costUpdated,
   CustomerInformation: null,
   DeleteCertificate: null,
   GetChargingProfiles: null,
   GetCompositeSchedule: null,
-  GetDisplayMessages: null,
+  GetDisplayMessages: display.getDisplayMessages,
   GetInstalledCertificateIds: null,
   GetLocalListVersion: null,
   GetLog: null,
@@ -54,7 +56,7 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   ReserveNow: null,
   SendLocalList: null,
   SetChargingProfile: null,
-  SetDisplayMessage: null,
+  SetDisplayMessage: display.setDisplayMessage,
   SetMonitoringBase: null,
   SetMonitoringLevel: null,
   SetVariableMonitoring: null,
