@@ -32,7 +32,11 @@ export function readPriceAnswer(st: Station, call: OutboundCall, payload: Record
   const personal = info?.personalMessage;
   const updated = payload.updatedPersonalMessage as MessageContentType | undefined;
   const total = payload.totalCost as number | undefined;
-  if (personal === undefined && updated === undefined && total === undefined) return;
+  if (personal === undefined && updated === undefined && total === undefined) {
+    // I01: a tariff the connector got before its transaction goes with the transaction's first answered event.
+    if (st.display !== null && call.tx !== null && call.tx.id !== null && call.action === 'TransactionEvent') st.display.adopt(call.tx.id, call.tx.connectorId);
+    return;
+  }
   if (!tariffCostSettings(st).kept) return;
   if (call.action === 'Authorize') {
     // I01: the driver's tariff, before the transaction exists; the transaction on that connector takes it over.

@@ -61,16 +61,19 @@ export class DisplayState {
     return null;
   }
 
-  /** The note of a transaction on `connectorId`, adopting that connector's note from before the transaction (I01), or a new one. */
-  priceFor(transactionId: string, connectorId: number, now: number): PriceNote {
+  /** The note of a transaction on `connectorId`: its own, else the one the connector had from before it (I01: the tariff goes with the transaction), or null. */
+  adopt(transactionId: string, connectorId: number): PriceNote | null {
     const known = this.price(transactionId);
     if (known !== null) return known;
     const early = this.prices.find((p) => p.transactionId === null && p.connectorId === connectorId);
-    if (early !== undefined) {
-      early.transactionId = transactionId;
-      return early;
-    }
-    return this.add({ transactionId, connectorId, totalCost: null, final: false, personal: null, at: now });
+    if (early === undefined) return null;
+    early.transactionId = transactionId;
+    return early;
+  }
+
+  /** As {@link adopt}, or a new note. */
+  priceFor(transactionId: string, connectorId: number, now: number): PriceNote {
+    return this.adopt(transactionId, connectorId) ?? this.add({ transactionId, connectorId, totalCost: null, final: false, personal: null, at: now });
   }
 
   /** The note of a connector before its transaction is known (a tariff given with an Authorize answer): one per connector. */
