@@ -103,6 +103,26 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
     expect(p.failures).toEqual([]);
   });
 
+  it('I04, I05, I03: the fallback tariff while none is given; the fallback cost when it ends offline, then the final cost once delivered', async () => {
+    const fallbacks = { TariffCostCtrlr: { ...SHOWS_PRICES.TariffCostCtrlr, TariffFallbackMessage: 'Tariff at the pole', TotalCostFallbackMessage: 'Cost on your invoice' } };
+    const p = (peer = await StrictPeer201.start());
+    p.respond('TransactionEvent', ({ params }) => (params.eventType === 'Ended' ? { totalCost: 3.3 } : undefined));
+    // No car comes by itself; the remote start's session lasts 1.5 s.
+    const driver = { ...QUIET_DRIVER, sessionMinS: 1.5, sessionMaxS: 1.5 };
+    const f = (fleet = startTestFleet(p.url, { count: 1, driver, profile: { ...PROFILE_201, deviceModel: fallbacks } }));
+    await until(() => p.calls(CP, 'StatusNotification').length >= 2, 'the boot and both connectors');
+    const st = f.shards![0].stations[0];
+    const id = await start(p);
+    expect(shownNow(st, Date.now())).toEqual(['EVSE 1: Tariff at the pole']);
+    await p.drop(CP, 2500);
+    await until(() => st.connectors[1].tx?.stopped === true, 'the end of the session, offline', 4000);
+    // The tariff's fallback goes with the transaction; the cost's stands in for the total not yet received.
+    expect(shownNow(st, Date.now())).toEqual(['EVSE 1: Cost on your invoice']);
+    await until(() => st.display?.price(id)?.final === true, 'the final cost after the reconnect', 8000);
+    expect(shownNow(st, Date.now())).toEqual(['EVSE 1: total cost 3.3 EUR']);
+    expect(p.failures).toEqual([]);
+  });
+
   it('TariffCostCtrlr Enabled[Cost] false (the default): the cost is kept and logged, not shown', async () => {
     const { p, st } = await setup(undefined, (q) => q.respond('TransactionEvent', ({ params }) => (params.eventType === 'Started' ? undefined : { totalCost: 0.8 })));
     const id = await start(p);

@@ -1,8 +1,9 @@
 /**
  * What a charge point's display would show now, front first: the CSMS's display messages (O01–O06)
  * that are valid now and for the station's state, then per EVSE the driver's tariff (I01, I06) and
- * the running or final cost (I02, I03) when TariffCostCtrlr has them Enabled — or, offline, its
- * fallback texts (I04, I05). For the log, tests and whoever inspects a charge point; nothing is sent.
+ * the running or final cost (I02, I03) when TariffCostCtrlr has them Enabled — or its fallback texts:
+ * TariffFallbackMessage while no tariff is known (I04), TotalCostFallbackMessage when the transaction
+ * ended offline without its total (I05). For tests and whoever inspects a charge point; nothing is sent.
  */
 import type { MessageContentType, MessageStateEnumType } from '../generated/types.gen.js';
 import { Link, type Station } from '../../station/station.js';
@@ -48,7 +49,7 @@ export function shownNow(st: Station, now: number): string[] {
     const open = tx !== null && (!tx.stopped || tx.openAfter !== null);
     if (prices.tariff) {
       if (note?.personal) lines.push(`${where}: ${shown(note.personal)}`);
-      else if (open && offline && prices.tariffFallback !== '') lines.push(`${where}: ${prices.tariffFallback}`); // I04
+      else if (open && prices.tariffFallback !== '') lines.push(`${where}: ${prices.tariffFallback}`); // I04: offline, or none given
     }
     if (prices.cost) {
       if (note !== null && note.totalCost !== null) lines.push(`${where}: ${note.final ? 'total cost' : 'cost so far'} ${money(st, note.totalCost)}`);
