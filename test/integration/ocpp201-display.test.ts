@@ -157,6 +157,16 @@ describe('O Display messages against a strict 2.0.1 CSMS', () => {
     expect(p.failures).toEqual([]);
   });
 
+  it('a model without DisplayMessageCtrlr and TariffCostCtrlr: Rejected, Unknown, and CostUpdated answered but nothing kept', async () => {
+    const { p, st } = await setup({ DisplayMessageCtrlr: false, TariffCostCtrlr: false });
+    expect(await set(p, message(1))).toMatchObject({ status: 'Rejected' });
+    expect(await get(p, {}, 1)).toEqual({ status: 'Unknown', parts: [] });
+    expect(await p.call(CP, 'ClearDisplayMessage', { id: 1 })).toEqual({ status: 'Unknown' });
+    expect(await p.call(CP, 'CostUpdated', { totalCost: 1, transactionId: 'x' })).toEqual({});
+    expect(st.display).toBeNull();
+    expect(p.failures).toEqual([]);
+  });
+
   it('O03: the messages come in NotifyDisplayMessages parts within ItemsPerMessage, tbc on all but the last', async () => {
     const { p } = await setup({ DeviceDataCtrlr: { 'ItemsPerMessage[GetReport]': 2 } });
     for (const id of [1, 2, 3, 4, 5]) expect(await set(p, message(id))).toEqual({ status: 'Accepted' });

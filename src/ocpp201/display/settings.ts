@@ -60,6 +60,8 @@ function slots(st: Station): Slots {
 }
 
 const on = (st: Station, slot: number) => variable(st, slot) === 'true';
+/** An Available variable: true unless it says false (the model may leave the optional variable out). */
+const notOff = (st: Station, slot: number) => variable(st, slot) !== 'false';
 
 /** What the display can do now (DisplayMessageCtrlr); `usable` false without the controller, or when it is not Available or not Enabled. */
 export interface DisplayCapabilities {
@@ -75,7 +77,7 @@ export function displayCapabilities(st: Station): DisplayCapabilities {
   const s = slots(st);
   return {
     // Enabled is the controller's required switch; Available says the hardware has a display.
-    usable: s.maxMessages > 0 && on(st, s.displayAvailable) && variable(st, s.displayEnabled) !== 'false',
+    usable: s.maxMessages > 0 && notOff(st, s.displayAvailable) && notOff(st, s.displayEnabled),
     formats: memberList(variable(st, s.formats)),
     priorities: memberList(variable(st, s.priorities)),
     states: s.states < 0 ? null : memberList(variable(st, s.states)),
@@ -102,8 +104,10 @@ export interface TariffCostSettings {
 
 export function tariffCostSettings(st: Station): TariffCostSettings {
   const s = slots(st);
-  const tariffAvailable = on(st, s.tariffAvailable);
-  const costAvailable = on(st, s.costAvailable);
+  // Currency is required in the controller: without it the model has no TariffCostCtrlr.
+  const controller = s.currency >= 0;
+  const tariffAvailable = controller && notOff(st, s.tariffAvailable);
+  const costAvailable = controller && notOff(st, s.costAvailable);
   return {
     kept: tariffAvailable || costAvailable,
     tariff: tariffAvailable && on(st, s.tariffEnabled),
