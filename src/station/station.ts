@@ -24,7 +24,6 @@ import type { ShardContext } from './shard-context.js';
 import { handleCall } from './inbound.js';
 import type { FirmwareState } from './firmware-state.js';
 import type { AuthState } from './authorization.js';
-import type { DisplayState } from '../ocpp201/display/state.js';
 import { endOnUnavailable, type ReservationState } from './reservation.js';
 import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
@@ -209,8 +208,8 @@ export class Station {
   variables: Map<number, string> | null = null;
   /** Connection profiles the CSMS stored, by configuration slot (2.0.1 SetNetworkProfile, B09; lazy). */
   networkProfiles: Map<number, object> | null = null;
-  /** What the CSMS gave the driver's display: messages and prices (2.0.1 O, I; lazy; ocpp201/display/state.ts). */
-  display: DisplayState | null = null;
+  /** What the CSMS gave the driver's display: messages and prices (2.0.1 O, I; lazy; its version's, ocpp201/display/state.ts). */
+  display: object | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';
   /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */

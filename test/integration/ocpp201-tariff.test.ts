@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { shownNow } from '../../src/ocpp201/display/screen.js';
+import { displayState } from '../../src/ocpp201/display/store.js';
 import { stationLog } from '../../src/station/log.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import type { Station } from '../../src/station/station.js';
@@ -66,11 +67,11 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
       }),
     );
     const id = await start(p);
-    await until(() => st.display?.price(id)?.totalCost === 1.5, 'the running cost');
+    await until(() => displayState(st)?.price(id)?.totalCost === 1.5, 'the running cost');
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: 0.35 EUR/kWh', 'EVSE 1: cost so far 1.5 EUR']);
     await stop(p, id);
-    await until(() => st.display?.price(id)?.final === true, 'the final cost');
-    expect(st.display!.price(id)).toMatchObject({ connectorId: 1, totalCost: 4.2, final: true, personal: { content: 'Thank you' } });
+    await until(() => displayState(st)?.price(id)?.final === true, 'the final cost');
+    expect(displayState(st)!.price(id)).toMatchObject({ connectorId: 1, totalCost: 4.2, final: true, personal: { content: 'Thank you' } });
     // Until the next transaction on that EVSE, its display shows the end.
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: Thank you', 'EVSE 1: total cost 4.2 EUR']);
     const log = logOf(st);
@@ -84,10 +85,10 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
     const { p, st } = await setup(SHOWS_PRICES);
     const id = await start(p);
     expect(await p.call(CP, 'CostUpdated', { totalCost: 2.75, transactionId: id })).toEqual({});
-    expect(st.display!.price(id)).toMatchObject({ totalCost: 2.75, final: false });
+    expect(displayState(st)!.price(id)).toMatchObject({ totalCost: 2.75, final: false });
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: cost so far 2.75 EUR']);
     expect(await p.call(CP, 'CostUpdated', { totalCost: 9, transactionId: 'no-such-transaction' })).toEqual({});
-    expect(st.display!.price('no-such-transaction')).toBeNull();
+    expect(displayState(st)!.price('no-such-transaction')).toBeNull();
     expect(logOf(st).some((l) => l.endsWith('cost: CostUpdated 9 for unknown transaction no-such-transaction, ignored'))).toBe(true);
     expect(p.failures).toEqual([]);
   });
@@ -98,7 +99,7 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
     );
     const id = await start(p);
     expect(p.calls(CP, 'Authorize')).toHaveLength(1);
-    await until(() => st.display?.price(id)?.personal?.content === 'Your tariff: 0.29/kWh', 'the tariff on the transaction');
+    await until(() => displayState(st)?.price(id)?.personal?.content === 'Your tariff: 0.29/kWh', 'the tariff on the transaction');
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: Your tariff: 0.29/kWh']);
     expect(p.failures).toEqual([]);
   });
@@ -118,7 +119,7 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
     await until(() => st.connectors[1].tx?.stopped === true, 'the end of the session, offline', 4000);
     // The tariff's fallback goes with the transaction; the cost's stands in for the total not yet received.
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: Cost on your invoice']);
-    await until(() => st.display?.price(id)?.final === true, 'the final cost after the reconnect', 8000);
+    await until(() => displayState(st)?.price(id)?.final === true, 'the final cost after the reconnect', 8000);
     expect(shownNow(st, Date.now())).toEqual(['EVSE 1: total cost 3.3 EUR']);
     expect(p.failures).toEqual([]);
   });
@@ -126,7 +127,7 @@ describe('I Tariff and cost against a strict 2.0.1 CSMS', () => {
   it('TariffCostCtrlr Enabled[Cost] false (the default): the cost is kept and logged, not shown', async () => {
     const { p, st } = await setup(undefined, (q) => q.respond('TransactionEvent', ({ params }) => (params.eventType === 'Started' ? undefined : { totalCost: 0.8 })));
     const id = await start(p);
-    await until(() => st.display?.price(id)?.totalCost === 0.8, 'the running cost');
+    await until(() => displayState(st)?.price(id)?.totalCost === 0.8, 'the running cost');
     expect(shownNow(st, Date.now())).toEqual([]);
     expect(await p.call(CP, 'CostUpdated', { totalCost: 1, transactionId: id })).toEqual({});
     expect(p.failures).toEqual([]);
@@ -150,7 +151,7 @@ describe('I Tariff and cost against the embedded CSMS', () => {
     const driver = { ...DEFAULT_DRIVER, idleMinS: 0.2, idleMaxS: 0.3, sessionMinS: 1.5, sessionMaxS: 1.5 };
     const f = (fleet = startTestFleet(c.url, { count: 1, driver, profile: { ...PROFILE_201, deviceModel: SHOWS_PRICES } }));
     const st = f.shards![0].stations[0];
-    const ended = () => st.display?.prices.find((n) => n.final) ?? null;
+    const ended = () => displayState(st)?.prices.find((n) => n.final) ?? null;
     await until(() => ended() !== null, 'a final cost', 10_000);
     const note = ended()!;
     const wh = endWh.get(note.transactionId!)! - firstWh.get(note.transactionId!)!;

@@ -11,7 +11,7 @@ import type { OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import { tariffCostSettings } from './settings.js';
 import type { PriceNote } from './state.js';
-import { displayOf, openTransaction } from './store.js';
+import { displayOf, displayState, openTransaction } from './store.js';
 
 /** A total as a driver reads it: the number and TariffCostCtrlr.Currency. */
 export function money(st: Station, total: number): string {
@@ -34,7 +34,7 @@ export function readPriceAnswer(st: Station, call: OutboundCall, payload: Record
   const total = payload.totalCost as number | undefined;
   if (personal === undefined && updated === undefined && total === undefined) {
     // I01: a tariff the connector got before its transaction goes with the transaction's first answered event.
-    if (st.display !== null && call.tx !== null && call.tx.id !== null && call.action === 'TransactionEvent') st.display.adopt(call.tx.id, call.tx.connectorId);
+    if (st.display !== null && call.tx !== null && call.tx.id !== null && call.action === 'TransactionEvent') displayState(st)!.adopt(call.tx.id, call.tx.connectorId);
     return;
   }
   if (!tariffCostSettings(st).kept) return;
@@ -72,7 +72,7 @@ export function readPriceAnswer(st: Station, call: OutboundCall, payload: Record
  */
 export function noteCostUpdated(st: Station, transactionId: string, totalCost: number, now: number): void {
   if (!tariffCostSettings(st).kept) return;
-  const known = st.display?.price(transactionId) ?? null;
+  const known = displayState(st)?.price(transactionId) ?? null;
   const c = known === null ? openTransaction(st, transactionId) : undefined;
   if (known === null && c === undefined) {
     stationLog.record(st, LogKind.Event, `cost: CostUpdated ${totalCost} for unknown transaction ${transactionId}, ignored`, now);

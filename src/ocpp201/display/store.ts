@@ -15,14 +15,19 @@ export function openTransaction(st: Station, transactionId: string): Connector |
   return undefined;
 }
 
+/** The state, null while the charge point never used it. Station.display is typed neutrally (the core knows no version); this is its one reader. */
+export function displayState(st: Station): DisplayState | null {
+  return st.display as DisplayState | null;
+}
+
 /** The state, made now if the charge point had none. */
 export function displayOf(st: Station): DisplayState {
-  return (st.display ??= new DisplayState());
+  return (st.display ??= new DisplayState()) as DisplayState;
 }
 
 /** The state with what has expired dropped (O01 endDateTime, O02 the transaction ended); null when never used. */
 export function tidied(st: Station, now: number): DisplayState | null {
-  const d = st.display;
+  const d = displayState(st);
   if (d !== null && d.messages.size > 0) d.purge(now, (id) => openTransaction(st, id) !== undefined);
   return d;
 }
