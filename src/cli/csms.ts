@@ -29,6 +29,7 @@ function builder(yargs: Argv<object>) {
       default: 'Accepted' as const,
       describe: 'Status of every BootNotification answer',
     })
+    .option('price-per-kwh', { type: 'string', describe: 'What a kWh costs: 2.0.1 TransactionEvent answers then give the running and final cost (totalCost)' })
     .option('password', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1): this password for every identity not in --passwords' })
     .option('passwords', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1) with per-identity passwords: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
     .option('api-token', { type: 'string', describe: `Token of the operator API (Authorization: Bearer <token>; 16+ characters); default: $${API_TOKEN_ENV}, else generated and printed` })
@@ -43,6 +44,14 @@ function hostName(value: unknown): string {
   const host = String(value ?? '').trim();
   if (host === '') throw new UsageError('--host must name an interface or address, e.g. 127.0.0.1 or 0.0.0.0');
   return host;
+}
+
+/** `--price-per-kwh`: a price of 0 or more (decimal digits, one point). */
+function price(value: unknown): number {
+  if (Array.isArray(value)) throw new UsageError(`--price-per-kwh is given ${value.length} times; give it once`);
+  const text = String(value ?? '').trim();
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(text)) throw new UsageError(`--price-per-kwh must be a price of 0 or more, e.g. 0.35, not '${text}'`);
+  return Number(text);
 }
 
 /** `--ocpp 1.6,2.0.1`: the versions to speak, each once (also spelt as subprotocols, `ocpp2.0.1`). */
@@ -80,6 +89,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   if (argv.password === '') throw new UsageError('--password must not be empty');
   const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
   const { token: apiToken, source: tokenSource } = givenApiToken(argv.apiToken);
+  const pricePerKWh = argv.pricePerKwh === undefined ? undefined : price(argv.pricePerKwh);
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const csms = await startCsms({
     port,
@@ -87,6 +97,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     ocpp,
     heartbeatInterval,
     bootStatus: argv.bootStatus,
+    pricePerKWh,
     password: argv.password,
     passwords,
     apiToken,
@@ -104,7 +115,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     const api = apiBase(csms);
     const spoken = OCPP_VERSIONS.filter((v) => ocpp.includes(v));
     console.log(`ocpp-sim CSMS (OCPP ${spoken.join(' and ')}): charge points connect to ${csms.url}/<identity> with subprotocol ${spoken.map((v) => `ocpp${v}`).join(' or ')}`);
-    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${authSummary(argv.password, passwords, argv.passwords)}`);
+    console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${pricePerKWh === undefined ? '' : `${pricePerKWh} per kWh, `}${authSummary(argv.password, passwords, argv.passwords)}`);
     console.log(`  operator API (loopback clients with the token): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
     console.log(`  e.g. curl -X POST -H "Authorization: ${bearerExample(csms, tokenSource)}" -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');

@@ -39,6 +39,8 @@ export interface CsmsSettings {
   api: ApiAccess;
   /** The versions this CSMS speaks (at least one), oldest first: a client gets the first of its offer among them. */
   versions: readonly VersionBinding[];
+  /** What a kWh costs (2.0.1 TransactionEventResponse.totalCost, I02/I03); null: no cost is given. */
+  pricePerKWh: number | null;
 }
 
 /** Identities whose registration (boot, vendor, model) is kept while they are not connected. */

@@ -57,6 +57,12 @@ export interface CsmsOptions {
   /** Status of every BootNotification answer; default Accepted. */
   bootStatus?: 'Accepted' | 'Pending' | 'Rejected';
   /**
+   * What a kWh costs, in the charging station's currency: 2.0.1 TransactionEvent answers then carry
+   * the transaction's cost so far (Updated) and its final cost (Ended) as totalCost (I02, I03).
+   * Default: none given.
+   */
+  pricePerKWh?: number;
+  /**
    * Also validate what we send: every response (a schema-invalid one is answered with InternalError
    * and then thrown, so a test fails loudly) and every `call()` payload.
    */
@@ -165,6 +171,7 @@ function settingsFrom(opts: CsmsOptions): CsmsSettings {
   return {
     heartbeatInterval: opts.heartbeatInterval ?? 60,
     bootStatus: opts.bootStatus ?? 'Accepted',
+    pricePerKWh: pricePerKWh(opts.pricePerKWh),
     strict: opts.strict ?? false,
     callTimeoutMs: opts.callTimeoutMs ?? 30_000,
     passwordFor,
@@ -172,6 +179,12 @@ function settingsFrom(opts: CsmsOptions): CsmsSettings {
     // In one order whatever the option's: the client's offer alone decides (handshake.ts).
     versions: OCPP_VERSIONS.filter((v) => versions.includes(v)).map(bindingOf),
   };
+}
+
+function pricePerKWh(price: number | undefined): number | null {
+  if (price === undefined) return null;
+  if (!(Number.isFinite(price) && price >= 0)) throw new TypeError(`pricePerKWh: a price of 0 or more, not ${price}`);
+  return price;
 }
 
 const kIdentity = Symbol('csms.identity');

@@ -25,6 +25,7 @@ import type {
   TransactionEventRequest,
   TriggerReasonEnumType,
 } from './generated/types.gen.js';
+import { readPriceAnswer } from './display/cost.js';
 import { energyReading, memberList, reading } from './meter-values.js';
 import { connectorStatusChanged } from './monitoring/events.js';
 import { modelOf, variable } from './station-model.js';
@@ -331,4 +332,6 @@ export const dialect201: Dialect = {
   // The station gives transaction ids in 2.0.1 (txStarted); the CSMS never does.
   readTransactionId: () => undefined,
   readStatus: (payload) => (typeof payload.status === 'string' ? payload.status : ((payload.idTokenInfo as IdTokenInfoType | undefined)?.status ?? 'Accepted')),
+  // I01–I06: the driver's tariff and the transaction's running and final cost.
+  readExtras: readPriceAnswer,
 };

@@ -6,6 +6,7 @@ import type { Station } from '../station/station.js';
 import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
 import { AUTH_CACHE_ENTRY_BYTES } from './device-model/components.js';
+import { tidied } from './display/store.js';
 import { modelOf } from './station-model.js';
 import { SmartCharging201 } from './smart-charging/state.js';
 
@@ -29,6 +30,9 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return problem(st, def);
     case 'Power':
       return power(st, def);
+    case 'DisplayMessages':
+      // DisplayMessageCtrlr.DisplayMessages: how many are set now (its maxLimit: how many may be).
+      return String(tidied(st, st.ctx.now())?.messages.size ?? 0);
     case 'Entries':
       if (def.component.component.name === 'SmartChargingCtrlr') return String(st.smartCharging instanceof SmartCharging201 ? st.smartCharging.profiles.length : 0);
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;

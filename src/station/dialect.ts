@@ -148,4 +148,6 @@ export interface Dialect {
   readTransactionId(payload: Record<string, unknown>): string | undefined;
   /** A raw `send` step's answer, as one status word for the scenario. */
   readStatus(payload: Record<string, unknown>): string;
+  /** Whatever else the version reads in an answer (2.0.1: the tariff and cost for the driver, I01–I06); absent: nothing. */
+  readExtras?(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void;
 }

@@ -14,6 +14,7 @@ import { Setting } from './settings.js';
 
 export function onResponse(st: Station, call: OutboundCall, payload: Record<string, unknown>, now: number): void {
   const { dialect } = st.ctx;
+  dialect.readExtras?.(st, call, payload, now);
   switch (call.kind) {
     case Kind.Boot:
       return onBoot(st, dialect.readBoot(payload), now);

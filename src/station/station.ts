@@ -218,6 +218,8 @@ export class Station {
   networkProfiles: Map<number, object> | null = null;
   /** Variable monitors and their alarm state (2.0.1 N04/N07, ocpp201/monitoring/); null until monitoring is first used (lazy). */
   monitoring: ValueWatch | null = null;
+  /** What the CSMS gave the driver's display: messages and prices (2.0.1 O, I; lazy; its version's, ocpp201/display/state.ts). */
+  display: object | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';
   /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */

@@ -37,6 +37,7 @@ describe('csms: usage and environment errors exit 2 with one line', () => {
     { name: '--port 1.5', args: ['--port', '1.5'], message: /--port must be a whole number/ },
     { name: '--heartbeat-interval abc', args: ['--heartbeat-interval', 'abc'], message: /^ocpp-sim: --heartbeat-interval must be a whole number of seconds from 1 to 2147483647, not 'abc'$/ },
     { name: '--heartbeat-interval 0.5', args: ['--heartbeat-interval', '0.5'], message: /--heartbeat-interval must be a whole number/ },
+    { name: '--price-per-kwh -1', args: ['--price-per-kwh=-1'], message: /^ocpp-sim: --price-per-kwh must be a price of 0 or more, e\.g\. 0\.35, not '-1'$/ },
     { name: 'an empty --host', args: ['--host', ''], message: /^ocpp-sim: --host must name an interface/ },
   ];
   for (const c of cases) {

@@ -100,6 +100,19 @@ function recordTransactionEvent(conn: Connection, request: TransactionEventReque
   }
 }
 
+/**
+ * The energy (Wh) of the transaction an event belongs to, up to that event, as the ledger knows it
+ * before recording it: from its first register reading to this event's (or the latest one); NaN while
+ * there is no reading.
+ */
+export function transactionEnergyWh(conn: Connection, request: TransactionEventRequest): number {
+  const tx = conn.core.ledger201.byIdentity.get(conn.identity)?.get(request.transactionInfo.transactionId);
+  const wh = energyRegisterWh(request.meterValue);
+  if (tx === undefined) return Number.isNaN(wh) ? NaN : 0;
+  const first = Number.isNaN(tx.firstWh) ? wh : tx.firstWh;
+  return (Number.isNaN(wh) ? tx.lastWh : wh) - first;
+}
+
 /** Drops the ended transactions of one identity (a new one starts: no resend of theirs can follow). */
 function forgetEnded(own: Map<string, Tx>): void {
   for (const [id, tx] of own) if (tx.ended) own.delete(id);

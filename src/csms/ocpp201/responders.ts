@@ -5,11 +5,12 @@
  * Bookkeeping (stats, transactions, boot state) happens in ledger.ts, on whatever answer is sent.
  */
 import type { CpAction, RequestOf, ResponseOf } from '../../ocpp201/generated/actions.gen.js';
-import type { AuthorizeResponse, IdTokenInfoType, TransactionEventResponse } from '../../ocpp201/generated/types.gen.js';
+import type { AuthorizeResponse, IdTokenInfoType, TransactionEventRequest, TransactionEventResponse } from '../../ocpp201/generated/types.gen.js';
 import { isoNow } from '../clock.js';
 import type { Connection } from '../connection.js';
 import { EMPTY, OWN_VENDOR_ID, heartbeatAnswer, idTagStatus, type TokenStatus } from '../policy.js';
 import type { AnyResponder } from '../versions.js';
+import { transactionEnergyWh } from './ledger.js';
 
 /** Builds the response to one CALL. May throw an `OcppError` to answer with a CALLERROR. */
 export type Responder<A extends CpAction> = (conn: Connection, request: RequestOf<A>) => ResponseOf<A>;
@@ -34,6 +35,19 @@ const TRANSACTION_EVENT = perStatus<TransactionEventResponse>((status) => ({ idT
 const DATA_ACCEPTED = Object.freeze({ status: 'Accepted' as const });
 const DATA_UNKNOWN_VENDOR = Object.freeze({ status: 'UnknownVendorId' as const });
 
+/**
+ * With a price per kWh (CsmsSettings.pricePerKWh), an Updated event's answer carries the transaction's
+ * cost so far and an Ended event's its final cost (totalCost, I02/I03), rounded to cents: the energy
+ * from its first register reading to the latest. Without a reading yet, no cost is named.
+ */
+function withCost(conn: Connection, req: TransactionEventRequest, answer: TransactionEventResponse): TransactionEventResponse {
+  const price = conn.core.settings.pricePerKWh ?? null;
+  if (price === null || req.eventType === 'Started') return answer;
+  const wh = transactionEnergyWh(conn, req);
+  if (Number.isNaN(wh)) return answer;
+  return { ...answer, totalCost: Math.round((Math.max(0, wh) / 1000) * price * 100) / 100 };
+}
+
 /** The built-in responders. */
 export const RESPONDERS: ResponderTable = {
   BootNotification: (conn) => ({
@@ -47,7 +61,7 @@ export const RESPONDERS: ResponderTable = {
   Authorize: (_conn, req) => AUTHORIZE[idTagStatus(req.idToken.idToken)],
   // idTokenInfo is the CSMS's verdict on the idToken an event carries (2.0.1 Part 2 TransactionEventResponse:
   // required when the request contained an idToken); without one there is nothing to judge.
-  TransactionEvent: (_conn, req) => (req.idToken === undefined ? EMPTY : TRANSACTION_EVENT[idTagStatus(req.idToken.idToken)]),
+  TransactionEvent: (conn, req) => withCost(conn, req, req.idToken === undefined ? EMPTY : TRANSACTION_EVENT[idTagStatus(req.idToken.idToken)]),
   MeterValues: () => EMPTY,
   NotifyReport: () => EMPTY,
   NotifyEvent: () => EMPTY,

@@ -304,6 +304,9 @@ const DISPLAY_MESSAGE: ComponentSpec = {
     v('PersonalMessageSize', 'integer', RO, '255'),
     v('SupportedFormats', 'MemberList', RO, 'ASCII,UTF8', { valuesList: 'ASCII,HTML,URI,UTF8', ...REQUIRED }),
     v('SupportedPriorities', 'MemberList', RO, 'AlwaysFront,InFront,NormalCycle', { valuesList: 'AlwaysFront,InFront,NormalCycle', ...REQUIRED }),
+    // Not a 2.0.1 variable (OCPP 2.1 adds it under this name): the states a message may be bound to,
+    // so a model can answer NotSupportedState (O01) for the others.
+    v('SupportedStates', 'MemberList', RO, 'Charging,Faulted,Idle,Unavailable', { valuesList: 'Charging,Faulted,Idle,Unavailable' }),
   ],
 };
 

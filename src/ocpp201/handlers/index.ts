@@ -7,12 +7,14 @@ import type { InboundHandler } from '../../station/shard-context.js';
 import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
+import * as display from './display.js';
 import * as firmware from './firmware.js';
 import * as localList from './local-list.js';
 import * as monitoring from './monitoring.js';
 import * as provisioning from './provisioning.js';
 import * as reservation from './reservation.js';
 import * as smartCharging from './smart-charging.js';
+import { costUpdated } from './tariff.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 import { BLOCK_OF, requireBlockOf } from './blocks.js';
@@ -43,15 +45,15 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
   CancelReservation: reservation.cancelReservation,
   CertificateSigned: null,
-  ClearChargingProfile: smartCharging.clearChargingProfile, // K
-  ClearDisplayMessage: null,
+  ClearChargingProfile: smartCharging.clearChargingProfile,
+  ClearDisplayMessage: display.clearDisplayMessage,
   ClearVariableMonitoring: monitoring.clearVariableMonitoring,
-  CostUpdated: null,
+  CostUpdated: costUpdated,
   CustomerInformation: monitoring.customerInformation,
   DeleteCertificate: null,
-  GetChargingProfiles: smartCharging.getChargingProfiles, // K
-  GetCompositeSchedule: smartCharging.getCompositeSchedule, // K
-  GetDisplayMessages: null,
+  GetChargingProfiles: smartCharging.getChargingProfiles,
+  GetCompositeSchedule: smartCharging.getCompositeSchedule,
+  GetDisplayMessages: display.getDisplayMessages,
   GetInstalledCertificateIds: null,
   GetLocalListVersion: localList.getLocalListVersion,
   GetLog: firmware.getLog,
@@ -61,7 +63,7 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   ReserveNow: reservation.reserveNow,
   SendLocalList: localList.sendLocalList,
   SetChargingProfile: smartCharging.setChargingProfile,
-  SetDisplayMessage: null,
+  SetDisplayMessage: display.setDisplayMessage,
   SetMonitoringBase: monitoring.setMonitoringBase,
   SetMonitoringLevel: monitoring.setMonitoringLevel,
   SetVariableMonitoring: monitoring.setVariableMonitoring,
