@@ -13,6 +13,7 @@ import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
 import { Boot, Link, type RebootCause, type Station } from '../station/station.js';
 import type {
+  AuthorizeRequest,
   BootNotificationRequest,
   BootReasonEnumType,
   ChargingStateEnumType,
@@ -27,6 +28,7 @@ import type {
 } from './generated/types.gen.js';
 import { energyReading, memberList, reading } from './meter-values.js';
 import { modelOf, variable } from './station-model.js';
+import { contractHashData, evCertificateRequest, pncEnabled } from './security/plug-and-charge.js';
 
 type Payload = Record<string, unknown>;
 
@@ -237,7 +239,13 @@ export const dialect201: Dialect = {
     return new OutboundCall(Kind.Status, 'StatusNotification', payload as never, null, c.id, c.status);
   },
 
-  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idToken: idToken(token) }, null, connectorId, token),
+  authorize(st, connectorId, token) {
+    const payload: AuthorizeRequest = { idToken: idToken(token) };
+    // C07: an eMAID at a Plug & Charge station is the EV's contract: with its certificate's OCSP data.
+    if (payload.idToken.type === 'eMAID' && pncEnabled(st)) payload.iso15118CertificateHashData = contractHashData(st, payload.idToken.idToken);
+    return new OutboundCall(Kind.Authorize, 'Authorize', payload as never, null, connectorId, token);
+  },
+  evCertificateRequest: evCertificateRequest,
 
   txStarted(st, tx, status) {
     // The station names its transactions (E01.FR.16: unique per station; a UUID is unique everywhere).

@@ -6,6 +6,7 @@ import type { Station } from '../station/station.js';
 import type { LiveValues, VariableDef } from './device-model/index.js';
 import { connectorStatus } from './dialect.js';
 import { modelOf } from './station-model.js';
+import { certificateEntries } from './handlers/security.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -20,6 +21,8 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return st.identity.slice(0, 48);
     case 'DateTime':
       return new Date(st.ctx.now()).toISOString();
+    case 'CertificateEntries':
+      return String(certificateEntries(st));
     case 'Entries':
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;
     default:

@@ -114,6 +114,20 @@ function run(st: Station, c: Connector, now: number): void {
           if (ins.ev?.soc !== undefined) c.soc = ins.ev.soc;
           if (ins.ev?.maxPowerW !== undefined) c.evMaxPowerW = ins.ev.maxPowerW;
         }
+        if (ins.contract !== undefined) {
+          // Plug & Charge: the EV (first getting its contract certificate, when asked) authorizes with its
+          // contract; the steps go on with the answer, and a `start` then uses that token.
+          if (ins.installContract) {
+            const call = st.ctx.dialect.evCertificateRequest?.(st, ins.contract);
+            if (call) st.enqueue(call);
+          }
+          const local = driver.requestAuthorization(st, c, `eMAID:${ins.contract}`, now);
+          c.phase = Phase.Plugged;
+          if (local === null) {
+            c.awaiting = Await.Authorize;
+            return;
+          }
+        }
         break;
       case Op.Authorize: {
         const local = driver.requestAuthorization(st, c, idTagFor(st, c, ins), now);

@@ -75,6 +75,9 @@ export interface Instr {
   firmware?: { downloadFails?: boolean; installFails?: boolean; uploadFails?: boolean };
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
+  /** Plug: a Plug & Charge EV's contract (eMAID) it authorizes with; installContract: it first asks for its certificate (2.0.1 M01). */
+  contract?: string;
+  installContract?: boolean;
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */
   times?: number;
   forMs?: number;

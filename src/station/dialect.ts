@@ -81,6 +81,8 @@ export interface Dialect {
   status(st: Station, c: Connector, now: number, errorCode?: string): OutboundCall | null;
   /** A driver presents a token at a connector. */
   authorize(st: Station, connectorId: number, token: string): OutboundCall;
+  /** An ISO 15118 EV asks for its contract certificate (2.0.1 M01 Get15118EVCertificate); absent or null: not done. */
+  evCertificateRequest?(st: Station, contract: string): OutboundCall | null;
   /** A transaction starts; its connector is about to be `status`. The version may give it its id (2.0.1). */
   txStarted(st: Station, tx: Transaction, status: ConnectorStatus): OutboundCall;
   /**

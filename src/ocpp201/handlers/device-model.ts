@@ -28,6 +28,7 @@ import type {
 } from '../generated/types.gen.js';
 import { liveValues } from '../live-values.js';
 import { modelOf } from '../station-model.js';
+import { securityVariablesSet } from '../security/network.js';
 
 /** B06.FR.16/17, B05.FR.11: a request beyond ItemsPerMessage / BytesPerMessage gets a CALLERROR. */
 function checkLimits(st: Station, action: LimitedAction, items: number, request: object): void {
@@ -50,6 +51,7 @@ export function setVariables(st: Station, req: SetVariablesRequest): SetVariable
     const s = m.settingSlots.indexOf(change.slot);
     if (s >= 0 && !change.rebootRequired) st.settingChanged(s);
   }
+  securityVariablesSet(st, outcome.changed, st.ctx.now());
   return { setVariableResult: outcome.results };
 }
 

@@ -7,6 +7,7 @@ import type { Station } from '../../station/station.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../generated/actions.gen.js';
 import * as deviceModel from './device-model.js';
 import * as provisioning from './provisioning.js';
+import * as security from './security.js';
 import * as transactions from './transactions.js';
 import { triggerMessage } from './trigger.js';
 
@@ -35,21 +36,21 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   DataTransfer: provisioning.dataTransfer,
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
   CancelReservation: null,
-  CertificateSigned: null,
+  CertificateSigned: security.certificateSigned,
   ClearChargingProfile: null,
   ClearDisplayMessage: null,
   ClearVariableMonitoring: null,
   CostUpdated: null,
   CustomerInformation: null,
-  DeleteCertificate: null,
+  DeleteCertificate: security.deleteCertificate,
   GetChargingProfiles: null,
   GetCompositeSchedule: null,
   GetDisplayMessages: null,
-  GetInstalledCertificateIds: null,
+  GetInstalledCertificateIds: security.getInstalledCertificateIds,
   GetLocalListVersion: null,
   GetLog: null,
   GetMonitoringReport: null,
-  InstallCertificate: null,
+  InstallCertificate: security.installCertificate,
   PublishFirmware: null,
   ReserveNow: null,
   SendLocalList: null,

@@ -8,6 +8,7 @@ import type { TriggerMessageRequest, TriggerMessageResponse } from '../generated
 import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
 import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
+import { requestCertificate } from '../security/signing.js';
 
 
 /** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
@@ -65,8 +66,17 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
     case 'FirmwareStatusNotification':
       st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' }).asTriggered());
       break;
+    case 'SignChargingStationCertificate':
+      // A02/A03 started by the CSMS: a new key and its CSR, sent after this answer (F06.FR.?? / A02.FR.01).
+      requestCertificate(st, 'ChargingStationCertificate', true, now);
+      break;
+    case 'SignV2GCertificate':
+      // A03 for the ISO 15118 SECC certificate: only a station that speaks ISO 15118.
+      if (!st.ctx.features.has('ISO15118Ctrlr')) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: 'no ISO15118Ctrlr' } };
+      requestCertificate(st, 'V2GCertificate', true, now);
+      break;
     default:
-      // Certificates and firmware publishing arrive with part 2.
+      // Combined certificates and firmware publishing are not done.
       return { status: 'NotImplemented' };
   }
   return { status: 'Accepted' };

@@ -1,0 +1,84 @@
+/**
+ * How a 2.0.1 station connects (A00/A05, B09/B10): with the network connection profile of the first
+ * slot of OCPPCommCtrlr.NetworkConfigurationPriority that has one — slot 1 without a stored profile is
+ * the run's own URL and options — chosen at power-up (the priority needs a reboot, B10.FR.04), and
+ * back to the previous one after OCPPCommCtrlr.NetworkProfileConnectionAttempts failed attempts
+ * (B10; A05: a station never cuts itself off with an upgrade it cannot use; station/socket.ts).
+ *
+ * Security profile 1: HTTP Basic with SecurityCtrlr.BasicAuthPassword (else the run's password);
+ * 2: the same over TLS, the server verified with the run's CA and the installed CSMS roots; 3: TLS
+ * with our client certificate (the one CertificateSigned gave, else the run's). SecurityCtrlr.
+ * SecurityProfile tells the profile of the connection in use.
+ */
+import type { ClientOptions } from 'ws';
+import { connectionSettings } from '../../features/security/connection.js';
+import { securityOf, securityState } from '../../features/security/state.js';
+import { reconnectAt } from '../../features/security/trust.js';
+import { Setting } from '../../station/settings.js';
+import type { Station } from '../../station/station.js';
+import type { VariableChange } from '../device-model/index.js';
+import type { NetworkConnectionProfileType } from '../generated/types.gen.js';
+import { dmValue } from './signing.js';
+
+/** The run's connection: slot 1 until the CSMS stores a profile there. */
+const RUN_SLOT = 1;
+
+/** SecurityCtrlr.BasicAuthPassword (write-only over OCPP: the station reads it itself). */
+function basicAuthPassword(st: Station): string | undefined {
+  return dmValue(st, 'SecurityCtrlr', 'BasicAuthPassword') || undefined;
+}
+
+/** A stored connection profile's URL for this station: ocppCsmsUrl with the identity as the last path segment. */
+function urlOf(cd: NetworkConnectionProfileType, st: Station): string {
+  return `${cd.ocppCsmsUrl.replace(/\/+$/, '')}/${encodeURIComponent(st.identity)}`;
+}
+
+/**
+ * At power-up, takes the network configuration priority in effect: the first slot with a profile.
+ * A switch keeps the way back (the slot in use before), dropped once a connection succeeds.
+ */
+function applyPriority(st: Station): void {
+  const profiles = st.networkProfiles as Map<number, NetworkConnectionProfileType> | null;
+  if (profiles === null) return;
+  const priority = dmValue(st, 'OCPPCommCtrlr', 'NetworkConfigurationPriority') ?? String(RUN_SLOT);
+  const sec = securityOf(st);
+  if (sec.appliedPriority === priority) return;
+  sec.appliedPriority = priority;
+  const first = priority
+    .split(',')
+    .map(Number)
+    .find((s) => profiles.has(s) || s === RUN_SLOT);
+  const current = sec.slot ?? RUN_SLOT;
+  if (first === undefined || first === current) return;
+  const attempts = Number(dmValue(st, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts') ?? 3);
+  sec.fallback = { profile: st.setting(Setting.SecurityProfile) ?? '1', url: sec.url, failures: 0, attempts: Math.max(1, attempts), slot: current };
+  const cd = profiles.get(first);
+  sec.slot = first;
+  sec.url = cd ? urlOf(cd, st) : null;
+  st.storeSetting(Setting.SecurityProfile, String(cd?.securityProfile ?? 1));
+  st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', `network configuration slot ${first}, security profile ${cd?.securityProfile ?? 1}`);
+}
+
+/** The version binding's linkOptions for 2.0.1 (station/version.ts); null: the run's options as they are. */
+export function linkOptions201(st: Station, password: string | undefined, base: ClientOptions, now: number): { password: string | Buffer | undefined; tls: ClientOptions } | null {
+  // Power-up (or a reboot): before the boot, the priority in effect is applied.
+  if (!st.poweredUp && st.networkProfiles !== null) applyPriority(st);
+  const sec = securityState(st);
+  if (sec === null) return null;
+  const settings = connectionSettings(sec, basicAuthPassword(st) ?? password, base, now);
+  return { password: settings.password, tls: settings.tls };
+}
+
+/**
+ * SetVariables of SecurityCtrlr.BasicAuthPassword (A01): logged as ReconfigurationOfSecurityParameters
+ * without the password, and the station reconnects with it at once unless it uses security profile 3
+ * (A01.FR.?: the new password is used from the next connection).
+ */
+export function securityVariablesSet(st: Station, changes: readonly VariableChange[], now: number): void {
+  for (const c of changes) {
+    if (c.def.component.component.name !== 'SecurityCtrlr' || c.def.variable.name !== 'BasicAuthPassword') continue;
+    securityOf(st);
+    st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', 'BasicAuthPassword changed', now);
+    if (st.settingInt(Setting.SecurityProfile) !== 3) reconnectAt(st, now, 'new BasicAuthPassword');
+  }
+}
