@@ -21,6 +21,8 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return st.identity.slice(0, 48);
     case 'DateTime':
       return new Date(st.ctx.now()).toISOString();
+    case 'ActiveNetworkProfile':
+      return String(st.security?.slot ?? 1);
     case 'CertificateEntries':
       return String(certificateEntries(st));
     case 'Entries':

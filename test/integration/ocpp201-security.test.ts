@@ -365,18 +365,24 @@ describe('A01/A05/B09/B10 against the embedded CSMS', () => {
     await until(() => tls.stats.booted === 1, 'a profile 2 boot over wss://', 8000);
     expect(await getVar(tls, 'SecurityCtrlr', 'SecurityProfile')).toBe('2');
 
-    // 2 → 3: the CPO's CA (trusted by the mTLS CSMS for clients) signs our CSR.
+    expect(await getVar(tls, 'OCPPCommCtrlr', 'ActiveNetworkProfile')).toBe('2');
+    // 2 → 3: not before the station has a client certificate (A05.FR.03).
+    expect(await tls.call(CP, 'SetNetworkProfile', { configurationSlot: 1, connectionData: profileData(mtls.url, 3) })).toMatchObject({ status: 'Accepted' });
+    const early = await tls.call(CP, 'SetVariables', { setVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NetworkConfigurationPriority' }, attributeValue: '1,2' }] });
+    expect(early.setVariableResult[0]).toMatchObject({ attributeStatus: 'Rejected', attributeStatusInfo: { reasonCode: 'NoCertificate' } });
+    // The CPO's CA (trusted by the mTLS CSMS for clients) signs our CSR.
     expect(await tls.call(CP, 'InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: pem.cpo })).toEqual({ status: 'Accepted' });
     expect(await tls.call(CP, 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' })).toEqual({ status: 'Accepted' });
     await until(() => seen.some((s) => s.action === 'SignCertificate'), 'SignCertificate');
     const signed = pki.signCsr('cs-mtls', seen.find((s) => s.action === 'SignCertificate')!.payload.csr, 'cpo');
     // The chain ends at the CPO root, which the station trusts (installed) besides the run's CA.
     expect(await tls.call(CP, 'CertificateSigned', { certificateChain: signed })).toEqual({ status: 'Accepted' });
-    expect(await tls.call(CP, 'SetNetworkProfile', { configurationSlot: 1, connectionData: profileData(mtls.url, 3) })).toMatchObject({ status: 'Accepted' });
     expect(await setVar(tls, 'OCPPCommCtrlr', 'NetworkConfigurationPriority', '1,2')).toBe('RebootRequired');
     expect(await tls.call(CP, 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
     await until(() => mtls.stats.booted === 1, 'a profile 3 boot with the signed client certificate', 8000);
     expect(await getVar(mtls, 'SecurityCtrlr', 'SecurityProfile')).toBe('3');
+    // B09.FR.02 / A05.FR.02: no way back down.
+    expect(await mtls.call(CP, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profileData(tls.url, 2) })).toMatchObject({ status: 'Rejected' });
     expect(seen.filter((s) => s.action === 'SecurityEventNotification').map((s) => s.payload.type)).toContain('ReconfigurationOfSecurityParameters');
   }, 30_000);
 

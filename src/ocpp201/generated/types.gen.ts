@@ -174,7 +174,7 @@ export type AuthorizeCertificateStatusEnumType =
   | 'SignatureError'
   | 'CertificateExpired'
   | 'CertificateRevoked'
-  | 'NoCertificateAvailable'
+  | 'NoCertificate'
   | 'CertChainError'
   | 'ContractCancelled';
 /**

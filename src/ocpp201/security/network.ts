@@ -17,7 +17,7 @@ import { reconnectAt } from '../../features/security/trust.js';
 import { Setting } from '../../station/settings.js';
 import type { Station } from '../../station/station.js';
 import type { VariableChange } from '../device-model/index.js';
-import type { NetworkConnectionProfileType } from '../generated/types.gen.js';
+import type { NetworkConnectionProfileType, SetVariableDataType, StatusInfoType } from '../generated/types.gen.js';
 import { dmValue } from './signing.js';
 
 /** The run's connection: slot 1 until the CSMS stores a profile there. */
@@ -42,19 +42,23 @@ function applyPriority(st: Station): void {
   if (profiles === null) return;
   const priority = dmValue(st, 'OCPPCommCtrlr', 'NetworkConfigurationPriority') ?? String(RUN_SLOT);
   const sec = securityOf(st);
-  if (sec.appliedPriority === priority) return;
-  sec.appliedPriority = priority;
   const first = priority
     .split(',')
     .map(Number)
     .find((s) => profiles.has(s) || s === RUN_SLOT);
+  if (first === undefined) return;
+  const cd = profiles.get(first);
+  // Once per configuration: a profile it fell back from is not tried again until the CSMS changes something.
+  const key = `${priority}|${JSON.stringify(cd ?? null)}`;
+  if (sec.appliedPriority === key) return;
+  sec.appliedPriority = key;
   const current = sec.slot ?? RUN_SLOT;
-  if (first === undefined || first === current) return;
+  const url = cd ? urlOf(cd, st) : null;
+  if (first === current && url === sec.url && String(cd?.securityProfile ?? 1) === (st.setting(Setting.SecurityProfile) ?? '1')) return;
   const attempts = Number(dmValue(st, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts') ?? 3);
   sec.fallback = { profile: st.setting(Setting.SecurityProfile) ?? '1', url: sec.url, failures: 0, attempts: Math.max(1, attempts), slot: current };
-  const cd = profiles.get(first);
   sec.slot = first;
-  sec.url = cd ? urlOf(cd, st) : null;
+  sec.url = url;
   st.storeSetting(Setting.SecurityProfile, String(cd?.securityProfile ?? 1));
   st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', `network configuration slot ${first}, security profile ${cd?.securityProfile ?? 1}`);
 }
@@ -81,4 +85,37 @@ export function securityVariablesSet(st: Station, changes: readonly VariableChan
     st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', 'BasicAuthPassword changed', now);
     if (st.settingInt(Setting.SecurityProfile) !== 3) reconnectAt(st, now, 'new BasicAuthPassword');
   }
+}
+
+/**
+ * Why the station cannot take a connection profile of this security profile, or null (A05.FR.03/04):
+ * profiles 2 and 3 need a CSMS root to verify the server with (installed, or the run's --ca), profile 3
+ * also a Charging Station certificate (signed through A02, or the run's --cert/--key).
+ */
+export function profileUnusable(st: Station, securityProfile: number): string | null {
+  if (securityProfile < 2) return null;
+  const sec = securityState(st);
+  const opts = st.ctx.wsOptions(st);
+  if (opts.ca === undefined && !(sec?.store?.ofType('CsmsRoot').length)) return 'no CSMS root certificate installed';
+  if (securityProfile === 3 && !sec?.ownCertificate && (opts.cert === undefined || opts.key === undefined)) return 'no Charging Station certificate installed';
+  return null;
+}
+
+/**
+ * A05.FR.02/03 (and B10): a SetVariables of OCPPCommCtrlr.NetworkConfigurationPriority naming a stored
+ * profile below the current security profile, or one whose certificates are missing, is Rejected;
+ * null for anything else.
+ */
+export function networkPriorityRefusal(st: Station, d: SetVariableDataType): StatusInfoType | null {
+  if (d.component.name !== 'OCPPCommCtrlr' || d.variable.name !== 'NetworkConfigurationPriority' || (d.attributeType ?? 'Actual') !== 'Actual') return null;
+  const profiles = st.networkProfiles as Map<number, NetworkConnectionProfileType> | null;
+  const current = st.settingInt(Setting.SecurityProfile);
+  for (const slot of d.attributeValue.split(',').map(Number)) {
+    const cd = profiles?.get(slot);
+    if (!cd) continue;
+    if (cd.securityProfile < current) return { reasonCode: 'InvalidProfile', additionalInfo: `slot ${slot} has security profile ${cd.securityProfile}, below the current ${current}` };
+    const unusable = profileUnusable(st, cd.securityProfile);
+    if (unusable !== null) return { reasonCode: 'NoCertificate', additionalInfo: `slot ${slot}: ${unusable}` };
+  }
+  return null;
 }
