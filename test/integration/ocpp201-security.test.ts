@@ -128,14 +128,17 @@ describe('M certificate management against the strict 2.0.1 peer', () => {
     expect(peer.failures).toEqual([]);
   });
 
-  it('M05: a full store (CertificateEntries maxLimit) rejects another certificate', async () => {
+  it('M05.FR.03: a full store (CertificateEntries maxLimit) fails to install another certificate', async () => {
     const peer = await strictPeer();
     const profile: StationProfile = { ...PROFILE_201, deviceModel: { SecurityCtrlr: { CertificateEntries: { value: '0', maxLimit: 2 } } } as never };
     fleetOn(peer.url, { profile });
     await booted(peer);
     expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: pem.cpo })).toEqual({ status: 'Accepted' });
     expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'MORootCertificate', certificate: pem.mo })).toEqual({ status: 'Accepted' });
-    expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'V2GRootCertificate', certificate: pem.v2g })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'OutOfStorage' } });
+    expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'V2GRootCertificate', certificate: pem.v2g })).toMatchObject({ status: 'Failed', statusInfo: { reasonCode: 'OutOfStorage' } });
+    // The same certificate again is no new entry: Accepted.
+    expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'MORootCertificate', certificate: pem.mo })).toEqual({ status: 'Accepted' });
+    expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'MORootCertificate', certificate: 'garbage' })).toMatchObject({ status: 'Rejected' });
     expect(peer.failures).toEqual([]);
   });
 });

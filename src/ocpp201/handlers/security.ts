@@ -41,23 +41,20 @@ export function certificateEntries(st: Station): number {
 
 /**
  * M05: the certificate is checked (PEM, a CA certificate, not expired, self-signed or issued by one
- * installed: M05.FR.06) and stored; Rejected when invalid or when the store is full
- * (CertificateEntries' maxLimit, M05.FR.03 with the reason in statusInfo).
+ * installed) and stored. Rejected when it is invalid (M05.FR.02); Failed when it cannot be stored
+ * because the store is full — CertificateEntries' maxLimit (M05.FR.03: "the installation failed").
  */
 export function installCertificate(st: Station, req: InstallCertificateRequest, now: number): InstallCertificateResponse {
   const store = (securityOf(st).store ??= new CertificateStore());
   const capacity = certificateCapacity(st);
-  const full = store.entries.length >= capacity;
   const status = store.install(CERTIFICATE_USE[req.certificateType], req.certificate, {
     maxLength: capacity,
     additionalRootCheck: dmValue(st, 'SecurityCtrlr', 'AdditionalRootCertificateCheck') === 'true',
     now,
   });
-  if (status === 'Rejected') {
-    const additionalInfo = full ? `the certificate store is full (${capacity} entries)` : 'not a valid CA certificate of a known hierarchy';
-    return { status, statusInfo: { reasonCode: full ? 'OutOfStorage' : 'InvalidCertificate', additionalInfo } };
-  }
-  return { status };
+  if (status !== 'Rejected') return { status };
+  if (store.lastRejection === 'full') return { status: 'Failed', statusInfo: { reasonCode: 'OutOfStorage', additionalInfo: `the certificate store is full (${capacity} entries)` } };
+  return { status, statusInfo: { reasonCode: 'InvalidCertificate', additionalInfo: 'not a valid, unexpired CA certificate of a known hierarchy' } };
 }
 
 /**
