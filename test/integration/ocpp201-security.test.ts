@@ -165,6 +165,9 @@ describe('A02/A03 certificates signed by a test CA, against the strict 2.0.1 pee
     const signed = pki.signCsr('cs-signed', sign.params.csr, 'cpo');
     expect(await peer.call(CP, 'CertificateSigned', { certificateChain: signed, certificateType: 'ChargingStationCertificate' })).toEqual({ status: 'Accepted' });
     expect((await getVariable(peer, 'SecurityCtrlr', 'CertificateEntries')).attributeValue).toBe('2');
+    // M04.FR.06: our Charging Station certificate cannot be deleted.
+    const own = certificateHashData(parseCertificate(signed), parseCertificate(pem.cpo), 'SHA256');
+    expect(await peer.call(CP, 'DeleteCertificate', { certificateHashData: own })).toMatchObject({ status: 'Failed' });
     expect(peer.failures).toEqual([]);
   });
 
@@ -188,6 +191,9 @@ describe('A02/A03 certificates signed by a test CA, against the strict 2.0.1 pee
       status: 'Accepted',
       certificateHashDataChain: [{ certificateType: 'V2GCertificateChain', certificateHashData: certificateHashData(leafCert, subCert, 'SHA256'), childCertificateHashData: [certificateHashData(subCert, root, 'SHA256')] }],
     });
+    // Our V2G certificate may be deleted (a new one can be signed, A03).
+    expect(await peer.call(CP, 'DeleteCertificate', { certificateHashData: certificateHashData(leafCert, subCert, 'SHA256') })).toEqual({ status: 'Accepted' });
+    expect(await peer.call(CP, 'GetInstalledCertificateIds', { certificateType: ['V2GCertificateChain'] })).toEqual({ status: 'NotFound' });
     expect(peer.failures).toEqual([]);
   });
 
@@ -384,8 +390,9 @@ describe('A01/A05/B09/B10 against the embedded CSMS', () => {
     expect(await tls.call(CP, 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
     await until(() => mtls.stats.booted === 1, 'a profile 3 boot with the signed client certificate', 8000);
     expect(await getVar(mtls, 'SecurityCtrlr', 'SecurityProfile')).toBe('3');
-    // B09.FR.02 / A05.FR.02: no way back down.
-    expect(await mtls.call(CP, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profileData(tls.url, 2) })).toMatchObject({ status: 'Rejected' });
+    // B09.FR.04: no way back down; B09.FR.05: only the slots NetworkConfigurationPriority knows.
+    expect(await mtls.call(CP, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profileData(tls.url, 2) })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'NoSecurityDowngrade' } });
+    expect(await mtls.call(CP, 'SetNetworkProfile', { configurationSlot: 9, connectionData: profileData(mtls.url, 3) })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'InvalidConfSlot' } });
     expect(seen.filter((s) => s.action === 'SecurityEventNotification').map((s) => s.payload.type)).toContain('ReconfigurationOfSecurityParameters');
   }, 30_000);
 

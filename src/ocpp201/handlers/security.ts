@@ -4,7 +4,15 @@
  * CertificateSigned (A02/A03). The certificate store, the chain checks and the CSR are shared with 1.6
  * (features/security/); the 2.0.1 specifics live in ../security/.
  */
-import { certificateHashData, parseCertificate, splitPem, type CertificateHashData, type ParsedCertificate } from '../../features/security/certificate-hash.js';
+import {
+  certificateHashData,
+  parseCertificate,
+  sameHashData,
+  splitPem,
+  type CertificateHashData,
+  type HashAlgorithm,
+  type ParsedCertificate,
+} from '../../features/security/certificate-hash.js';
 import { CertificateStore } from '../../features/security/certificate-store.js';
 import { securityOf, securityState } from '../../features/security/state.js';
 import { verifiesConnection } from '../../features/security/trust.js';
@@ -59,13 +67,25 @@ export function installCertificate(st: Station, req: InstallCertificateRequest, 
 
 /**
  * M04: the certificate with this hash data (in the request's hash algorithm, M04.FR.07) is deleted;
- * NotFound when none has it; Failed for a CSMS root the open TLS connection was verified with
- * (M04.FR.06: the station would cut itself off).
+ * NotFound when none has it. Failed for our Charging Station certificate (M04.FR.06) and for a CSMS
+ * root the open TLS connection was verified with (the station would cut itself off; 1.6's M04.FR.06).
+ * Our V2G certificate may go: the CSMS can have a new one signed (A03).
  */
 export function deleteCertificate(st: Station, req: DeleteCertificateRequest): DeleteCertificateResponse {
-  const store = securityState(st)?.store;
+  const sec = securityState(st);
+  const hash = req.certificateHashData;
+  const isLeafOf = (chain: string | undefined) => {
+    const leaf = chain === undefined ? null : chainHashData(st, chain, hash.hashAlgorithm)?.[0];
+    return leaf != null && sameHashData(leaf, hash);
+  };
+  if (isLeafOf(sec?.ownCertificate?.chain)) return { status: 'Failed', statusInfo: { reasonCode: 'NotSupported', additionalInfo: 'the Charging Station certificate cannot be deleted' } };
+  if (isLeafOf(sec?.v2gCertificate?.chain)) {
+    sec!.v2gCertificate = null;
+    return { status: 'Accepted' };
+  }
+  const store = sec?.store;
   if (!store) return { status: 'NotFound' };
-  const status = store.remove(req.certificateHashData, (e) => verifiesConnection(st, e));
+  const status = store.remove(hash, (e) => verifiesConnection(st, e));
   return status === 'Failed' ? { status, statusInfo: { reasonCode: 'InUse', additionalInfo: 'the CSMS root certificate of the current connection' } } : { status };
 }
 
@@ -89,16 +109,22 @@ export function getInstalledCertificateIds(st: Station, req: GetInstalledCertifi
   return out.length > 0 ? { status: 'Accepted', certificateHashDataChain: out } : { status: 'NotFound' };
 }
 
-function v2gChainHashData(st: Station, chainPem: string): CertificateHashDataChainType | null {
+/** The hash data of each certificate of one of our chains, leaf first: each issued by the next, the last by an installed root. */
+function chainHashData(st: Station, chainPem: string, algorithm: HashAlgorithm = 'SHA256'): CertificateHashData[] | null {
   let chain: ParsedCertificate[];
   try {
     chain = splitPem(chainPem).map((p) => parseCertificate(p));
   } catch {
     return null;
   }
-  const roots = securityState(st)?.store?.entries.filter((e) => e.type === 'V2GRoot') ?? [];
+  const roots = securityState(st)?.store?.entries ?? [];
   const issuerOf = (i: number): ParsedCertificate => chain[i + 1] ?? roots.find((r) => chain[i].x509.checkIssued(r.cert.x509))?.cert ?? chain[i];
-  const hashes: CertificateHashData[] = chain.map((c, i) => certificateHashData(c, issuerOf(i), 'SHA256'));
+  return chain.map((c, i) => certificateHashData(c, issuerOf(i), algorithm));
+}
+
+function v2gChainHashData(st: Station, chainPem: string): CertificateHashDataChainType | null {
+  const hashes = chainHashData(st, chainPem);
+  if (!hashes?.length) return null;
   const [leaf, ...subCas] = hashes;
   return subCas.length > 0 ? { certificateType: 'V2GCertificateChain', certificateHashData: leaf, childCertificateHashData: subCas.slice(0, 4) } : { certificateType: 'V2GCertificateChain', certificateHashData: leaf };
 }

@@ -16,7 +16,8 @@ import { securityOf, securityState } from '../../features/security/state.js';
 import { reconnectAt } from '../../features/security/trust.js';
 import { Setting } from '../../station/settings.js';
 import type { Station } from '../../station/station.js';
-import type { VariableChange } from '../device-model/index.js';
+import { findVariable, type VariableChange } from '../device-model/index.js';
+import { modelOf } from '../station-model.js';
 import type { NetworkConnectionProfileType, SetVariableDataType, StatusInfoType } from '../generated/types.gen.js';
 import { dmValue } from './signing.js';
 
@@ -118,4 +119,10 @@ export function networkPriorityRefusal(st: Station, d: SetVariableDataType): Sta
     if (unusable !== null) return { reasonCode: 'NoCertificate', additionalInfo: `slot ${slot}: ${unusable}` };
   }
   return null;
+}
+
+/** The configuration slots there are: the valuesList of OCPPCommCtrlr.NetworkConfigurationPriority (B09.FR.05). */
+export function networkSlots(st: Station): number[] {
+  const def = findVariable(modelOf(st.ctx.profile).dm, 'OCPPCommCtrlr', 'NetworkConfigurationPriority');
+  return (def?.characteristics.valuesList ?? '1').split(',').map(Number);
 }

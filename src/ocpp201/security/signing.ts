@@ -87,7 +87,7 @@ const RENEW_BEFORE_EXPIRY_MS = 30 * 24 * 3600 * 1000;
  * within MaxCertificateChainSize, valid, each certificate signed by the next, and under a trusted
  * root (CSMS roots for the Charging Station certificate, V2G roots for the V2G one). A bad one is
  * Rejected with an InvalidChargingStationCertificate security event; a good one is kept, and with
- * security profile 3 the station reconnects to present it (from its 'not valid before' on).
+ * security profile 3 the station reconnects to present it (A02.FR.08).
  */
 export function acceptSignedChain(st: Station, use: SigningUse, chainPem: string, now: number): { ok: true } | { ok: false; reason: string } {
   const sec = securityOf(st);
@@ -96,9 +96,11 @@ export function acceptSignedChain(st: Station, use: SigningUse, chainPem: string
   const check = pending
     ? checkSignedChain(chainPem, { key: pending.key, subject: pending.subject, roots, maxChainSize: Number(dmValue(st, 'SecurityCtrlr', 'MaxCertificateChainSize') ?? 0), now })
     : ({ ok: false, reason: 'no certificate signing request outstanding' } as const);
-  if (!check.ok) {
-    securityEvent201(st, 'InvalidChargingStationCertificate', `${use}: ${check.reason}`, now);
-    return check;
+  if (!check.ok || check.notBefore > now) {
+    // A02.FR.06 (errata 2025-01): the current date within the validity period — not a future one either.
+    const reason = check.ok ? 'certificate not yet valid' : check.reason;
+    securityEvent201(st, 'InvalidChargingStationCertificate', `${use}: ${reason}`, now);
+    return { ok: false, reason };
   }
   st.cancel(retryTag(use));
   const own: OwnCertificate = { chain: chainPem, key: pending!.key.export({ type: 'pkcs8', format: 'pem' }) as string, notBefore: check.notBefore };
@@ -109,8 +111,8 @@ export function acceptSignedChain(st: Station, use: SigningUse, chainPem: string
     sec.ownCertificate = own;
     sec.pendingKey = null;
     sec.pendingSubject = null;
-    // The next connection presents it; with profile 3 that is now (A02.FR.08: from 'not valid before').
-    if (securityProfile(st) === 3) reconnectAt(st, Math.max(now, check.notBefore), 'new client certificate');
+    // A02.FR.08: with profile 3, the station reconnects to present it.
+    if (securityProfile(st) === 3) reconnectAt(st, now, 'new client certificate');
   }
   // A03.FR.02: a month before it expires, the station asks for a new one by itself.
   const renewAt = check.notAfter - RENEW_BEFORE_EXPIRY_MS;
