@@ -47,6 +47,19 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Signs a CSR with CA `ca`, valid only from a future date (openssl ca: x509 -req cannot set the start). */
+function signFromTheFuture(csr: string, ca: string): string {
+  pki.write('future.csr', csr);
+  pki.write('index.txt', '');
+  pki.write('serial.txt', '5000\n');
+  pki.write(
+    'future.cnf',
+    ['[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial.txt', 'default_md = sha256', 'policy = p', 'preserve = yes', '[p]', 'organizationName = optional', 'commonName = supplied', ''].join('\n'),
+  );
+  pki.openssl('ca', '-batch', '-config', 'future.cnf', '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', 'future.csr', '-out', 'future.pem', '-startdate', '20990101000000Z', '-enddate', '20991231000000Z', '-notext');
+  return pki.read('future.pem');
+}
+
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -162,6 +175,11 @@ describe('A02/A03 certificates signed by a test CA, against the strict 2.0.1 pee
     const wrong = pki.signCsr('cs-wrong', sign.params.csr, 'ca');
     expect(await peer.call(CP, 'CertificateSigned', { certificateChain: wrong })).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate' } });
     await arrives(peer, 'SecurityEventNotification', (p) => p.type === 'InvalidChargingStationCertificate' && /trusted/.test(p.techInfo));
+    // A02.FR.06 (errata 2025-01): valid only from a future date: Rejected too.
+    const future = signFromTheFuture(sign.params.csr, 'cpo');
+    expect(new X509Certificate(future).validFrom).toMatch(/2099/);
+    expect(await peer.call(CP, 'CertificateSigned', { certificateChain: future })).toMatchObject({ status: 'Rejected' });
+    await arrives(peer, 'SecurityEventNotification', (p) => p.type === 'InvalidChargingStationCertificate' && /not yet valid/.test(p.techInfo));
     const signed = pki.signCsr('cs-signed', sign.params.csr, 'cpo');
     expect(await peer.call(CP, 'CertificateSigned', { certificateChain: signed, certificateType: 'ChargingStationCertificate' })).toEqual({ status: 'Accepted' });
     expect((await getVariable(peer, 'SecurityCtrlr', 'CertificateEntries')).attributeValue).toBe('2');
