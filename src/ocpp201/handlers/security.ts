@@ -134,6 +134,6 @@ export function certificateSigned(st: Station, req: CertificateSignedRequest, no
   const use = req.certificateType ?? 'ChargingStationCertificate';
   const result = acceptSignedChain(st, use, req.certificateChain, now);
   if (!result.ok) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate', additionalInfo: result.reason.slice(0, 512) } };
-  if (use === 'V2GCertificate') requestV2gCertificateStatus(st);
+  if (use === 'V2GCertificate') requestV2gCertificateStatus(st, now);
   return { status: 'Accepted' };
 }

@@ -67,7 +67,7 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
       st.enqueue(new OutboundCall(Kind.Other, 'FirmwareStatusNotification', { status: 'Idle' }).asTriggered());
       break;
     case 'SignChargingStationCertificate':
-      // A02/A03 started by the CSMS: a new key and its CSR, sent after this answer (F06.FR.?? / A02.FR.01).
+      // A02 started by the CSMS: a new key and its CSR in a SignCertificate, sent after this answer.
       requestCertificate(st, 'ChargingStationCertificate', true, now);
       break;
     case 'SignV2GCertificate':

@@ -76,12 +76,12 @@ export function linkOptions201(st: Station, password: string | undefined, base: 
 
 /**
  * SetVariables of SecurityCtrlr.BasicAuthPassword (A01): logged as ReconfigurationOfSecurityParameters
- * without the password, and the station reconnects with it at once unless it uses security profile 3
- * (A01.FR.?: the new password is used from the next connection).
+ * without the password, and the station reconnects with it at once (A01: disconnect, then connect with
+ * the new password) unless it uses security profile 3, which does not use it.
  */
 export function securityVariablesSet(st: Station, changes: readonly VariableChange[], now: number): void {
   for (const c of changes) {
-    if (c.def.component.component.name !== 'SecurityCtrlr' || c.def.variable.name !== 'BasicAuthPassword') continue;
+    if (c.def.component.component.name !== 'SecurityCtrlr' || c.def.variable.name !== 'BasicAuthPassword' || c.attribute !== 'Actual') continue;
     securityOf(st);
     st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', 'BasicAuthPassword changed', now);
     if (st.settingInt(Setting.SecurityProfile) !== 3) reconnectAt(st, now, 'new BasicAuthPassword');
@@ -108,13 +108,14 @@ export function profileUnusable(st: Station, securityProfile: number): string | 
  * null for anything else.
  */
 export function networkPriorityRefusal(st: Station, d: SetVariableDataType): StatusInfoType | null {
-  if (d.component.name !== 'OCPPCommCtrlr' || d.variable.name !== 'NetworkConfigurationPriority' || (d.attributeType ?? 'Actual') !== 'Actual') return null;
+  // Names are case-insensitive in the device model (as findVariable reads them).
+  if (d.component.name.toLowerCase() !== 'ocppcommctrlr' || d.variable.name.toLowerCase() !== 'networkconfigurationpriority' || (d.attributeType ?? 'Actual') !== 'Actual') return null;
   const profiles = st.networkProfiles as Map<number, NetworkConnectionProfileType> | null;
   const current = st.settingInt(Setting.SecurityProfile);
   for (const slot of d.attributeValue.split(',').map(Number)) {
     const cd = profiles?.get(slot);
     if (!cd) continue;
-    if (cd.securityProfile < current) return { reasonCode: 'InvalidProfile', additionalInfo: `slot ${slot} has security profile ${cd.securityProfile}, below the current ${current}` };
+    if (cd.securityProfile < current) return { reasonCode: 'NoSecurityDowngrade', additionalInfo: `slot ${slot} has security profile ${cd.securityProfile}, below the current ${current}` };
     const unusable = profileUnusable(st, cd.securityProfile);
     if (unusable !== null) return { reasonCode: 'NoCertificate', additionalInfo: `slot ${slot}: ${unusable}` };
   }

@@ -71,13 +71,19 @@ export function evCertificateRequest(st: Station, emaid: string, action: 'Instal
   return new OutboundCall(Kind.Other, 'Get15118EVCertificate', payload as never);
 }
 
+/** How often the station refreshes the OCSP status of its V2G chain (M06: the cached responses age). */
+const OCSP_REFRESH_MS = 7 * 24 * 3600 * 1000;
+
 /**
  * M06: GetCertificateStatus for each certificate of our V2G chain but its root (the leaf and the
- * sub-CAs, whose status the station staples for the EV). Returns how many were asked.
+ * sub-CAs, whose status the station staples for the EV), again every week while the chain is there.
+ * Returns how many were asked.
  */
-export function requestV2gCertificateStatus(st: Station): number {
+export function requestV2gCertificateStatus(st: Station, now = st.ctx.now()): number {
   const own = securityState(st)?.v2gCertificate;
+  st.cancel('v2g-ocsp');
   if (!own) return 0;
+  st.later(now + OCSP_REFRESH_MS, 'v2g-ocsp', (s, t) => requestV2gCertificateStatus(s, t));
   const chain = splitPem(own.chain).map((p) => parseCertificate(p));
   const roots = securityState(st)?.store?.ofType('V2GRoot') ?? [];
   let n = 0;
