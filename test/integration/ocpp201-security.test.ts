@@ -117,6 +117,7 @@ describe('M certificate management against the strict 2.0.1 peer', () => {
     // A sub-CA under an installed V2G root is accepted.
     expect(await peer.call(CP, 'InstallCertificate', { certificateType: 'V2GRootCertificate', certificate: pem.v2gSub })).toEqual({ status: 'Accepted' });
     expect((await getVariable(peer, 'SecurityCtrlr', 'CertificateEntries')).attributeValue).toBe('5');
+    await arrives(peer, 'SecurityEventNotification', (p) => p.type === 'ReconfigurationOfSecurityParameters' && p.techInfo === 'CSMSRootCertificate installed');
 
     const all = await peer.call(CP, 'GetInstalledCertificateIds', {});
     expect(all.status).toBe('Accepted');

@@ -55,11 +55,16 @@ export function certificateEntries(st: Station): number {
 export function installCertificate(st: Station, req: InstallCertificateRequest, now: number): InstallCertificateResponse {
   const store = (securityOf(st).store ??= new CertificateStore());
   const capacity = certificateCapacity(st);
+  const before = store.entries.length;
   const status = store.install(CERTIFICATE_USE[req.certificateType], req.certificate, {
     maxLength: capacity,
     additionalRootCheck: dmValue(st, 'SecurityCtrlr', 'AdditionalRootCertificateCheck') === 'true',
     now,
   });
+  // A05.FR.07: a new CSMS root (what a security profile upgrade needs) is reported as a security event.
+  if (status === 'Accepted' && req.certificateType === 'CSMSRootCertificate' && store.entries.length > before) {
+    st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', 'CSMSRootCertificate installed', now);
+  }
   if (status !== 'Rejected') return { status };
   if (store.lastRejection === 'full') return { status: 'Failed', statusInfo: { reasonCode: 'OutOfStorage', additionalInfo: `the certificate store is full (${capacity} entries)` } };
   return { status, statusInfo: { reasonCode: 'InvalidCertificate', additionalInfo: 'not a valid, unexpired CA certificate of a known hierarchy' } };
