@@ -174,7 +174,7 @@ export type AuthorizeCertificateStatusEnumType =
   | 'SignatureError'
   | 'CertificateExpired'
   | 'CertificateRevoked'
-  | 'NoCertificate'
+  | 'NoCertificateAvailable'
   | 'CertChainError'
   | 'ContractCancelled';
 /**
