@@ -373,6 +373,18 @@ describe('A01/A05/B09/B10 against the embedded CSMS', () => {
     await until(() => events.includes('FailedToAuthenticateAtCsms') && events.includes('ReconfigurationOfSecurityParameters'), 'the kept security events delivered');
   });
 
+  it('A04: a CSMS certificate the station cannot verify is an InvalidCsmsCertificate event, logged once per outage and kept for delivery', async () => {
+    const csms = await csmsOn({ password: PASSWORD, tls: tlsServer(false) });
+    const fleet = fleetOn(csms.url, { password: PASSWORD }); // no --ca: the test CA is unknown
+    await until(() => (fleet.refresh(), fleet.stats.total('connectFailures')) >= 2, 'refused TLS handshakes');
+    const st = fleet.shards![0].stations[0];
+    expect(st.security!.log!.list().map((e) => e.type)).toEqual(['InvalidCsmsCertificate']);
+    const queued: string[] = [];
+    st.queue.forEach((c) => void (c.action === 'SecurityEventNotification' && queued.push(String(c.payload.type))));
+    expect(queued).toEqual(['InvalidCsmsCertificate']);
+    expect(csms.stats.boots).toBe(0);
+  });
+
   it('profile 1 → 2 → 3: SetNetworkProfile, NetworkConfigurationPriority and Reset move the station to wss:// and then to mTLS with a certificate the CSMS signed', async () => {
     const plain = await csmsOn({ password: PASSWORD });
     const tls = await csmsOn({ password: PASSWORD, tls: tlsServer(false) });
