@@ -108,7 +108,7 @@ export interface LinkSecurity {
   linkEvent: string | null;
   /** After a security profile upgrade, until a connection with it succeeds: what to fall back to. */
   fallback: { profile: string; url: string | null; failures: number; attempts?: number; slot?: number } | null;
-  /** 2.0.1: the network configuration slot in use (B09/B10), and the NetworkConfigurationPriority applied at the last power-up. */
+  /** 2.0.1: the network configuration slot in use (B09/B10), and the configuration (priority and profile) last applied at power-up. */
   slot?: number;
   appliedPriority?: string;
 }

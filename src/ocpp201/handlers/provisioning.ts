@@ -54,8 +54,9 @@ function running(st: Station, i: number): boolean {
 }
 
 /**
- * B09: the profile is checked and stored for its slot. The station connects with slot 1 (the URL it
- * was given); a new profile takes effect when a connection change is asked for (part 2).
+ * B09: the profile is checked and stored for its slot. The station connects with the first slot of
+ * NetworkConfigurationPriority that has a profile (slot 1: the URL it was given) from its next
+ * power-up on (B10, security/network.ts).
  */
 export function setNetworkProfile(st: Station, req: SetNetworkProfileRequest): SetNetworkProfileResponse {
   // B09.FR.04: a security profile below the current one is refused.

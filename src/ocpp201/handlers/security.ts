@@ -33,7 +33,8 @@ import { findVariable } from '../device-model/index.js';
 import { modelOf } from '../station-model.js';
 import { CERTIFICATE_USE, USE_NAME } from '../security/certificate-uses.js';
 import { requestV2gCertificateStatus } from '../security/plug-and-charge.js';
-import { acceptSignedChain, dmValue } from '../security/signing.js';
+import { dmValue } from '../security/device-values.js';
+import { acceptSignedChain } from '../security/signing.js';
 
 /** How many CA certificates the store holds at most: SecurityCtrlr.CertificateEntries' maxLimit. */
 export function certificateCapacity(st: Station): number {

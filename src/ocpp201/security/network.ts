@@ -19,7 +19,7 @@ import type { Station } from '../../station/station.js';
 import { findVariable, type VariableChange } from '../device-model/index.js';
 import { modelOf } from '../station-model.js';
 import type { NetworkConnectionProfileType, SetVariableDataType, StatusInfoType } from '../generated/types.gen.js';
-import { dmValue } from './signing.js';
+import { dmValue } from './device-values.js';
 
 /** The run's connection: slot 1 until the CSMS stores a profile there. */
 const RUN_SLOT = 1;

@@ -18,7 +18,7 @@ import { securityState } from '../../features/security/state.js';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import type { Get15118EVCertificateRequest, GetCertificateStatusRequest, OCSPRequestDataType } from '../generated/types.gen.js';
-import { dmValue } from './signing.js';
+import { dmValue } from './device-values.js';
 
 /** ISO 15118-2's schema namespace, what an EV of that edition negotiates. */
 export const ISO15118_2_SCHEMA = 'urn:iso:15118:2:2013:MsgDef';

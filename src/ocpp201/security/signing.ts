@@ -16,18 +16,12 @@ import { securityOf, securityProfile, type OwnCertificate } from '../../features
 import { reconnectAt, trustedRoots } from '../../features/security/trust.js';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
-import { read } from '../device-model/index.js';
 import type { CertificateSigningUseEnumType } from '../generated/types.gen.js';
 import { bootPayload } from '../dialect.js';
-import { modelOf } from '../station-model.js';
+import { dmValue } from './device-values.js';
 import { securityEvent201 } from './events.js';
 
 export type SigningUse = CertificateSigningUseEnumType;
-
-/** A device-model value of this station by name. */
-export function dmValue(st: Station, component: string, variable: string): string | undefined {
-  return read(modelOf(st.ctx.profile).dm, st.variables, component, variable);
-}
 
 /** The subject a CSR of this use asks for. */
 function subjectFor(st: Station, use: SigningUse): { o: string; cn: string } {
