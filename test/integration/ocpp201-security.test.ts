@@ -442,5 +442,19 @@ describe('A01/A05/B09/B10 against the embedded CSMS', () => {
     expect(fleet.stats.total('connectFailures')).toBe(2);
     expect(fleet.stats.problems.some((p) => p.includes('back to 1'))).toBe(true);
     expect(await getVar(plain, 'SecurityCtrlr', 'SecurityProfile')).toBe('1');
+    expect(await getVar(plain, 'OCPPCommCtrlr', 'ActiveNetworkProfile')).toBe('1');
+  }, 20_000);
+
+  it('B10.FR.03: when the first entry of the priority fails, the station moves on to the next one', async () => {
+    const plain = await csmsOn({ password: PASSWORD });
+    fleetOn(plain.url, { password: PASSWORD, tls: { ca: pem.ca } });
+    await until(() => plain.stats.booted === 1, 'a boot over ws://');
+    expect(await setVar(plain, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts', '1')).toBe('Accepted');
+    expect(await plain.call(CP, 'SetNetworkProfile', { configurationSlot: 3, connectionData: profileData(plain.url.replace('ws://', 'wss://'), 2) })).toEqual({ status: 'Accepted' });
+    expect(await plain.call(CP, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profileData(plain.url, 1) })).toEqual({ status: 'Accepted' });
+    expect(await setVar(plain, 'OCPPCommCtrlr', 'NetworkConfigurationPriority', '3,2,1')).toBe('RebootRequired');
+    expect(await plain.call(CP, 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
+    await until(() => plain.stats.boots === 2, 'a boot through slot 2', 10_000);
+    expect(await getVar(plain, 'OCPPCommCtrlr', 'ActiveNetworkProfile')).toBe('2');
   }, 20_000);
 });

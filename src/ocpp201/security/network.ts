@@ -1,9 +1,10 @@
 /**
  * How a 2.0.1 station connects (A00/A05, B09/B10): with the network connection profile of the first
  * slot of OCPPCommCtrlr.NetworkConfigurationPriority that has one — slot 1 without a stored profile is
- * the run's own URL and options — chosen at power-up (the priority needs a reboot, B10.FR.04), and
- * back to the previous one after OCPPCommCtrlr.NetworkProfileConnectionAttempts failed attempts
- * (B10; A05: a station never cuts itself off with an upgrade it cannot use; station/socket.ts).
+ * the run's own URL and options — chosen at power-up (the priority needs a reboot, B10.FR.04). After
+ * OCPPCommCtrlr.NetworkProfileConnectionAttempts failed attempts it moves on to the next entry, or
+ * back to the slot it used before when there is none (B10.FR.03; A05: a station never cuts itself off
+ * with an upgrade it cannot use; station/socket.ts). One step: the next entry is then kept.
  *
  * Security profile 1: HTTP Basic with SecurityCtrlr.BasicAuthPassword (else the run's password);
  * 2: the same over TLS, the server verified with the run's CA and the installed CSMS roots; 3: TLS
@@ -43,10 +44,11 @@ function applyPriority(st: Station): void {
   if (profiles === null) return;
   const priority = dmValue(st, 'OCPPCommCtrlr', 'NetworkConfigurationPriority') ?? String(RUN_SLOT);
   const sec = securityOf(st);
-  const first = priority
+  const order = priority
     .split(',')
     .map(Number)
-    .find((s) => profiles.has(s) || s === RUN_SLOT);
+    .filter((s) => profiles.has(s) || s === RUN_SLOT);
+  const first = order[0];
   if (first === undefined) return;
   const cd = profiles.get(first);
   // Once per configuration: a profile it fell back from is not tried again until the CSMS changes something.
@@ -56,8 +58,14 @@ function applyPriority(st: Station): void {
   const current = sec.slot ?? RUN_SLOT;
   const url = cd ? urlOf(cd, st) : null;
   if (first === current && url === sec.url && String(cd?.securityProfile ?? 1) === (st.setting(Setting.SecurityProfile) ?? '1')) return;
-  const attempts = Number(dmValue(st, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts') ?? 3);
-  sec.fallback = { profile: st.setting(Setting.SecurityProfile) ?? '1', url: sec.url, failures: 0, attempts: Math.max(1, attempts), slot: current };
+  const attempts = Math.max(1, Number(dmValue(st, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts') ?? 3));
+  // B10.FR.03: after that many failed attempts, the next entry of the priority; with none, the slot in use now.
+  const next = order[1] ?? current;
+  const target = next === current ? undefined : profiles.get(next);
+  sec.fallback =
+    next === current
+      ? { profile: st.setting(Setting.SecurityProfile) ?? '1', url: sec.url, failures: 0, attempts, slot: current }
+      : { profile: String(target?.securityProfile ?? 1), url: target ? urlOf(target, st) : null, failures: 0, attempts, slot: next };
   sec.slot = first;
   sec.url = url;
   st.storeSetting(Setting.SecurityProfile, String(cd?.securityProfile ?? 1));
