@@ -13,6 +13,7 @@ import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
 import { Boot, Link, type RebootCause, type Station } from '../station/station.js';
 import type {
+  AuthorizeRequest,
   BootNotificationRequest,
   BootReasonEnumType,
   ChargingStateEnumType,
@@ -31,6 +32,7 @@ import { connectorStatusChanged } from './monitoring/events.js';
 import { modelOf, variable } from './station-model.js';
 import { externalLimit } from './smart-charging/external-limits.js';
 import { evPlugged } from './smart-charging/iso15118.js';
+import { contractHashData, evCertificateRequest, pncEnabled } from './security/plug-and-charge.js';
 
 type Payload = Record<string, unknown>;
 
@@ -244,7 +246,13 @@ export const dialect201: Dialect = {
   // N07: a fault is a hard-wired NotifyEvent; monitors watching the connector's state look again.
   statusChanged: connectorStatusChanged,
 
-  authorize: (_st, connectorId, token) => new OutboundCall(Kind.Authorize, 'Authorize', { idToken: idToken(token) }, null, connectorId, token),
+  authorize(st, connectorId, token) {
+    const payload: AuthorizeRequest = { idToken: idToken(token) };
+    // C07: an eMAID at a Plug & Charge station is the EV's contract: with its certificate's OCSP data.
+    if (payload.idToken.type === 'eMAID' && pncEnabled(st)) payload.iso15118CertificateHashData = contractHashData(st, payload.idToken.idToken);
+    return new OutboundCall(Kind.Authorize, 'Authorize', payload as never, null, connectorId, token);
+  },
+  evCertificateRequest: evCertificateRequest,
 
   txStarted(st, tx, status) {
     // The station names its transactions (E01.FR.16: unique per station; a UUID is unique everywhere).

@@ -9,6 +9,7 @@ import { AUTH_CACHE_ENTRY_BYTES } from './device-model/components.js';
 import { tidied } from './display/store.js';
 import { modelOf } from './station-model.js';
 import { SmartCharging201 } from './smart-charging/state.js';
+import { certificateEntries } from './handlers/security.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -33,6 +34,10 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
     case 'DisplayMessages':
       // DisplayMessageCtrlr.DisplayMessages: how many are set now (its maxLimit: how many may be).
       return String(tidied(st, st.ctx.now())?.messages.size ?? 0);
+    case 'ActiveNetworkProfile':
+      return String(st.security?.slot ?? 1);
+    case 'CertificateEntries':
+      return String(certificateEntries(st));
     case 'Entries':
       if (def.component.component.name === 'SmartChargingCtrlr') return String(st.smartCharging instanceof SmartCharging201 ? st.smartCharging.profiles.length : 0);
       return def.component.component.name === 'LocalAuthListCtrlr' ? String(st.auth?.list?.size ?? 0) : undefined;

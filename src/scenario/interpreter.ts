@@ -117,6 +117,20 @@ function run(st: Station, c: Connector, now: number): void {
           const hlc = ins.iso15118;
           if (hlc !== undefined) st.ctx.dialect.evPlugged?.(st, c, hlc.departureMs === undefined ? { energyWh: hlc.energyWh } : { energyWh: hlc.energyWh, departureAt: now + hlc.departureMs / st.ctx.speed }, now);
         }
+        if (ins.contract !== undefined) {
+          // Plug & Charge: the EV (first getting its contract certificate, when asked) authorizes with its
+          // contract; the steps go on with the answer, and a `start` then uses that token.
+          if (ins.installContract) {
+            const call = st.ctx.dialect.evCertificateRequest?.(st, ins.contract);
+            if (call) st.enqueue(call);
+          }
+          const local = driver.requestAuthorization(st, c, `eMAID:${ins.contract}`, now);
+          c.phase = Phase.Plugged;
+          if (local === null) {
+            c.awaiting = Await.Authorize;
+            return;
+          }
+        }
         break;
       case Op.Authorize: {
         const local = driver.requestAuthorization(st, c, idTagFor(st, c, ins), now);

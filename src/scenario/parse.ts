@@ -155,7 +155,7 @@ type StepName = (typeof STEPS)[number];
 /** Each step's options (for "unknown key" and for misindented options). */
 const STEP_KEYS: Record<StepName, readonly string[]> = {
   wait: ['for'],
-  plug: ['ev', 'iso15118'],
+  plug: ['ev', 'iso15118', 'contract', 'installContract'],
   authorize: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   start: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   charge: ['for'],
@@ -463,6 +463,16 @@ class Compiler {
         if (o.iso15118 !== undefined) {
           ins.iso15118 = this.iso15118(o.iso15118, [...path, 'iso15118']);
           this.site('tells', [...path, 'iso15118'], true);
+        }
+        // Plug & Charge (ISO 15118, OCPP 2.0.1 C07): the EV authorizes with its contract, an eMAID.
+        if (o.contract !== undefined) {
+          const problem = typeof o.contract === 'string' ? tokenProblem(`eMAID:${o.contract}`) : 'contract is an eMAID string';
+          if (problem) this.error([...path, 'contract'], `${problem} (contract: the EV's eMAID, e.g. NL-TNM-012204530-6)`);
+          else ins.contract = o.contract as string;
+        }
+        if (o.installContract !== undefined) {
+          if (typeof o.installContract !== 'boolean' || o.contract === undefined) this.error([...path, 'installContract'], 'installContract is true or false, with a contract');
+          else ins.installContract = o.installContract;
         }
         this.instrs.push(ins);
         return;

@@ -81,6 +81,9 @@ export interface Instr {
   iso15118?: { energyWh: number; departureMs?: number };
   /** Limit: who sets how many watts where (evse 0: the station), or (null watts) releases them all. */
   limit?: { source: string; watts: number | null; evse: number };
+  /** Plug: a Plug & Charge EV's contract (eMAID) it authorizes with; installContract: it first asks for its certificate (2.0.1 M01). */
+  contract?: string;
+  installContract?: boolean;
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */
   times?: number;
   forMs?: number;

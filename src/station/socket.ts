@@ -73,6 +73,7 @@ function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
 function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
   const st = stationOf(this);
   connectFailed(st, `HTTP ${res.statusCode}`, `CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
+  if (st.security?.fallback) fallBackIfStuck(st);
   if (res.statusCode === 401) linkEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
   this.terminate();
 }
@@ -96,10 +97,12 @@ const FALLBACK_AFTER_FAILURES = 3;
 function fallBackIfStuck(st: Station): void {
   const sec = st.security!;
   const fallback = sec.fallback!;
-  if (++fallback.failures < FALLBACK_AFTER_FAILURES) return;
+  // 2.0.1 says how many: OCPPCommCtrlr.NetworkProfileConnectionAttempts (B10).
+  if (++fallback.failures < (fallback.attempts ?? FALLBACK_AFTER_FAILURES)) return;
   st.ctx.stats.problem(`${st.identity}: cannot connect with security profile ${st.setting(Setting.SecurityProfile)}; back to ${fallback.profile}`);
-  st.setConfig(st.ctx.settingNames[Setting.SecurityProfile], fallback.profile);
+  st.storeSetting(Setting.SecurityProfile, fallback.profile);
   sec.url = fallback.url;
+  if (fallback.slot !== undefined) sec.slot = fallback.slot;
   sec.fallback = null;
 }
 

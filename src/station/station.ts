@@ -115,7 +115,10 @@ export interface LinkSecurity {
   /** The connection event raised in the current outage (socket.ts), so it is raised once; null when connected. */
   linkEvent: string | null;
   /** After a security profile upgrade, until a connection with it succeeds: what to fall back to. */
-  fallback: { profile: string; url: string | null; failures: number } | null;
+  fallback: { profile: string; url: string | null; failures: number; attempts?: number; slot?: number } | null;
+  /** 2.0.1: the network configuration slot in use (B09/B10), and the configuration (priority and profile) last applied at power-up. */
+  slot?: number;
+  appliedPriority?: string;
 }
 
 /**
@@ -300,7 +303,9 @@ export class Station {
     let ws: WebSocket;
     try {
       // After a security profile upgrade the CSMS is reached over TLS (Security Whitepaper A05).
-      ws = new WebSocket(this.security?.url ?? this.url, this.ctx.subprotocols, this.ctx.wsOptions(this));
+      // The options first: a 2.0.1 station picks its network profile (and URL) as it makes them.
+      const opts = this.ctx.wsOptions(this);
+      ws = new WebSocket(this.security?.url ?? this.url, this.ctx.subprotocols, opts);
     } catch (err) {
       this.ctx.stats.problem(`${this.identity}: cannot connect: ${(err as Error).message}`);
       this.onClosed(this.ctx.now());

@@ -38,6 +38,8 @@ export const REPORTED_HASH: HashAlgorithm = 'SHA256';
 
 export class CertificateStore {
   readonly entries: InstalledCertificate[] = [];
+  /** Why the last install was Rejected: the store was full (2.0.1 answers Failed then, M05.FR.03), or the certificate. */
+  lastRejection: 'full' | 'invalid' | null = null;
 
   /**
    * InstallCertificate (M05): Rejected for a certificate that is invalid or incorrect — not PEM, not a
@@ -45,6 +47,7 @@ export class CertificateStore {
    * belongs to no hierarchy we can check (M05.FR.06) — and when the store is full (M05.FR.03).
    */
   install(type: CertificateUse, pem: string, rules: InstallRules): InstallStatus {
+    this.lastRejection = 'invalid';
     let cert: ParsedCertificate;
     try {
       cert = parseCertificate(pem);
@@ -54,8 +57,8 @@ export class CertificateStore {
     const { x509 } = cert;
     if (!x509.ca || Date.parse(x509.validTo) < rules.now) return 'Rejected';
     const same = this.entries.find((e) => e.type === type && e.cert.x509.fingerprint256 === x509.fingerprint256);
-    if (same) return 'Accepted';
-    if (this.entries.length >= rules.maxLength) return 'Rejected';
+    if (same) return (this.lastRejection = null), 'Accepted';
+    if (this.entries.length >= rules.maxLength) return (this.lastRejection = 'full'), 'Rejected';
     const issuer = issuedBy(x509, x509) ? cert : this.entries.find((e) => issuedBy(x509, e.cert.x509))?.cert;
     if (!issuer) return 'Rejected';
     if (rules.additionalRootCheck && type === 'CsmsRoot') {
@@ -67,6 +70,7 @@ export class CertificateStore {
       for (const old of roots.slice(0, -1)) this.entries.splice(this.entries.indexOf(old), 1);
     }
     this.entries.push({ type, cert, issuer });
+    this.lastRejection = null;
     return 'Accepted';
   }
 

@@ -30,6 +30,9 @@ export interface SecurityState extends LinkSecurity {
   /** The subject we asked for in that CSR, checked against the signed certificate (A02.FR.06). */
   pendingSubject: { o: string; cn: string } | null;
   ownCertificate: OwnCertificate | null;
+  /** 2.0.1's ISO 15118 (V2G) certificate: CSR outstanding and the signed chain (A03 with certificateType V2GCertificate). */
+  pendingV2g: { key: KeyObject; subject: { o: string; cn: string } } | null;
+  v2gCertificate: OwnCertificate | null;
   /** The security log (A04.FR.04); null until the first event. */
   log: SecurityLog | null;
 }
@@ -50,6 +53,8 @@ export function securityOf(st: Station): SecurityState {
     pendingKey: null,
     pendingSubject: null,
     ownCertificate: null,
+    pendingV2g: null,
+    v2gCertificate: null,
     url: null,
     log: null,
     linkEvent: null,

@@ -5,7 +5,6 @@
  * ExtendedTriggerMessage (§5.5), and the security configuration keys (A01 AuthorizationKey, A05
  * SecurityProfile) for ChangeConfiguration. GetLog and SignedUpdateFirmware live elsewhere.
  */
-import { X509Certificate } from 'node:crypto';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import type {
@@ -21,8 +20,8 @@ import type {
   InstallCertificateRequest,
   InstallCertificateResponse,
 } from '../generated/types.gen.js';
-import { issuedBy, splitPem } from '../../features/security/certificate-hash.js';
-import { CertificateStore, type InstalledCertificate } from '../../features/security/certificate-store.js';
+import { CertificateStore } from '../../features/security/certificate-store.js';
+import { reconnectAt, trustedRoots, verifiesConnection } from '../../features/security/trust.js';
 import { checkSignedChain } from '../../features/security/client-certificate.js';
 import { tlsUrl } from '../../features/security/connection.js';
 import { createCsr, newKeyPair } from '../../features/security/csr.js';
@@ -58,34 +57,6 @@ export function deleteCertificate(st: Station, req: DeleteCertificateRequest): D
 export function getInstalledCertificateIds(st: Station, req: GetInstalledCertificateIdsRequest): GetInstalledCertificateIdsResponse {
   const list = securityOf(st).store?.hashData(CERTIFICATE_USE[req.certificateType]) ?? [];
   return list.length > 0 ? { status: 'Accepted', certificateHashData: list } : { status: 'NotFound' };
-}
-
-/** True when `e` is a Central System root that anchors the server certificate chain of the open connection. */
-function verifiesConnection(st: Station, e: InstalledCertificate): boolean {
-  if (e.type !== 'CsmsRoot') return false;
-  const socket = (st.ws as unknown as { _socket?: { getPeerCertificate?: (detailed: boolean) => PeerCertificate } } | null)?._socket;
-  if (!socket?.getPeerCertificate) return false; // not TLS
-  const root = e.cert.x509;
-  let peer: PeerCertificate | undefined = socket.getPeerCertificate(true);
-  for (let depth = 0; peer?.raw && depth < 10; depth++) {
-    const cert = new X509Certificate(peer.raw);
-    if (cert.fingerprint256 === root.fingerprint256 || issuedBy(cert, root)) return true;
-    if (peer.issuerCertificate === peer) break;
-    peer = peer.issuerCertificate;
-  }
-  return false;
-}
-
-interface PeerCertificate {
-  raw?: Buffer;
-  issuerCertificate?: PeerCertificate;
-}
-
-/** Central System roots the charge point trusts: the fleet's CA (--ca) and the installed ones. */
-function trustedRoots(st: Station): X509Certificate[] {
-  const ca = st.ctx.wsOptions(st).ca;
-  const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
-  return list.flatMap((p) => splitPem(String(p))).map((pem) => new X509Certificate(pem));
 }
 
 // ---------------------------------------------------------------- own certificate (A02/A03)
@@ -148,7 +119,7 @@ export function certificateSigned(st: Station, req: CertificateSignedRequest, no
   sec.ownCertificate = { chain: req.certificateChain, key: key!.export({ type: 'pkcs8', format: 'pem' }) as string, notBefore: check.notBefore };
   sec.pendingKey = null;
   sec.pendingSubject = null;
-  if (securityProfile(st) === 3) reconnect(st, Math.max(now, check.notBefore), 'new client certificate');
+  if (securityProfile(st) === 3) reconnectAt(st, Math.max(now, check.notBefore), 'new client certificate');
   // A03.FR.02: a month before it expires, the charge point asks for a new one by itself.
   st.cancel('security-renew');
   const renewAt = check.notAfter - RENEW_BEFORE_EXPIRY_MS;
@@ -211,7 +182,7 @@ function changeAuthorizationKey(st: Station, value: string, now: number): Change
   if (!password) return { status: 'Rejected' };
   securityOf(st).basicAuthPassword = password;
   securityEvent(st, 'ReconfigurationOfSecurityParameters', 'AuthorizationKey changed', now);
-  if (securityProfile(st) !== 3) reconnect(st, now, 'new AuthorizationKey');
+  if (securityProfile(st) !== 3) reconnectAt(st, now, 'new AuthorizationKey');
   return { status: 'Accepted' };
 }
 
@@ -235,12 +206,6 @@ function changeSecurityProfile(st: Station, value: string, now: number): ChangeC
   st.setConfig('SecurityProfile', value);
   if (next >= 2) sec.url = tlsUrl(st.url);
   securityEvent(st, 'ReconfigurationOfSecurityParameters', `SecurityProfile ${next}`, now);
-  reconnect(st, now, 'new security profile');
+  reconnectAt(st, now, 'new security profile');
   return { status: 'Accepted' };
-}
-
-/** Closes the connection at `at` — after the answer has gone out — so the station reconnects with its new settings. */
-function reconnect(st: Station, at: number, why: string): void {
-  st.cancel('security-reconnect');
-  st.later(at, 'security-reconnect', (s) => s.close(1000, why));
 }

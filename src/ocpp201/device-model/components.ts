@@ -62,9 +62,9 @@ const OCPP_COMM: ComponentSpec = {
     v('MessageTimeout[Default]', 'integer', RO, '30', { unit: 's', ...REQUIRED }),
     seconds('MessageAttemptInterval[TransactionEvent]', 30, { minLimit: 0, ...REQUIRED }),
     v('MessageAttempts[TransactionEvent]', 'integer', RW, '3', { minLimit: 0, ...REQUIRED }),
-    // One connection profile (slot 1). A new priority is used from the next connection, which the
-    // station makes after a reboot (B10.FR.04): RebootRequired.
-    v('NetworkConfigurationPriority', 'SequenceList', RW, '1', { valuesList: '1', rebootRequired: true, ...REQUIRED }),
+    // Slot 1 is the run's connection; SetNetworkProfile fills slots 1–4 (B09). A new priority is used
+    // from the next power-up (B10.FR.04): RebootRequired.
+    v('NetworkConfigurationPriority', 'SequenceList', RW, '1', { valuesList: '1,2,3,4', rebootRequired: true, ...REQUIRED }),
     v('NetworkProfileConnectionAttempts', 'integer', RW, '3', { minLimit: 1, ...REQUIRED }),
     seconds('OfflineThreshold', 60, { minLimit: 0, ...REQUIRED }),
     v('PublicKeyWithSignedMeterValue', 'OptionList', RW, 'Never', { valuesList: 'Never,OncePerTransaction,EveryMeterValue' }),

@@ -28,6 +28,7 @@ import type {
 } from '../generated/types.gen.js';
 import { liveValues } from '../live-values.js';
 import { modelOf } from '../station-model.js';
+import { networkPriorityRefusal, securityVariablesSet } from '../security/network.js';
 
 /** B06.FR.16/17, B05.FR.11: a request beyond ItemsPerMessage / BytesPerMessage gets a CALLERROR. */
 function checkLimits(st: Station, action: LimitedAction, items: number, request: object): void {
@@ -43,16 +44,23 @@ export function getVariables(st: Station, req: GetVariablesRequest): GetVariable
 export function setVariables(st: Station, req: SetVariablesRequest, now: number): SetVariablesResponse {
   checkLimits(st, 'SetVariables', req.setVariableData.length, req);
   const m = modelOf(st.ctx.profile);
-  const outcome = write(m.dm, st.variables, req.setVariableData, liveValues(st));
+  // A05.FR.02/03: a NetworkConfigurationPriority the station cannot connect with is refused, not stored.
+  const refused = req.setVariableData.map((d) => networkPriorityRefusal(st, d));
+  const outcome = write(m.dm, st.variables, refused.every((r) => r === null) ? req.setVariableData : req.setVariableData.filter((_, i) => refused[i] === null), liveValues(st));
   st.variables = outcome.state;
   for (const change of outcome.changed) {
     // A value in effect now re-arms what depends on it; one that needs a reboot waits for it (B05.FR.10).
     const s = m.settingSlots.indexOf(change.slot);
     if (s >= 0 && !change.rebootRequired) st.settingChanged(s);
   }
+  securityVariablesSet(st, outcome.changed, now);
   // Monitors on the values just written (N07; their events follow the answer).
   if (outcome.changed.length > 0 && st.monitoring !== null) st.monitoring.changed(st, now);
-  return { setVariableResult: outcome.results };
+  let k = 0;
+  const results = req.setVariableData.map((d, i) =>
+    refused[i] === null ? outcome.results[k++] : { attributeType: d.attributeType ?? 'Actual', attributeStatus: 'Rejected' as const, attributeStatusInfo: refused[i]!, component: d.component, variable: d.variable },
+  );
+  return { setVariableResult: results };
 }
 
 /** A report is still being sent (its NotifyReport parts are queued or in flight). */

@@ -13,6 +13,7 @@ import * as localList from './local-list.js';
 import * as monitoring from './monitoring.js';
 import * as provisioning from './provisioning.js';
 import * as reservation from './reservation.js';
+import * as security from './security.js';
 import * as smartCharging from './smart-charging.js';
 import { costUpdated } from './tariff.js';
 import * as transactions from './transactions.js';
@@ -44,21 +45,21 @@ const REGISTRY: { [A in CsmsAction]: Handler<A> | null } = {
   DataTransfer: provisioning.dataTransfer,
   // Part 2: security, local list, reservation, smart charging, firmware, diagnostics, display, tariff.
   CancelReservation: reservation.cancelReservation,
-  CertificateSigned: null,
+  CertificateSigned: security.certificateSigned,
   ClearChargingProfile: smartCharging.clearChargingProfile,
   ClearDisplayMessage: display.clearDisplayMessage,
   ClearVariableMonitoring: monitoring.clearVariableMonitoring,
   CostUpdated: costUpdated,
   CustomerInformation: monitoring.customerInformation,
-  DeleteCertificate: null,
+  DeleteCertificate: security.deleteCertificate,
   GetChargingProfiles: smartCharging.getChargingProfiles,
   GetCompositeSchedule: smartCharging.getCompositeSchedule,
   GetDisplayMessages: display.getDisplayMessages,
-  GetInstalledCertificateIds: null,
+  GetInstalledCertificateIds: security.getInstalledCertificateIds,
   GetLocalListVersion: localList.getLocalListVersion,
   GetLog: firmware.getLog,
   GetMonitoringReport: monitoring.getMonitoringReport,
-  InstallCertificate: null,
+  InstallCertificate: security.installCertificate,
   PublishFirmware: firmware.publishFirmware,
   ReserveNow: reservation.reserveNow,
   SendLocalList: localList.sendLocalList,

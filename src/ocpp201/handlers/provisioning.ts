@@ -18,6 +18,7 @@ import type {
   SetNetworkProfileResponse,
 } from '../generated/types.gen.js';
 import { connectorAt, modelOf } from '../station-model.js';
+import { networkSlots } from '../security/network.js';
 
 /**
  * B11/B12: Immediate ends every transaction (stoppedReason ImmediateReset) and reboots; OnIdle reboots
@@ -53,13 +54,16 @@ function running(st: Station, i: number): boolean {
 }
 
 /**
- * B09: the profile is checked and stored for its slot. The station connects with slot 1 (the URL it
- * was given); a new profile takes effect when a connection change is asked for (part 2).
+ * B09: the profile is checked and stored for its slot. The station connects with the first slot of
+ * NetworkConfigurationPriority that has a profile (slot 1: the URL it was given) from its next
+ * power-up on (B10, security/network.ts).
  */
 export function setNetworkProfile(st: Station, req: SetNetworkProfileRequest): SetNetworkProfileResponse {
-  // B09.FR.02: a security profile below the current one is refused.
+  // B09.FR.04: a security profile below the current one is refused.
   const current = Number(st.setting(Setting.SecurityProfile) ?? 0);
-  if (req.connectionData.securityProfile < current) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidProfile', additionalInfo: 'lower security profile' } };
+  if (req.connectionData.securityProfile < current) return { status: 'Rejected', statusInfo: { reasonCode: 'NoSecurityDowngrade', additionalInfo: 'lower security profile' } };
+  // B09.FR.05: a slot NetworkConfigurationPriority cannot name.
+  if (!networkSlots(st).includes(req.configurationSlot)) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidConfSlot', additionalInfo: `slot ${req.configurationSlot}` } };
   // Kept over reboots like the device model's values; a profile for a slot replaces the one there.
   (st.networkProfiles ??= new Map()).set(req.configurationSlot, req.connectionData);
   return { status: 'Accepted' };

@@ -9,6 +9,7 @@ import { bootPayload, sampleReading, txUpdated } from '../dialect.js';
 import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
 import * as firmware from './firmware.js';
+import { requestCertificate } from '../security/signing.js';
 
 
 /** F06.FR.06: a triggered reading has the measurands of AlignedDataCtrlr.Measurands, context Trigger. */
@@ -72,8 +73,17 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
       st.enqueue(new OutboundCall(Kind.Other, 'PublishFirmwareStatusNotification', publish as never).asTriggered());
       break;
     }
+    case 'SignChargingStationCertificate':
+      // A02 started by the CSMS: a new key and its CSR in a SignCertificate, sent after this answer.
+      requestCertificate(st, 'ChargingStationCertificate', true, now);
+      break;
+    case 'SignV2GCertificate':
+      // A03 for the ISO 15118 SECC certificate: only a station that speaks ISO 15118.
+      if (!st.ctx.features.has('ISO15118Ctrlr')) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: 'no ISO15118Ctrlr' } };
+      requestCertificate(st, 'V2GCertificate', true, now);
+      break;
     default:
-      // Certificates and firmware publishing arrive with part 2.
+      // Combined certificates and firmware publishing are not done.
       return { status: 'NotImplemented' };
   }
   return { status: 'Accepted' };
