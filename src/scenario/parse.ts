@@ -466,6 +466,7 @@ class Compiler {
         }
         // Plug & Charge (ISO 15118, OCPP 2.0.1 C07): the EV authorizes with its contract, an eMAID.
         if (o.contract !== undefined) {
+          this.site('tells', [...path, 'contract'], true);
           const problem = typeof o.contract === 'string' ? tokenProblem(`eMAID:${o.contract}`) : 'contract is an eMAID string';
           if (problem) this.error([...path, 'contract'], `${problem} (contract: the EV's eMAID, e.g. NL-TNM-012204530-6)`);
           else ins.contract = o.contract as string;

@@ -106,8 +106,8 @@ function problemOf(s: VersionSite, ins: Instr, v: ScenarioVersion, speaks: strin
       return `${v.tokenName} '${long}' is ${tokenValue(long).length} characters, and ${speaks}, which allows at most ${v.tokenMaxLength}`;
     }
     case 'tells': {
-      // What the step tells the CSMS: an external limit (K12), an ISO 15118 EV's needs (K15).
-      const message = ins.op === Op.Limit ? 'NotifyChargingLimit' : 'NotifyEVChargingNeeds';
+      // What the step tells the CSMS: an external limit (K12), an ISO 15118 EV's needs (K15), a Plug & Charge contract (M01, C07).
+      const message = ins.op === Op.Limit ? 'NotifyChargingLimit' : ins.iso15118 !== undefined ? 'NotifyEVChargingNeeds' : 'Get15118EVCertificate';
       if (v.cpActions.includes(message)) return undefined;
       const from = versionsOf(versionsWith(message, 'cp'));
       return `this step is told with ${message}, an OCPP ${from} message, and ${speaks}: leave it out, or mark the scenario ocpp: ["${from}"]`;

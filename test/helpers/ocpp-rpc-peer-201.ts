@@ -175,7 +175,22 @@ export class StrictPeer201 {
       case 'LogStatusNotification':
       case 'FirmwareStatusNotification':
       case 'ReservationStatusUpdate':
+      case 'NotifyMonitoringReport':
+      case 'NotifyCustomerInformation':
+      case 'NotifyDisplayMessages':
+      case 'PublishFirmwareStatusNotification':
+      case 'NotifyChargingLimit':
+      case 'ClearedChargingLimit':
+      case 'ReportChargingProfiles':
+      case 'NotifyEVChargingSchedule':
         return {};
+      case 'NotifyEVChargingNeeds':
+      case 'SignCertificate':
+        return { status: 'Accepted' };
+      case 'Get15118EVCertificate':
+        return { status: 'Failed', exiResponse: '' };
+      case 'GetCertificateStatus':
+        return { status: 'Failed' };
       case 'DataTransfer':
         return { status: 'UnknownVendorId' };
       default:

@@ -157,12 +157,16 @@ describe('O Display messages against a strict 2.0.1 CSMS', () => {
     expect(p.failures).toEqual([]);
   });
 
-  it('a model without DisplayMessageCtrlr and TariffCostCtrlr: Rejected, Unknown, and CostUpdated answered but nothing kept', async () => {
+  it('a model without DisplayMessageCtrlr and TariffCostCtrlr: their actions are NotSupported (blocks.ts) and nothing is kept', async () => {
     const { p, st } = await setup({ DisplayMessageCtrlr: false, TariffCostCtrlr: false });
-    expect(await set(p, message(1))).toMatchObject({ status: 'Rejected' });
-    expect(await get(p, {}, 1)).toEqual({ status: 'Unknown', parts: [] });
-    expect(await p.call(CP, 'ClearDisplayMessage', { id: 1 })).toEqual({ status: 'Unknown' });
-    expect(await p.call(CP, 'CostUpdated', { totalCost: 1, transactionId: 'x' })).toEqual({});
+    for (const [action, request] of [
+      ['SetDisplayMessage', { message: message(1) }],
+      ['GetDisplayMessages', { requestId: 1 }],
+      ['ClearDisplayMessage', { id: 1 }],
+      ['CostUpdated', { totalCost: 1, transactionId: 'x' }],
+    ] as const) {
+      await expect(p.call(CP, action, request), action).rejects.toMatchObject({ rpcErrorCode: 'NotSupported' });
+    }
     expect(st.display).toBeNull();
     expect(p.failures).toEqual([]);
   });

@@ -616,9 +616,12 @@ describe('F06 TriggerMessage, as the 2.0.1 requirements say', () => {
 
 describe('Part 4: RPC framework and actions not supported', () => {
   it('a 2.0.1 action the station does not support → NotSupported; an action 2.0.1 does not have → NotImplemented', async () => {
-    const { peer: p } = await setup();
+    // A model without reservations (its device model leaves ReservationCtrlr out).
+    const { peer: p } = await setup({ profile: { ...PROFILE_201, deviceModel: { ReservationCtrlr: false } } });
     await booted(p);
-    await expect(p.call(CP, 'CostUpdated', { totalCost: 1.5, transactionId: 'tx-1' })).rejects.toMatchObject({ rpcErrorCode: 'NotSupported' });
+    await expect(
+      p.call(CP, 'ReserveNow', { id: 1, expiryDateTime: new Date(Date.now() + 60_000).toISOString(), idToken: TOKEN, evseId: 1 }),
+    ).rejects.toMatchObject({ rpcErrorCode: 'NotSupported' });
     // ocpp-rpc will not send an action its 2.0.1 schema lacks: raw frames.
     expect((await rawCallError(p, '[2,"n1","RemoteStartTransaction",{"idTag":"X"}]', 'n1'))[2]).toBe('NotImplemented');
     expect((await rawCallError(p, '[2,"n2","GetConfiguration",{}]', 'n2'))[2]).toBe('NotImplemented');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { Op } from '../../src/scenario/program.js';
+import { programForVersion } from '../../src/scenario/version-check.js';
 
 function compile(step: string) {
   return compileScenarioText('pnc.yaml', `description: pnc\nsteps:\n  - ${step}\n`);
@@ -33,5 +34,13 @@ describe('scenario plug: Plug & Charge', () => {
     expect(errorsOf('plug: { contract: not-an-emaid }')[0]).toMatch(/not an eMAID/);
     expect(errorsOf('plug: { installContract: true }')[0]).toMatch(/with a contract/);
     expect(errorsOf('plug: { contract: NL-TNM-012204530-6, installContract: yes please }')[0]).toMatch(/true or false/);
+  });
+});
+
+describe('Plug & Charge is OCPP 2.0.1', () => {
+  it('a 1.6 charge point cannot run a plug with a contract: refused at its file:line:col', () => {
+    const p = compile('plug: {contract: NL-TNM-012204530-6}');
+    expect(programForVersion(p, '2.0.1').instrs).toHaveLength(1);
+    expect(() => programForVersion(p, '1.6')).toThrow(/3:12: steps\[0\]\.plug\.contract: this step is told with Get15118EVCertificate, an OCPP 2\.0\.1 message/);
   });
 });

@@ -46,6 +46,36 @@ export interface ProfileInput {
   };
 }
 
+/** A version's profile, by the field names 1.6 and 2.0.1 share (the schedule: the one enforced). */
+export interface VersionProfile {
+  stackLevel: number;
+  chargingProfileKind: ProfileKind;
+  recurrencyKind?: 'Daily' | 'Weekly';
+  validFrom?: string;
+  validTo?: string;
+  transactionId?: TransactionRef;
+}
+export interface VersionSchedule {
+  startSchedule?: string;
+  duration?: number;
+  chargingRateUnit: RateUnit;
+  chargingSchedulePeriod: readonly PeriodInput[];
+  minChargingRate?: number;
+}
+
+/** A version's profile in neutral words, its optional fields copied only when present (no copy of the periods). */
+export function profileInput(id: number, purpose: Purpose, p: VersionProfile, s: VersionSchedule): ProfileInput {
+  const input: ProfileInput = { id, stackLevel: p.stackLevel, purpose, kind: p.chargingProfileKind, schedule: { unit: s.chargingRateUnit, periods: s.chargingSchedulePeriod } };
+  if (p.recurrencyKind !== undefined) input.recurrency = p.recurrencyKind;
+  if (p.validFrom !== undefined) input.validFrom = p.validFrom;
+  if (p.validTo !== undefined) input.validTo = p.validTo;
+  if (p.transactionId !== undefined) input.transactionId = p.transactionId;
+  if (s.startSchedule !== undefined) input.schedule.startSchedule = s.startSchedule;
+  if (s.duration !== undefined) input.schedule.duration = s.duration;
+  if (s.minChargingRate !== undefined) input.schedule.minChargingRate = s.minChargingRate;
+  return input;
+}
+
 /** The names a version gives the limits of {@link ProfileLimits}, for the reasons a profile is Rejected. */
 export interface LimitNames {
   maxStackLevel: string;

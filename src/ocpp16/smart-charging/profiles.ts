@@ -6,6 +6,7 @@
 import type { Station } from '../../station/station.js';
 import {
   checkProfile,
+  profileInput,
   clearMatching,
   type ChargePointView,
   type InstalledProfile,
@@ -36,22 +37,7 @@ const LIMIT_NAMES: LimitNames = {
 
 /** A 1.6 csChargingProfiles in neutral words (no copy of the periods). */
 function toInput(p: ChargingProfile): ProfileInput {
-  const s = p.chargingSchedule;
-  const input: ProfileInput = {
-    id: p.chargingProfileId,
-    stackLevel: p.stackLevel,
-    purpose: PURPOSE[p.chargingProfilePurpose],
-    kind: p.chargingProfileKind,
-    schedule: { unit: s.chargingRateUnit, periods: s.chargingSchedulePeriod },
-  };
-  if (p.recurrencyKind !== undefined) input.recurrency = p.recurrencyKind;
-  if (p.validFrom !== undefined) input.validFrom = p.validFrom;
-  if (p.validTo !== undefined) input.validTo = p.validTo;
-  if (p.transactionId !== undefined) input.transactionId = p.transactionId;
-  if (s.startSchedule !== undefined) input.schedule.startSchedule = s.startSchedule;
-  if (s.duration !== undefined) input.schedule.duration = s.duration;
-  if (s.minChargingRate !== undefined) input.schedule.minChargingRate = s.minChargingRate;
-  return input;
+  return profileInput(p.chargingProfileId, PURPOSE[p.chargingProfilePurpose], p, p.chargingSchedule);
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Station } from '../../station/station.js';
 import {
   checkProfile,
+  profileInput,
   installProfile,
   type ChargePointView,
   type InstalledProfile,
@@ -61,22 +62,7 @@ export function remember(p: InstalledProfile, original: ChargingProfileType, sou
 
 /** A 2.0.1 chargingProfile in neutral words: its first schedule (more than one only for ISO 15118 price levels). */
 function toInput(p: ChargingProfileType): ProfileInput {
-  const s = p.chargingSchedule[0];
-  const input: ProfileInput = {
-    id: p.id,
-    stackLevel: p.stackLevel,
-    purpose: PURPOSE[p.chargingProfilePurpose],
-    kind: p.chargingProfileKind,
-    schedule: { unit: s.chargingRateUnit, periods: s.chargingSchedulePeriod },
-  };
-  if (p.recurrencyKind !== undefined) input.recurrency = p.recurrencyKind;
-  if (p.validFrom !== undefined) input.validFrom = p.validFrom;
-  if (p.validTo !== undefined) input.validTo = p.validTo;
-  if (p.transactionId !== undefined) input.transactionId = p.transactionId;
-  if (s.startSchedule !== undefined) input.schedule.startSchedule = s.startSchedule;
-  if (s.duration !== undefined) input.schedule.duration = s.duration;
-  if (s.minChargingRate !== undefined) input.schedule.minChargingRate = s.minChargingRate;
-  return input;
+  return profileInput(p.id, PURPOSE[p.chargingProfilePurpose], p, p.chargingSchedule[0]);
 }
 
 /** The charge point by EVSE, as the shared profile rules see it (connector n of the rules = EVSE n). */
