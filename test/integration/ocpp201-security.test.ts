@@ -287,7 +287,7 @@ describe('Plug & Charge (C07, M01) against the strict 2.0.1 peer', () => {
       connectors: PROFILE_201.connectors.slice(0, 1),
       deviceModel: { ISO15118Ctrlr: { PnCEnabled: true, ContractCertificateInstallationEnabled: true } },
     };
-    fleetOn(peer.url, { profile, scenario: loadScenario(file) });
+    fleetOn(peer.url, { profile, scenario: loadScenario(file, '2.0.1') });
     const authorize = await arrives(peer, 'Authorize');
     expect(authorize.params.idToken).toEqual({ idToken: 'NL-TNM-012204530-6', type: 'eMAID' });
     expect(authorize.params.iso15118CertificateHashData).toHaveLength(1);
