@@ -49,9 +49,18 @@ function calls(feature: BenchFeature): [action: string, request: object][] {
   }
 }
 
+type Outcome = { result?: { status?: string; setMonitoringResult?: { status: string }[] }; error?: { code: string } };
+
+/** Why a charge point did not take the call: a CALLERROR's code, or a status other than Accepted; null when it did. */
+function refusal(o: Outcome): string | null {
+  if (o.error) return o.error.code;
+  const statuses = o.result?.setMonitoringResult?.map((r) => r.status) ?? [o.result?.status];
+  return statuses.find((st) => st !== 'Accepted') ?? null;
+}
+
 /**
- * Sends each feature's calls to every booted charge point; returns how many charge points answered
- * each call with a CALLRESULT, and the first error seen (a feature the charge points do not have is
+ * Sends each feature's calls to every booted charge point; returns how many charge points accepted
+ * each call (every status Accepted), and the first refusal seen (a feature the charge points do not have is
  * a visible error in the results, not a silently cheaper benchmark).
  */
 export async function activateFeatures(api: BenchApi, features: readonly BenchFeature[]): Promise<{ action: string; ok: number; failed: number; firstError?: string }[]> {
@@ -63,9 +72,11 @@ export async function activateFeatures(api: BenchApi, features: readonly BenchFe
         headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
         body: JSON.stringify(request),
       });
-      const body = (await res.json()) as { ok?: number; failed?: number; results?: Record<string, { error?: { code: string; description: string } }>; error?: { description: string } };
-      const firstError = body.error?.description ?? Object.values(body.results ?? {}).find((r) => r.error)?.error?.code;
-      out.push({ action, ok: body.ok ?? 0, failed: body.failed ?? 0, ...(firstError ? { firstError } : {}) });
+      const body = (await res.json()) as { results?: Record<string, Outcome>; error?: { description: string } };
+      const outcomes = Object.values(body.results ?? {});
+      const refused = outcomes.map(refusal).filter((r) => r !== null);
+      const firstError = body.error?.description ?? refused[0];
+      out.push({ action, ok: outcomes.length - refused.length, failed: refused.length, ...(firstError ? { firstError } : {}) });
     }
   }
   return out;
