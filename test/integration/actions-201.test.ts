@@ -1,6 +1,7 @@
 /**
  * Every CSMS-initiated OCPP 2.0.1 action against a running 2.0.1 charge point, through ocpp-rpc's
- * strict 2.0.1 server (which validates each request and each answer against the official schemas):
+ * strict 2.0.1 server (which validates each request and each answer against the official schemas)
+ * and through our embedded CSMS's operator API (which checks each answer against the schema too):
  * a full-featured model answers each one; a model whose device model says it lacks an optional
  * functional block answers that block's actions with NotSupported, and only those (and PublishFirmware /
  * UnpublishFirmware, which only a model that says it is a Local Controller answers).
@@ -13,6 +14,7 @@ import type { CsmsAction } from '../../src/ocpp201/generated/actions.gen.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 import { StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
 import { CSMS_REQUESTS_201 } from '../helpers/csms-requests-201.js';
+import { api, csmsWith } from '../helpers/csms-clients.js';
 
 const CP = 'ACT001';
 const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600 };
@@ -90,4 +92,18 @@ describe('every CSMS-initiated 2.0.1 action', () => {
       }
     });
   }
+});
+
+describe('every CSMS-initiated 2.0.1 action from the embedded CSMS', () => {
+  it('reaches a full-featured charge point through the operator API and a schema-valid answer comes back', async () => {
+    const csms = await csmsWith();
+    fleet = startTestFleet(csms.url, { count: 1, idPrefix: 'ACT', driver: QUIET_DRIVER, profile: FULL });
+    await until(() => csms.stats.protocols['ocpp2.0.1']?.booted === 1, `${CP} to boot`);
+    const actions = (Object.keys(CSMS_REQUESTS_201) as CsmsAction[]).sort((a, b) => Number(a === 'Reset') - Number(b === 'Reset'));
+    for (const action of actions) {
+      const { status, json } = await api(csms, 'POST', `/api/charge-points/${CP}/${action}`, CSMS_REQUESTS_201[action]);
+      expect([action, status, json.error]).toEqual([action, 200, undefined]);
+    }
+    expect(csms.stats.invalidResponses).toBe(0);
+  });
 });
