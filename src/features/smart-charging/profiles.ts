@@ -6,6 +6,7 @@
  * point only through {@link ChargePointView}, so it is tested without a station. Each version maps its
  * SetChargingProfile payload into a {@link ProfileInput} (ocpp16/smart-charging/profiles.ts).
  */
+import { Interner } from '../../util/intern.js';
 
 /**
  * What a profile limits, named for what it is: the charge point as a whole (1.6 ChargePointMaxProfile,
@@ -83,6 +84,9 @@ export interface LimitNames {
   allowedUnits: string;
 }
 
+/** The periods of the schedules this worker's charge points hold, shared by equal schedules. */
+const SCHEDULES = new Interner<Period[]>(1024);
+
 const NEUTRAL_NAMES: LimitNames = { maxStackLevel: 'the highest stack level', maxPeriods: 'the most periods', allowedUnits: 'the allowed units' };
 
 /** Two transaction references name the same transaction (1.6 compares integers, 2.0.1 strings). */
@@ -92,10 +96,10 @@ function sameTransaction(a: TransactionRef, b: TransactionRef | null): boolean {
 
 /** One period of an installed schedule: from `startS` seconds after the schedule's start. */
 export interface Period {
-  startS: number;
-  limit: number;
+  readonly startS: number;
+  readonly limit: number;
   /** numberPhases as given; null = the default of 3 (§7.14). */
-  phases: number | null;
+  readonly phases: number | null;
 }
 
 /** A profile as installed: the CSMS's fields, times parsed once (ms since the epoch). */
@@ -164,7 +168,8 @@ export function checkProfile(
   const n = s.periods.length;
   if (n === 0) return 'chargingSchedulePeriod is empty';
   if (n > limits.maxPeriods) return `${n} periods, more than ${names.maxPeriods} (${limits.maxPeriods})`;
-  const periods: Period[] = [];
+  let periods: Period[] = [];
+  let key = '';
   for (let i = 0; i < n; i++) {
     const { startPeriod, limit, numberPhases } = s.periods[i];
     // Each startPeriod also ends the period before it (1.6 §7.14), so they must increase.
@@ -172,7 +177,10 @@ export function checkProfile(
     if (!(limit >= 0)) return `negative limit ${limit}`;
     if (numberPhases !== undefined && (numberPhases < 1 || numberPhases > 3)) return `numberPhases ${numberPhases} is not 1…3`;
     periods.push({ startS: startPeriod, limit, phases: numberPhases ?? null });
+    key += `${startPeriod}:${limit}:${numberPhases ?? ''};`;
   }
+  // Read-only from here on: charge points sent the same schedule share one copy.
+  periods = SCHEDULES.share(key, periods);
   if (s.duration !== undefined && s.duration < 0) return 'negative duration';
   if (s.minChargingRate !== undefined && s.minChargingRate < 0) return 'negative minChargingRate';
 

@@ -48,15 +48,14 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
   sharing = 1;
   /** When the pending boundary alarm is due (ms). */
   boundaryAt = Infinity;
-  private readonly wiring: Electrics[];
+  private readonly wiring: readonly Electrics[];
 
   constructor(
     protected readonly st: Station,
     private readonly readLimits: ReadLimits,
     private readonly options: SmartChargingOptions = NO_OPTIONS,
   ) {
-    // Connector 0 (the grid connection) converts with the first outlet's electrics.
-    this.wiring = st.connectors.map((_, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
+    this.wiring = wiringOf(st);
   }
 
   get connectorCount(): number {
@@ -170,6 +169,19 @@ function suspendOrResume(st: Station, c: Connector, now: number): void {
   } else if (c.status === 'SuspendedEVSE' && c.evMaxPowerW > 0) {
     st.setStatus(c, c.powerW > 0 ? 'Charging' : 'SuspendedEV', now);
   }
+}
+
+/** By connector (0…n), the electrics a profile's amperes convert with; one array per profile, shared. */
+const wirings = new WeakMap<object, Electrics[]>();
+
+function wiringOf(st: Station): Electrics[] {
+  let w = wirings.get(st.ctx.profile);
+  if (w === undefined) {
+    // Connector 0 (the grid connection) converts with the first outlet's electrics.
+    w = st.connectors.map((_, i) => electricsOf(st.connectors[i === 0 ? 1 : i]));
+    wirings.set(st.ctx.profile, w);
+  }
+  return w;
 }
 
 function electricsOf(c: Connector | undefined): Electrics {

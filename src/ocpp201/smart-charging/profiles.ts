@@ -21,6 +21,7 @@ import {
 import { findVariable, slotOf, type DeviceModel } from '../device-model/index.js';
 import type { ChargingLimitSourceEnumType, ChargingProfilePurposeEnumType, ChargingProfileType, StatusInfoType } from '../generated/types.gen.js';
 import { memberList } from '../meter-values.js';
+import { Interner } from '../../util/intern.js';
 import { modelOf, variable } from '../station-model.js';
 
 /** The neutral purpose of each 2.0.1 chargingProfilePurpose. */
@@ -54,8 +55,11 @@ export function originalOf(p: InstalledProfile): ChargingProfileType | undefined
   return o;
 }
 
+/** The profiles as sent, shared by the charge points that were sent the same one (read-only: see originalOf). */
+const ORIGINALS = new Interner<ChargingProfileType>(1024);
+
 export function remember(p: InstalledProfile, original: ChargingProfileType, source: ChargingLimitSourceEnumType = 'CSO'): InstalledProfile {
-  originals.set(p, original);
+  originals.set(p, ORIGINALS.share(JSON.stringify(original), original));
   if (source !== 'CSO') sources.set(p, source);
   return p;
 }
