@@ -25,8 +25,7 @@ RUN npx tsc -p tsconfig.json \
  && cp package-lock.json /opt/ocpp-sim/ \
  && cd /opt/ocpp-sim \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && rm package-lock.json \
- && npm cache clean --force
+ && rm package-lock.json
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
