@@ -115,16 +115,17 @@ export type RunArgs = ReturnType<typeof runOptions> extends Argv<infer T> ? T : 
 
 /**
  * Builds the fleet configuration from parsed flags; throws UsageError for anything wrong. As one
- * fleet of a run plan, `plan.total` (all fleets' charge points) sizes the ramp and the file limit.
+ * fleet of a run plan, `plan.total` (all fleets' charge points) sizes the ramp and the file limit
+ * (`plan.here`, when given, the file limit: the charge points of this process's --shard slice).
  */
-export function fleetConfigFrom(args: RunArgs, plan?: { total: number }): { config: FleetConfig; durationMs: number; giveUpAfterMs: number } {
+export function fleetConfigFrom(args: RunArgs, plan?: { total: number; here?: number }): { config: FleetConfig; durationMs: number; giveUpAfterMs: number } {
   const csms = args.csms;
   if (!csms) throw new UsageError('--csms is required (e.g. --csms ws://localhost:9000/ocpp)');
   const url = csmsUrl(csms);
   const total = int(args.count, '--count', 1, MAX_COUNT);
   const slice = args.shard ? parseSlice(args.shard, total) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
-  checkProcessLimits(plan?.total ?? count);
+  checkProcessLimits(plan?.here ?? plan?.total ?? count);
   const idStart = int(args['id-start'], '--id-start', 0, MAX_ID_N);
   if (idStart + total - 1 > MAX_ID_N) {
     throw new UsageError(`--id-start ${idStart} with --count ${total} numbers charge points up to ${idStart + total - 1}, beyond ${MAX_ID_N}: give a lower --id-start`);
@@ -287,13 +288,13 @@ function checkProcessLimits(count: number): void {
 }
 
 /** `i/n`: slice i (from 1) of n; a slice of a fleet smaller than n may hold none, and is refused. */
-function parseSlice(text: string, total: number): { index: number; of: number } {
+function parseSlice(text: string, total: number): { index: number; of: number; total: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard '${text}' must be i/n with 1 ≤ i ≤ n, e.g. 1/4`);
   if (i > total) throw new UsageError(`--shard '${text}': a fleet of ${total} (--count) has no charge point in slice ${i}`);
-  return { index: i - 1, of: n };
+  return { index: i - 1, of: n, total };
 }
 
 function readTls(args: RunArgs): FleetConfig['tls'] {
@@ -321,10 +322,16 @@ export function planConfigsFrom(
   const plan = loadPlan(file, int(args['id-start'], '--id-start', 0, MAX_ID_N), args.ocpp);
   const merged = planArgs(plan, args, explicit);
   const total = plan.fleets.reduce((n, f) => n + f.count, 0);
-  const workers = merged.workers ?? Math.min(availableParallelism(), total);
+  // --shard i/n takes slice i of every fleet (positions p with p mod n = i−1); a fleet smaller than
+  // n may have none in this slice, and is left out of this process.
+  const slice = merged.shard ? parseSlice(merged.shard, total) : undefined;
+  const inSlice = (count: number) => (slice ? Math.max(0, Math.ceil((count - slice.index) / slice.of)) : count);
+  const here = plan.fleets.reduce((n, f) => n + inSlice(f.count), 0);
+  const workers = merged.workers ?? Math.max(1, Math.min(availableParallelism(), here));
   let durationMs = 0;
   let giveUpAfterMs = 0;
-  const configs = plan.fleets.map((f, g) => {
+  const configs = plan.fleets.flatMap((f, g) => {
+    if (inSlice(f.count) === 0) return [];
     const fleetArgs: RunArgs = {
       ...merged,
       profile: f.profile,
@@ -337,11 +344,12 @@ export function planConfigsFrom(
       // Fleet 0 keeps the seed (a one-fleet plan replays like \`run\`); the others get their own streams.
       seed: g === 0 ? merged.seed : seedFor(merged.seed, -1 - g),
     };
-    const built = fleetConfigFrom(fleetArgs, { total });
+    const built = fleetConfigFrom(fleetArgs, { total, here });
     durationMs = built.durationMs;
     giveUpAfterMs = built.giveUpAfterMs;
-    return built.config;
+    return [built.config];
   });
+  if (configs.length === 0) throw new UsageError(`--shard '${merged.shard}': no fleet of ${file} has a charge point in slice ${slice!.index + 1} of ${slice!.of}`);
   return { configs, durationMs, giveUpAfterMs, quiet: merged.quiet, metrics: guard(() => metricsOptionsFrom(merged)), thresholds: plan.thresholds };
 }
 

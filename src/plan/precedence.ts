@@ -7,8 +7,9 @@
  *   3. flags given explicitly on the command line (`ocpp-sim run plan.yaml --duration 30s`)
  *
  * yargs fills in defaults, so "given explicitly" is read from the command-line tokens themselves
- * ({@link explicitFlags}). Per-fleet flags (--count, --profile, --scenario, --id-prefix, --shard)
- * cannot be combined with a plan: each fleet says its own.
+ * ({@link explicitFlags}). Per-fleet flags (--count, --profile, --scenario, --id-prefix) cannot be
+ * combined with a plan: each fleet says its own. `--shard i/n` can: it takes slice i of every fleet,
+ * so the pods of a Kubernetes Indexed Job share one plan (deploy/kubernetes/).
  */
 import { ConfigError } from '../config/errors.js';
 import type { Plan, PlanSettings } from './plan.js';
@@ -17,7 +18,7 @@ import type { Plan, PlanSettings } from './plan.js';
 export const RUN_ALIASES: Readonly<Record<string, string>> = { n: 'count', d: 'duration', w: 'workers', p: 'profile', s: 'scenario', q: 'quiet' };
 
 /** Flags that describe one fleet, which a plan's `fleets:` already does. */
-export const PER_FLEET_FLAGS = ['count', 'profile', 'scenario', 'id-prefix', 'shard'] as const;
+export const PER_FLEET_FLAGS = ['count', 'profile', 'scenario', 'id-prefix'] as const;
 
 /**
  * Names (long, kebab-case) of the flags present in `tokens` (the command line after the binary):

@@ -15,8 +15,8 @@ export type FleetConfig = Omit<ShardConfig, 'first' | 'count' | 'stride'> & {
   count: number;
   /** Worker threads; 0 = run on the main thread. */
   workers: number;
-  /** This process's slice of a larger fleet: shard index (0-based) of n processes. */
-  slice?: { index: number; of: number };
+  /** This process's slice of a larger fleet: shard index (0-based) of n processes; `total`: the whole fleet's count. */
+  slice?: { index: number; of: number; total?: number };
 };
 
 export interface Fleet {
@@ -93,7 +93,8 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
         stride: p.stride * step,
       });
     }
-    rampOffset += config.count;
+    // Positions (and so ramp slots) are the whole fleet's: the next group queues behind all of them.
+    rampOffset += slice?.total ?? config.count;
   });
   const workers = budget;
 
