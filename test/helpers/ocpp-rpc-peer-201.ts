@@ -182,8 +182,8 @@ export class StrictPeer201 {
       case 'NotifyChargingLimit':
       case 'ClearedChargingLimit':
       case 'ReportChargingProfiles':
-      case 'NotifyEVChargingSchedule':
         return {};
+      case 'NotifyEVChargingSchedule':
       case 'NotifyEVChargingNeeds':
       case 'SignCertificate':
         return { status: 'Accepted' };
