@@ -227,6 +227,8 @@ export const dialect201: Dialect = {
   // 2.0.1 has no transition table like 1.6 §4.9; the core's own transitions are the physical ones.
   allowsTransition: () => true,
   reports: (from, to) => from === null || connectorStatus(from) !== connectorStatus(to),
+  // G01.FR.09 (errata 2025-01): a cable into a Reserved connector changes nothing until the reserved token comes.
+  plugInKeepsReserved: true,
   boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
   heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
 

@@ -14,7 +14,7 @@
  */
 import { Setting } from '../station/settings.js';
 import { T } from '../metrics/shard-stats.js';
-import { Await, Phase, type Connector } from '../station/connector.js';
+import { Await, Phase, cableIn, type Connector } from '../station/connector.js';
 import * as driver from '../station/driver.js';
 import { firmwareOf } from '../station/firmware-state.js';
 import { refusesStart } from '../station/reservation.js';
@@ -135,7 +135,7 @@ function run(st: Station, c: Connector, now: number): void {
       case Op.Authorize: {
         const local = driver.requestAuthorization(st, c, idTagFor(st, c, ins), now);
         // The scenario, not the driver, goes on.
-        c.phase = c.status === 'Available' || c.status === 'Reserved' ? Phase.Idle : Phase.Plugged;
+        c.phase = cableIn(c) ? Phase.Plugged : Phase.Idle;
         if (local === null) {
           c.awaiting = Await.Authorize;
           return;
@@ -155,8 +155,7 @@ function run(st: Station, c: Connector, now: number): void {
           expectation(st, c, ins, false, 'a connector free for this idTag', 'reserved for another idTag', `connector ${c.id} is reserved for another idTag than ${idTag}`);
           break;
         }
-        if (c.status === 'Available' || c.status === 'Reserved') driver.plugIn(st, c, now);
-        driver.startSession(st, c, idTag, now);
+        driver.startSession(st, c, idTag, now); // plugs the EV in first if it is not
         c.phaseUntil = Infinity; // the scenario decides when the session ends
         // Only an expectation waits for the answer: offline, the start is queued and charging goes on.
         if (ins.expect === undefined) break;

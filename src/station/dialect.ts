@@ -128,6 +128,11 @@ export interface Dialect {
    */
   reservationEnded?(st: Station, reservationId: number, how: 'Expired' | 'Removed'): OutboundCall;
   /**
+   * An EV plugged into a Reserved connector leaves it Reserved until the reserved token claims it
+   * (2.0.1 G01.FR.09, errata 2025-01); absent: the plug-in shows at once (1.6 Reserved → Preparing).
+   */
+  readonly plugInKeepsReserved?: boolean;
+  /**
    * An external limit on the station (`evseId` 0) or one EVSE was set, or (null) released: those of
    * that place, every one when `evseId` < 0 (2.0.1 K12/K13); absent: the version has no such notion.
    */
