@@ -337,6 +337,7 @@ export const dialect201: Dialect = {
     const out: IdTagInfo = { status: info.status };
     if (info.cacheExpiryDateTime !== undefined) out.expiryDate = info.cacheExpiryDateTime;
     if (info.groupIdToken !== undefined) out.parentIdTag = info.groupIdToken.idToken;
+    if (info.evseId !== undefined) out.evseIds = info.evseId;
     return out;
   },
   // The station gives transaction ids in 2.0.1 (txStarted); the CSMS never does.

@@ -106,7 +106,7 @@ export function requestAuthorization(st: Station, c: Connector, idTag: string, n
   c.idTag = idTag;
   c.phase = Phase.Authorizing;
   // Held for someone else (§5.13): refused at the charge point, the CSMS is not asked.
-  const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now);
+  const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now, c.spec?.evse);
   if (local === null) st.enqueue(st.ctx.dialect.authorize(st, c.id, idTag));
   return local;
 }

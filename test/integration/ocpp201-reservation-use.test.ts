@@ -33,7 +33,7 @@ async function withPeer(profile: StationProfile, scenarioYaml?: string): Promise
   if (scenarioYaml !== undefined) {
     const file = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(file, scenarioYaml);
-    scenario = loadScenario(file);
+    scenario = loadScenario(file, '2.0.1');
   }
   const f = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile, ...(scenario ? { scenario } : {}) });
   cleanups.push(() => f.stop());
