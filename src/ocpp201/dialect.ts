@@ -31,7 +31,7 @@ import { energyReading, memberList, reading } from './meter-values.js';
 import { connectorStatusChanged } from './monitoring/events.js';
 import { modelOf, variable } from './station-model.js';
 import { externalLimit } from './smart-charging/external-limits.js';
-import { evPlugged } from './smart-charging/iso15118.js';
+import { evPlugged, evRenegotiates } from './smart-charging/iso15118.js';
 import { contractHashData, evCertificateRequest, pncEnabled } from './security/plug-and-charge.js';
 
 type Payload = Record<string, unknown>;
@@ -317,6 +317,7 @@ export const dialect201: Dialect = {
   // K12/K13 external limits, K15 ISO 15118 EVs (smart-charging/state.ts).
   externalLimit: (st, evseId, limit, now) => externalLimit(st, evseId, limit, now),
   evPlugged: (st, c, needs, now) => evPlugged(st, c, needs, now),
+  evRenegotiates: (st, c, needs, now) => evRenegotiates(st, c, needs, now),
 
   vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
 

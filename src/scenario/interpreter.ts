@@ -245,6 +245,16 @@ function run(st: Station, c: Connector, now: number): void {
         st.ctx.dialect.externalLimit?.(st, evse, watts === null ? null : { source, watts }, now);
         break;
       }
+      case Op.Renegotiate: {
+        // K17: an ISO 15118 EV on a running transaction renegotiates (a version without it ignores it).
+        const hlc = ins.iso15118!;
+        if (c.tx === null || c.tx.stopped) {
+          expectation(st, c, ins, false, 'a running transaction', 'none', 'renegotiate needs a running transaction of an ISO 15118 EV (plug: {iso15118})');
+          break;
+        }
+        st.ctx.dialect.evRenegotiates?.(st, c, hlc.departureMs === undefined ? { energyWh: hlc.energyWh } : { energyWh: hlc.energyWh, departureAt: now + hlc.departureMs / st.ctx.speed }, now);
+        break;
+      }
       case Op.ExpectCall:
         c.awaiting = Await.Call;
         c.phaseUntil = now + draw(st, c, ins);
@@ -417,5 +427,5 @@ function describeSite(ins: Instr, prog: ScenarioProgram): { site: string; label:
 }
 
 function stepName(op: Op): string {
-  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware'][op];
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate'][op];
 }

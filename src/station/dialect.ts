@@ -139,6 +139,8 @@ export interface Dialect {
   externalLimit?(st: Station, evseId: number, limit: ExternalLimit | null, now: number): void;
   /** An EV that speaks ISO 15118 was plugged into `c` (2.0.1 K15); absent: the version ignores it. */
   evPlugged?(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void;
+  /** That EV asks for a new schedule with new needs during its transaction (2.0.1 K17); absent: ignored. */
+  evRenegotiates?(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void;
   /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */
   vendorMessage(st: Station, message: { vendorId: string; messageId?: string; data?: string }): OutboundCall;
 
