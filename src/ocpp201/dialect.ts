@@ -58,6 +58,8 @@ export function chargingState(s: ConnectorStatus): ChargingStateEnumType {
       return s;
     case 'Preparing':
     case 'Finishing':
+    // A transaction at a Reserved connector has its EV plugged in (G01.FR.09 kept the status, H03 S1 #2).
+    case 'Reserved':
       return 'EVConnected';
     default:
       return 'Idle';

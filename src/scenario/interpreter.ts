@@ -145,7 +145,8 @@ function run(st: Station, c: Connector, now: number): void {
         break;
       }
       case Op.Start: {
-        if (c.tx && !c.tx.stopped) {
+        // A transaction opened at plug-in (2.0.1 TxStartPoint EVConnected) is the one this start authorizes.
+        if (c.tx && !c.tx.stopped && c.tx.authorized) {
           expectation(st, c, ins, false, 'no transaction running', 'a running transaction', 'a transaction is already running on this connector');
           break;
         }

@@ -87,6 +87,24 @@ describe('G01.FR.09 / H03: using a reserved EVSE', () => {
     expect(problems(f)).toEqual([]);
   });
 
+  it('H03 S1 #2 (TxStartPoint EVConnected): the plug-in starts the transaction while the EVSE stays Reserved; the reserved token authorizes it and makes it Occupied', async () => {
+    const profile: StationProfile = { ...PROFILE_201, deviceModel: { TxCtrlr: { TxStartPoint: 'EVConnected' } } };
+    const yaml = ['description: plug first, EVConnected', 'connectors: [1]', 'steps:', '  - wait: 1500ms', '  - plug', '  - wait: 300ms', '  - authorize: {idTag: ALICE, expect: Accepted}', '  - start', ''].join('\n');
+    const { p, f } = await withPeer(profile, yaml);
+    const mark = p.received.length;
+    expect(await reserve(p, 13, 'ALICE', { evseId: 1 })).toEqual({ status: 'Accepted' });
+    const events = () => p.calls(CP, 'TransactionEvent');
+    await until(() => events().length >= 1, 'the plug-in starts a transaction', 4000);
+    expect(events()[0].params).toMatchObject({ eventType: 'Started', triggerReason: 'CablePluggedIn', transactionInfo: { chargingState: 'EVConnected' } });
+    expect(statuses(p, 1, mark)).toEqual(['Reserved']);
+    await until(() => events().some((e) => e.params.idToken?.idToken === 'ALICE'), 'the authorization', 3000);
+    expect(events().find((e) => e.params.idToken?.idToken === 'ALICE')!.params).toMatchObject({ eventType: 'Updated', reservationId: 13 });
+    await until(() => statuses(p, 1, mark).length === 2, 'EVSE 1 Occupied');
+    expect(statuses(p, 1, mark)).toEqual(['Reserved', 'Occupied']);
+    expect(p.failures).toEqual([]);
+    expect(problems(f)).toEqual([]);
+  });
+
   it('H03 S1 (errata 2025-01): the reserved token first consumes the reservation (Available), then the cable makes the EVSE Occupied', async () => {
     const yaml = ['description: badge first at a reserved EVSE', 'connectors: [1]', 'steps:', '  - wait: 1500ms', '  - authorize: {idTag: ALICE, expect: Accepted}', '  - start', ''].join('\n');
     const { p, f } = await withPeer(PROFILE_201, yaml);
