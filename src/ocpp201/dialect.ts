@@ -31,7 +31,7 @@ import { energyReading, memberList, reading } from './meter-values.js';
 import { connectorStatusChanged } from './monitoring/events.js';
 import { modelOf, variable } from './station-model.js';
 import { externalLimit } from './smart-charging/external-limits.js';
-import { evPlugged } from './smart-charging/iso15118.js';
+import { evPlugged, evRenegotiates } from './smart-charging/iso15118.js';
 import { contractHashData, evCertificateRequest, pncEnabled } from './security/plug-and-charge.js';
 
 type Payload = Record<string, unknown>;
@@ -58,6 +58,8 @@ export function chargingState(s: ConnectorStatus): ChargingStateEnumType {
       return s;
     case 'Preparing':
     case 'Finishing':
+    // A transaction at a Reserved connector has its EV plugged in (G01.FR.09 kept the status, H03 S1 #2).
+    case 'Reserved':
       return 'EVConnected';
     default:
       return 'Idle';
@@ -227,6 +229,8 @@ export const dialect201: Dialect = {
   // 2.0.1 has no transition table like 1.6 §4.9; the core's own transitions are the physical ones.
   allowsTransition: () => true,
   reports: (from, to) => from === null || connectorStatus(from) !== connectorStatus(to),
+  // G01.FR.09 (errata 2025-01): a cable into a Reserved connector changes nothing until the reserved token comes.
+  plugInKeepsReserved: true,
   boot: (st) => new OutboundCall(Kind.Boot, 'BootNotification', bootPayload(st) as never),
   heartbeat: () => new OutboundCall(Kind.Heartbeat, 'Heartbeat', {}),
 
@@ -315,6 +319,7 @@ export const dialect201: Dialect = {
   // K12/K13 external limits, K15 ISO 15118 EVs (smart-charging/state.ts).
   externalLimit: (st, evseId, limit, now) => externalLimit(st, evseId, limit, now),
   evPlugged: (st, c, needs, now) => evPlugged(st, c, needs, now),
+  evRenegotiates: (st, c, needs, now) => evRenegotiates(st, c, needs, now),
 
   vendorMessage: (_st, message) => new OutboundCall(Kind.Other, 'DataTransfer', { ...message }),
 
@@ -335,6 +340,7 @@ export const dialect201: Dialect = {
     const out: IdTagInfo = { status: info.status };
     if (info.cacheExpiryDateTime !== undefined) out.expiryDate = info.cacheExpiryDateTime;
     if (info.groupIdToken !== undefined) out.parentIdTag = info.groupIdToken.idToken;
+    if (info.evseId !== undefined) out.evseIds = info.evseId;
     return out;
   },
   // The station gives transaction ids in 2.0.1 (txStarted); the CSMS never does.

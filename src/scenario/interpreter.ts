@@ -14,7 +14,7 @@
  */
 import { Setting } from '../station/settings.js';
 import { T } from '../metrics/shard-stats.js';
-import { Await, Phase, type Connector } from '../station/connector.js';
+import { Await, Phase, cableIn, type Connector } from '../station/connector.js';
 import * as driver from '../station/driver.js';
 import { firmwareOf } from '../station/firmware-state.js';
 import { refusesStart } from '../station/reservation.js';
@@ -135,7 +135,7 @@ function run(st: Station, c: Connector, now: number): void {
       case Op.Authorize: {
         const local = driver.requestAuthorization(st, c, idTagFor(st, c, ins), now);
         // The scenario, not the driver, goes on.
-        c.phase = c.status === 'Available' || c.status === 'Reserved' ? Phase.Idle : Phase.Plugged;
+        c.phase = cableIn(c) ? Phase.Plugged : Phase.Idle;
         if (local === null) {
           c.awaiting = Await.Authorize;
           return;
@@ -145,7 +145,8 @@ function run(st: Station, c: Connector, now: number): void {
         break;
       }
       case Op.Start: {
-        if (c.tx && !c.tx.stopped) {
+        // A transaction opened at plug-in (2.0.1 TxStartPoint EVConnected) is the one this start authorizes.
+        if (c.tx && !c.tx.stopped && c.tx.authorized) {
           expectation(st, c, ins, false, 'no transaction running', 'a running transaction', 'a transaction is already running on this connector');
           break;
         }
@@ -155,8 +156,7 @@ function run(st: Station, c: Connector, now: number): void {
           expectation(st, c, ins, false, 'a connector free for this idTag', 'reserved for another idTag', `connector ${c.id} is reserved for another idTag than ${idTag}`);
           break;
         }
-        if (c.status === 'Available' || c.status === 'Reserved') driver.plugIn(st, c, now);
-        driver.startSession(st, c, idTag, now);
+        driver.startSession(st, c, idTag, now); // plugs the EV in first if it is not
         c.phaseUntil = Infinity; // the scenario decides when the session ends
         // Only an expectation waits for the answer: offline, the start is queued and charging goes on.
         if (ins.expect === undefined) break;
@@ -244,6 +244,16 @@ function run(st: Station, c: Connector, now: number): void {
         // An energy management system or the grid operator limits the station (2.0.1 K12/K13).
         const { source, watts, evse } = ins.limit!;
         st.ctx.dialect.externalLimit?.(st, evse, watts === null ? null : { source, watts }, now);
+        break;
+      }
+      case Op.Renegotiate: {
+        // K17: an ISO 15118 EV on a running transaction renegotiates (a version without it ignores it).
+        const hlc = ins.iso15118!;
+        if (c.tx === null || c.tx.stopped) {
+          expectation(st, c, ins, false, 'a running transaction', 'none', 'renegotiate needs a running transaction of an ISO 15118 EV (plug: {iso15118})');
+          break;
+        }
+        st.ctx.dialect.evRenegotiates?.(st, c, hlc.departureMs === undefined ? { energyWh: hlc.energyWh } : { energyWh: hlc.energyWh, departureAt: now + hlc.departureMs / st.ctx.speed }, now);
         break;
       }
       case Op.ExpectCall:
@@ -418,5 +428,5 @@ function describeSite(ins: Instr, prog: ScenarioProgram): { site: string; label:
 }
 
 function stepName(op: Op): string {
-  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware'][op];
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate'][op];
 }

@@ -149,7 +149,7 @@ function gaussian(random: () => number): number {
 
 /** Steps that may be written bare (`- plug`): all their options are optional. */
 const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
-const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware', 'limit'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate'] as const;
 type StepName = (typeof STEPS)[number];
 
 /** Each step's options (for "unknown key" and for misindented options). */
@@ -171,6 +171,7 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   expect: ['call', 'within'],
   firmware: ['download', 'signature', 'install', 'verify', 'upload'],
   limit: ['source', 'watts', 'evse'],
+  renegotiate: ['energyKWh', 'departure'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -183,6 +184,7 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   expect: 'expect: {call: SetChargingProfile, within: 30s}',
   firmware: 'firmware: {download: fail}',
   limit: 'limit: {source: EMS, watts: 7000}',
+  renegotiate: 'renegotiate: {energyKWh: 20, departure: 2h}',
 };
 
 let authorizationStatus: string[] | undefined;
@@ -540,6 +542,13 @@ class Compiler {
         return this.firmware(v, path, at);
       case 'limit':
         return this.limit(v, path, at);
+      case 'renegotiate': {
+        // K17: the EV's new needs, in the words of a plug's `iso15118` (told with NotifyEVChargingNeeds).
+        const needs = this.iso15118(v, path);
+        this.site('tells', path, true);
+        if (needs !== undefined) this.instrs.push({ op: Op.Renegotiate, ...at, iso15118: needs });
+        return;
+      }
     }
   }
 

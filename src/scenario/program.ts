@@ -52,6 +52,8 @@ export const enum Op {
   Firmware,
   /** An external limit (an EMS, the grid operator) is set on the station or an EVSE, or released (`limit`). */
   Limit,
+  /** A plugged-in ISO 15118 EV asks for a new schedule with new needs (`iso15118`; OCPP 2.0.1 K17). */
+  Renegotiate,
 }
 
 export type { ResponseRule } from '../station/response-rule.js';

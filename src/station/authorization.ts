@@ -29,6 +29,8 @@ export interface IdTagInfo {
   status: AuthorizationStatus;
   expiryDate?: string;
   parentIdTag?: string;
+  /** 2.0.1 IdTokenInfoType.evseId: the EVSEs the token is valid at, when not the whole station. */
+  evseIds?: number[];
 }
 
 /** One known idTag. Immutable, so records can be shared between entries and charge points. */
@@ -42,6 +44,8 @@ export interface TagInfo {
    * C10.FR.10 "removed from the cache"); absent: never.
    */
   readonly lapsesAt?: number;
+  /** The EVSEs it is valid at ({@link IdTagInfo.evseIds}); absent: every one. */
+  readonly evses?: readonly number[];
 }
 
 /** A charge point's local authorization state; created on first use (SendLocalList or a cached answer). */
@@ -71,10 +75,11 @@ const SHARED: Readonly<Record<AuthorizationStatus, TagInfo>> = {
 
 /** The record for an IdTagInfo: a shared one when it has neither expiryDate nor parentIdTag. */
 export function tagInfo(info: IdTagInfo): TagInfo {
-  if (info.expiryDate === undefined && info.parentIdTag === undefined) return SHARED[info.status];
+  if (info.expiryDate === undefined && info.parentIdTag === undefined && info.evseIds === undefined) return SHARED[info.status];
   const at = info.expiryDate === undefined ? Infinity : Date.parse(info.expiryDate);
   // An unreadable date cannot be trusted to lie in the future.
-  return { status: info.status, expiresAt: Number.isNaN(at) ? -Infinity : at, parentIdTag: info.parentIdTag };
+  const e = { status: info.status, expiresAt: Number.isNaN(at) ? -Infinity : at, parentIdTag: info.parentIdTag };
+  return info.evseIds === undefined ? e : { ...e, evses: info.evseIds.slice() };
 }
 
 /** The cache's record of `info` that lapses at `lapsesAt` (Infinity: the shared record, never lapsing). */

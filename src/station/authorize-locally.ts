@@ -63,7 +63,7 @@ export function isOffline(st: Station): boolean {
  * accepts every token; DisableRemoteAuthorization leaves the list and the cache alone to decide (an
  * unknown token is Unknown).
  */
-export function decideLocally(st: Station, idTag: string, now: number): AuthorizationStatus | null {
+export function decideLocally(st: Station, idTag: string, now: number, evse?: number): AuthorizationStatus | null {
   if (authorizationOff(st)) return 'Accepted';
   if (isOffline(st)) return decideOffline(st, idTag, now);
   const askable = !st.settingOn(Setting.DisableRemoteAuthorization);
@@ -71,11 +71,25 @@ export function decideLocally(st: Station, idTag: string, now: number): Authoriz
   const fromList = st.auth === null ? undefined : listed(st, idTag);
   const known = fromList ?? (st.auth === null ? undefined : cached(st, idTag, now));
   if (known === undefined) return askable ? null : 'Unknown';
-  if (isValid(known, now)) return 'Accepted';
+  if (isValid(known, now)) return hereOrNot('Accepted', known.evses, evse);
   // 2.0.1 C14.FR.03, C12.FR.05: a not-valid entry is checked with the CSMS — unless the list's or the
   // cache's DisablePostAuthorize says to take its word for it (C10.FR.03).
   const trusted = !askable || st.settingOn(fromList !== undefined ? Setting.ListDisablePostAuthorize : Setting.CacheDisablePostAuthorize);
   return trusted ? statusAt(known, now) : null;
+}
+
+/**
+ * 2.0.1 IdTokenInfoType.evseId ("only valid for one or more specific EVSEs, not for the entire Charging
+ * Station"): an Accepted token presented at another EVSE (`evse`; undefined: not at one) is not
+ * accepted there — NotAtThisLocation ("allowed for charging, but not allowed at this location").
+ */
+export function hereOrNot(status: AuthorizationStatus, evses: readonly number[] | undefined, evse: number | undefined): AuthorizationStatus {
+  return status !== 'Accepted' || evses === undefined || evse === undefined || evses.includes(evse) ? status : 'NotAtThisLocation';
+}
+
+/** The answer of the CSMS about a token, at the connector it was presented at (see {@link hereOrNot}). */
+export function statusHere(info: IdTagInfo, c: { spec: { evse: number } | null }): AuthorizationStatus {
+  return hereOrNot(info.status, info.evseIds, c.spec?.evse);
 }
 
 /** 2.0.1 AuthCtrlr.Enabled false: no authorization is done, every token is accepted. */
@@ -88,12 +102,12 @@ function authorizationOff(st: Station): boolean {
  * expiryDate) is rejected; a valid one is accepted when LocalAuthorizeOffline is true; any other is
  * "unknown" and AllowOfflineTxForUnknownId decides.
  */
-export function decideOffline(st: Station, idTag: string, now: number): AuthorizationStatus {
+export function decideOffline(st: Station, idTag: string, now: number, evse?: number): AuthorizationStatus {
   if (authorizationOff(st)) return 'Accepted';
   const known = lookup(st, idTag, now);
   if (known !== undefined) {
     if (!isValid(known, now)) return statusAt(known, now);
-    if (st.settingOn(Setting.LocalAuthorizeOffline)) return 'Accepted';
+    if (st.settingOn(Setting.LocalAuthorizeOffline)) return hereOrNot('Accepted', known.evses, evse);
   }
   return st.settingOn(Setting.OfflineTxForUnknownId) ? 'Accepted' : 'Invalid';
 }

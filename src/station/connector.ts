@@ -132,3 +132,11 @@ export class Connector {
     this.energyWh = registerStartWh;
   }
 }
+
+/**
+ * Whether an EV's cable is in: a connector in use, or one that stayed Reserved (or Available) with an
+ * EV plugged in (see Dialect.plugInKeepsReserved) — the EV's battery is known from the plug-in to the unplug.
+ */
+export function cableIn(c: Connector): boolean {
+  return (c.status !== 'Available' && c.status !== 'Reserved') || c.evBatteryWh > 0;
+}

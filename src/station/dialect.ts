@@ -128,12 +128,19 @@ export interface Dialect {
    */
   reservationEnded?(st: Station, reservationId: number, how: 'Expired' | 'Removed'): OutboundCall;
   /**
+   * An EV plugged into a Reserved connector leaves it Reserved until the reserved token claims it
+   * (2.0.1 G01.FR.09, errata 2025-01); absent: the plug-in shows at once (1.6 Reserved → Preparing).
+   */
+  readonly plugInKeepsReserved?: boolean;
+  /**
    * An external limit on the station (`evseId` 0) or one EVSE was set, or (null) released: those of
    * that place, every one when `evseId` < 0 (2.0.1 K12/K13); absent: the version has no such notion.
    */
   externalLimit?(st: Station, evseId: number, limit: ExternalLimit | null, now: number): void;
   /** An EV that speaks ISO 15118 was plugged into `c` (2.0.1 K15); absent: the version ignores it. */
   evPlugged?(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void;
+  /** That EV asks for a new schedule with new needs during its transaction (2.0.1 K17); absent: ignored. */
+  evRenegotiates?(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void;
   /** The vendor message a model sends after every accepted boot (profile `bootDataTransfer`). */
   vendorMessage(st: Station, message: { vendorId: string; messageId?: string; data?: string }): OutboundCall;
 

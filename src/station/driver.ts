@@ -12,7 +12,7 @@
  * charge and stays as long under one seed, however the CSMS's answers are timed (util/random.ts).
  */
 import { Setting } from './settings.js';
-import { Await, Phase, type Connector, type Transaction } from './connector.js';
+import { Await, Phase, cableIn, type Connector, type Transaction } from './connector.js';
 import { Decision, decideAmong, decideBetween } from '../util/random.js';
 import type { Station } from './station.js';
 import type { Behaviour } from './shard-context.js';
@@ -40,6 +40,7 @@ export function reboot(st: Station, c: Connector): void {
   if (c.tx && !c.tx.stopped) st.ctx.stats.totals[T.TxActive]--; // lost with the reboot, never ended
   c.tx = null;
   c.powerW = 0;
+  c.evBatteryWh = 0; // no EV is known to be plugged in after the reboot (see cableIn)
   c.status = c.operative ? idleStatus(st, c) : 'Unavailable';
 }
 
@@ -105,7 +106,7 @@ export function requestAuthorization(st: Station, c: Connector, idTag: string, n
   c.idTag = idTag;
   c.phase = Phase.Authorizing;
   // Held for someone else (§5.13): refused at the charge point, the CSMS is not asked.
-  const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now);
+  const local = st.reservations !== null && refusedLocally(st, c, idTag) ? 'Invalid' : decideLocally(st, idTag, now, c.spec?.evse);
   if (local === null) st.enqueue(st.ctx.dialect.authorize(st, c.id, idTag));
   return local;
 }
@@ -119,7 +120,8 @@ export function plugIn(st: Station, c: Connector, now: number): void {
   c.evMaxPowerW = c.spec?.current === 'DC' ? d.evMaxDcPowerW : d.evMaxPowerW;
   c.soc = decideBetween(st.rng, c.id, Decision.Soc, c.car, d.socMin, d.socMax);
   c.phase = Phase.Plugged;
-  st.setStatus(c, 'Preparing', now);
+  // 2.0.1 G01.FR.09: a Reserved connector stays Reserved until the reserved token claims it (startSession).
+  if (c.status !== 'Reserved' || !st.ctx.dialect.plugInKeepsReserved) st.setStatus(c, 'Preparing', now);
   st.evConnected(c, now);
 }
 
@@ -136,8 +138,7 @@ export function authorized(st: Station, connectorId: number, status: string, now
     st.arm(now);
     return;
   }
-  if (c.status === 'Available' || c.status === 'Reserved') plugIn(st, c, now); // authorized first: now the cable goes in
-  startSession(st, c, c.idTag, now);
+  startSession(st, c, c.idTag, now); // authorized first: the cable goes in there
 }
 
 
@@ -145,9 +146,11 @@ export function authorized(st: Station, connectorId: number, status: string, now
 export function startSession(st: Station, c: Connector, idTag: string, now: number): Transaction {
   const d = st.ctx.driver;
   c.idTag = idTag;
-  c.phase = Phase.Charging;
-  // A reservation this idTag holds here ends with the start, and StartTransaction names it (§5.13).
+  // A reservation this idTag holds here ends with the start, and StartTransaction names it (§5.13) —
+  // claimed before the cable goes in when the token came first (2.0.1 H03 S1: Reserved → Available → Occupied).
   const reservationId = st.reservations === null ? undefined : claim(st, c, idTag, now);
+  if (!cableIn(c)) plugIn(st, c, now); // authorized first (or a scenario's start): now the cable goes in
+  c.phase = Phase.Charging;
   const tx = st.beginTransaction(c, idTag, now, reservationId);
   c.phaseUntil = now + (decideBetween(st.rng, c.id, Decision.Session, c.car, d.sessionMinS, d.sessionMaxS) * 1000) / st.ctx.speed;
   st.arm(now);

@@ -11,7 +11,7 @@
  * operations below them keep the state in `st.reservations`, null while nothing is reserved.
  */
 import { Setting } from './settings.js';
-import { Phase, type Connector, type ConnectorStatus } from './connector.js';
+import { Phase, cableIn, type Connector, type ConnectorStatus } from './connector.js';
 import type { Alarm, Station } from './station.js';
 import { parentOf } from './authorize-locally.js';
 
@@ -61,8 +61,49 @@ export function connectorAnswer(c: Connector, items: readonly Reservation[]): Re
   if (!c.operative || c.status === 'Unavailable') return 'Unavailable';
   // In use (a cable in, a driver authorizing, a session) or already reserved, for any idTag: Occupied.
   if (items.some((r) => holds(r, c))) return 'Occupied';
-  if ((c.status !== 'Available' && c.status !== 'Reserved') || c.phase === Phase.Authorizing) return 'Occupied';
+  if (cableIn(c) || c.phase === Phase.Authorizing) return 'Occupied';
   return 'Accepted';
+}
+
+/**
+ * The free places besides `except`'s, for reservations of any connector / EVSE: free connectors (1.6
+ * §5.13 "one connector remains available"), or with `byEvse` free EVSEs (2.0.1 H01.FR.07/H01.FR.20: an
+ * EVSE is what is kept available) — an EVSE with a free connector and none in use.
+ */
+export function freePlaces(connectors: readonly Connector[], items: readonly Reservation[], byEvse: boolean, except?: Connector): number {
+  let free = 0;
+  if (!byEvse) {
+    for (let i = 1; i < connectors.length; i++) if (connectors[i] !== except && connectorAnswer(connectors[i], items) === 'Accepted') free++;
+    return free;
+  }
+  // EVSE ids are small: one pass per EVSE seen, no allocation.
+  const skip = except?.spec?.evse;
+  for (let i = 1; i < connectors.length; i++) {
+    const evse = connectors[i].spec?.evse;
+    if (evse === skip || firstOf(connectors, i) !== i) continue;
+    let anyFree = false;
+    let busy = false;
+    for (let j = i; j < connectors.length; j++) {
+      if (connectors[j].spec?.evse !== evse) continue;
+      const a = connectorAnswer(connectors[j], items);
+      if (a === 'Accepted') anyFree = true;
+      else if (a === 'Occupied') busy = true;
+    }
+    if (anyFree && !busy) free++;
+  }
+  return free;
+}
+
+/** The first connector of connector `i`'s EVSE. */
+function firstOf(connectors: readonly Connector[], i: number): number {
+  const evse = connectors[i].spec?.evse;
+  for (let j = 1; j < i; j++) if (connectors[j].spec?.evse === evse) return j;
+  return i;
+}
+
+/** 2.0.1's reservations (which name their EVSE, 0 for any) count EVSEs; 1.6's count connectors. */
+function byEvse(items: readonly Reservation[]): boolean {
+  return items.some((r) => r.evse !== undefined);
 }
 
 /**
@@ -70,7 +111,7 @@ export function connectorAnswer(c: Connector, items: readonly Reservation[]): Re
  * charge point's own state first, then the connector's; for connector 0, Accepted only while a free
  * connector is left besides those already promised to other connector-0 reservations.
  */
-export function reserveAnswer(connectors: readonly Connector[], items: readonly Reservation[], connectorId: number, zeroSupported: boolean): ReserveStatus {
+export function reserveAnswer(connectors: readonly Connector[], items: readonly Reservation[], connectorId: number, zeroSupported: boolean, evses = byEvse(items)): ReserveStatus {
   // No such connector (a negative id would otherwise pass for connector 0): nothing to reserve.
   if (connectorId < 0 || connectorId >= connectors.length || (connectorId === 0 && !zeroSupported)) return 'Rejected';
   const cp = connectors[0];
@@ -82,17 +123,14 @@ export function reserveAnswer(connectors: readonly Connector[], items: readonly 
     if (answer !== 'Accepted' || promised === 0) return answer;
     // The connector-0 reservations must keep a free connector each (§5.13 "one connector remains
     // available for the reserved idTag"): this one may be taken only if enough others stay free.
-    let others = 0;
-    for (let i = 1; i < connectors.length; i++) if (i !== connectorId && connectorAnswer(connectors[i], items) === 'Accepted') others++;
-    return others >= promised ? 'Accepted' : 'Occupied';
+    return freePlaces(connectors, items, evses, connectors[connectorId]) >= promised ? 'Accepted' : 'Occupied';
   }
-  let free = 0;
+  const free = freePlaces(connectors, items, evses);
   let occupied = 0;
   let faulted = 0;
   for (let i = 1; i < connectors.length; i++) {
     const a = connectorAnswer(connectors[i], items);
-    if (a === 'Accepted') free++;
-    else if (a === 'Occupied') occupied++;
+    if (a === 'Occupied') occupied++;
     else if (a === 'Faulted') faulted++;
   }
   if (free > promised) return 'Accepted';
@@ -121,9 +159,7 @@ export function reservationForStart(
   if (anyConnector === 0) return null;
   for (const r of items) if (r.connectorId === 0 && matches(r, idTag, parent)) return r;
   // Someone else may use this connector only if enough others stay free for the connector-0 reservations.
-  let free = 0;
-  for (let i = 1; i < connectors.length; i++) if (connectors[i] !== c && connectorAnswer(connectors[i], items) === 'Accepted') free++;
-  return free >= anyConnector ? null : false;
+  return freePlaces(connectors, items, byEvse(items), c) >= anyConnector ? null : false;
 }
 
 // ---------------------------------------------------------------- the station's reservations
@@ -142,7 +178,7 @@ export function reserve(
   const items = st.reservations?.items ?? [];
   const old = items.find((r) => r.id === req.reservationId);
   const others = old === undefined ? items : items.filter((r) => r !== old);
-  const answer = reserveAnswer(st.connectors, others, req.connectorId, st.settingOn(Setting.ReserveConnectorZero));
+  const answer = reserveAnswer(st.connectors, others, req.connectorId, st.settingOn(Setting.ReserveConnectorZero), req.evse !== undefined);
   if (answer !== 'Accepted') return answer;
   const r: Reservation = {
     id: req.reservationId,
@@ -207,6 +243,9 @@ export function claim(st: Station, c: Connector, idTag: string, now: number): nu
   const r = reservationForStart(st.connectors, items, c, idTag, parentOf(st, idTag));
   if (!r) return undefined;
   remove(st, r, now, c); // the session's own status follows; the EVSE's other connectors are free again
+  // 2.0.1 H03 S1 (errata 2025-01): the token came before the cable: consumed, the connector is Available
+  // until the cable goes in. With the cable in (G01.FR.09 kept it Reserved) it becomes Occupied at once.
+  if (st.ctx.dialect.plugInKeepsReserved && c.status === 'Reserved' && !cableIn(c)) st.setStatus(c, 'Available', now);
   return r.id;
 }
 
@@ -231,8 +270,8 @@ function spares(connectors: readonly Connector[], items: readonly Reservation[])
   let promised = 0;
   for (const r of items) if (r.connectorId === 0 && r.evse !== undefined) promised++;
   if (promised === 0) return null;
-  const free = connectors.filter((k) => k.id > 0 && connectorAnswer(k, items) === 'Accepted');
-  return free.length <= promised ? free : null;
+  if (freePlaces(connectors, items, true) > promised) return null;
+  return connectors.filter((k) => k.id > 0 && connectorAnswer(k, items) === 'Accepted');
 }
 
 let showing = false;
@@ -299,6 +338,7 @@ function remove(st: Station, r: Reservation, now: number, release: 'all' | 'none
   if (state.items.length === 0) st.reservations = null;
   if (release === 'none') return;
   // §5.13: "make the connector available" and "send a status notification" when a reservation expires.
-  for (const k of st.connectors) if (k !== release && k.status === 'Reserved' && holds(r, k)) st.setStatus(k, 'Available', now);
+  // An EV plugged in meanwhile (2.0.1 G01.FR.09 kept it Reserved) makes it Occupied now.
+  for (const k of st.connectors) if (k !== release && k.status === 'Reserved' && holds(r, k)) st.setStatus(k, cableIn(k) ? 'Preparing' : 'Available', now);
   if (r.connectorId === 0 && r.evse !== undefined) showSpares(st, now, true);
 }

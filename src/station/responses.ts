@@ -8,7 +8,7 @@ import { Await, type ConnectorStatus } from './connector.js';
 import type { BootAnswer } from './dialect.js';
 import { Kind, type OutboundCall } from './outbound.js';
 import { Boot, type Station } from './station.js';
-import { decideOffline, learn } from './authorize-locally.js';
+import { decideOffline, learn, statusHere } from './authorize-locally.js';
 import { atLeastRetryFloor } from './retry.js';
 import { Setting } from './settings.js';
 
@@ -24,7 +24,8 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
     case Kind.Authorize: {
       const info = dialect.readTokenInfo(payload)!;
       learn(st, call.about, info, now); // the cache and the list's conflicts (§3.5)
-      return authorizeAnswered(st, call, info.status, now);
+      // 2.0.1: a token valid only at other EVSEs is not accepted at this one (IdTokenInfoType.evseId).
+      return authorizeAnswered(st, call, statusHere(info, st.connectors[call.connectorId]), now);
     }
     case Kind.StartTx: {
       const tx = call.tx!;
@@ -33,7 +34,7 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       // 2.0.1's answer to a transaction's start need not judge the token (E01: idTokenInfo is optional).
       const info = dialect.readTokenInfo(payload);
       if (info !== undefined) learn(st, tx.idTag, info, now);
-      const status = info?.status ?? 'Accepted';
+      const status = info === undefined ? 'Accepted' : statusHere(info, st.connectors[tx.connectorId]);
       if (status !== 'Accepted') {
         st.ctx.stats.totals[T.TxRejected]++;
         driver.transactionRefused(st, tx, now);
@@ -49,7 +50,7 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       const info = tx === null || call.payload.idToken === undefined ? undefined : dialect.readTokenInfo(payload);
       if (info === undefined) return;
       learn(st, tx!.idTag, info, now);
-      if (info.status !== 'Accepted' && !tx!.stopped) {
+      if (statusHere(info, st.connectors[tx!.connectorId]) !== 'Accepted' && !tx!.stopped) {
         st.ctx.stats.totals[T.TxRejected]++;
         driver.transactionRefused(st, tx!, now);
       }
@@ -75,7 +76,7 @@ export function onFailure(st: Station, call: OutboundCall, status: string, now: 
     case Kind.Authorize:
       // The link went down while the driver waited: the charge point is offline now and decides
       // as it would offline (OCPP 1.6 §3.5.4) — unless it is going down for a reboot.
-      if (status === 'Disconnected' && st.rebootAt === Infinity) status = decideOffline(st, call.about, now);
+      if (status === 'Disconnected' && st.rebootAt === Infinity) status = decideOffline(st, call.about, now, st.connectors[call.connectorId].spec?.evse);
       return authorizeAnswered(st, call, status, now);
     case Kind.StartTx:
       return startAnswered(st, call, status, now);

@@ -23,7 +23,8 @@ import type {
   SetChargingProfileResponse,
   StatusInfoType,
 } from '../generated/types.gen.js';
-import { modelOf } from '../station-model.js';
+import { slotOf } from '../device-model/index.js';
+import { modelOf, variable } from '../station-model.js';
 import { evseView, install, originalOf, parseProfile, PURPOSE, profileLimits, sourceOf } from '../smart-charging/profiles.js';
 import { evSchedule } from '../smart-charging/iso15118.js';
 import { newSmartCharging201, SmartCharging201, smartCharging201Of } from '../smart-charging/state.js';
@@ -32,8 +33,39 @@ export function supportsSmartCharging(st: Station): boolean {
   return st.ctx.features.has('SmartChargingCtrlr');
 }
 
+/** The slot of SmartChargingCtrlr.Enabled in a model (found once per model). */
+const enabledSlots = new WeakMap<object, number>();
+
+/** SmartChargingCtrlr.Enabled (ReadWrite): the CSMS may switch smart charging off. */
+function smartChargingEnabled(st: Station): boolean {
+  const { dm } = modelOf(st.ctx.profile);
+  let slot = enabledSlots.get(dm);
+  if (slot === undefined) enabledSlots.set(dm, (slot = slotOf(dm, 'SmartChargingCtrlr', 'Enabled')));
+  return variable(st, slot) !== 'false';
+}
+
+/**
+ * K01.FR.29: a station without smart charging answers a CALLERROR NotSupported — also while
+ * SmartChargingCtrlr.Enabled is false ("whether smart charging is enabled"): it does none then.
+ */
 function requireFeature(st: Station, action: string): void {
   if (!supportsSmartCharging(st)) throw new OcppError('NotSupported', `${action}: this charging station has no SmartChargingCtrlr`);
+  if (!smartChargingEnabled(st)) throw new OcppError('NotSupported', `${action}: smart charging is disabled (SmartChargingCtrlr.Enabled is false)`);
+}
+
+/**
+ * ChargingProfileType.chargingSchedule: "Having multiple chargingSchedules is only allowed for charging
+ * profiles of purpose TxProfile in the context of an ISO 15118 charging session" (at most 3, the
+ * schema's maxItems: the SAScheduleTuples offered to the EV). The simulated EV picks the first, which
+ * is the one enforced and named in NotifyEVChargingSchedule (K15). Null when the count is fine.
+ */
+function schedulesRefusal(st: Station, evseId: number, profile: ChargingProfileType): StatusInfoType | null {
+  const n = profile.chargingSchedule.length;
+  if (n === 1) return null;
+  if (profile.chargingProfilePurpose !== 'TxProfile') return { reasonCode: 'InvalidSchedule', additionalInfo: `${n} chargingSchedules: more than one only for a TxProfile of an ISO 15118 session` };
+  const evs = stateOf(st)?.evs;
+  if (evs == null || !connectorsOf(st, evseId).some((i) => evs.has(i))) return { reasonCode: 'InvalidSchedule', additionalInfo: `${n} chargingSchedules: EVSE ${evseId} has no ISO 15118 EV to choose one` };
+  return null;
 }
 
 /** The state if there is one (without creating it). */
@@ -52,6 +84,8 @@ function connectorsOf(st: Station, evseId: number): number[] {
 /** K01: Accepted and in force at once, or Rejected with the rule it breaks. */
 export function setChargingProfile(st: Station, req: SetChargingProfileRequest, now: number): SetChargingProfileResponse {
   requireFeature(st, 'SetChargingProfile');
+  const several = schedulesRefusal(st, req.evseId, req.chargingProfile);
+  if (several !== null) return { status: 'Rejected', statusInfo: several };
   const existing = stateOf(st);
   const limits = profileLimits(st);
   const parsed = parseProfile(st, req.evseId, req.chargingProfile, existing?.profiles ?? [], limits, now);
@@ -74,6 +108,9 @@ export function setChargingProfile(st: Station, req: SetChargingProfileRequest, 
  */
 export function acceptRemoteStartProfile(st: Station, evseId: number, token: string, profile: ChargingProfileType, now: number): StatusInfoType | null {
   if (!supportsSmartCharging(st)) return { reasonCode: 'UnsupportedParam', additionalInfo: 'this charging station has no SmartChargingCtrlr' };
+  if (!smartChargingEnabled(st)) return { reasonCode: 'UnsupportedParam', additionalInfo: 'smart charging is disabled (SmartChargingCtrlr.Enabled is false)' };
+  const several = schedulesRefusal(st, evseId, profile);
+  if (several !== null) return several;
   if (profile.chargingProfilePurpose !== 'TxProfile') return { reasonCode: 'InvalidProfile', additionalInfo: 'the chargingProfile of a RequestStartTransaction must be a TxProfile (F01)' };
   if (profile.transactionId !== undefined) return { reasonCode: 'InvalidProfile', additionalInfo: 'the transaction does not exist yet: no transactionId (K05)' };
   const existing = stateOf(st);

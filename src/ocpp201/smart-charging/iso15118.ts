@@ -20,8 +20,20 @@ const NEEDS_ALARM = 'iso15118-needs';
 /** K15: an ISO 15118 EV was plugged in; its needs go to the CSMS once its transaction runs. */
 export function evPlugged(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void {
   const state = smartCharging201Of(st);
-  (state.evs ??= new Map()).set(c.id, { needs, told: false });
+  (state.evs ??= new Map()).set(c.id, { needs, told: false, again: false });
   if (c.tx !== null && !c.tx.stopped && c.tx.id !== null) needsSoon(st, now);
+}
+
+/**
+ * K17: the EV on `c`, which spoke ISO 15118 at plug-in, renegotiates during its transaction: its new
+ * needs go to the CSMS (NotifyEVChargingNeeds), and the TxProfile the CSMS then sets is answered with
+ * the EV's new schedule (NotifyEVChargingSchedule, see setChargingProfile) — not the old profile's.
+ */
+export function evRenegotiates(st: Station, c: Connector, needs: EvChargingNeeds, now: number): void {
+  const state = st.smartCharging;
+  if (!(state instanceof SmartCharging201) || state.evs?.has(c.id) !== true) return; // no 15118 EV here
+  state.evs.set(c.id, { needs, told: false, again: true });
+  needsSoon(st, now);
 }
 
 /** NotifyEVChargingNeeds on the station's next alarm (one pending at a time). */
@@ -40,8 +52,9 @@ function tellNeeds(st: Station, now: number): void {
     if (ev.told || c.tx === null || c.tx.stopped || c.tx.id === null) continue;
     ev.told = true;
     st.enqueue(new OutboundCall(Kind.Other, 'NotifyEVChargingNeeds', needsOf(st, c, m.evseOf[id], ev.needs) as never, null, id));
-    // A remote start's TxProfile is already there: the EV answers it with its schedule.
-    if (state.profiles.some((p) => p.purpose === 'Tx' && p.connectorId === m.evseOf[id])) evSchedule(st, c, now);
+    // A remote start's TxProfile is already there: the EV answers it with its schedule (a renegotiation
+    // waits for the CSMS's new one, K17).
+    if (!ev.again && state.profiles.some((p) => p.purpose === 'Tx' && p.connectorId === m.evseOf[id])) evSchedule(st, c, now);
   }
 }
 

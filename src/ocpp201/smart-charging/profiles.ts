@@ -108,16 +108,18 @@ export function parseProfile(
   forRemoteStart = false,
 ): InstalledProfile | Refusal {
   const purpose = p.chargingProfilePurpose;
-  const schedule = p.chargingSchedule[0];
   // K01.FR.22: external constraints are the station's own business, never the CSMS's.
   if (purpose === 'ChargingStationExternalConstraints') return refuse('InvalidValue', 'ChargingStationExternalConstraints cannot be set by the CSMS (K01.FR.22)');
   // K01.FR.38: the station's maximum has no transaction to be relative to.
   if (purpose === 'ChargingStationMaxProfile' && p.chargingProfileKind === 'Relative') return refuse('InvalidValue', 'a ChargingStationMaxProfile cannot be Relative (K01.FR.38)');
-  // K01.FR.40/41: Absolute and Recurring schedules start at startSchedule; Relative ones have none.
-  if (p.chargingProfileKind !== 'Relative' && schedule.startSchedule === undefined) return refuse('InvalidSchedule', `a ${p.chargingProfileKind} profile needs startSchedule (K01.FR.40)`);
-  if (p.chargingProfileKind === 'Relative' && schedule.startSchedule !== undefined) return refuse('InvalidSchedule', 'a Relative profile has no startSchedule (K01.FR.41)');
-  // K01.FR.31: the first period starts the schedule.
-  if (schedule.chargingSchedulePeriod[0].startPeriod !== 0) return refuse('InvalidSchedule', 'the first startPeriod must be 0 (K01.FR.31)');
+  // Every schedule offered (an ISO 15118 EV may pick any: see the handler) follows the rules.
+  for (const schedule of p.chargingSchedule) {
+    // K01.FR.40/41: Absolute and Recurring schedules start at startSchedule; Relative ones have none.
+    if (p.chargingProfileKind !== 'Relative' && schedule.startSchedule === undefined) return refuse('InvalidSchedule', `a ${p.chargingProfileKind} profile needs startSchedule (K01.FR.40)`);
+    if (p.chargingProfileKind === 'Relative' && schedule.startSchedule !== undefined) return refuse('InvalidSchedule', 'a Relative profile has no startSchedule (K01.FR.41)');
+    // K01.FR.31: the first period starts the schedule.
+    if (schedule.chargingSchedulePeriod[0].startPeriod !== 0) return refuse('InvalidSchedule', 'the first startPeriod must be 0 (K01.FR.31)');
+  }
   // K01.FR.03: a TxProfile names its transaction (a remote start's has none yet: K05).
   if (purpose === 'TxProfile' && !forRemoteStart && p.transactionId === undefined) return refuse('MissingParam', 'a TxProfile needs a transactionId (K01.FR.03)');
   const view = evseView(st);

@@ -21,6 +21,8 @@ import { profileLimits } from './profiles.js';
 interface Ev15118 {
   needs: EvChargingNeeds;
   told: boolean;
+  /** These needs renegotiate (K17): the CSMS answers them with a new TxProfile. */
+  again: boolean;
 }
 
 export class SmartCharging201 extends StationSmartCharging {
