@@ -5,7 +5,8 @@
  * `Available` is false. Such a charge point answers the block's actions with the CALLERROR
  * NotSupported ("Requested Action is recognized but not supported by the receiver", Part 4 §4.3),
  * as real stations without, say, a display do. `Enabled` is different: a block that is there but
- * switched off answers with the action's own Rejected status (its handler's business).
+ * switched off answers as its use cases say — its handler's business: mostly the action's Rejected
+ * status; smart charging NotSupported (K01.FR.29).
  */
 import { OcppError } from '../../protocol/errors.js';
 import type { Station } from '../../station/station.js';
