@@ -52,7 +52,7 @@ describe('ocpp-sim merge', () => {
     // Heartbeats only every hour: their count would depend on timing.
     const [sharded, whole] = await Promise.all([csmsFor(ctx, { heartbeatInterval: 3600 }), csmsFor(ctx, { heartbeatInterval: 3600 })]);
     const run = (url: string, extra: string[]) =>
-      runCli(['run', '--csms', url, '--count', '6', '--duration', '3s', '--scenario', SCENARIO, '--meter-interval', '60s', '--quiet', '--workers', '1', '--threshold', 'booted >= 6', ...extra], {
+      runCli(['run', '--csms', url, '--count', '6', '--duration', '4s', '--scenario', SCENARIO, '--meter-interval', '60s', '--quiet', '--workers', '1', '--threshold', 'booted >= 6', ...extra], {
         timeoutMs: 30_000,
       });
     const [a, b, w] = await Promise.all([
@@ -133,5 +133,22 @@ describe('ocpp-sim merge', () => {
     const absent = await runCli(['merge', s1, file('absent.json')]);
     expect(absent.code, describeRun(absent)).toBe(2);
     expect(absent.stderr).toContain(file('absent.json'));
+
+    // Shards judged by different thresholds: the whole fleet's must be given.
+    const s2 = read(file('s2.json'));
+    writeFileSync(file('s2-no-thresholds.json'), JSON.stringify({ ...s2, config: { ...s2.config, thresholds: [] } }));
+    const differ = await runCli(['merge', s1, file('s2-no-thresholds.json')]);
+    expect(differ.code, describeRun(differ)).toBe(2);
+    expect(differ.stderr).toMatch(/different thresholds .*give the whole fleet's with --threshold/);
+  });
+
+  it('an interrupted shard makes the merged run interrupted: exit 105, the shard named', { timeout: 20_000 }, async ({ expect }) => {
+    const s2 = read(file('s2.json'));
+    const aborted = { by: 'signal', signal: 'SIGTERM', at: s2.endedAt, afterMs: 1200, reason: 'interrupted by SIGTERM after 1.2s of 3.0s' };
+    writeFileSync(file('s2-interrupted.json'), JSON.stringify({ ...s2, aborted, passed: false, exitCode: 105, reasons: [aborted.reason, ...s2.reasons] }));
+    const r = await runCli(['merge', file('s1.json'), file('s2-interrupted.json'), '--report', file('interrupted.json')]);
+    expect(r.code, describeRun(r)).toBe(105);
+    expect(r.stdout).toContain(`shard 2/2 (${file('s2-interrupted.json')}): interrupted by SIGTERM after 1.2s of 3.0s`);
+    expect(read(file('interrupted.json'))).toMatchObject({ passed: false, exitCode: 105, aborted: { by: 'signal', signal: 'SIGTERM' } });
   });
 });
