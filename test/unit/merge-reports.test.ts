@@ -15,6 +15,7 @@ import { buildReport, type RunReport } from '../../src/report/report.js';
 import { evaluateThresholds, parseThreshold } from '../../src/report/thresholds.js';
 import type { FleetConfig } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER } from '../../src/station/profile.js';
+import { fixtureReport } from '../helpers/report-fixture.js';
 
 const FLEET = 9;
 
@@ -178,6 +179,33 @@ describe('mergeShards', () => {
     expect(merged.config.fleets[0]).toMatchObject({ count: 9, identities: { first: 'CP1', last: 'CP9', count: 9, step: 1 } });
     // Same start second + 1 for shard 2: the span runs from the first start to the last end.
     expect(merged.elapsedMs).toBe(6000);
+  });
+
+  it('a whole report merged alone gives back its figures, a mixed 1.6 + 2.0.1 fleet included', () => {
+    const report = fixtureReport({ mixed: true, thresholds: ['p95(BootNotification@2.0.1) < 1s'] });
+    const s = shards(['w.json', report]);
+    checkShards(s);
+    const expressions = thresholdsFor(s, undefined);
+    const m = mergeShards(s, expressions);
+    const results = evaluateThresholds(expressions.map(parseThreshold), m.stats, { fleetSize: m.total, elapsedMs: m.elapsedMs });
+    const v = verdict(m.stats, { total: m.total, allowInvalid: m.allowInvalid, workerErrors: m.workerErrors, thresholds: results });
+    const again = buildReport({
+      stats: m.stats,
+      verdict: v,
+      exitCode: exitCodeOf(v),
+      startedAt: m.startedAt,
+      elapsedMs: m.elapsedMs,
+      total: m.total,
+      configs: [],
+      durationMs: m.config.durationMs,
+      runId: m.runId ?? undefined,
+      allowInvalid: m.allowInvalid,
+      abortOnFail: false,
+      thresholds: expressions,
+      recorded: { config: m.config, shard: null, gracefulStopTimeoutMs: m.gracefulStopTimeoutMs },
+    });
+    const { version: _v, ...figures } = report;
+    expect(again).toMatchObject({ ...figures, startedAt: report.startedAt, endedAt: report.endedAt });
   });
 
   it('keeps the first 50 problems, counting all', () => {
