@@ -12,10 +12,11 @@ import { csmsCommand } from './csms.js';
 import { demoCommand } from './demo.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { listCommand } from './list.js';
+import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
-const COMMANDS = [runCommand, csmsCommand, demoCommand, validateCommand, listCommand];
+const COMMANDS = [runCommand, csmsCommand, demoCommand, validateCommand, listCommand, mergeCommand];
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(demoCommand)
       .command(validateCommand as never)
       .command(listCommand as never)
+      .command(mergeCommand as never)
       // Read by colour.ts from the command line itself, before yargs; declared so strict mode takes it.
       .option('color', { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set); --no-color for none' })
       .demandCommand(1, `Name a command: ${COMMAND_NAMES.join(', ')} (ocpp-sim --help says more)`)

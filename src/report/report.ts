@@ -14,6 +14,7 @@ import type { FleetConfig } from '../scheduler/fleet.js';
 import type { Verdict } from '../cli/verdict.js';
 import type { Unit } from './thresholds.js';
 import { bindingFor } from '../versions.js';
+import { formatIdentity } from '../util/ids.js';
 
 /**
  * Bumped when a field changes meaning or goes away (new fields do not bump it). 2: `aborted` is an
@@ -23,8 +24,30 @@ import { bindingFor } from '../versions.js';
  */
 export const REPORT_FORMAT = 3;
 
+/**
+ * The latency histogram of an action's answered calls, as the metrics keep it (metrics/histogram.ts:
+ * log-linear buckets over microseconds): `[bucket index, count]` pairs of the non-empty buckets, and
+ * the largest value. Histograms add up bucket by bucket, so `ocpp-sim merge` computes the percentiles of
+ * several shard reports from their summed buckets, never by averaging percentiles.
+ */
+export interface LatencyHistogramReport {
+  /** The bucket scheme: 2,048 log-linear buckets over µs (exact below 128 µs, then 64 per octave). */
+  scheme: 'log-linear-us-2048';
+  maxUs: number;
+  buckets: [number, number][];
+}
+
 /** One action's figures (see ActionSummary for each field), and `count`: calls sent + calls received. */
-export type ActionReport = Omit<ActionSummary, 'action' | 'protocol'> & { count: number };
+export type ActionReport = Omit<ActionSummary, 'action' | 'protocol'> & { count: number; histogram: LatencyHistogramReport | null };
+
+/** The charge points a fleet's report covers: with --shard i/n, positions p with p mod n = i−1. */
+export interface IdentitiesReport {
+  first: string;
+  last: string;
+  count: number;
+  /** Numbers between consecutive identities: n of --shard i/n, else 1. */
+  step: number;
+}
 
 export interface ThresholdReport {
   expression: string;
@@ -78,6 +101,8 @@ export interface FleetReport {
   strict: boolean;
   /** Most messages a charge point of this fleet keeps queued (--queue-limit). */
   queueLimit: number;
+  /** The identities this report simulated (the slice --shard picks, or the whole fleet); null with no charge point. */
+  identities: IdentitiesReport | null;
 }
 
 export interface RunReport {
@@ -85,6 +110,8 @@ export interface RunReport {
   version: string;
   reportFormat: number;
   runId: string | null;
+  /** `i/n` for a run of --shard i/n (one slice of a larger fleet), null for a whole fleet (and a merged report). */
+  shard: string | null;
   passed: boolean;
   exitCode: number;
   reasons: string[];
@@ -152,6 +179,11 @@ export interface ReportInput {
   allowInvalid: boolean;
   abortOnFail: boolean;
   thresholds: readonly string[];
+  /**
+   * The configuration as recorded in shard reports (`ocpp-sim merge`), in place of `configs`: the
+   * report's `config`, shard and graceful-stop timeout.
+   */
+  recorded?: { config: RunReport['config']; shard: string | null; gracefulStopTimeoutMs: number };
 }
 
 export function buildReport(input: ReportInput): RunReport {
@@ -169,7 +201,15 @@ export function buildReport(input: ReportInput): RunReport {
     undelivered += a.undelivered;
     dropped += a.dropped;
     const { action, protocol, ...figures } = a;
-    (actions[protocol] ??= Object.create(null) as Record<string, ActionReport>)[action] = { count: a.sent + a.received, ...figures };
+    (actions[protocol] ??= Object.create(null) as Record<string, ActionReport>)[action] = { count: a.sent + a.received, ...figures, histogram: null };
+  }
+  for (const { protocol, action, histogram: h } of stats.latencyHistograms()) {
+    const row = actions[protocol]?.[action];
+    if (!row || h.total === 0) continue;
+    const sparse = h.toSparse();
+    const buckets: [number, number][] = [];
+    for (let i = 0; i < sparse.length; i += 2) buckets.push([sparse[i], sparse[i + 1]]);
+    row.histogram = { scheme: 'log-linear-us-2048', maxUs: h.max, buckets };
   }
   const thresholds = (v.thresholds ?? []).map(({ expression, metric, arg, protocol, passed, actual, unit, actualText }) => ({
     expression,
@@ -201,6 +241,7 @@ export function buildReport(input: ReportInput): RunReport {
     version: packageVersion(),
     reportFormat: REPORT_FORMAT,
     runId: input.runId ?? null,
+    shard: input.recorded ? input.recorded.shard : first?.slice ? `${first.slice.index + 1}/${first.slice.of}` : null,
     passed: v.passed,
     exitCode: input.exitCode,
     reasons: [...v.reasons],
@@ -209,7 +250,7 @@ export function buildReport(input: ReportInput): RunReport {
     startedAt: new Date(input.startedAt).toISOString(),
     endedAt: new Date(input.startedAt + input.elapsedMs).toISOString(),
     durationMs: input.elapsedMs,
-    config: {
+    config: input.recorded?.config ?? {
       csmsUrl: redactUrl(first?.csmsUrl ?? ''),
       plan: input.plan ?? null,
       durationMs: input.durationMs,
@@ -229,6 +270,7 @@ export function buildReport(input: ReportInput): RunReport {
         callTimeoutMs: c.options.callTimeoutMs,
         strict: c.options.strict,
         queueLimit: c.options.queueLimit,
+        identities: identitiesOf(c),
       })),
     },
     chargePoints: { total: input.total, started: t('chargePointsStarted'), booted: t('chargePointsBooted'), lost: stats.lost, states: stats.states() },
@@ -238,7 +280,7 @@ export function buildReport(input: ReportInput): RunReport {
     energyWh: t('energyWh'),
     undelivered,
     dropped,
-    gracefulStop: { timeoutMs: first?.stopTimeoutMs ?? 0, ranOut: t('stopUnfinished') > 0, chargePointsUnfinished: t('stopUnfinished') },
+    gracefulStop: { timeoutMs: input.recorded?.gracefulStopTimeoutMs ?? first?.stopTimeoutMs ?? 0, ranOut: t('stopUnfinished') > 0, chargePointsUnfinished: t('stopUnfinished') },
     reconnects: t('reconnects'),
     connectFailures: t('connectFailures'),
     connections: { opened: t('linksOpened'), earlyCloses: t('earlyCloses'), failures: stats.connectErrors() },
@@ -252,6 +294,14 @@ export function buildReport(input: ReportInput): RunReport {
     failures,
     problems: { count: stats.problemCount, samples: [...stats.problems] },
   };
+}
+
+/** The identities a fleet config simulates: its slice's positions idStart + i−1, + n, + 2n… (scheduler/fleet.ts). */
+function identitiesOf(c: FleetConfig): IdentitiesReport | null {
+  if (c.count === 0) return null;
+  const step = c.slice?.of ?? 1;
+  const firstN = c.idStart + (c.slice?.index ?? 0);
+  return { first: formatIdentity(c.idPrefix, firstN, c.idWidth), last: formatIdentity(c.idPrefix, firstN + (c.count - 1) * step, c.idWidth), count: c.count, step };
 }
 
 let version: string | undefined;
