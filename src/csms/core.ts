@@ -5,6 +5,7 @@
  * {@link Connection} holds a back-pointer to its core.
  */
 import type { ApiAccess } from './api-guard.js';
+import type { ApiFleet } from './operator-api.js';
 import type { Connection } from './connection.js';
 import type { CsmsLogger } from './log.js';
 import { Ledger16 } from './ocpp16/ledger.js';
@@ -64,6 +65,8 @@ export class CsmsCore {
   /** OCPP 2.0.1 transactions (TransactionEvent sequences). */
   readonly ledger201 = new Ledger201();
   onRequest: RequestHook | undefined = undefined;
+  /** The other processes of a CSMS run with `--processes N` (cluster/), for the operator API; null when alone. */
+  fleet: ApiFleet | null = null;
   closing = false;
   private sweepTimer: NodeJS.Timeout | null = null;
 

@@ -1,0 +1,136 @@
+/**
+ * One worker of `ocpp-sim csms --processes N`: a whole embedded CSMS for the connections the
+ * primary hands it (they all share one listening socket, held by the primary), whose operator API
+ * asks the primary for what needs every process (primary.ts).
+ *
+ * Per process: the connections, the registrations (boot, vendor, model), the 1.6 and 2.0.1
+ * transaction ledgers and the counters. Unique over the CSMS: the 1.6 transactionIds (worker i of N
+ * issues i+1, i+1+N, …, a restarted one from a fresh range).
+ */
+import process from 'node:process';
+import { coreOf, ListenError, startCsms, type Csms, type CsmsOptions } from '../server.js';
+import { broadcast, listChargePoints, localCall, type ApiFleet } from '../operator-api.js';
+import type { CsmsCore } from '../core.js';
+import { MAX_ASKS_IN_FLIGHT, deadlineOf, type FleetOp, type ToPrimary, type ToWorker } from './messages.js';
+
+/** Transaction ids a worker generation may issue before the next generation's range (1.6 ids are int32). */
+const IDS_PER_GENERATION = 10_000_000;
+
+/** Runs this worker until the primary says stop, a signal comes, or the primary is gone. */
+export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promise<void> {
+  const send = (m: ToPrimary): void => {
+    if (process.connected) process.send!(m);
+  };
+  const start = await new Promise<Extract<ToWorker, { t: 'start' }>>((resolve) => {
+    const onStart = (m: ToWorker): void => {
+      if (m.t !== 'start') return;
+      process.off('message', onStart);
+      resolve(m);
+    };
+    process.on('message', onStart);
+    send({ t: 'hello' });
+  });
+  let csms: Csms;
+  try {
+    csms = await startCsms({ ...opts, apiToken: start.apiToken });
+  } catch (error) {
+    send({ t: 'failed', message: (error as Error).message, usage: error instanceof ListenError });
+    process.disconnect();
+    return;
+  }
+  const core = coreOf(csms);
+  const ledger = core.ledger16;
+  ledger.transactionIdStep = start.count;
+  ledger.nextTransactionId = 1 + start.index + start.count * IDS_PER_GENERATION * start.generation;
+  const asks = new AskChannel(send);
+  core.fleet = asks;
+  process.on('message', (m: ToWorker) => {
+    if (m.t === 'do') void doLocally(core, m.req).then((value) => send({ t: 'reply', id: m.id, value }), (e: unknown) => send({ t: 'reply', id: m.id, error: String(e) }));
+    else if (m.t === 'answer') asks.settle(m);
+  });
+  send({ t: 'ready', port: csms.port, url: csms.url });
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.once('disconnect', stop); // the primary is gone: never stay behind as an orphan
+    process.on('message', (m: ToWorker) => {
+      if (m.t === 'stop') stop();
+    });
+  });
+  asks.failAll('The CSMS is shutting down');
+  await csms.close();
+  process.exit(0);
+}
+
+/** This process's share of an operator API request. */
+async function doLocally(core: CsmsCore, req: FleetOp): Promise<unknown> {
+  switch (req.op) {
+    case 'stats':
+      return core.stats;
+    case 'chargePoints':
+      return listChargePoints(core);
+    case 'call':
+      return localCall(core, req.identity, req.action, req.payload, req.timeoutMs);
+    case 'broadcast':
+      return broadcast(core, req.action, req.payload, req.timeoutMs);
+  }
+}
+
+/** The operator API's requests to the primary, each answered once, bounded in number and time. */
+class AskChannel implements ApiFleet {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly send: (m: ToPrimary) => void) {}
+
+  stats(): Promise<unknown> {
+    return this.ask({ op: 'stats' });
+  }
+
+  chargePoints(): Promise<object[]> {
+    return this.ask({ op: 'chargePoints' }) as Promise<object[]>;
+  }
+
+  call(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<{ status: number; body: object }> {
+    return this.ask({ op: 'call', identity, action, payload, timeoutMs }) as Promise<{ status: number; body: object }>;
+  }
+
+  broadcast(action: string, payload: unknown, timeoutMs: number): Promise<object> {
+    return this.ask({ op: 'broadcast', action, payload, timeoutMs }) as Promise<object>;
+  }
+
+  settle(m: Extract<ToWorker, { t: 'answer' }>): void {
+    const w = this.waiting.get(m.id);
+    if (w === undefined) return; // timed out already
+    this.waiting.delete(m.id);
+    clearTimeout(w.timer);
+    if (m.error !== undefined) w.reject(new Error(m.error));
+    else w.resolve(m.value);
+  }
+
+  failAll(reason: string): void {
+    for (const [id, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(new Error(reason));
+      this.waiting.delete(id);
+    }
+  }
+
+  private ask(req: FleetOp): Promise<unknown> {
+    if (this.waiting.size >= MAX_ASKS_IN_FLIGHT) {
+      return Promise.reject(new Error(`${MAX_ASKS_IN_FLIGHT} operator API requests are already in flight in this process; try again`));
+    }
+    if (!process.connected) return Promise.reject(new Error('The primary CSMS process is gone'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // The primary gives up on a process a little before us, so normally its answer says which.
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error('The other CSMS processes did not answer in time'));
+      }, deadlineOf(req) + 2000);
+      this.waiting.set(id, { resolve, reject, timer });
+      this.send({ t: 'ask', id, req });
+    });
+  }
+}
