@@ -20,6 +20,10 @@ export type ToWorker =
   | { t: 'do'; id: number; req: FleetOp }
   /** The merged result of an `ask`, or why there is none. */
   | { t: 'answer'; id: number; value?: unknown; error?: string }
+  /** What the CSMS knows of `identity` from its boot on another process (sent on `connected` without a registration). */
+  | ({ t: 'registration'; identity: string } & SharedRegistration)
+  /** `identity` connected to another process: close its connection here if it is older than `before` (ms). */
+  | { t: 'replace'; identity: string; before: number }
   /** Close the CSMS (1001 to every charge point) and exit 0. */
   | { t: 'stop' };
 
@@ -31,10 +35,21 @@ export type ToPrimary =
   | { t: 'ready'; port: number; url: string }
   /** Could not start (port in use, …): the primary stops them all and exits with `usage`'s code. */
   | { t: 'failed'; message: string; usage: boolean }
+  /** A connection of `identity` was registered at `at` (ms); `known`: this process has its registration. */
+  | { t: 'connected'; identity: string; at: number; known: boolean }
+  /** A boot was recorded for `identity`. */
+  | ({ t: 'booted'; identity: string } & SharedRegistration)
   /** An operator API request needing every process. */
   | { t: 'ask'; id: number; req: FleetOp }
   /** This process's result of a `do`. */
   | { t: 'reply'; id: number; value?: unknown; error?: string };
+
+/** An identity's registration (registration.ts) as the processes share it. */
+export interface SharedRegistration {
+  booted: boolean;
+  vendor: string | null;
+  model: string | null;
+}
 
 /** Operator API requests one worker may have waiting on the primary at once; more are answered 503. */
 export const MAX_ASKS_IN_FLIGHT = 256;

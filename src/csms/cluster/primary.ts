@@ -4,7 +4,9 @@
  * out round-robin (cluster.SCHED_RR, Node's default on Linux), so each worker holds ~1/N of the
  * charge points and its own file descriptors (the open-file limit is per process).
  *
- * It holds no connection itself. It relays the operator API: the worker an HTTP request lands on
+ * It holds no connection itself. It keeps each identity's registration and the worker it last
+ * connected to (from the workers' `connected` and `booted` messages), so a charge point reconnecting
+ * to another worker is booted there and replaces its older connection. It relays the operator API: the worker an HTTP request lands on
  * `ask`s, the primary sends `do` to every ready worker, merges (merge.ts) and answers; a process that
  * does not reply within the operation's deadline counts as unanswered.
  *
@@ -15,7 +17,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { ListenError } from '../listen.js';
 import { concatLists, mergeBroadcasts, mergeCalls, sumCounters, type CallOutcome } from './merge.js';
-import { deadlineOf, type FleetOp, type ToPrimary, type ToWorker } from './messages.js';
+import { MAX_REGISTRATIONS } from '../core.js';
+import { deadlineOf, type FleetOp, type SharedRegistration, type ToPrimary, type ToWorker } from './messages.js';
 
 /** Restarts allowed within {@link RESTART_WINDOW_MS} before the CSMS gives up. */
 const MAX_RESTARTS = 5;
@@ -47,6 +50,13 @@ interface Pending {
   settle(r: { value?: unknown; error?: string }): void;
 }
 
+/** Sets `key` as the newest entry of `map`, forgetting the oldest when the map is full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_REGISTRATIONS) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
 /** Forks `processes` workers and resolves once all listen; rejects (ListenError when it is the port) if one cannot start. */
 export function startCsmsCluster(opts: { processes: number; apiToken: string; log: (line: string) => void }): Promise<CsmsCluster> {
   const { processes, apiToken, log } = opts;
@@ -54,6 +64,9 @@ export function startCsmsCluster(opts: { processes: number; apiToken: string; lo
   const slots: Slot[] = [];
   const pending = new Map<number, Pending>();
   const restarts: number[] = [];
+  /** Each identity's latest registration, and the worker it last connected to; the oldest forgotten beyond MAX_REGISTRATIONS. */
+  const registrations = new Map<string, SharedRegistration>();
+  const owners = new Map<string, { index: number; at: number }>();
   let nextId = 1;
   let started = false;
   let stopping = false;
@@ -105,6 +118,22 @@ export function startCsmsCluster(opts: { processes: number; apiToken: string; lo
             void stop();
             rejectStart(m.usage ? new ListenError(undefined, m.message) : new Error(m.message));
           } else log(`csms: process ${slot.index + 1} could not start again: ${m.message}`);
+          break;
+        case 'connected': {
+          // Messages of two workers may arrive in either order: the connection made last stays.
+          const previous = owners.get(m.identity);
+          if (previous === undefined || previous.index === slot.index || previous.at <= m.at) {
+            remember(owners, m.identity, { index: slot.index, at: m.at });
+            if (previous !== undefined && previous.index !== slot.index) send(slots[previous.index], { t: 'replace', identity: m.identity, before: m.at });
+          } else {
+            send(slot, { t: 'replace', identity: m.identity, before: previous.at });
+          }
+          const known = m.known ? undefined : registrations.get(m.identity);
+          if (known !== undefined) send(slot, { t: 'registration', identity: m.identity, ...known });
+          break;
+        }
+        case 'booted':
+          remember(registrations, m.identity, { booted: m.booted, vendor: m.vendor, model: m.model });
           break;
         case 'ask':
           void fanOut(m.req).then(

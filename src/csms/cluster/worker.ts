@@ -3,15 +3,18 @@
  * primary hands it (they all share one listening socket, held by the primary), whose operator API
  * asks the primary for what needs every process (primary.ts).
  *
- * Per process: the connections, the registrations (boot, vendor, model), the 1.6 and 2.0.1
- * transaction ledgers and the counters. Unique over the CSMS: the 1.6 transactionIds (worker i of N
- * issues i+1, i+1+N, …, a restarted one from a fresh range).
+ * Per process: the connections, the 1.6 and 2.0.1 transaction ledgers and the counters. Shared
+ * through the primary: each identity's registration (boot, vendor, model), so a charge point that
+ * reconnects to another process is booted there too, and which process holds each identity, so a
+ * newer connection replaces an older one on another process as it would within one. Unique over
+ * the CSMS: the 1.6 transactionIds (worker i of N issues i+1, i+1+N, …, a restarted one from a
+ * fresh range).
  */
 import process from 'node:process';
-import { coreOf, ListenError, startCsms, type Csms, type CsmsOptions } from '../server.js';
+import { CLOSE_REPLACED, coreOf, ListenError, startCsms, type Csms, type CsmsOptions } from '../server.js';
 import { broadcast, listChargePoints, localCall, type ApiFleet } from '../operator-api.js';
 import type { CsmsCore } from '../core.js';
-import { MAX_ASKS_IN_FLIGHT, deadlineOf, type FleetOp, type ToPrimary, type ToWorker } from './messages.js';
+import { MAX_ASKS_IN_FLIGHT, deadlineOf, type FleetOp, type SharedRegistration, type ToPrimary, type ToWorker } from './messages.js';
 
 /** Transaction ids a worker generation may issue before the next generation's range (1.6 ids are int32). */
 const IDS_PER_GENERATION = 10_000_000;
@@ -44,9 +47,15 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promis
   ledger.nextTransactionId = 1 + start.index + start.count * IDS_PER_GENERATION * start.generation;
   const asks = new AskChannel(send);
   core.fleet = asks;
+  core.peers = {
+    connected: (conn) => send({ t: 'connected', identity: conn.identity, at: conn.connectedAt, known: conn.registration !== null }),
+    booted: (identity, r) => send({ t: 'booted', identity, booted: r.booted, vendor: r.vendor, model: r.model }),
+  };
   process.on('message', (m: ToWorker) => {
     if (m.t === 'do') void doLocally(core, m.req).then((value) => send({ t: 'reply', id: m.id, value }), (e: unknown) => send({ t: 'reply', id: m.id, error: String(e) }));
     else if (m.t === 'answer') asks.settle(m);
+    else if (m.t === 'registration') adoptRegistration(core, m.identity, m);
+    else if (m.t === 'replace') replaceHere(core, m.identity, m.before);
   });
   send({ t: 'ready', port: csms.port, url: csms.url });
   await new Promise<void>((resolve) => {
@@ -61,6 +70,29 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promis
   asks.failAll('The CSMS is shutting down');
   await csms.close();
   process.exit(0);
+}
+
+/**
+ * A charge point that booted on another process and reconnected here without a new boot (OCPP-J
+ * 1.6 §5.4) is booted here too, as it would be in one process.
+ */
+function adoptRegistration(core: CsmsCore, identity: string, shared: SharedRegistration): void {
+  const conn = core.conns.get(identity);
+  if (conn === undefined || conn.registration !== null) return; // gone, or booted here meanwhile
+  const registration = core.registrationOf(conn);
+  registration.vendor = shared.vendor;
+  registration.model = shared.model;
+  registration.booted = shared.booted;
+  if (shared.booted) core.countBooted(conn, 1);
+}
+
+/** `identity` connected to another process: its older connection here is replaced, as within one process (core.register). */
+function replaceHere(core: CsmsCore, identity: string, before: number): void {
+  const conn = core.conns.get(identity);
+  if (conn === undefined || conn.connectedAt > before) return;
+  core.unregister(conn);
+  core.stats.connections.replaced++;
+  conn.ws.close(CLOSE_REPLACED, 'Replaced by a newer connection with the same identity');
 }
 
 /** This process's share of an operator API request. */
