@@ -11,7 +11,8 @@ import { startTestFleet, until } from '../helpers/fleet.js';
 import { WebSocket } from 'ws';
 import { CLOSE_REPLACED } from '../../src/csms/server.js';
 import { DEFAULT_DRIVER } from '../../src/station/profile.js';
-import { BIN, BUILT } from './spawn-cli.js';
+import { createServer } from 'node:net';
+import { BIN, BUILT, describeRun, runCli } from './spawn-cli.js';
 
 const TOKEN = 'cluster-test-token-0123456789';
 const COUNT = 200;
@@ -171,4 +172,30 @@ describe('csms --processes 2', () => {
     expect(await exited).toBe(0);
     await until(() => workers.every((pid) => !alive(pid)), 'the workers to exit', 5000);
   }, 20_000);
+});
+
+describe('csms --processes 2: start failures and a lost primary', () => {
+  it('a port in use is one line on stderr and exit 2', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const r = await runCli(['csms', '--processes', '2', '--port', String(port), '--quiet'], { timeoutMs: 20_000 });
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.stderr.trim()).toBe(`ocpp-sim: port ${port} is in use on 127.0.0.1`);
+    } finally {
+      holder.close();
+    }
+  }, 30_000);
+
+  it('workers whose primary is killed close and exit by themselves', async () => {
+    const p = spawn(process.execPath, [BIN, 'csms', '--processes', '2', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    p.stdout!.setEncoding('utf8').on('data', (d: string) => (text += d));
+    await until(() => /^listening /m.test(text), 'the listening line', 15_000);
+    const workers = childrenOf(p.pid!);
+    expect(workers).toHaveLength(2);
+    p.kill('SIGKILL');
+    await until(() => workers.every((pid) => !alive(pid)), 'the orphaned workers to exit', 5000);
+  }, 30_000);
 });

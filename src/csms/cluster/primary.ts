@@ -50,6 +50,8 @@ interface Pending {
   settle(r: { value?: unknown; error?: string }): void;
 }
 
+const ignore = (): void => undefined;
+
 /** Sets `key` as the newest entry of `map`, forgetting the oldest when the map is full. */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
@@ -97,7 +99,8 @@ export function startCsmsCluster(opts: { processes: number; apiToken: string; lo
     }
 
     function send(slot: Slot, m: ToWorker): void {
-      if (slot.worker.isConnected()) slot.worker.send(m);
+      // A worker may be exiting: a failed send (EPIPE) is that worker's exit, handled in onExit.
+      if (slot.worker.isConnected()) slot.worker.send(m, ignore);
     }
 
     function onMessage(slot: Slot, m: ToPrimary): void {

@@ -19,10 +19,13 @@ import { MAX_ASKS_IN_FLIGHT, deadlineOf, type FleetOp, type SharedRegistration, 
 /** Transaction ids a worker generation may issue before the next generation's range (1.6 ids are int32). */
 const IDS_PER_GENERATION = 10_000_000;
 
+const ignore = (): void => undefined;
+
 /** Runs this worker until the primary says stop, a signal comes, or the primary is gone. */
 export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promise<void> {
   const send = (m: ToPrimary): void => {
-    if (process.connected) process.send!(m);
+    // The primary may be gone: a failed send is then no error of ours ('disconnect' stops us).
+    if (process.connected) process.send!(m, undefined, undefined, ignore);
   };
   const start = await new Promise<Extract<ToWorker, { t: 'start' }>>((resolve) => {
     const onStart = (m: ToWorker): void => {
@@ -37,8 +40,10 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promis
   try {
     csms = await startCsms({ ...opts, apiToken: start.apiToken });
   } catch (error) {
-    send({ t: 'failed', message: (error as Error).message, usage: error instanceof ListenError });
-    process.disconnect();
+    // Exit once the message is out: the failed server may still hold the event loop.
+    const failed: ToPrimary = { t: 'failed', message: (error as Error).message, usage: error instanceof ListenError };
+    if (process.connected) process.send!(failed, undefined, undefined, () => process.exit(2));
+    else process.exit(2);
     return;
   }
   const core = coreOf(csms);
