@@ -175,6 +175,12 @@ describe('csms --processes 2', () => {
 });
 
 describe('csms --processes 2: start failures and a lost primary', () => {
+  it('--processes outside 1..64 is a usage error', async () => {
+    const r = await runCli(['csms', '--processes', '0'], { timeoutMs: 20_000 });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr.trim()).toBe("ocpp-sim: --processes must be a whole number from 1 to 64, not '0'");
+  }, 30_000);
+
   it('a port in use is one line on stderr and exit 2', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
