@@ -118,8 +118,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   };
   if (cluster.isWorker) {
     // One of the --processes: the same command line, run by the primary below (cluster/worker.ts).
-    const id = cluster.worker!.id;
-    return runCsmsWorker({ ...options, log: argv.quiet ? undefined : (line: string) => console.log(`[${id}] ${line}`) });
+    return runCsmsWorker(options, argv.quiet ? undefined : (line: string) => console.log(line));
   }
   const log = argv.quiet ? undefined : (line: string) => console.log(line);
   const running: RunningCsms = await (processes === 1 ? startCsms({ ...options, apiToken, log }) : startCluster(processes, apiToken ?? generateApiToken())).catch(

@@ -21,8 +21,18 @@ const IDS_PER_GENERATION = 10_000_000;
 
 const ignore = (): void => undefined;
 
+/**
+ * The first 1.6 transactionId of worker `index` of `count` in its `generation`: each generation of
+ * workers gets its own range of IDS_PER_GENERATION ids a worker, cycling so ids stay below 2^31
+ * (a 1.6 transactionId is an integer; charge points keep it in 32 bits).
+ */
+export function firstTransactionId(index: number, count: number, generation: number): number {
+  const ranges = Math.max(1, Math.floor(2 ** 31 / (count * IDS_PER_GENERATION)) - 1);
+  return 1 + index + count * IDS_PER_GENERATION * (generation % ranges);
+}
+
 /** Runs this worker until the primary says stop, a signal comes, or the primary is gone. */
-export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promise<void> {
+export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken' | 'log'>, print?: (line: string) => void): Promise<void> {
   const send = (m: ToPrimary): void => {
     // The primary may be gone: a failed send is then no error of ours ('disconnect' stops us).
     if (process.connected) process.send!(m, undefined, undefined, ignore);
@@ -38,7 +48,9 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promis
   });
   let csms: Csms;
   try {
-    csms = await startCsms({ ...opts, apiToken: start.apiToken });
+    // Each line says which process it comes from, numbered as the primary's reports number them.
+    const log = print === undefined ? undefined : (line: string) => print(`[${start.index + 1}] ${line}`);
+    csms = await startCsms({ ...opts, apiToken: start.apiToken, log });
   } catch (error) {
     // Exit once the message is out: the failed server may still hold the event loop.
     const failed: ToPrimary = { t: 'failed', message: (error as Error).message, usage: error instanceof ListenError };
@@ -49,7 +61,7 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken'>): Promis
   const core = coreOf(csms);
   const ledger = core.ledger16;
   ledger.transactionIdStep = start.count;
-  ledger.nextTransactionId = 1 + start.index + start.count * IDS_PER_GENERATION * start.generation;
+  ledger.nextTransactionId = firstTransactionId(start.index, start.count, start.generation);
   const asks = new AskChannel(send);
   core.fleet = asks;
   core.peers = {

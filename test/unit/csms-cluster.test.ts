@@ -1,6 +1,11 @@
-/** Merging the operator API's per-process answers of `csms --processes N` (src/csms/cluster/merge.ts). */
+/**
+ * The pure parts of `csms --processes N` (src/csms/cluster/): merging the operator API's per-process
+ * answers, and 1.6 transactionIds unique over the processes.
+ */
 import { describe, expect, it } from 'vitest';
 import { concatLists, mergeBroadcasts, mergeCalls, sumCounters } from '../../src/csms/cluster/merge.js';
+import { firstTransactionId } from '../../src/csms/cluster/worker.js';
+import { Ledger16 } from '../../src/csms/ocpp16/ledger.js';
 import { createStats } from '../../src/csms/stats.js';
 
 describe('sumCounters', () => {
@@ -47,5 +52,31 @@ describe('mergeBroadcasts and concatLists', () => {
   });
   it('lists every process’s charge points by identity', () => {
     expect(concatLists([[{ identity: 'B' }], [{ identity: 'A' }, { identity: 'C' }]])).toEqual([{ identity: 'A' }, { identity: 'B' }, { identity: 'C' }]);
+  });
+});
+
+describe('1.6 transactionIds over several processes', () => {
+  it('never repeat between the processes, nor between a process and its restarted successor, and stay int32', () => {
+    const count = 3;
+    const seen = new Set<number>();
+    for (const generation of [0, 1]) {
+      for (let index = 0; index < count; index++) {
+        const ledger = new Ledger16();
+        ledger.transactionIdStep = count;
+        ledger.nextTransactionId = firstTransactionId(index, count, generation);
+        for (let i = 0; i < 1000; i++) {
+          const id = ledger.newTransactionId();
+          expect(seen.has(id), `id ${id}`).toBe(false);
+          seen.add(id);
+        }
+      }
+    }
+    expect(seen.size).toBe(6000);
+    for (const generation of [0, 1, 2, 3, 50]) expect(firstTransactionId(63, 64, generation) + 64 * 10_000_000).toBeLessThan(2 ** 31);
+  });
+
+  it('count up from 1 in one process, as before', () => {
+    const ledger = new Ledger16();
+    expect([ledger.newTransactionId(), ledger.newTransactionId(), ledger.newTransactionId()]).toEqual([1, 2, 3]);
   });
 });
