@@ -10,7 +10,7 @@ import type { Fleet } from '../../src/scheduler/fleet.js';
 import { startTestFleet, until } from '../helpers/fleet.js';
 import { WebSocket } from 'ws';
 import { CLOSE_REPLACED } from '../../src/csms/server.js';
-import { DEFAULT_DRIVER } from '../../src/station/profile.js';
+import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { createServer } from 'node:net';
 import { BIN, BUILT, describeRun, runCli } from './spawn-cli.js';
 
@@ -122,6 +122,26 @@ describe('csms --processes 2', () => {
     expect(r.json.failed).toBe(0);
     expect(Object.keys(r.json.results)).toHaveLength(COUNT);
   }, 20_000);
+
+  it('2.0.1 stations too: a 2.0.1 call reaches one, `*` merges what each process skipped', async () => {
+    const profile: StationProfile = { ...DEFAULT_PROFILE, name: 'test-201', ocppVersions: ['2.0.1'] };
+    const fleet201 = startTestFleet(url, { count: 10, idPrefix: 'V2-', profile, driver: { ...DEFAULT_DRIVER, idleMinS: 600, idleMaxS: 600 } });
+    try {
+      await statsUntil((s) => s.protocols['ocpp2.0.1'].booted === 10, 'ten 2.0.1 stations booted');
+      const request = { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] };
+      for (const id of ['V2-001', 'V2-002', 'V2-003']) {
+        const r = await api('POST', `/api/charge-points/${id}/GetVariables`, request);
+        expect(r.status, id).toBe(200);
+        expect(r.json.result.getVariableResult[0].attributeStatus).toBe('Accepted');
+      }
+      const all = await api('POST', '/api/charge-points/*/GetVariables', request);
+      expect(all.json.ok).toBe(10);
+      expect(all.json.skipped['ocpp1.6'].chargePoints).toBe(COUNT);
+    } finally {
+      await fleet201.stop();
+    }
+    await statsUntil((s) => s.connections.current === COUNT, 'the 2.0.1 stations gone');
+  }, 30_000);
 
   it('the guard still holds: no token is 401', async () => {
     const res = await fetch(`${url.replace(/^ws/, 'http').replace(/\/ocpp$/, '')}/api/stats`);
