@@ -18,6 +18,9 @@
  *   (1.6 and 2.0.1 payloads of one action differ: send one request per version).
  * - `GET  /api/stats` → the {@link CsmsStats} object.
  *
+ * With `csms --processes N` (cluster/) every route covers every process: {@link CsmsCore.fleet}
+ * asks them all; 503 `ClusterUnavailable` when some could not answer.
+ *
  * An action the CSMS initiates in none of its versions, or a payload no version having the action
  * accepts, is a 400 before anything else, whatever the identity.
  */
@@ -77,7 +80,7 @@ export interface ApiFleet {
   broadcast(action: string, payload: unknown, timeoutMs: number): Promise<object>;
 }
 
-/** Sends a body that may still be coming from other processes (500 when they could not give it). */
+/** Sends a body that may still be coming from other processes (503 when they could not give it). */
 function answer(res: ServerResponse, body: unknown): void {
   if (!(body instanceof Promise)) return sendJson(res, 200, body);
   body.then(
