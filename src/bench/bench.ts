@@ -9,6 +9,7 @@
  *   npm run bench -- --n 10000 --workers 2 --scenario bench-charging   # the scenario interpreter instead
  *   npm run bench -- --n 10000 --scrape 1                              # Prometheus scraping it every second
  *   npm run bench -- --n 10000 --ocpp 2.0.1 --features smart-charging,monitoring,display
+ *   npm run bench -- --n 19000 --workers 2 --csms-processes 1,2   # the CSMS on 1, then on 2 processes
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,10 +26,11 @@ function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-async function startCsmsProcess(): Promise<{ url: string; proc: ChildProcess; api: BenchApi }> {
+async function startCsmsProcess(processes: number): Promise<{ url: string; proc: ChildProcess; api: BenchApi }> {
   const token = randomBytes(16).toString('hex');
   // Heartbeats every 60 s: the steady state is dominated by MeterValues every 10 s, as in the brief.
-  const proc = spawn(process.execPath, [bin, 'csms', '--port', '0', '--quiet', '--heartbeat-interval', '60', '--api-token', token], {
+  const args = [bin, 'csms', '--port', '0', '--quiet', '--heartbeat-interval', '60', '--api-token', token, '--processes', String(processes)];
+  const proc = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -61,9 +63,12 @@ function runCase(spec: CaseSpec): Promise<CaseResult> {
   });
 }
 
-function table(rows: CaseResult[]): string {
-  const head = ['OCPP', 'features', 'N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
-  const cells = rows.map((r) => [r.ocpp, r.features.join(',') || '-', r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+/** A case's figures and the number of processes the CSMS ran on. */
+type BenchRow = CaseResult & { csmsProcesses: number };
+
+function table(rows: BenchRow[]): string {
+  const head = ['CSMS procs', 'OCPP', 'features', 'N', 'W', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.csmsProcesses, r.ocpp, r.features.join(',') || '-', r.n, r.workers, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
 }
@@ -80,25 +85,32 @@ async function main(): Promise<void> {
   const features = arg('features', '').split(',').filter((f) => f !== '');
   const unknown = features.filter((f) => !(BENCH_FEATURES as readonly string[]).includes(f));
   if (unknown.length > 0) throw new Error(`--features: unknown ${unknown.join(', ')} (known: ${BENCH_FEATURES.join(', ')})`);
-  const { url, proc, api } = await startCsmsProcess();
-  const rows: CaseResult[] = [];
-  try {
-    for (const n of ns) {
-      for (const w of ws) {
-        for (const ocpp of versions) {
-          process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w} …\n`);
-          // The features are 2.0.1's functional blocks: 1.6 cases run without them.
-          const caseFeatures = ocpp === '2.0.1' ? (features as BenchFeature[]) : [];
-          const row = await runCase({ csmsUrl: url, api, features: caseFeatures, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs });
-          for (const c of row.featureCalls) if (c.failed > 0) process.stderr.write(`bench: ${c.action} failed on ${c.failed} of ${c.ok + c.failed} charge points (${c.firstError})\n`);
-          rows.push(row);
-          // Let the CSMS see the previous fleet's sockets close before the next storm.
-          await new Promise((r) => setTimeout(r, 2000));
+  // Each CSMS process holds up to ~19,000 connections (the open-file limit is 20,000 a process).
+  const csmsProcesses = arg('csms-processes', '1').split(',').map(Number);
+  if (!csmsProcesses.every((p) => Number.isInteger(p) && p >= 1 && p <= 64)) throw new Error('--csms-processes: whole numbers from 1 to 64, comma-separated');
+  const rows: BenchRow[] = [];
+  for (const processes of csmsProcesses) {
+    process.stderr.write(`bench: the CSMS on ${processes} process(es)\n`);
+    const { url, proc, api } = await startCsmsProcess(processes);
+    try {
+      for (const n of ns) {
+        for (const w of ws) {
+          for (const ocpp of versions) {
+            process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w} …\n`);
+            // The features are 2.0.1's functional blocks: 1.6 cases run without them.
+            const caseFeatures = ocpp === '2.0.1' ? (features as BenchFeature[]) : [];
+            const row = await runCase({ csmsUrl: url, api, features: caseFeatures, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs });
+            for (const c of row.featureCalls) if (c.failed > 0) process.stderr.write(`bench: ${c.action} failed on ${c.failed} of ${c.ok + c.failed} charge points (${c.firstError})\n`);
+            rows.push({ ...row, csmsProcesses: processes });
+            // Let the CSMS see the previous fleet's sockets close before the next storm.
+            await new Promise((r) => setTimeout(r, 2000));
+          }
         }
       }
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
     }
-  } finally {
-    proc.kill('SIGTERM');
   }
   const text = table(rows);
   process.stdout.write(`\n${text}\n`);

@@ -22,7 +22,7 @@ export function givenApiToken(flag: string | undefined, env: NodeJS.ProcessEnv =
 }
 
 /** The operator API's base URL for a curl on this machine (a wildcard bind is reached over loopback). */
-export function apiBase(csms: Csms): string {
+export function apiBase(csms: Pick<Csms, 'url'>): string {
   const url = new URL(csms.url.replace(/^ws/, 'http'));
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
   if (url.hostname === '[::]') url.hostname = '[::1]';
@@ -30,6 +30,6 @@ export function apiBase(csms: Csms): string {
 }
 
 /** The `Authorization` header value for examples: the token itself only when it was generated (never echo a given secret). */
-export function bearerExample(csms: Csms, source: TokenSource): string {
+export function bearerExample(csms: Pick<Csms, 'apiToken'>, source: TokenSource): string {
   return `Bearer ${source === 'generated' ? csms.apiToken : source === 'env' ? `$${API_TOKEN_ENV}` : '<your --api-token>'}`;
 }

@@ -4,8 +4,12 @@
  * The first line on stdout is always `listening ws://<host>:<port>/ocpp` (the actual port, also
  * with `--port 0`), so a parent process such as the benchmark can parse where to connect.
  */
+import cluster from 'node:cluster';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ListenError, OCPP_VERSIONS, startCsms, type OcppVersion } from '../csms/server.js';
+import { startCsmsCluster } from '../csms/cluster/primary.js';
+import { runCsmsWorker } from '../csms/cluster/worker.js';
+import { generateApiToken } from '../csms/api-guard.js';
+import { ListenError, OCPP_VERSIONS, startCsms, type CsmsOptions, type OcppVersion } from '../csms/server.js';
 import { ocppVersion } from '../csms/versions.js';
 import { UsageError } from './exit-codes.js';
 import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
@@ -33,6 +37,12 @@ function builder(yargs: Argv<object>) {
     .option('password', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1): this password for every identity not in --passwords' })
     .option('passwords', { type: 'string', describe: 'Require HTTP Basic auth (security profile 1) with per-identity passwords: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
     .option('api-token', { type: 'string', describe: `Token of the operator API (Authorization: Bearer <token>; 16+ characters); default: $${API_TOKEN_ENV}, else generated and printed` })
+    .option('processes', {
+      type: 'string',
+      default: '1',
+      describe:
+        'Processes sharing the port (node:cluster, connections handed out round-robin); each holds up to ~19,000 connections (the open-file limit is 20,000 a process), so 6 hold 100,000. The operator API sees them all',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only the listening line (and a generated API token)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log events of every connection, not just the first 20' })
     .option('strict', { type: 'boolean', default: false, describe: 'Also validate our own responses and calls (abort on a bug)' });
@@ -69,6 +79,9 @@ export function ocppVersions(value: unknown): OcppVersion[] {
   return versions;
 }
 
+/** The most processes `--processes` takes. */
+const MAX_PROCESSES = 64;
+
 /** Parsed options of `ocpp-sim csms`. */
 export type CsmsArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
@@ -90,8 +103,8 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
   const passwords = argv.passwords === undefined ? undefined : readPasswords(argv.passwords);
   const { token: apiToken, source: tokenSource } = givenApiToken(argv.apiToken);
   const pricePerKWh = argv.pricePerKwh === undefined ? undefined : price(argv.pricePerKwh);
-  const log = argv.quiet ? undefined : (line: string) => console.log(line);
-  const csms = await startCsms({
+  const processes = readWholeNumber(argv.processes, '--processes', 1, MAX_PROCESSES);
+  const options: Omit<CsmsOptions, 'apiToken' | 'log'> = {
     port,
     host,
     ocpp,
@@ -100,14 +113,21 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     pricePerKWh,
     password: argv.password,
     passwords,
-    apiToken,
     strict: argv.strict,
     verbose: argv.verbose,
-    log,
-  }).catch((error: unknown) => {
-    // Port in use, not a local address, …: the environment, not a bug (exit 2, one line).
-    throw error instanceof ListenError ? new UsageError(error.message) : error;
-  });
+  };
+  if (cluster.isWorker) {
+    // One of the --processes: the same command line, run by the primary below (cluster/worker.ts).
+    return runCsmsWorker(options, argv.quiet ? undefined : (line: string) => console.log(line));
+  }
+  const log = argv.quiet ? undefined : (line: string) => console.log(line);
+  const running: RunningCsms = await (processes === 1 ? startCsms({ ...options, apiToken, log }) : startCluster(processes, apiToken ?? generateApiToken())).catch(
+    (error: unknown) => {
+      // Port in use, not a local address, …: the environment, not a bug (exit 2, one line).
+      throw error instanceof ListenError ? new UsageError(error.message) : error;
+    },
+  );
+  const csms = { url: running.url, apiToken: running.apiToken };
   // The token is printed once, here, and only when generated: without it the API cannot be used. One
   // write with the address, so whoever reads the first lines (a script, a test) gets both together.
   process.stdout.write(`listening ${csms.url}\n${tokenSource === 'generated' ? `operator API token: ${csms.apiToken}\n` : ''}`);
@@ -115,10 +135,20 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     const api = apiBase(csms);
     const spoken = OCPP_VERSIONS.filter((v) => ocpp.includes(v));
     console.log(`ocpp-sim CSMS (OCPP ${spoken.join(' and ')}): charge points connect to ${csms.url}/<identity> with subprotocol ${spoken.map((v) => `ocpp${v}`).join(' or ')}`);
+    if (processes > 1) console.log(`  ${processes} processes share the port (connections handed out round-robin)`);
     console.log(`  boot status ${argv.bootStatus}, heartbeat interval ${heartbeatInterval} s, ${pricePerKWh === undefined ? '' : `${pricePerKWh} per kWh, `}${authSummary(argv.password, passwords, argv.passwords)}`);
     console.log(`  operator API (loopback clients with the token): ${api}/charge-points, ${api}/stats, POST ${api}/charge-points/<identity>/<action>`);
     console.log(`  e.g. curl -X POST -H "Authorization: ${bearerExample(csms, tokenSource)}" -H 'Content-Type: application/json' -d '{"type":"Soft"}' ${api}/charge-points/CP001/Reset`);
     console.log('  Ctrl-C to stop');
+  }
+  if (running.done !== undefined) {
+    // Restarts exhausted (cluster/primary.ts): the CSMS stops by itself, with exit code 1.
+    void running.done.then((code) => {
+      if (code !== 0) {
+        process.exitCode = code;
+        process.exit();
+      }
+    });
   }
   await new Promise<void>((resolve) => {
     // A second signal while closing forces the exit.
@@ -134,7 +164,7 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
         process.off('SIGTERM', force);
         resolve();
       };
-      csms.close().then(done, (error: unknown) => {
+      running.close().then(done, (error: unknown) => {
         console.error(`csms: close failed: ${String(error)}`);
         done();
       });
@@ -143,6 +173,20 @@ async function runCsms(argv: ArgumentsCamelCase<CsmsArgs>): Promise<void> {
     process.on('SIGTERM', stop);
   });
   process.exitCode = 0;
+}
+
+/** What the handler needs of the CSMS, alone or over several processes. */
+interface RunningCsms {
+  url: string;
+  apiToken: string;
+  close(): Promise<unknown>;
+  /** Cluster only: resolves with a non-zero exit code when the CSMS stopped by itself. */
+  done?: Promise<number>;
+}
+
+async function startCluster(processes: number, apiToken: string): Promise<RunningCsms> {
+  const c = await startCsmsCluster({ processes, apiToken, log: (line) => console.error(line) });
+  return { url: c.url, apiToken, close: () => c.stop(), done: c.done };
 }
 
 /** Who may connect, for the start-up lines (never the passwords themselves). */

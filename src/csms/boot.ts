@@ -19,6 +19,7 @@ export function recordBoot(conn: Connection, status: string, vendor: string, mod
       registration.booted = accepted;
       core.countBooted(conn, accepted ? 1 : -1);
     }
+    core.peers?.booted(conn.identity, registration);
   }
   if (conn.logged) core.logger.booted(conn, status, vendor, model);
 }

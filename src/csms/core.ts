@@ -5,6 +5,7 @@
  * {@link Connection} holds a back-pointer to its core.
  */
 import type { ApiAccess } from './api-guard.js';
+import type { ApiFleet } from './operator-api.js';
 import type { Connection } from './connection.js';
 import type { CsmsLogger } from './log.js';
 import { Ledger16 } from './ocpp16/ledger.js';
@@ -43,6 +44,17 @@ export interface CsmsSettings {
   pricePerKWh: number | null;
 }
 
+/**
+ * What a process of a CSMS spread over several (cluster/) tells the others, so that a charge point
+ * reconnecting to another process finds its boot there and replaces its older connection there.
+ */
+export interface CsmsPeers {
+  /** `conn` was registered here. */
+  connected(conn: Connection): void;
+  /** A boot was recorded for `identity`. */
+  booted(identity: string, registration: Registration): void;
+}
+
 /** Identities whose registration (boot, vendor, model) is kept while they are not connected. */
 export const MAX_REGISTRATIONS = 1_000_000;
 
@@ -64,6 +76,10 @@ export class CsmsCore {
   /** OCPP 2.0.1 transactions (TransactionEvent sequences). */
   readonly ledger201 = new Ledger201();
   onRequest: RequestHook | undefined = undefined;
+  /** The other processes of a CSMS run with `--processes N` (cluster/), for the operator API; null when alone. */
+  fleet: ApiFleet | null = null;
+  /** Told of every registered connection and boot when other processes share the identities (cluster/); null when alone. */
+  peers: CsmsPeers | null = null;
   closing = false;
   private sweepTimer: NodeJS.Timeout | null = null;
 
@@ -89,6 +105,7 @@ export class CsmsCore {
     protocol.current++;
     protocol.total++;
     if (conn.registration?.booted) this.countBooted(conn, 1);
+    this.peers?.connected(conn);
   }
 
   /** Removes a connection from the identity map (idempotent); its socket may still be closing. */

@@ -18,6 +18,9 @@
  *   (1.6 and 2.0.1 payloads of one action differ: send one request per version).
  * - `GET  /api/stats` → the {@link CsmsStats} object.
  *
+ * With `csms --processes N` (cluster/) every route covers every process: {@link CsmsCore.fleet}
+ * asks them all; 503 `ClusterUnavailable` when some could not answer.
+ *
  * An action the CSMS initiates in none of its versions, or a payload no version having the action
  * accepts, is a 400 before anything else, whatever the identity.
  */
@@ -50,11 +53,11 @@ export function handleApiRequest(core: CsmsCore, req: IncomingMessage, res: Serv
     return;
   }
   if (parts.length === 2 && parts[1] === 'stats') {
-    if (allow(req, res, 'GET')) sendJson(res, 200, core.stats);
+    if (allow(req, res, 'GET')) answer(res, core.fleet === null ? core.stats : core.fleet.stats());
     return;
   }
   if (parts.length === 2 && parts[1] === 'charge-points') {
-    if (allow(req, res, 'GET')) sendJson(res, 200, listChargePoints(core));
+    if (allow(req, res, 'GET')) answer(res, core.fleet === null ? listChargePoints(core) : core.fleet.chargePoints());
     return;
   }
   if (parts.length === 4 && parts[1] === 'charge-points') {
@@ -64,7 +67,30 @@ export function handleApiRequest(core: CsmsCore, req: IncomingMessage, res: Serv
   sendJson(res, 404, { error: { code: 'NotFound', description: `No route ${req.method} ${url.pathname}` } });
 }
 
-function listChargePoints(core: CsmsCore): object[] {
+/**
+ * The operator API's view of a CSMS spread over several processes (cluster/): each operation over
+ * every process. Null in `CsmsCore.fleet` means this process is the whole CSMS.
+ */
+export interface ApiFleet {
+  stats(): Promise<unknown>;
+  chargePoints(): Promise<object[]>;
+  /** A call to one identity, wherever it is connected: the HTTP status and body {@link localCall} gives there. */
+  call(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<{ status: number; body: object }>;
+  /** The `*` call on every process, merged. */
+  broadcast(action: string, payload: unknown, timeoutMs: number): Promise<object>;
+}
+
+/** Sends a body that may still be coming from other processes (503 when they could not give it). */
+function answer(res: ServerResponse, body: unknown): void {
+  if (!(body instanceof Promise)) return sendJson(res, 200, body);
+  body.then(
+    (b: unknown) => sendJson(res, 200, b),
+    (error: unknown) => sendJson(res, 503, { error: { code: 'ClusterUnavailable', description: String((error as Error).message ?? error) } }),
+  );
+}
+
+/** Every charge point connected to this process, as `GET /api/charge-points` lists them. */
+export function listChargePoints(core: CsmsCore): object[] {
   const list: object[] = [];
   for (const conn of core.conns.values()) {
     list.push({
@@ -114,7 +140,7 @@ async function operatorCall(
     if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { code: 'TooLarge', description: error.message } });
     return badRequest(res, 'InvalidJson', `The body is not valid JSON: ${(error as Error).message}`);
   }
-  const refusals = new Map(versions.map((v) => [v, refusal(v, action, payload)]));
+  const refusals = refusalsOf(core, action, payload);
   if (versions.every((v) => refusals.get(v) !== null)) {
     // No version takes this call: the schema violation of the version(s) having the action.
     const having = versions.filter((v) => v.csmsActions.has(action));
@@ -122,18 +148,43 @@ async function operatorCall(
     const description = `${action} request is schema-invalid: ${having.map((v) => refusals.get(v)!.message).join('; ')}`;
     return badRequest(res, first.code, description);
   }
-  if (identity === '*') return sendJson(res, 200, await broadcast(core, action, payload, timeoutMs, refusals));
+  const fleet = core.fleet;
+  try {
+    if (identity === '*') {
+      return sendJson(res, 200, await (fleet === null ? broadcast(core, action, payload, timeoutMs, refusals) : fleet.broadcast(action, payload, timeoutMs)));
+    }
+    const { status, body } = await (fleet === null ? localCall(core, identity, action, payload, timeoutMs, refusals) : fleet.call(identity, action, payload, timeoutMs));
+    sendJson(res, status, body);
+  } catch (error) {
+    sendJson(res, 503, { error: { code: 'ClusterUnavailable', description: String((error as Error).message ?? error) } });
+  }
+}
+
+/** The refusal of `action` with `payload` per version this CSMS speaks. */
+export function refusalsOf(core: CsmsCore, action: string, payload: unknown): Map<VersionBinding, Unfit | null> {
+  return new Map(core.settings.versions.map((v) => [v, refusal(v, action, payload)]));
+}
+
+/** A call to `identity` if it is connected to this process: the HTTP status and body to answer with. */
+export async function localCall(
+  core: CsmsCore,
+  identity: string,
+  action: string,
+  payload: unknown,
+  timeoutMs: number,
+  refusals: ReadonlyMap<VersionBinding, Unfit | null> = refusalsOf(core, action, payload),
+): Promise<{ status: number; body: object }> {
   const conn = core.conns.get(identity);
-  if (conn === undefined) return sendJson(res, 404, { error: { code: 'UnknownIdentity', description: `No charge point ${identity} is connected` } });
+  if (conn === undefined) return { status: 404, body: { error: { code: 'UnknownIdentity', description: `No charge point ${identity} is connected` } } };
   const unfit = refusals.get(conn.binding);
-  if (unfit != null) return badRequest(res, unfit.code, `${identity} speaks ${conn.binding.subprotocol}: ${unfit.message}`);
+  if (unfit != null) return { status: 400, body: { error: { code: unfit.code, description: `${identity} speaks ${conn.binding.subprotocol}: ${unfit.message}` } } };
   const outcome = await callOne(core, identity, action, payload, timeoutMs);
-  if ('result' in outcome) sendJson(res, 200, outcome);
-  else sendJson(res, outcome.error.code === 'UnknownIdentity' ? 404 : 502, outcome);
+  if ('result' in outcome) return { status: 200, body: outcome };
+  return { status: outcome.error.code === 'UnknownIdentity' ? 404 : 502, body: outcome };
 }
 
 /** Why a call cannot go to the charge points of one version: an error code for the operator and a reason. */
-interface Unfit {
+export interface Unfit {
   code: string;
   message: string;
 }
@@ -165,12 +216,12 @@ async function callOne(core: CsmsCore, identity: string, action: string, payload
  * The same call to every booted charge point whose version takes it, all at once; each one's answer
  * or error, and per version the booted charge points left out and why.
  */
-async function broadcast(
+export async function broadcast(
   core: CsmsCore,
   action: string,
   payload: unknown,
   timeoutMs: number,
-  refusals: ReadonlyMap<VersionBinding, Unfit | null>,
+  refusals: ReadonlyMap<VersionBinding, Unfit | null> = refusalsOf(core, action, payload),
 ): Promise<object> {
   const identities: string[] = [];
   const skipped: Record<string, { chargePoints: number; reason: string }> = {};

@@ -228,11 +228,17 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
   return true;
 }
 
+/** The shared state behind a CSMS started here (for cluster/ only, which wires the processes together). */
+export function coreOf(csms: Csms): CsmsCore {
+  if (!(csms instanceof CsmsHandle)) throw new TypeError('not a CSMS started by startCsms');
+  return csms.core;
+}
+
 class CsmsHandle implements Csms {
   private closed: Promise<void> | null = null;
 
   constructor(
-    private readonly core: CsmsCore,
+    readonly core: CsmsCore,
     private readonly server: http.Server,
     private readonly wss: WebSocketServer,
     readonly url: string,

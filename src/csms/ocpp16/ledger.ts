@@ -18,6 +18,18 @@ export class Ledger16 {
    */
   readonly startedBy = new Map<string, number>();
   nextTransactionId = 1;
+  /**
+   * Between two ids this CSMS issues: N when it is one of N processes (cluster/), each starting at its
+   * own 1..N, so a transactionId is unique over the whole CSMS.
+   */
+  transactionIdStep = 1;
+
+  /** A transactionId no transaction of this CSMS had. */
+  newTransactionId(): number {
+    const id = this.nextTransactionId;
+    this.nextTransactionId += this.transactionIdStep;
+    return id;
+  }
 }
 
 /** What identifies one StartTransaction however often it is sent: who, which connector, when (OCPP 1.6 §4.7 retries). */

@@ -49,7 +49,7 @@ export const RESPONDERS: ResponderTable = {
     return {
       idTagInfo: ID_TAG_INFO[idTagStatus(req.idTag)],
       // A resent StartTransaction (its answer was lost with the connection) gets the id it was given.
-      transactionId: ledger.startedBy.get(startKey(conn.identity, req)) ?? ledger.nextTransactionId++,
+      transactionId: ledger.startedBy.get(startKey(conn.identity, req)) ?? ledger.newTransactionId(),
     };
   },
   // idTagInfo is optional here (OCPP 1.6 §6.47); we send it, as most central systems do.
