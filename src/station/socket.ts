@@ -35,7 +35,7 @@ function socketOnOpen(this: WebSocket): void {
   if (st.security !== null) {
     st.security.linkEvent = null; // the outage is over
     st.security.fallback = null; // connected with the new security profile: no way back (A05.FR.09)
-    if (st.security.clientTrial) st.security.clientTrial.connected = true; // the renewed client certificate works (2.0.1 A02.FR.10)
+    st.security.clientTrial = null; // the renewed client certificate works: the previous one goes (2.0.1 A02.FR.10)
   }
   st.onOpen(st.ctx.now());
 }
@@ -97,7 +97,7 @@ function attemptFailed(st: Station): void {
   const sec = st.security;
   if (sec === null) return;
   if (sec.fallback) fallBackIfStuck(st);
-  if (sec.clientTrial && !sec.clientTrial.connected) sec.clientTrial.failures++;
+  if (sec.clientTrial) sec.clientTrial.failures++;
 }
 
 /**
@@ -110,7 +110,7 @@ function attemptFailed(st: Station): void {
 export function failsOnPurpose(st: Station): boolean {
   const sec = st.security;
   if (!sec?.failNext) return false;
-  const trying = sec.fallback !== null || (sec.clientTrial != null && !sec.clientTrial.connected);
+  const trying = sec.fallback !== null || (sec.clientTrial != null && sec.clientTrial.failures < sec.clientTrial.attempts);
   if (!trying) {
     if (sec.failNext === 'failing') sec.failNext = null; // fell back: done
     return false;

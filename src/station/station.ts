@@ -119,8 +119,11 @@ export interface LinkSecurity {
   /** 2.0.1: the network configuration slot in use (B09/B10), and the configuration (priority and profile) last applied at power-up. */
   slot?: number;
   appliedPriority?: string;
-  /** 2.0.1 A02.FR.10/28: a renewed client certificate on trial — failed attempts with it, of how many, and whether one connected (socket.ts counts). */
-  clientTrial?: { failures: number; attempts: number; connected: boolean } | null;
+  /**
+   * 2.0.1 A02.FR.10/28: a renewed client certificate on trial until a connection with it opens — failed
+   * attempts with it (socket.ts counts), of how many, and the certificate before it (its version's; null: the run's).
+   */
+  clientTrial?: { failures: number; attempts: number; previous: object | null } | null;
   /** Scenario `network: {fail: next}`: armed, then failing while the station tries new connection settings (socket.ts). */
   failNext?: 'armed' | 'failing' | null;
 }

@@ -30,8 +30,6 @@ export interface SecurityState extends LinkSecurity {
   /** The subject we asked for in that CSR, checked against the signed certificate (A02.FR.06). */
   pendingSubject: { o: string; cn: string } | null;
   ownCertificate: OwnCertificate | null;
-  /** While a renewed client certificate is on trial (LinkSecurity.clientTrial): the one before it (null: the run's --cert/--key). */
-  previousCertificate: OwnCertificate | null;
   /** 2.0.1's ISO 15118 (V2G) certificate: CSR outstanding and the signed chain (A03 with certificateType V2GCertificate). */
   pendingV2g: { key: KeyObject; subject: { o: string; cn: string } } | null;
   v2gCertificate: OwnCertificate | null;
@@ -55,7 +53,6 @@ export function securityOf(st: Station): SecurityState {
     pendingKey: null,
     pendingSubject: null,
     ownCertificate: null,
-    previousCertificate: null,
     pendingV2g: null,
     v2gCertificate: null,
     url: null,
