@@ -7,10 +7,12 @@
  * that makes a security-profile upgrade's new connection fail so the fallback (B10/A05) runs.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { startCsms, type Csms } from '../../src/csms/server.js';
 import { certificateHashData, parseCertificate } from '../../src/features/security/certificate-hash.js';
 import { securityState } from '../../src/features/security/state.js';
@@ -269,9 +271,14 @@ describe('scenario `network: {fail: next}`: a security-profile upgrade whose new
     expect(fleet.stats.total('connectFailures')).toBe(2);
   }, 30_000);
 
-  it('network takes fail: next or none', () => {
+  it('network takes fail: next or none; the editor schema knows the step and updateContract', () => {
     const file = join(dir, 'network-bad.yaml');
     writeFileSync(file, ['steps:', '  - network: { fail: always }', ''].join('\n'));
     expect(() => loadScenario(file, '2.0.1')).toThrow(/next|none/);
+    const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv').default;
+    const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(readFileSync('scenarios/scenario.schema.json', 'utf8')));
+    const good = 'description: d\nsteps:\n  - network: {fail: next}\n  - plug: {contract: NL-TNM-012204530-6, updateContract: true}\n  - network: {fail: none}\n';
+    expect(validate(parseYaml(good)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(parseYaml('description: d\nsteps:\n  - network: {fail: always}\n'))).toBe(false);
   });
 });
