@@ -116,7 +116,7 @@ export function failsOnPurpose(st: Station): boolean {
     return false;
   }
   sec.failNext = 'failing';
-  connectFailed(st, 'unreachable (scenario)', `${st.identity}: scenario network fail: the CSMS of the new connection settings is unreachable`);
+  connectFailed(st, 'scenario-unreachable', 'scenario `network: {fail: next}`: the CSMS of the new connection settings is unreachable');
   attemptFailed(st);
   return true;
 }

@@ -261,6 +261,7 @@ describe('scenario `network: {fail: next}`: a security-profile upgrade whose new
     await until(() => plain.stats.boots === 2, 'a boot through slot 1 after the fallback', 10_000);
     fleet.refresh();
     expect(fleet.stats.total('connectFailures')).toBe(2);
+    expect(fleet.stats.connectErrors()).toEqual([expect.objectContaining({ cause: 'scenario-unreachable', count: 2 })]);
     expect(await getVar(plain, 'OCPPCommCtrlr', 'ActiveNetworkProfile')).toBe('1');
     // Spent: the CSMS changes the profile and resets again; this time the station gets through with it.
     expect(await plain.call(CP, 'SetNetworkProfile', { configurationSlot: 2, connectionData: { ...profileData(plain.url, 1), messageTimeout: 31 } })).toEqual({ status: 'Accepted' });
@@ -270,6 +271,21 @@ describe('scenario `network: {fail: next}`: a security-profile upgrade whose new
     fleet.refresh();
     expect(fleet.stats.total('connectFailures')).toBe(2);
   }, 30_000);
+
+  it('OCPP 1.6 too: a SecurityProfile upgrade (A05) whose attempts fail falls back to the previous profile after 3 (A05.FR.08)', async () => {
+    const plain = await csmsOn({ password: PASSWORD });
+    const file = join(dir, 'upgrade-fails-16.yaml');
+    writeFileSync(file, ['description: the upgraded profile cannot connect', 'connectors: [1]', 'steps:', '  - network: { fail: next }', '  - wait: 1h', ''].join('\n'));
+    const profile: StationProfile = { ...DEFAULT_PROFILE, configuration: { ...DEFAULT_PROFILE.configuration, SecurityProfile: { value: '1' } } };
+    const fleet = fleetOn(plain.url, { password: PASSWORD, tls: { ca: pem.ca }, profile, scenario: loadScenario(file, '1.6') });
+    await until(() => plain.stats.booted === 1, 'a 1.6 boot over ws://');
+    expect(await plain.call(CP, 'ChangeConfiguration', { key: 'SecurityProfile', value: '2' })).toEqual({ status: 'Accepted' });
+    await until(() => plain.stats.connections.total === 2 && plain.connected().includes(CP), 'a reconnect over ws:// with the old profile', 10_000);
+    fleet.refresh();
+    expect(fleet.stats.connectErrors()).toEqual([expect.objectContaining({ cause: 'scenario-unreachable', count: 3 })]);
+    const conf = await plain.call(CP, 'GetConfiguration', { key: ['SecurityProfile'] });
+    expect(conf.configurationKey).toEqual([{ key: 'SecurityProfile', readonly: false, value: '1' }]);
+  }, 20_000);
 
   it('network takes fail: next or none; the editor schema knows the step and updateContract', () => {
     const file = join(dir, 'network-bad.yaml');
