@@ -10,6 +10,7 @@ import { tidied } from './display/store.js';
 import { modelOf } from './station-model.js';
 import { SmartCharging201 } from './smart-charging/state.js';
 import { certificateEntries } from './handlers/security.js';
+import { runSecurityProfile } from './security/run-profile.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -36,6 +37,9 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return String(tidied(st, st.ctx.now())?.messages.size ?? 0);
     case 'ActiveNetworkProfile':
       return String(st.security?.slot ?? 1);
+    case 'SecurityProfile':
+      // Until a network profile switch stores one (security/network.ts): the run's connection's.
+      return String(runSecurityProfile(st));
     case 'CertificateEntries':
       return String(certificateEntries(st));
     case 'Entries':

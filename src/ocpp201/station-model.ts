@@ -8,6 +8,7 @@ import { Setting } from '../station/settings.js';
 import type { StationProfile } from '../station/profile.js';
 import type { Station } from '../station/station.js';
 import { buildDeviceModel, deviceModelInputOf, readSlot, slotOf, type DeviceModel } from './device-model/index.js';
+import { runSecurityProfile } from './security/run-profile.js';
 
 /** The component, variable and instance behind each setting (Part 2, Referenced Components §2). */
 const VARIABLES: Record<Setting, readonly [component: string, variable: string, instance?: string]> = {
@@ -115,7 +116,10 @@ export function variable(st: Station, slot: number): string | undefined {
 }
 
 export function readSetting(st: Station, s: Setting): string | undefined {
-  return variable(st, modelOf(st.ctx.profile).settingSlots[s]);
+  const slot = modelOf(st.ctx.profile).settingSlots[s];
+  // SecurityProfile: stored once the station switched network profile, else its run's connection's.
+  if (s === Setting.SecurityProfile && slot >= 0 && !st.variables?.has(slot)) return String(runSecurityProfile(st));
+  return variable(st, slot);
 }
 
 export function writeSetting(st: Station, s: Setting, value: string): void {

@@ -17,6 +17,7 @@ import { T } from '../metrics/shard-stats.js';
 import { Await, Phase, cableIn, type Connector } from '../station/connector.js';
 import * as driver from '../station/driver.js';
 import { firmwareOf } from '../station/firmware-state.js';
+import { securityOf } from '../features/security/state.js';
 import { refusesStart } from '../station/reservation.js';
 import { Kind, OutboundCall } from '../station/outbound.js';
 import { expandTemplate } from '../station/profile.js';
@@ -120,8 +121,8 @@ function run(st: Station, c: Connector, now: number): void {
         if (ins.contract !== undefined) {
           // Plug & Charge: the EV (first getting its contract certificate, when asked) authorizes with its
           // contract; the steps go on with the answer, and a `start` then uses that token.
-          if (ins.installContract) {
-            const call = st.ctx.dialect.evCertificateRequest?.(st, ins.contract);
+          if (ins.installContract || ins.updateContract) {
+            const call = st.ctx.dialect.evCertificateRequest?.(st, ins.contract, ins.updateContract ? 'Update' : 'Install');
             if (call) st.enqueue(call);
           }
           const local = driver.requestAuthorization(st, c, `eMAID:${ins.contract}`, now);
@@ -256,6 +257,10 @@ function run(st: Station, c: Connector, now: number): void {
         st.ctx.dialect.evRenegotiates?.(st, c, hlc.departureMs === undefined ? { energyWh: hlc.energyWh } : { energyWh: hlc.energyWh, departureAt: now + hlc.departureMs / st.ctx.speed }, now);
         break;
       }
+      case Op.Network:
+        // Per charge point: armed until its next new connection settings have failed (station/socket.ts).
+        securityOf(st).failNext = ins.network!.failNext ? 'armed' : null;
+        break;
       case Op.ExpectCall:
         c.awaiting = Await.Call;
         c.phaseUntil = now + draw(st, c, ins);
@@ -428,5 +433,5 @@ function describeSite(ins: Instr, prog: ScenarioProgram): { site: string; label:
 }
 
 function stepName(op: Op): string {
-  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate'][op];
+  return ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate', 'network'][op];
 }

@@ -149,13 +149,13 @@ function gaussian(random: () => number): number {
 
 /** Steps that may be written bare (`- plug`): all their options are optional. */
 const BARE_STEPS = ['plug', 'authorize', 'start', 'stop', 'unplug', 'fault', 'recover', 'reboot'] as const;
-const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate'] as const;
+const STEPS = ['wait', 'plug', 'authorize', 'start', 'charge', 'stop', 'unplug', 'fault', 'recover', 'disconnect', 'reboot', 'send', 'repeat', 'respond', 'expect', 'firmware', 'limit', 'renegotiate', 'network'] as const;
 type StepName = (typeof STEPS)[number];
 
 /** Each step's options (for "unknown key" and for misindented options). */
 const STEP_KEYS: Record<StepName, readonly string[]> = {
   wait: ['for'],
-  plug: ['ev', 'iso15118', 'contract', 'installContract'],
+  plug: ['ev', 'iso15118', 'contract', 'installContract', 'updateContract'],
   authorize: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   start: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   charge: ['for'],
@@ -172,6 +172,7 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   firmware: ['download', 'signature', 'install', 'verify', 'upload'],
   limit: ['source', 'watts', 'evse'],
   renegotiate: ['energyKWh', 'departure'],
+  network: ['fail'],
 };
 
 const EXAMPLES: Partial<Record<StepName, string>> = {
@@ -185,6 +186,7 @@ const EXAMPLES: Partial<Record<StepName, string>> = {
   firmware: 'firmware: {download: fail}',
   limit: 'limit: {source: EMS, watts: 7000}',
   renegotiate: 'renegotiate: {energyKWh: 20, departure: 2h}',
+  network: 'network: {fail: next}',
 };
 
 let authorizationStatus: string[] | undefined;
@@ -477,6 +479,12 @@ class Compiler {
           if (typeof o.installContract !== 'boolean' || o.contract === undefined) this.error([...path, 'installContract'], 'installContract is true or false, with a contract');
           else ins.installContract = o.installContract;
         }
+        // M02: the EV's contract certificate is about to expire: it asks for a new one (Update).
+        if (o.updateContract !== undefined) {
+          if (typeof o.updateContract !== 'boolean' || o.contract === undefined) this.error([...path, 'updateContract'], 'updateContract is true or false, with a contract');
+          else if (o.updateContract && ins.installContract) this.error([...path, 'updateContract'], 'use one of installContract and updateContract');
+          else ins.updateContract = o.updateContract;
+        }
         this.instrs.push(ins);
         return;
       }
@@ -549,7 +557,24 @@ class Compiler {
         if (needs !== undefined) this.instrs.push({ op: Op.Renegotiate, ...at, iso15118: needs });
         return;
       }
+      case 'network':
+        return this.network(v, path, at);
     }
+  }
+
+  /**
+   * `network: {fail: next}`: the charge point's next new connection settings — a security or network
+   * profile the CSMS moves it to, a renewed client certificate — fail as if that CSMS were unreachable,
+   * until it falls back to the ones that worked (A05, B10, A02.FR.28); `fail: none` disarms it.
+   */
+  private network(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
+    if (!isMap(v) || v.fail === undefined) {
+      this.error(path, `network is a map with fail: next or none, e.g. \`${EXAMPLES.network}\``);
+      return;
+    }
+    this.knownKeys(v, STEP_KEYS.network, path);
+    const mode = this.oneOf(v.fail, ['next', 'none'], [...path, 'fail']);
+    if (mode !== undefined) this.instrs.push({ op: Op.Network, ...at, network: { failNext: mode === 'next' } });
   }
 
   /**

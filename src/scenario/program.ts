@@ -54,6 +54,8 @@ export const enum Op {
   Limit,
   /** A plugged-in ISO 15118 EV asks for a new schedule with new needs (`iso15118`; OCPP 2.0.1 K17). */
   Renegotiate,
+  /** The charge point's next new connection settings fail, or no longer will (`network: {fail: next|none}`). */
+  Network,
 }
 
 export type { ResponseRule } from '../station/response-rule.js';
@@ -81,11 +83,17 @@ export interface Instr {
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
   /** Plug: the EV speaks ISO 15118 and needs this much energy, leaving this long after plug-in (ms). */
   iso15118?: { energyWh: number; departureMs?: number };
+  /** Network: whether the next new connection settings fail (socket.ts failsOnPurpose). */
+  network?: { failNext: boolean };
   /** Limit: who sets how many watts where (evse 0: the station), or (null watts) releases them all. */
   limit?: { source: string; watts: number | null; evse: number };
-  /** Plug: a Plug & Charge EV's contract (eMAID) it authorizes with; installContract: it first asks for its certificate (2.0.1 M01). */
+  /**
+   * Plug: a Plug & Charge EV's contract (eMAID) it authorizes with; installContract: it first asks for
+   * its certificate (2.0.1 M01); updateContract: for a new one, its certificate about to expire (M02).
+   */
   contract?: string;
   installContract?: boolean;
+  updateContract?: boolean;
   /** Loop: how many times (undefined = forever unless forMs) and for how long. */
   times?: number;
   forMs?: number;

@@ -91,7 +91,7 @@ export class Shard implements ShardContext {
   stopping = false;
   readonly behaviour: Behaviour;
   readonly scenario: ScenarioProgram | null;
-  private readonly baseWsOptions: ClientOptions;
+  readonly baseWsOptions: ClientOptions;
   private connecting = 0;
   private readonly waiting: Station[] = [];
   private waitingHead = 0;

@@ -100,8 +100,8 @@ export interface Dialect {
   statusChanged?(st: Station, c: Connector, from: ConnectorStatus, now: number): void;
   /** A driver presents a token at a connector. */
   authorize(st: Station, connectorId: number, token: string): OutboundCall;
-  /** An ISO 15118 EV asks for its contract certificate (2.0.1 M01 Get15118EVCertificate); absent or null: not done. */
-  evCertificateRequest?(st: Station, contract: string): OutboundCall | null;
+  /** An ISO 15118 EV asks for its contract certificate, a first one or a new one (2.0.1 M01/M02 Get15118EVCertificate); absent or null: not done. */
+  evCertificateRequest?(st: Station, contract: string, action?: 'Install' | 'Update'): OutboundCall | null;
   /** A transaction starts; its connector is about to be `status`. The version may give it its id (2.0.1). */
   txStarted(st: Station, tx: Transaction, status: ConnectorStatus): OutboundCall;
   /**

@@ -95,6 +95,8 @@ export interface ShardContext {
   readonly stats: ShardStats;
   readonly wheel: TimerWheel<Station>;
   now(): number;
+  /** The run's own WebSocket options (--ca, --cert/--key): what a charge point connects with until the CSMS changes them. */
+  readonly baseWsOptions: ClientOptions;
   wsOptions(station: Station): ClientOptions;
   /**
    * Connects the station when one of the shard's connection slots is free, or later in arrival

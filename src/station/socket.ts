@@ -35,6 +35,7 @@ function socketOnOpen(this: WebSocket): void {
   if (st.security !== null) {
     st.security.linkEvent = null; // the outage is over
     st.security.fallback = null; // connected with the new security profile: no way back (A05.FR.09)
+    st.security.clientTrial = null; // the renewed client certificate works: the previous one goes (2.0.1 A02.FR.10)
   }
   st.onOpen(st.ctx.now());
 }
@@ -63,7 +64,7 @@ function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
   const st = stationOf(this);
   if (st.link !== Link.Connecting) return;
   connectFailed(st, err.code ?? 'error', err.message);
-  if (st.security?.fallback) fallBackIfStuck(st);
+  attemptFailed(st);
   if (!err.code) return;
   if (CERTIFICATE_ERRORS.test(err.code)) linkEvent(st, 'InvalidCentralSystemCertificate', err.code);
   // Whitepaper A00.FR.315/419: a Central System that only allows TLS below 1.2 is an InvalidTLSVersion event.
@@ -73,7 +74,7 @@ function socketOnError(this: WebSocket, err: Error & { code?: string }): void {
 function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statusCode?: number }): void {
   const st = stationOf(this);
   connectFailed(st, `HTTP ${res.statusCode}`, `CSMS refused the WebSocket upgrade with HTTP ${res.statusCode}`);
-  if (st.security?.fallback) fallBackIfStuck(st);
+  attemptFailed(st);
   if (res.statusCode === 401) linkEvent(st, 'FailedToAuthenticateAtCentralSystem', 'HTTP 401');
   this.terminate();
 }
@@ -85,6 +86,39 @@ function socketOnUnexpectedResponse(this: WebSocket, _req: unknown, res: { statu
  */
 export function connectFailed(st: Station, cause: string, message: string): void {
   if (st.ctx.stats.connectError(cause, message)) st.ctx.stats.problem(`${st.identity}: ${message}`);
+}
+
+/**
+ * A connection attempt failed: new settings on trial count it — a security or network profile the
+ * charge point was moved to (fallBackIfStuck), a renewed client certificate (2.0.1 A02.FR.28, settled
+ * in ocpp201/security/client-certificate-trial.ts).
+ */
+function attemptFailed(st: Station): void {
+  const sec = st.security;
+  if (sec === null) return;
+  if (sec.fallback) fallBackIfStuck(st);
+  if (sec.clientTrial) sec.clientTrial.failures++;
+}
+
+/**
+ * Scenario `network: {fail: next}` (a security-profile upgrade test driven from the charge point side):
+ * while the charge point tries new connection settings — a security or network profile it was moved to
+ * (A05, B10), or a renewed client certificate (2.0.1 A02.FR.28) — each attempt fails as if that CSMS
+ * were unreachable, until it falls back to the settings that worked; then the step is spent. True when
+ * this attempt is such a failure (the caller then opens no socket).
+ */
+export function failsOnPurpose(st: Station): boolean {
+  const sec = st.security;
+  if (!sec?.failNext) return false;
+  const trying = sec.fallback !== null || (sec.clientTrial != null && sec.clientTrial.failures < sec.clientTrial.attempts);
+  if (!trying) {
+    if (sec.failNext === 'failing') sec.failNext = null; // fell back: done
+    return false;
+  }
+  sec.failNext = 'failing';
+  connectFailed(st, 'scenario-unreachable', 'scenario `network: {fail: next}`: the CSMS of the new connection settings is unreachable');
+  attemptFailed(st);
+  return true;
 }
 
 /** Failed attempts with a new security profile before the charge point goes back to the previous one. */

@@ -27,7 +27,7 @@ import type { AuthState } from './authorization.js';
 import { reservationsSeeStatus, type ReservationState } from './reservation.js';
 import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
-import { attachSocket, connectFailed } from './socket.js';
+import { attachSocket, connectFailed, failsOnPurpose } from './socket.js';
 import * as driver from './driver.js';
 
 /** Connection state. */
@@ -119,6 +119,13 @@ export interface LinkSecurity {
   /** 2.0.1: the network configuration slot in use (B09/B10), and the configuration (priority and profile) last applied at power-up. */
   slot?: number;
   appliedPriority?: string;
+  /**
+   * 2.0.1 A02.FR.10/28: a renewed client certificate on trial until a connection with it opens — failed
+   * attempts with it (socket.ts counts), of how many, and the certificate before it (its version's; null: the run's).
+   */
+  clientTrial?: { failures: number; attempts: number; previous: object | null } | null;
+  /** Scenario `network: {fail: next}`: armed, then failing while the station tries new connection settings (socket.ts). */
+  failNext?: 'armed' | 'failing' | null;
 }
 
 /**
@@ -305,6 +312,11 @@ export class Station {
       // After a security profile upgrade the CSMS is reached over TLS (Security Whitepaper A05).
       // The options first: a 2.0.1 station picks its network profile (and URL) as it makes them.
       const opts = this.ctx.wsOptions(this);
+      if (failsOnPurpose(this)) {
+        // Scenario `network: {fail: next}`: no socket; the attempt ends as a refused one would, on the next wake-up.
+        this.later(this.ctx.now(), 'scenario-link-failure', (st, now) => st.onClosed(now));
+        return;
+      }
       ws = new WebSocket(this.security?.url ?? this.url, this.ctx.subprotocols, opts);
     } catch (err) {
       this.ctx.stats.problem(`${this.identity}: cannot connect: ${(err as Error).message}`);

@@ -34,7 +34,7 @@ import { modelOf } from '../station-model.js';
 import { CERTIFICATE_USE, USE_NAME } from '../security/certificate-uses.js';
 import { requestV2gCertificateStatus } from '../security/plug-and-charge.js';
 import { dmValue } from '../security/device-values.js';
-import { acceptSignedChain } from '../security/signing.js';
+import { acceptSignedChain, combinedPending } from '../security/signing.js';
 
 /** How many CA certificates the store holds at most: SecurityCtrlr.CertificateEntries' maxLimit. */
 export function certificateCapacity(st: Station): number {
@@ -45,7 +45,8 @@ export function certificateCapacity(st: Station): number {
 export function certificateEntries(st: Station): number {
   const sec = securityState(st);
   if (sec === null) return 0;
-  return (sec.store?.entries.length ?? 0) + (sec.ownCertificate ? 1 : 0) + (sec.v2gCertificate ? 1 : 0);
+  // A combined certificate is one entry for both uses.
+  return (sec.store?.entries.length ?? 0) + (sec.ownCertificate ? 1 : 0) + (sec.v2gCertificate && sec.v2gCertificate !== sec.ownCertificate ? 1 : 0);
 }
 
 /**
@@ -135,11 +136,15 @@ function v2gChainHashData(st: Station, chainPem: string): CertificateHashDataCha
   return subCas.length > 0 ? { certificateType: 'V2GCertificateChain', certificateHashData: leaf, childCertificateHashData: subCas.slice(0, 4) } : { certificateType: 'V2GCertificateChain', certificateHashData: leaf };
 }
 
-/** A02/A03: see acceptSignedChain (security/signing.ts). A V2G chain is then checked for revocation (M06). */
+/**
+ * A02/A03: see acceptSignedChain (security/signing.ts). Without certificateType it is the certificate
+ * of a combined CSR when one is outstanding (for both uses), else the Charging Station certificate.
+ * A V2G (or combined) chain is then checked for revocation (M06).
+ */
 export function certificateSigned(st: Station, req: CertificateSignedRequest, now: number): CertificateSignedResponse {
-  const use = req.certificateType ?? 'ChargingStationCertificate';
+  const use = req.certificateType ?? (combinedPending(st) ? 'Combined' : 'ChargingStationCertificate');
   const result = acceptSignedChain(st, use, req.certificateChain, now);
   if (!result.ok) return { status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate', additionalInfo: result.reason.slice(0, 512) } };
-  if (use === 'V2GCertificate') requestV2gCertificateStatus(st, now);
+  if (use !== 'ChargingStationCertificate') requestV2gCertificateStatus(st, now);
   return { status: 'Accepted' };
 }

@@ -82,8 +82,12 @@ export function triggerMessage(st: Station, req: TriggerMessageRequest, now: num
       if (!st.ctx.features.has('ISO15118Ctrlr')) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: 'no ISO15118Ctrlr' } };
       requestCertificate(st, 'V2GCertificate', true, now);
       break;
+    case 'SignCombinedCertificate':
+      // A02/A03 for one certificate of both uses (OCTT TC_A_13): one CSR, SignCertificate without certificateType.
+      if (!st.ctx.features.has('ISO15118Ctrlr')) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: 'no ISO15118Ctrlr' } };
+      requestCertificate(st, 'Combined', true, now);
+      break;
     default:
-      // Combined certificates and firmware publishing are not done.
       return { status: 'NotImplemented' };
   }
   return { status: 'Accepted' };

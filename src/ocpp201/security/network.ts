@@ -21,6 +21,8 @@ import { findVariable, type VariableChange } from '../device-model/index.js';
 import { modelOf } from '../station-model.js';
 import type { NetworkConnectionProfileType, SetVariableDataType, StatusInfoType } from '../generated/types.gen.js';
 import { dmValue } from './device-values.js';
+import { runSecurityProfile } from './run-profile.js';
+import { settleClientTrial } from './client-certificate-trial.js';
 
 /** The run's connection: slot 1 until the CSMS stores a profile there. */
 const RUN_SLOT = 1;
@@ -57,25 +59,27 @@ function applyPriority(st: Station): void {
   sec.appliedPriority = key;
   const current = sec.slot ?? RUN_SLOT;
   const url = cd ? urlOf(cd, st) : null;
-  if (first === current && url === sec.url && String(cd?.securityProfile ?? 1) === (st.setting(Setting.SecurityProfile) ?? '1')) return;
+  if (first === current && url === sec.url && String(cd?.securityProfile ?? runSecurityProfile(st)) === st.setting(Setting.SecurityProfile)) return;
   const attempts = Math.max(1, Number(dmValue(st, 'OCPPCommCtrlr', 'NetworkProfileConnectionAttempts') ?? 3));
   // B10.FR.03: after that many failed attempts, the next entry of the priority; with none, the slot in use now.
   const next = order[1] ?? current;
   const target = next === current ? undefined : profiles.get(next);
   sec.fallback =
     next === current
-      ? { profile: st.setting(Setting.SecurityProfile) ?? '1', url: sec.url, failures: 0, attempts, slot: current }
-      : { profile: String(target?.securityProfile ?? 1), url: target ? urlOf(target, st) : null, failures: 0, attempts, slot: next };
+      ? { profile: st.setting(Setting.SecurityProfile) ?? String(runSecurityProfile(st)), url: sec.url, failures: 0, attempts, slot: current }
+      : { profile: String(target?.securityProfile ?? runSecurityProfile(st)), url: target ? urlOf(target, st) : null, failures: 0, attempts, slot: next };
   sec.slot = first;
   sec.url = url;
-  st.storeSetting(Setting.SecurityProfile, String(cd?.securityProfile ?? 1));
-  st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', `network configuration slot ${first}, security profile ${cd?.securityProfile ?? 1}`);
+  st.storeSetting(Setting.SecurityProfile, String(cd?.securityProfile ?? runSecurityProfile(st)));
+  st.ctx.securityEvent(st, 'ReconfigurationOfSecurityParameters', `network configuration slot ${first}, security profile ${cd?.securityProfile ?? runSecurityProfile(st)}`);
 }
 
 /** The version binding's linkOptions for 2.0.1 (station/version.ts); null: the run's options as they are. */
 export function linkOptions201(st: Station, password: string | undefined, base: ClientOptions, now: number): { password: string | Buffer | undefined; tls: ClientOptions } | null {
   // Power-up (or a reboot): before the boot, the priority in effect is applied.
   if (!st.poweredUp && st.networkProfiles !== null) applyPriority(st);
+  // A renewed client certificate on trial: kept, or given up for the previous one (A02.FR.10/28).
+  settleClientTrial(st, now);
   const sec = securityState(st);
   if (sec === null) return null;
   const settings = connectionSettings(sec, basicAuthPassword(st) ?? password, base, now);

@@ -4,6 +4,11 @@
  * comes (SecurityCtrlr.CertSigningWaitMinimum, doubled each time, at most CertSigningRepeatTimes;
  * A02.FR.17–19), and the signed chain checked and kept (A02.FR.06–08).
  *
+ * A combined certificate (TriggerMessage SignCombinedCertificate, OCTT TC_A_13): one CSR in a
+ * SignCertificate without certificateType — "the certificate is to be used for both the 15118
+ * connection and the Charging Station to CSMS connection" (SignCertificateRequest.certificateType) —
+ * signed under the CSMS's or the V2G hierarchy, and then used as both.
+ *
  * Subjects (as libocpp and the OCA test tool expect them): the Charging Station certificate has
  * O = SecurityCtrlr.OrganizationName and CN = the serial number (A00.FR.511); the V2G certificate
  * O = ISO15118Ctrlr.OrganizationName and CN = ISO15118Ctrlr.SeccId (ISO 15118-2 SECC certificate),
@@ -18,10 +23,12 @@ import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import type { CertificateSigningUseEnumType } from '../generated/types.gen.js';
 import { bootPayload } from '../dialect.js';
+import { tryClientCertificate } from './client-certificate-trial.js';
 import { dmValue } from './device-values.js';
 import { securityEvent201 } from './events.js';
 
-export type SigningUse = CertificateSigningUseEnumType;
+/** What a CSR is for: one of 2.0.1's certificate types, or both at once (certificateType omitted). */
+export type SigningUse = CertificateSigningUseEnumType | 'Combined';
 
 /** The subject a CSR of this use asks for. */
 function subjectFor(st: Station, use: SigningUse): { o: string; cn: string } {
@@ -47,11 +54,13 @@ export function requestCertificate(st: Station, use: SigningUse, triggered: bool
   else {
     sec.pendingKey = privateKey;
     sec.pendingSubject = subject;
+    // Combined: the one key is pending for both uses (combinedPending tells it by that).
+    if (use === 'Combined') sec.pendingV2g = { key: privateKey, subject };
   }
   createCsr(privateKey, publicKey, subject.o, subject.cn).then(
     (csr) => {
       if (pendingKey(st, use) !== privateKey) return; // a newer request replaced this one
-      const call = new OutboundCall(Kind.Other, 'SignCertificate', { csr, certificateType: use });
+      const call = new OutboundCall(Kind.Other, 'SignCertificate', use === 'Combined' ? { csr } : { csr, certificateType: use });
       call.triggered = triggered;
       st.enqueue(call);
     },
@@ -73,6 +82,12 @@ function pendingKey(st: Station, use: SigningUse): KeyObject | null {
   return use === 'V2GCertificate' ? (sec.pendingV2g?.key ?? null) : sec.pendingKey;
 }
 
+/** A combined CSR is waiting for its certificate: one key pending for both uses. */
+export function combinedPending(st: Station): boolean {
+  const sec = securityOf(st);
+  return sec.pendingKey !== null && sec.pendingV2g?.key === sec.pendingKey;
+}
+
 /** How long before its certificate expires a station renews it (A03: "will expire in one month"). */
 const RENEW_BEFORE_EXPIRY_MS = 30 * 24 * 3600 * 1000;
 
@@ -86,7 +101,9 @@ const RENEW_BEFORE_EXPIRY_MS = 30 * 24 * 3600 * 1000;
 export function acceptSignedChain(st: Station, use: SigningUse, chainPem: string, now: number): { ok: true } | { ok: false; reason: string } {
   const sec = securityOf(st);
   const pending = use === 'V2GCertificate' ? sec.pendingV2g : sec.pendingKey ? { key: sec.pendingKey, subject: sec.pendingSubject! } : null;
-  const roots = use === 'V2GCertificate' ? (sec.store?.ofType('V2GRoot') ?? []) : trustedRoots(st);
+  const v2gRoots = sec.store?.ofType('V2GRoot') ?? [];
+  // A combined certificate comes from either hierarchy (TC_A_13: the V2G root or a sub-CA of it).
+  const roots = use === 'V2GCertificate' ? v2gRoots : use === 'Combined' ? [...trustedRoots(st), ...v2gRoots] : trustedRoots(st);
   const check = pending
     ? checkSignedChain(chainPem, { key: pending.key, subject: pending.subject, roots, maxChainSize: Number(dmValue(st, 'SecurityCtrlr', 'MaxCertificateChainSize') ?? 0), now })
     : ({ ok: false, reason: 'no certificate signing request outstanding' } as const);
@@ -98,15 +115,19 @@ export function acceptSignedChain(st: Station, use: SigningUse, chainPem: string
   }
   st.cancel(retryTag(use));
   const own: OwnCertificate = { chain: chainPem, key: pending!.key.export({ type: 'pkcs8', format: 'pem' }) as string, notBefore: check.notBefore };
-  if (use === 'V2GCertificate') {
+  if (use !== 'ChargingStationCertificate') {
     sec.v2gCertificate = own;
     sec.pendingV2g = null;
-  } else {
-    sec.ownCertificate = own;
+  }
+  if (use !== 'V2GCertificate') {
     sec.pendingKey = null;
     sec.pendingSubject = null;
-    // A02.FR.08: with profile 3, the station reconnects to present it.
-    if (securityProfile(st) === 3) reconnectAt(st, now, 'new client certificate');
+    if (securityProfile(st) === 3) {
+      // A02.FR.08: with profile 3 the station reconnects to present it — keeping the old one until
+      // it has connected (A02.FR.10/28, client-certificate-trial.ts).
+      tryClientCertificate(st, own, now);
+      reconnectAt(st, now, 'new client certificate');
+    } else sec.ownCertificate = own;
   }
   // A03.FR.02: a month before it expires, the station asks for a new one by itself.
   const renewAt = check.notAfter - RENEW_BEFORE_EXPIRY_MS;
