@@ -68,6 +68,11 @@ export class Transaction {
   stopped = false;
   meterStop = 0;
   stoppedAt = 0;
+
+  /** Not ended yet: running, or kept open after its energy session until the EV leaves (TxBounds.EndsAtUnplug). */
+  get open(): boolean {
+    return !this.stopped || this.openAfter !== null;
+  }
   constructor(
     readonly connectorId: number,
     /** The token that authorized it ('' while a transaction opened at plug-in is not yet authorized). */

@@ -875,6 +875,15 @@ export class Station {
     return undefined;
   }
 
+  /** The connector of the transaction with this id that has not ended — running, or kept open until the EV leaves. */
+  openTransaction(id: string): Connector | undefined {
+    for (let i = 1; i < this.connectors.length; i++) {
+      const tx = this.connectors[i].tx;
+      if (tx !== null && tx.id === id && tx.open) return this.connectors[i];
+    }
+    return undefined;
+  }
+
   /** Clock-aligned readings of every connector (MeterValuesAlignedData), part of a running transaction's data. */
   private sampleClock(now: number): void {
     for (let i = 1; i < this.connectors.length; i++) {

@@ -11,7 +11,7 @@ import type { OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import { tariffCostSettings } from './settings.js';
 import type { PriceNote } from './state.js';
-import { displayOf, displayState, openTransaction } from './store.js';
+import { displayOf, displayState } from './store.js';
 
 /** A total as a driver reads it: the number and TariffCostCtrlr.Currency. */
 export function money(st: Station, total: number): string {
@@ -73,7 +73,7 @@ export function readPriceAnswer(st: Station, call: OutboundCall, payload: Record
 export function noteCostUpdated(st: Station, transactionId: string, totalCost: number, now: number): void {
   if (!tariffCostSettings(st).kept) return;
   const known = displayState(st)?.price(transactionId) ?? null;
-  const c = known === null ? openTransaction(st, transactionId) : undefined;
+  const c = known === null ? st.openTransaction(transactionId) : undefined;
   if (known === null && c === undefined) {
     stationLog.record(st, LogKind.Event, `cost: CostUpdated ${totalCost} for unknown transaction ${transactionId}, ignored`, now);
     return;

@@ -46,7 +46,7 @@ export function shownNow(st: Station, now: number): string[] {
     const tx = st.connectors[i].tx;
     const note = noteOf(d?.prices, i, tx?.id ?? null);
     const where = `EVSE ${evseOf[i]}`;
-    const open = tx !== null && (!tx.stopped || tx.openAfter !== null);
+    const open = tx !== null && tx.open;
     if (prices.tariff) {
       if (note?.personal) lines.push(`${where}: ${shown(note.personal)}`);
       else if (open && prices.tariffFallback !== '') lines.push(`${where}: ${prices.tariffFallback}`); // I04: offline, or none given

@@ -1,19 +1,6 @@
 /** A charge point's display state (Station.display): made on first use, tidied whenever it is read. */
-import type { Connector } from '../../station/connector.js';
 import type { Station } from '../../station/station.js';
 import { DisplayState } from './state.js';
-
-/**
- * The connector whose 2.0.1 transaction `transactionId` is open: running, or kept open after its energy
- * ended until the EV leaves (TxStopPoint EVConnected; its Ended event is not sent yet).
- */
-export function openTransaction(st: Station, transactionId: string): Connector | undefined {
-  for (let i = 1; i < st.connectors.length; i++) {
-    const tx = st.connectors[i].tx;
-    if (tx !== null && tx.id === transactionId && (!tx.stopped || tx.openAfter !== null)) return st.connectors[i];
-  }
-  return undefined;
-}
 
 /** The state, null while the charge point never used it. Station.display is typed neutrally (the core knows no version); this is its one reader. */
 export function displayState(st: Station): DisplayState | null {
@@ -28,6 +15,6 @@ export function displayOf(st: Station): DisplayState {
 /** The state with what has expired dropped (O01 endDateTime, O02 the transaction ended); null when never used. */
 export function tidied(st: Station, now: number): DisplayState | null {
   const d = displayState(st);
-  if (d !== null && d.messages.size > 0) d.purge(now, (id) => openTransaction(st, id) !== undefined);
+  if (d !== null && d.messages.size > 0) d.purge(now, (id) => st.openTransaction(id) !== undefined);
   return d;
 }

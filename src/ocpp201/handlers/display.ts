@@ -16,7 +16,7 @@ import type {
 import { judgeSetDisplayMessage, notifyDisplayMessagesParts, selectMessages } from '../display/rules.js';
 import { displayCapabilities } from '../display/settings.js';
 import { windowOf } from '../display/state.js';
-import { displayOf, openTransaction, tidied } from '../display/store.js';
+import { displayOf, tidied } from '../display/store.js';
 import { modelOf } from '../station-model.js';
 
 /** O01, O02, O06: a new message, one for a running transaction, or the replacement of a stored id. */
@@ -24,7 +24,7 @@ export function setDisplayMessage(st: Station, req: SetDisplayMessageRequest, no
   const info = req.message;
   const stored = tidied(st, now)?.messages;
   const answer = judgeSetDisplayMessage(info, displayCapabilities(st), {
-    transactionOpen: info.transactionId !== undefined && openTransaction(st, info.transactionId) !== undefined,
+    transactionOpen: info.transactionId !== undefined && st.openTransaction(info.transactionId) !== undefined,
     stored: stored?.size ?? 0,
     replaces: stored?.has(info.id) ?? false,
   });

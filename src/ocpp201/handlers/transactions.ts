@@ -45,10 +45,15 @@ export function requestStartTransaction(st: Station, req: RequestStartTransactio
   return tx !== null && !tx.stopped && tx.id !== null ? { status: 'Accepted', transactionId: tx.id } : { status: 'Accepted' };
 }
 
-/** F03: Accepted when the transaction runs here; it then ends with stoppedReason Remote (F03.FR.02). */
+/**
+ * F03: Accepted when the transaction is ongoing here; it then ends with stoppedReason Remote (F03.FR.02).
+ * One kept open after its energy session (TxStopPoint EVConnected) has nothing left to stop: it ends
+ * at its stop point, when the EV leaves (E06).
+ */
 export function requestStopTransaction(st: Station, req: RequestStopTransactionRequest, now: number): RequestStopTransactionResponse {
-  const c = st.boot === Boot.Accepted ? st.findTransaction(req.transactionId) : undefined;
+  const c = st.boot === Boot.Accepted ? st.openTransaction(req.transactionId) : undefined;
   if (!c) return { status: 'Rejected' };
+  if (c.tx!.stopped) return { status: 'Accepted' };
   st.endTransaction(c, 'Remote', now);
   driver.finish(st, c, now);
   return { status: 'Accepted' };
@@ -74,5 +79,5 @@ export function getTransactionStatus(st: Station, req: GetTransactionStatusReque
   st.queue.forEach((call) => (messagesInQueue ||= waiting(call)));
   if (st.pending !== null && waiting(st.pending)) messagesInQueue = true;
   if (req.transactionId === undefined) return { messagesInQueue };
-  return { ongoingIndicator: st.findTransaction(req.transactionId) !== undefined, messagesInQueue };
+  return { ongoingIndicator: st.openTransaction(req.transactionId) !== undefined, messagesInQueue };
 }
