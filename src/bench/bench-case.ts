@@ -107,8 +107,10 @@ async function main(): Promise<void> {
 
   const featureCalls = spec.features.length > 0 ? await activateFeatures(spec.api, spec.features) : [];
 
-  // (b) steady state: let every session start and the first samples go out, then measure a window.
-  await sleep(5000);
+  // (b) steady state: let every session start and the first samples go out, then measure a window —
+  // after the features' broadcast, long enough for the garbage of answering N calls at once to be
+  // collected, so the window measures the steady state and not the tail of the broadcast.
+  await sleep(featureCalls.length > 0 ? 20_000 : 5000);
   let scrapes = 0;
   const metrics = spec.scrapeEveryMs > 0 ? await startMetricsServer(fleetRegistry(fleet.stats), { port: 0 }) : null;
   const scraper = metrics
