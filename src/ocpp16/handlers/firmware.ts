@@ -11,7 +11,7 @@ import { checkSigningCertificate, manufacturerRoots } from '../../features/firmw
 import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
 import { logFileName } from '../../features/firmware/log-file.js';
 import { FirmwareUpdate } from '../../features/firmware/firmware-update.js';
-import { intervalMsOf, retriesOf, timeOf, usableLocation } from '../../features/firmware/transfer-request.js';
+import { intervalMsOf, refusesLocation, retriesOf, timeOf, updateOrderOf, usableLocation } from '../../features/firmware/transfer-request.js';
 import type {
   DiagnosticsStatusNotificationRequest,
   FirmwareStatusNotificationRequest,
@@ -67,21 +67,8 @@ export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareReque
     securityEvent(st, 'InvalidFirmwareSigningCertificate', cert.reason, now);
     return { status: 'InvalidCertificate' };
   }
-  // A location we cannot use is Rejected — unless an update is under way: a new request cancels it
-  // whatever its file (L01.FR.26: "SHOULD NOT first check if the new firmware file exists, this way the
-  // Central System will be able to cancel an ongoing firmware update"); that request then fails at once.
-  const underWay = st.firmware?.update != null && !st.firmware.update.awaitingReboot;
-  if (!usableLocation(firmware.location) && !underWay) return { status: 'Rejected' };
-  const order = {
-    location: firmware.location,
-    retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'),
-    retries: retriesOf(req.retries, firmware.location),
-    retryIntervalMs: intervalMsOf(req.retryInterval),
-    requestId: req.requestId,
-    installAt: timeOf(firmware.installDateTime, 0, 'firmware.installDateTime'),
-    signature: { cert: cert.cert, signature: firmware.signature },
-    reporting: updateReporting,
-  };
+  if (refusesLocation(st, firmware.location)) return { status: 'Rejected' };
+  const order = updateOrderOf(req, { cert: cert.cert, signature: firmware.signature }, updateReporting, now);
   return { status: FirmwareUpdate.begin(st, order, now) ? 'AcceptedCanceled' : 'Accepted' };
 }
 

@@ -13,7 +13,7 @@ import { FirmwareUpdate, type UpdateOrder } from '../../features/firmware/firmwa
 import { logFileName } from '../../features/firmware/log-file.js';
 import { LogUpload } from '../../features/firmware/log-upload.js';
 import { checkSigningCertificate, manufacturerRoots } from '../../features/firmware/signature.js';
-import { intervalMsOf, retriesOf, timeOf, usableLocation } from '../../features/firmware/transfer-request.js';
+import { intervalMsOf, refusesLocation, retriesOf, timeOf, updateOrderOf, usableLocation } from '../../features/firmware/transfer-request.js';
 import { recordSecurityEvent } from '../../features/security/events.js';
 import { firmwareOf } from '../../station/firmware-state.js';
 import { FirmwarePublication } from '../firmware-publication.js';
@@ -59,20 +59,8 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
     // This model installs signed firmware only (the CSMS SHALL sign it, L01.FR.11).
     return { status: 'Rejected', statusInfo: info('UnsignedFirmware', 'this charging station installs signed firmware only (L01)') };
   }
-  // A location we cannot use is Rejected — unless an update is under way: a new request cancels it
-  // whatever its file (L01.FR.24 note: the station SHOULD NOT first check that the new file exists).
-  const underWay = st.firmware?.update != null && !st.firmware.update.awaitingReboot;
-  if (!usableLocation(firmware.location) && !underWay) return { status: 'Rejected', statusInfo: info('InvalidURL', `not an HTTP, HTTPS or FTP location: ${firmware.location}`) };
-  const order: UpdateOrder = {
-    location: firmware.location,
-    retrieveAt: timeOf(firmware.retrieveDateTime, now, 'firmware.retrieveDateTime'),
-    retries: retriesOf(req.retries, firmware.location),
-    retryIntervalMs: intervalMsOf(req.retryInterval),
-    requestId: req.requestId,
-    installAt: timeOf(firmware.installDateTime, 0, 'firmware.installDateTime'),
-    signature,
-    reporting: updateReporting201,
-  };
+  if (refusesLocation(st, firmware.location)) return { status: 'Rejected', statusInfo: info('InvalidURL', `not an HTTP, HTTPS or FTP location: ${firmware.location}`) };
+  const order = updateOrderOf(req, signature, updateReporting201, now);
   return { status: FirmwareUpdate.begin(st, order, now) ? 'AcceptedCanceled' : 'Accepted' };
 }
 
