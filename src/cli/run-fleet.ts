@@ -5,6 +5,7 @@
  * lines and the final exit code come after the report files are written (finishRun in cli/run.ts).
  */
 import { startFleet, type FleetConfig } from '../scheduler/fleet.js';
+import { startProcessFleet } from '../scheduler/process-fleet.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { InterruptWatch } from './interrupt.js';
 import { ProgressMeter, ProgressView, type ProgressMode } from './progress.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   thresholds?: Threshold[];
   /** Stop early once an expectation or an early-decidable threshold has failed for good. */
   abortOnFail?: boolean;
+  /** Local processes to spread the fleet over (scheduler/process-fleet.ts); 1 or absent = this one. */
+  processes?: number;
   /** Give up when no charge point has managed to connect for this long (ms; 0 or absent = never): cli/unreachable.ts. */
   giveUpAfterMs?: number;
 }
@@ -53,8 +56,11 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
   // the report as a last JSON line (cli/run.ts).
   const mode: ProgressMode = opts.jsonLogs ? 'json' : opts.quiet ? 'quiet' : out.isTTY === true ? 'tty' : 'plain';
   const view = new ProgressView(out, mode);
-  const total = (Array.isArray(config) ? config : [config]).reduce((n, c) => n + c.count, 0);
-  const fleet = startFleet(config);
+  const list = Array.isArray(config) ? config : [config];
+  const total = list.reduce((n, c) => n + c.count, 0);
+  const processes = opts.processes ?? 1;
+  const fleet = processes > 1 ? startProcessFleet(list, processes) : startFleet(config);
+  if (!opts.quiet && processes > 1) view.note(spreadNote(list, processes, total));
 
   /** When every worker runs: the simulation's clock starts then (undefined during worker start-up). */
   let started: number | undefined;
@@ -151,4 +157,11 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
   } finally {
     interrupts.dispose();
   }
+}
+
+/** What a multi-process run says before it starts: how many processes, and which source addresses. */
+function spreadNote(configs: FleetConfig[], processes: number, total: number): string {
+  const sources = configs[0].localAddresses;
+  const over = sources && sources.length > 1 ? ` and ${sources.length} source addresses (${sources[0]}–${sources[sources.length - 1]})` : '';
+  return `${total} charge points over ${processes} processes${over}: one progress, one summary, one verdict`;
 }

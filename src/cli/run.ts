@@ -27,6 +27,7 @@ import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js
 import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
 import { BYTES_PER_CHARGE_POINT, chargePointsThatFit, chargePointsThatFitMemory, openFileLimit } from '../util/limits.js';
+import { loopbackSources, processesNeeded } from '../scheduler/spread.js';
 import {
   MAX_CONNECTORS,
   MAX_COUNT,
@@ -38,6 +39,7 @@ import {
   MAX_POWER_W,
   MAX_QUEUE_LIMIT,
   MAX_SEED,
+  MAX_PROCESSES,
   MAX_WORKERS,
 } from '../config/bounds.js';
 import { csmsUrl, once, positiveNumber, valuesOnce, wholeNumber } from './flag-values.js';
@@ -64,6 +66,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('ramp-up', { type: 'string', default: '0', describe: 'Arrival of the fleet: a rate (500/s), a share per period (10%/1m), or a duration to spread it over (60s); 0 = as fast as possible' })
     .option('id-prefix', { type: 'string', default: 'CP', coerce: idPrefix, describe: 'Identity prefix: identities are <prefix><n>, zero-padded' })
     .option('id-start', { type: 'string', default: 1, coerce: wholeNumber('--id-start', 0, MAX_ID_N), describe: "First n (with a plan: the first fleet's, the others follow)" })
+    .option('processes', { type: 'string', coerce: wholeNumber('--processes', 1, MAX_PROCESSES), describe: 'Local processes to spread the fleet over (default: as many as the open-file limit needs, ~19,800 charge points each); worker threads are shared out among them' })
     .option('shard', { type: 'string', describe: "Simulate only slice i of n of the fleet ('i/n', i from 1): processes or machines share one fleet without overlap" })
     .option('password', { type: 'string', describe: 'HTTP Basic auth password for every charge point (security profile 1)' })
     .option('passwords', { type: 'string', describe: 'File of per-charge-point credentials: JSON {"<identity>": "<password>"} or lines "<identity>,<password>"' })
@@ -125,7 +128,7 @@ export function fleetConfigFrom(args: RunArgs, plan?: { total: number; here?: nu
   const total = int(args.count, '--count', 1, MAX_COUNT);
   const slice = args.shard ? parseSlice(args.shard, total) : undefined;
   const count = slice ? Math.ceil((total - slice.index) / slice.of) : total;
-  checkProcessLimits(plan?.here ?? plan?.total ?? count);
+  checkMemory(plan?.here ?? plan?.total ?? count);
   const idStart = int(args['id-start'], '--id-start', 0, MAX_ID_N);
   if (idStart + total - 1 > MAX_ID_N) {
     throw new UsageError(`--id-start ${idStart} with --count ${total} numbers charge points up to ${idStart + total - 1}, beyond ${MAX_ID_N}: give a lower --id-start`);
@@ -264,27 +267,41 @@ function guard<T>(f: () => T): T {
   }
 }
 
-/**
- * Each charge point holds a socket and some memory: say how many fit before starting, rather than
- * failing half-way or aborting on the heap.
- */
-function checkProcessLimits(count: number): void {
-  const limit = openFileLimit();
-  if (limit !== undefined && count > chargePointsThatFit(limit)) {
-    throw new UsageError(
-      `${count} charge points need ${count} sockets, but this process may open only ${limit} files ` +
-        `(ulimit -n): at most ${chargePointsThatFit(limit)} charge points fit. Raise the limit, or split the fleet ` +
-        `over processes with --shard 1/N … N/N.`,
-    );
-  }
+/** Each charge point holds some memory: say how many fit before starting, rather than aborting on the heap. */
+function checkMemory(count: number): void {
   const memory = totalmem();
   if (count > chargePointsThatFitMemory(memory)) {
     throw new UsageError(
       `${count} charge points need about ${Math.ceil((count * BYTES_PER_CHARGE_POINT) / 2 ** 30)} GiB, but this machine has ` +
-        `${(memory / 2 ** 30).toFixed(1)} GiB: at most ${chargePointsThatFitMemory(memory)} fit in one process. Split the fleet ` +
+        `${(memory / 2 ** 30).toFixed(1)} GiB: at most ${chargePointsThatFitMemory(memory)} fit. Split the fleet ` +
         `over machines with --shard 1/N … N/N.`,
     );
   }
+}
+
+/**
+ * Each charge point holds a socket, and a process may open only so many files (ulimit -n): a fleet
+ * that needs more runs over several local processes (--processes, else as many as it needs), and a
+ * fleet larger than one source address's ephemeral ports spreads over loopback source addresses
+ * when its CSMS is on loopback (scheduler/spread.ts). Returns the configs to run and the processes.
+ */
+export function spreadOverProcesses(configs: FleetConfig[], wanted: number | undefined): { configs: FleetConfig[]; processes: number } {
+  const here = configs.reduce((n, c) => n + c.count, 0);
+  const limit = openFileLimit();
+  const fit = limit === undefined ? Infinity : chargePointsThatFit(limit);
+  const needed = processesNeeded(here, fit);
+  if (wanted !== undefined && wanted < needed) {
+    throw new UsageError(
+      `--processes ${wanted}: ${here} charge points need ${here} sockets, but a process may open only ${limit} files ` +
+        `(ulimit -n), so at most ${fit} fit in one: give --processes ${needed} or more (or leave it out).`,
+    );
+  }
+  const processes = Math.max(1, Math.min(wanted ?? needed, here));
+  const spread = configs.map((c) => {
+    const sources = c.localAddresses ? undefined : loopbackSources(c.csmsUrl, here);
+    return sources ? { ...c, localAddresses: sources } : c;
+  });
+  return { configs: spread, processes };
 }
 
 /** `i/n`: slice i (from 1) of n; a slice of a fleet smaller than n may hold none, and is refused. */
@@ -363,9 +380,11 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
     }) as unknown as Argv<RunArgs & { plan?: string }>,
   handler: async (args) => {
     if (args.plan) {
-      const { configs, durationMs, giveUpAfterMs, quiet, metrics, thresholds } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
+      const planned = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
+      const { durationMs, giveUpAfterMs, quiet, metrics, thresholds } = planned;
+      const { configs, processes } = spreadOverProcesses(planned.configs, args.processes);
       const results = guard(() => resultOptionsFrom(args as ResultArgs, thresholds));
-      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, ...results });
       process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
@@ -385,11 +404,11 @@ export async function runFromFlags(fleets: RunArgs | RunArgs[], announce?: (conf
   const results = guard(() => resultOptionsFrom(args as ResultArgs));
   const total = list.reduce((n, a) => n + Number(a.count), 0);
   const built = list.map((a) => fleetConfigFrom(a, list.length > 1 ? { total } : undefined));
-  const configs = built.map((b) => b.config);
+  const { configs, processes } = spreadOverProcesses(built.map((b) => b.config), args.processes);
   const { durationMs, giveUpAfterMs } = built[0];
   const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(configs);
-  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, ...results });
   process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
   return result;
 }

@@ -33,6 +33,8 @@ export const MAX_CONNECTORS = 64;
 
 /** Worker threads (`--workers`, a plan's `workers:`). */
 export const MAX_WORKERS = 256;
+/** Local processes a run spreads over (`--processes`): 100,000 charge points need 6 here. */
+export const MAX_PROCESSES = 64;
 
 /** Fleets of one run plan (each gets at least one worker thread). */
 export const MAX_FLEETS = 100;

@@ -37,6 +37,12 @@ export interface Fleet {
   readonly ready: Promise<void>;
 }
 
+/**
+ * Sees every shard snapshot as the fleet takes it (a child process of a multi-process run passes
+ * them on to its parent: process-child.ts). Snapshots carry deltas: each must be passed on once.
+ */
+export type SnapshotTap = (shard: number, snap: StatsSnapshot) => void;
+
 /** Splits `count` positions into `workers` striped shards (position p → shard p mod workers). */
 export function partition(count: number, workers: number): { first: number; count: number; stride: number }[] {
   const n = Math.max(1, Math.min(workers, count));
@@ -69,10 +75,14 @@ export function shareWorkers(counts: readonly number[], workers: number): number
  * is the largest any group gives, shared out by {@link shareWorkers}; shard indices are unique
  * across groups, and each group's ramp queues behind the earlier ones' (`rampOffset`).
  */
-export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
+export function startFleet(configs: FleetConfig | FleetConfig[], tap?: SnapshotTap): Fleet {
   const groups = Array.isArray(configs) ? configs : [configs];
   if (groups.length === 0) throw new Error('startFleet: no fleet to start');
   const stats = new FleetStats();
+  const ingest = (shard: number, snap: StatsSnapshot) => {
+    stats.ingest(shard, snap);
+    tap?.(shard, snap);
+  };
   const errors: string[] = [];
   const budget = Math.max(...groups.map((g) => g.workers));
   const threads = groups.length === 1 ? [budget] : shareWorkers(groups.map((g) => g.count), budget);
@@ -98,7 +108,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
   });
   const workers = budget;
 
-  if (workers === 0) return inProcess(shardConfigs, stats);
+  if (workers === 0) return inProcess(shardConfigs, stats, ingest);
 
   const pool = new Piscina({
     filename: workerFile(),
@@ -115,14 +125,14 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
     const { port1, port2 } = new MessageChannel();
     let reported = false;
     port1.on('message', (ev: WorkerEvent) => {
-      stats.ingest(i, ev.snapshot);
+      ingest(i, ev.snapshot);
       if (!reported && (reported = true) && ++running === shardConfigs.length) markReady();
     });
     return { port: port1, task: pool.run({ config: cfg, port: port2 }, { transferList: [port2] }) as Promise<StatsSnapshot> };
   });
   const done = Promise.all(
     ports.map(({ task }, i) =>
-      task.then((final) => stats.ingest(i, final)).catch((err: Error) => {
+      task.then((final) => ingest(i, final)).catch((err: Error) => {
         errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
         stats.lost += shardConfigs[i].count;
       }),
@@ -154,10 +164,10 @@ function workerFile(): string {
   return new URL(here.endsWith('.ts') ? '../../dist/scheduler/shard-worker.js' : './shard-worker.js', here).href;
 }
 
-function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
+function inProcess(configs: ShardConfig[], stats: FleetStats, ingest: SnapshotTap): Fleet {
   const shards = configs.map((c) => new Shard(c));
   shards.forEach((s) => s.start());
-  const refresh = () => shards.forEach((s, i) => stats.ingest(i, s.snapshot()));
+  const refresh = () => shards.forEach((s, i) => ingest(i, s.snapshot()));
   const timer = setInterval(refresh, 1000);
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));

@@ -1,0 +1,27 @@
+/**
+ * Messages between a multi-process run's main process and its child processes (process-fleet.ts,
+ * process-child.ts), over the child's IPC channel ('advanced' serialization: structured clones).
+ */
+import type { StatsSnapshot } from '../metrics/shard-stats.js';
+import type { FleetConfig } from './fleet.js';
+
+/** Parent → child. */
+export type ParentMessage =
+  /** The child's share of the fleets (scheduler/spread.ts processShare). */
+  | { type: 'start'; configs: FleetConfig[] }
+  | { type: 'stop' }
+  | { type: 'back-to-back'; on: boolean };
+
+/** Child → parent. */
+export type ChildMessage =
+  /** A shard's snapshot, as the child's fleet took it (its shard index within the child). */
+  | { type: 'snapshot'; shard: number; snap: StatsSnapshot }
+  /** Every shard of the child runs. */
+  | { type: 'ready' }
+  /** The child's fleet has ended: its worker threads' errors and the charge points they lost. */
+  | { type: 'done'; errors: string[]; lost: number }
+  /** The child could not start its fleet at all. */
+  | { type: 'failed'; error: string };
+
+/** Shard indices of child k are k × this + j: unique across the run for the parent's FleetStats. */
+export const SHARDS_PER_PROCESS = 1 << 16;

@@ -1,0 +1,63 @@
+/**
+ * How a fleet too big for one process is spread over several local ones (issue #13), as pure rules:
+ * - processes: one process may hold only as many sockets as its open-file limit allows (20,000 here,
+ *   and it cannot be raised), so a fleet needs ⌈count ÷ what fits⌉ of them;
+ * - slices: process k of P takes slice k of P of this process's fleet, composed with a --shard slice
+ *   (slice i of n, then k of P of that, is slice i + n·k of n·P: positions stay striped, so every
+ *   process shares the ramp-up and the identities never overlap);
+ * - source addresses: Linux gives each source address ~28,000 ephemeral ports, which a fleet bound to
+ *   one address exhausts; against a CSMS on IPv4 loopback every 127.x address is ours, so a large
+ *   fleet spreads over 127.0.0.2, 127.0.0.3, …
+ */
+import { isIP } from 'node:net';
+import type { FleetConfig } from './fleet.js';
+
+/**
+ * Connections one source address carries at most when we choose the addresses. Well under the
+ * ~28,000 ephemeral ports: reconnecting charge points leave ports in TIME_WAIT for a minute.
+ */
+export const CONNECTIONS_PER_SOURCE = 10_000;
+
+/** Past this many connections to one CSMS, one source address may run out of ports. */
+export const ONE_SOURCE_LIMIT = 20_000;
+
+/** Processes a fleet of `count` needs when each may hold `perProcess` charge points. */
+export function processesNeeded(count: number, perProcess: number): number {
+  return Math.max(1, Math.ceil(count / Math.max(1, perProcess)));
+}
+
+/** Positions of a fleet of `total` in slice `index` of `of` (index from 0). */
+export function sliceCount(total: number, index: number, of: number): number {
+  return Math.max(0, Math.ceil((total - index) / of));
+}
+
+/**
+ * The fleets process k of P runs: slice k of P of each (composed with the config's own slice), those
+ * with no charge point in it left out. Worker threads: the budget is shared out, and a process with
+ * one thread or less runs its charge points on its own main thread (`workers: 0`).
+ */
+export function processShare(configs: readonly FleetConfig[], k: number, processes: number): FleetConfig[] {
+  return configs.flatMap((c) => {
+    const total = c.slice?.total ?? c.count;
+    const index = (c.slice?.index ?? 0) + (c.slice?.of ?? 1) * k;
+    const of = (c.slice?.of ?? 1) * processes;
+    const count = sliceCount(total, index, of);
+    if (count === 0) return [];
+    const threads = Math.floor(c.workers / processes) + (k < c.workers % processes ? 1 : 0);
+    return [{ ...c, count, workers: threads <= 1 ? 0 : Math.min(threads, count), slice: { index, of, total } }];
+  });
+}
+
+/**
+ * Loopback source addresses for `connections` to `csmsUrl`, or undefined when none are needed (a
+ * small fleet) or ours to choose (a CSMS not on IPv4 loopback: IPv6 has a single loopback address,
+ * and other hosts' routes are the user's; --local-address gives blocks there).
+ */
+export function loopbackSources(csmsUrl: string, connections: number): string[] | undefined {
+  if (connections <= ONE_SOURCE_LIMIT) return undefined;
+  const host = new URL(csmsUrl).hostname;
+  if (isIP(host) !== 4 || !host.startsWith('127.')) return undefined;
+  const n = Math.ceil(connections / CONNECTIONS_PER_SOURCE);
+  // 127.0.0.2 onwards: 127.0.0.1 stays what other programs on the machine use.
+  return Array.from({ length: n }, (_, i) => `127.0.${(i + 2) >> 8}.${(i + 2) & 255}`);
+}
