@@ -15,7 +15,11 @@
  */
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { fleetRegistry } from '../metrics/prometheus.js';
-import { startFleet } from '../scheduler/fleet.js';
+import { startFleet, type FleetConfig } from '../scheduler/fleet.js';
+import { startProcessFleet } from '../scheduler/process-fleet.js';
+import { loopbackSources, processesNeeded } from '../scheduler/spread.js';
+import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
+import { treeUsage } from './process-tree.js';
 import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
@@ -37,6 +41,8 @@ export interface CaseSpec {
   scenario?: string;
   /** Scrape /metrics this often during the steady state (0 = no metrics server). */
   scrapeEveryMs: number;
+  /** MeterValueSampleInterval (s) of the steady state. */
+  meterIntervalS: number;
 }
 
 export interface CaseResult {
@@ -46,6 +52,9 @@ export interface CaseResult {
   featureCalls: Awaited<ReturnType<typeof activateFeatures>>;
   n: number;
   workers: number;
+  /** Simulator processes: more than one when N needs more sockets than one process may open (issue #13). */
+  processes: number;
+  meterIntervalS: number;
   /** /metrics scrapes during the steady state. */
   scrapes: number;
   booted: number;
@@ -69,8 +78,12 @@ async function main(): Promise<void> {
   const steadyMs = spec.steadyS * 1000;
   const saturationMs = spec.saturationS * 1000;
   const baseline = process.memoryUsage().rss;
+  // As `run` does: a fleet beyond one process's open-file limit spreads over processes and loopback
+  // source addresses; CPU and RSS are then the whole process tree's.
+  const limit = openFileLimit();
+  const processes = processesNeeded(n, limit === undefined ? Infinity : chargePointsThatFit(limit));
 
-  const fleet = startFleet({
+  const config: FleetConfig = {
     csmsUrl,
     idPrefix: `B${n}W${workers}${spec.ocpp === '1.6' ? '' : 'v2'}-`,
     idStart: 1,
@@ -78,7 +91,7 @@ async function main(): Promise<void> {
     count: n,
     workers,
     // One connector each, so "every connector charging" is one session per charge point.
-    profile: { ...DEFAULT_PROFILE, ocppVersions: [spec.ocpp], connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: 10 },
+    profile: { ...DEFAULT_PROFILE, ocppVersions: [spec.ocpp], connectors: DEFAULT_PROFILE.connectors.slice(0, 1), meterValueSampleInterval: spec.meterIntervalS },
     // Cars arrive within a second and stay for the whole benchmark.
     driver: { ...DEFAULT_DRIVER, idleMinS: 0, idleMaxS: 1, sessionMinS: 3600, sessionMaxS: 3600, socMin: 0.1, socMax: 0.2 },
     options: {
@@ -96,11 +109,13 @@ async function main(): Promise<void> {
     seed: 1,
     rampPerSec: 0,
     stopTimeoutMs: 20_000,
-  });
+    localAddresses: loopbackSources(csmsUrl, n),
+  };
+  const fleet = processes > 1 ? startProcessFleet([config], processes) : startFleet(config);
   const t0 = Date.now();
 
   // (a) boot storm
-  const bootDeadline = t0 + 120_000;
+  const bootDeadline = t0 + Math.max(120_000, n * 2);
   while (fleet.stats.total('chargePointsBooted') < n && Date.now() < bootDeadline) await sleep(100);
   const booted = fleet.stats.total('chargePointsBooted');
   const bootSeconds = ((fleet.stats.lastFirstBootAt() || Date.now()) - t0) / 1000;
@@ -121,17 +136,17 @@ async function main(): Promise<void> {
       }, spec.scrapeEveryMs)
     : undefined;
   const msgs = () => fleet.stats.total('messagesIn') + fleet.stats.total('messagesOut');
-  const cpu0 = process.cpuUsage();
+  const cpu0 = treeUsage().cpuUs;
   const m0 = msgs();
   const s0 = Date.now();
   await sleep(steadyMs);
-  const cpu1 = process.cpuUsage(cpu0);
+  const usage = treeUsage();
   clearInterval(scraper);
   await metrics?.close();
   const m1 = msgs();
   const window = (Date.now() - s0) / 1000;
-  const rss = process.memoryUsage().rss;
-  const cpuSec = (cpu1.user + cpu1.system) / 1e6;
+  const rss = usage.rssBytes;
+  const cpuSec = (usage.cpuUs - cpu0) / 1e6;
 
   // (c) saturation
   const rt = () => fleet.stats.actions().reduce((k, a) => k + a.sent, 0);
@@ -152,6 +167,8 @@ async function main(): Promise<void> {
     featureCalls,
     n,
     workers,
+    processes,
+    meterIntervalS: spec.meterIntervalS,
     scrapes,
     booted,
     bootSeconds: round(bootSeconds, 2),
