@@ -9,6 +9,9 @@ import { FleetStats } from '../metrics/fleet-stats.js';
 import type { StatsSnapshot } from '../metrics/shard-stats.js';
 import { Shard, type ShardConfig } from './shard.js';
 import type { WorkerCommand, WorkerEvent } from './protocol.js';
+import type { ControlEvent, ControlReply, ControlRequest } from '../control/protocol.js';
+import { combineReplies } from '../control/combine.js';
+import { controlShard } from '../control/shard-control.js';
 
 export type FleetConfig = Omit<ShardConfig, 'first' | 'count' | 'stride'> & {
   /** Charge points in this process. */
@@ -29,6 +32,10 @@ export interface Fleet {
   refresh(): void;
   /** Benchmark saturation: every charge point sends calls back to back. */
   backToBack(on: boolean): void;
+  /** Asks every shard a control API question (control/protocol.ts) and combines their replies (control/combine.ts). */
+  control(request: ControlRequest): Promise<ControlReply>;
+  /** Where shards' control events go (the control server sets it while someone subscribes). */
+  onControlEvents: ((events: ControlEvent[]) => void) | null;
   /** Asks every shard to stop gracefully; resolves when all have. */
   stop(): Promise<void>;
   /** Resolves when every shard has ended (stopped or crashed). */
@@ -98,6 +105,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[], tap?: SnapshotT
       shardConfigs.push({
         ...shared,
         ...(groups.length > 1 ? { rampOffset: (shared.rampOffset ?? 0) + rampOffset } : {}),
+        fleet: shared.fleet ?? g,
         first: offset + p.first * step,
         count: p.count,
         stride: p.stride * step,
@@ -119,12 +127,45 @@ export function startFleet(configs: FleetConfig | FleetConfig[], tap?: SnapshotT
     idleTimeout: Infinity,
   });
   let running = 0;
+  let controlSeq = 0;
+  const waiting = new Map<number, { from: Set<number>; left: number; replies: ControlReply[]; done: (r: ControlReply[]) => void; fail: (e: Error) => void }>();
+  /** Workers that have not ended: control requests go to them, and only their replies are awaited. */
+  const live = new Set(shardConfigs.map((_, i) => i));
+  const workerEnded = (i: number) => {
+    live.delete(i);
+    for (const [id, w] of waiting) {
+      if (w.from.has(i)) continue;
+      if (--w.left === 0) {
+        waiting.delete(id);
+        w.done(w.replies);
+      }
+    }
+  };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
   const ports = shardConfigs.map((cfg, i) => {
     const { port1, port2 } = new MessageChannel();
     let reported = false;
     port1.on('message', (ev: WorkerEvent) => {
+      if (ev.type === 'control-reply') {
+        const w = waiting.get(ev.id);
+        if (w === undefined) return;
+        if ((ev.reply as { kind: string }).kind === 'error') {
+          waiting.delete(ev.id);
+          return w.fail(new Error(`worker ${i}: ${(ev.reply as unknown as { message: string }).message}`));
+        }
+        w.replies.push(ev.reply);
+        w.from.add(i);
+        if (--w.left === 0) {
+          waiting.delete(ev.id);
+          w.done(w.replies);
+        }
+        return;
+      }
+      if (ev.type === 'control-events') {
+        fleet.onControlEvents?.(ev.events);
+        return;
+      }
       ingest(i, ev.snapshot);
       if (!reported && (reported = true) && ++running === shardConfigs.length) markReady();
     });
@@ -132,21 +173,41 @@ export function startFleet(configs: FleetConfig | FleetConfig[], tap?: SnapshotT
   });
   const done = Promise.all(
     ports.map(({ task }, i) =>
-      task.then((final) => ingest(i, final)).catch((err: Error) => {
-        errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
-        stats.lost += shardConfigs[i].count;
-      }),
+      task
+        .then((final) => ingest(i, final))
+        .catch((err: Error) => {
+          errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
+          stats.lost += shardConfigs[i].count;
+        })
+        .finally(() => workerEnded(i)),
     ),
   ).then(async () => {
     markReady();
+    // Control requests still open get what the shards that answered said.
+    for (const [id, w] of waiting) {
+      waiting.delete(id);
+      w.done(w.replies);
+    }
     for (const { port } of ports) port.close();
     await pool.destroy();
   });
-  return {
+  let ended = false;
+  void done.then(() => (ended = true));
+  const fleet: Fleet = {
     stats,
     errors,
     done,
     ready,
+    onControlEvents: null,
+    async control(request) {
+      if (ended || live.size === 0) return combineReplies(request, []);
+      const id = ++controlSeq;
+      const replies = await new Promise<ControlReply[]>((resolve, reject) => {
+        waiting.set(id, { from: new Set(), left: live.size, replies: [], done: resolve, fail: reject });
+        for (const i of live) ports[i].port.postMessage({ type: 'control', id, request } satisfies WorkerCommand);
+      });
+      return combineReplies(request, replies);
+    },
     refresh() {},
     backToBack(on) {
       for (const { port } of ports) port.postMessage({ type: 'back-to-back', on } satisfies WorkerCommand);
@@ -156,6 +217,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[], tap?: SnapshotT
       await done;
     },
   };
+  return fleet;
 }
 
 /** The compiled worker entry. Node 20 workers cannot load TypeScript, so from the sources (tests) use the build. */
@@ -171,10 +233,14 @@ function inProcess(configs: ShardConfig[], stats: FleetStats, ingest: SnapshotTa
   const timer = setInterval(refresh, 1000);
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  return {
+  const fleet: Fleet = {
     stats,
     errors: [],
     shards,
+    onControlEvents: null,
+    async control(request) {
+      return combineReplies(request, await Promise.all(shards.map((s) => controlShard(s, request))));
+    },
     done,
     ready: Promise.resolve(),
     refresh,
@@ -186,4 +252,6 @@ function inProcess(configs: ShardConfig[], stats: FleetStats, ingest: SnapshotTa
       resolveDone();
     },
   };
+  for (const s of shards) s.onControlEvents = (events) => fleet.onControlEvents?.(events);
+  return fleet;
 }

@@ -9,6 +9,7 @@
  */
 import { startFleet, type Fleet } from './fleet.js';
 import type { ChildMessage, ParentMessage } from './process-protocol.js';
+import { combineReplies } from '../control/combine.js';
 
 const send = (m: ChildMessage) => {
   if (process.connected) process.send!(m);
@@ -34,6 +35,7 @@ process.on('message', (m: ParentMessage) => {
   if (m.type === 'start' && !fleet && !stopping) {
     try {
       fleet = startFleet(m.configs, (shard, snap) => send({ type: 'snapshot', shard, snap }));
+      fleet.onControlEvents = (events) => send({ type: 'control-events', events });
     } catch (e) {
       send({ type: 'failed', error: (e as Error).stack ?? String(e) });
       process.exit(1);
@@ -44,6 +46,15 @@ process.on('message', (m: ParentMessage) => {
     void running.done.then(() => stop());
   } else if (m.type === 'stop') void stop();
   else if (m.type === 'back-to-back') fleet?.backToBack(m.on);
+  else if (m.type === 'control') {
+    const { id, request } = m;
+    // A page of a list is cut by the parent from every child's first offset + limit matches.
+    const asked = request.kind === 'list' ? { ...request, offset: 0, limit: request.offset + request.limit } : request;
+    void (fleet ? fleet.control(asked) : Promise.resolve(combineReplies(request, []))).then(
+      (reply) => send({ type: 'control-reply', id, reply }),
+      () => send({ type: 'control-reply', id, reply: combineReplies(request, []) }),
+    );
+  }
 });
 
 process.on('disconnect', () => void stop());

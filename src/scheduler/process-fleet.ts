@@ -10,6 +10,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FleetStats } from '../metrics/fleet-stats.js';
+import { combineReplies } from '../control/combine.js';
+import type { ControlReply } from '../control/protocol.js';
 import type { Fleet, FleetConfig } from './fleet.js';
 import { SHARDS_PER_PROCESS, type ChildMessage, type ParentMessage } from './process-protocol.js';
 import { processShare } from './spread.js';
@@ -27,11 +29,20 @@ interface Child {
 export function startProcessFleet(configs: readonly FleetConfig[], processes: number): Fleet {
   const stats = new FleetStats();
   const errors: string[] = [];
-  const shares = Array.from({ length: processes }, (_, k) => processShare(configs, k, processes)).filter((s) => s.length > 0);
+  const shares = Array.from({ length: processes }, (_, k) => processShare(configs, k, processes)).filter((s) => s.some((c) => c.count > 0));
   let ready = 0;
   let markReady!: () => void;
   const allReady = new Promise<void>((r) => (markReady = r));
   const children: Child[] = [];
+  // Control requests waiting for children's replies; a child that ends is not waited for.
+  let controlSeq = 0;
+  const waiting = new Map<number, { from: Set<Child>; replies: ControlReply[]; done: () => void }>();
+  const replied = (id: number, child: Child, reply?: ControlReply) => {
+    const w = waiting.get(id);
+    if (!w || !w.from.delete(child)) return;
+    if (reply) w.replies.push(reply);
+    if (w.from.size === 0) (waiting.delete(id), w.done());
+  };
   const ended = shares.map((share, k) => {
     const proc = fork(childFile(), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const child: Child = { proc, count: share.reduce((n, c) => n + c.count, 0), ended: false, stderr: '' };
@@ -49,6 +60,8 @@ export function startProcessFleet(configs: readonly FleetConfig[], processes: nu
         errors.push(...m.errors.map((e) => `process ${k + 1}: ${e}`));
         stats.lost += m.lost;
       } else if (m.type === 'failed') errors.push(`process ${k + 1} could not start: ${m.error}`);
+      else if (m.type === 'control-reply') replied(m.id, child, m.reply);
+      else if (m.type === 'control-events') fleet.onControlEvents?.(m.events);
     });
     proc.send({ type: 'start', configs: share } satisfies ParentMessage);
     return new Promise<void>((resolve) => {
@@ -60,6 +73,7 @@ export function startProcessFleet(configs: readonly FleetConfig[], processes: nu
           stats.lost += child.count;
         }
         readyOnce();
+        for (const id of [...waiting.keys()]) replied(id, child);
         resolve();
       });
     });
@@ -75,11 +89,24 @@ export function startProcessFleet(configs: readonly FleetConfig[], processes: nu
   const tell = (m: ParentMessage) => {
     for (const c of children) if (!c.ended && c.proc.connected) c.proc.send(m);
   };
-  return {
+  const fleet: Fleet = {
     stats,
     errors,
     done,
     ready: allReady,
+    onControlEvents: null,
+    async control(request) {
+      const live = children.filter((c) => !c.ended && c.proc.connected);
+      const replies: ControlReply[] = [];
+      if (live.length > 0) {
+        const id = ++controlSeq;
+        await new Promise<void>((done) => {
+          waiting.set(id, { from: new Set(live), replies, done });
+          for (const c of live) c.proc.send({ type: 'control', id, request } satisfies ParentMessage);
+        });
+      }
+      return combineReplies(request, replies);
+    },
     refresh() {},
     backToBack: (on) => tell({ type: 'back-to-back', on }),
     async stop() {
@@ -87,6 +114,7 @@ export function startProcessFleet(configs: readonly FleetConfig[], processes: nu
       await done;
     },
   };
+  return fleet;
 }
 
 /** The compiled child entry (from the sources, as for worker threads, the build: see fleet.ts). */

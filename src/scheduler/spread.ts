@@ -32,19 +32,19 @@ export function sliceCount(total: number, index: number, of: number): number {
 }
 
 /**
- * The fleets process k of P runs: slice k of P of each (composed with the config's own slice), those
- * with no charge point in it left out. Worker threads: the budget is shared out, and a process with
+ * The fleets process k of P runs: slice k of P of each (composed with the config's own slice). A fleet
+ * with no charge point in the slice stays, with count 0, so a run plan's later fleets keep their
+ * ramp-up offsets and fleet indices. Worker threads: the budget is shared out, and a process with
  * one thread or less runs its charge points on its own main thread (`workers: 0`).
  */
 export function processShare(configs: readonly FleetConfig[], k: number, processes: number): FleetConfig[] {
-  return configs.flatMap((c) => {
+  return configs.map((c, g) => {
     const total = c.slice?.total ?? c.count;
     const index = (c.slice?.index ?? 0) + (c.slice?.of ?? 1) * k;
     const of = (c.slice?.of ?? 1) * processes;
     const count = sliceCount(total, index, of);
-    if (count === 0) return [];
     const threads = Math.floor(c.workers / processes) + (k < c.workers % processes ? 1 : 0);
-    return [{ ...c, count, workers: threads <= 1 ? 0 : Math.min(threads, count), slice: { index, of, total } }];
+    return { ...c, fleet: c.fleet ?? g, count, workers: threads <= 1 ? 0 : Math.min(threads, count), slice: { index, of, total } };
   });
 }
 

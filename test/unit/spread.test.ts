@@ -30,8 +30,8 @@ describe('processShare', () => {
     expect(got).toEqual([1, 4, 7, 10, 13, 16, 19]);
   });
 
-  it('leaves out a fleet with no charge point in a process, and shares threads out', () => {
-    expect(processShare([{ ...base, count: 2 }], 2, 3)).toEqual([]);
+  it('keeps a fleet with no charge point in a process (count 0: later fleets keep their index), and shares threads out', () => {
+    expect(processShare([{ ...base, count: 2 }, { ...base, count: 9 }], 2, 3).map((c) => [c.fleet, c.count])).toEqual([[0, 0], [1, 3]]);
     const shares = [0, 1, 2].map((k) => processShare([{ ...base, count: 90, workers: 5 }], k, 3)[0].workers);
     // 5 threads over 3 processes: 2, 2, 1 — and one thread is the child's own main thread (0).
     expect(shares).toEqual([2, 2, 0]);
