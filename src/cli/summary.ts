@@ -50,6 +50,7 @@ export function summary(stats: FleetStats, total: number, elapsedMs: number, v: 
     `transactions   ${stats.total('transactionsStarted')} started · ${stats.total('transactionsCompleted')} completed · ${stats.total('transactionsRejected')} refused`,
     `energy         ${(stats.total('energyWh') / 1000).toFixed(2)} kWh`,
     ...(passed + failed + pending > 0 ? [`expectations   ${passed} passed · ${failed} failed · ${pending} pending`, ...pendingSites(stats)] : []),
+    ...manual(stats),
     `calls          ${totalCalls} sent · ${(totalCalls / Math.max(1, elapsedMs / 1000)).toFixed(1)}/s · bad frames ${stats.total('badFrames')}${lateAnswers(actions)}`,
     ...delivery(stats, actions, mixed),
     ...connections(stats),
@@ -165,4 +166,10 @@ function capitalize(s: string): string {
 /** A latency, or '-' when there is none (no answered call). */
 function fmt(ms: number | null): string {
   return ms === null ? '-' : ms.toFixed(ms < 10 ? 2 : 1);
+}
+
+/** Manual actions through the control API, when there were any: `manual         fault 3 · plug 1`. */
+function manual(stats: FleetStats): string[] {
+  const m = Object.entries(stats.manualActions());
+  return m.length === 0 ? [] : [`manual         ${m.map(([a, n]) => `${a} ${n}`).join(' · ')} (control API)`];
 }

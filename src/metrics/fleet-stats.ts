@@ -173,6 +173,13 @@ export class FleetStats {
     return t;
   }
 
+  /** Manual actions (control API) by action, summed over shards, by name. */
+  manualActions(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const snap of this.shards.values()) for (const [a, n] of Object.entries(snap.manualActions ?? {})) out[a] = (out[a] ?? 0) + n;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   /** Failed connection attempts by cause, summed over shards, most frequent first. */
   connectErrors(): ConnectErrorCount[] {
     const merged = new Map<string, ConnectErrorCount>();

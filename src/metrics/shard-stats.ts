@@ -157,6 +157,8 @@ export interface StatsSnapshot {
   expectations: ExpectationSite[];
   /** Expectation failures since the last snapshot, the shard's first few only. */
   failures: ExpectationFailure[];
+  /** Cumulative manual actions (control API) by action; absent while there were none. */
+  manualActions?: Record<string, number>;
 }
 
 /** Failed connection attempts of one cause: an error code (ECONNREFUSED, a TLS code…) or `HTTP <status>`. */
@@ -232,6 +234,14 @@ export class ShardStats {
   private readonly sites: ExpectationSite[] = [];
   private failures: ExpectationFailure[] = [];
   private failuresSent = 0;
+  /** Manual actions (control API) by action; null until the first. */
+  private manual: Record<string, number> | null = null;
+
+  /** Counts one manual action on one charge point (control/shard-control.ts). */
+  manualAction(action: string): void {
+    const m = (this.manual ??= {});
+    m[action] = (m[action] ?? 0) + 1;
+  }
 
   /** Dense index for an action name, assigned on first sight. */
   actionIndex(action: string): number {
@@ -384,6 +394,7 @@ export class ShardStats {
       connectErrors: [...this.connectErrors.values()].map((e) => ({ ...e })),
       expectations: this.sites.map((s) => ({ ...s })),
       failures: this.takeFailures(),
+      ...(this.manual === null ? {} : { manualActions: { ...this.manual } }),
     };
   }
 

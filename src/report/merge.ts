@@ -180,6 +180,7 @@ function snapshotsOf(r: RunReport): StatsSnapshot[] {
       lastOpenAt: 0,
       connectErrors: k === 0 ? r.connections.failures.map((e) => ({ ...e })) : [],
       expectations: k === 0 ? r.expectations.sites.map((e) => ({ ...e })) : [],
+      ...(k === 0 && r.manualActions !== undefined ? { manualActions: { ...r.manualActions } } : {}),
       failures: k === 0 ? r.failures.flatMap((f): ExpectationFailure[] => (f.kind === 'expectation' ? [{ chargePoint: f.chargePoint, connector: f.connector, site: f.site, label: f.step, expected: f.expected, got: f.got, at: Date.parse(f.at) }] : [])) : [],
     };
   });

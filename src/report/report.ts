@@ -156,6 +156,8 @@ export interface RunReport {
    */
   actions: Record<string, Record<string, ActionReport>>;
   expectations: { passed: number; failed: number; pending: number; sites: ExpectationSite[] };
+  /** Manual actions on charge points through the control API (--control-port), per action, per charge point acted on. */
+  manualActions: Record<string, number>;
   thresholds: ThresholdReport[];
   failures: FailureReport[];
   problems: { count: number; samples: string[] };
@@ -290,6 +292,7 @@ export function buildReport(input: ReportInput): RunReport {
     calls: { sent, received, perSecond: Math.round(((sent + received) * 100_000) / Math.max(1, input.elapsedMs)) / 100 },
     actions,
     expectations: { passed: t('expectationsPassed'), failed: t('expectationsFailed'), pending: t('expectationsPending'), sites: stats.expectationSites() },
+    manualActions: stats.manualActions(),
     thresholds,
     failures,
     problems: { count: stats.problemCount, samples: [...stats.problems] },

@@ -9,6 +9,9 @@ import { FleetStats } from '../metrics/fleet-stats.js';
 import type { StatsSnapshot } from '../metrics/shard-stats.js';
 import { Shard, type ShardConfig } from './shard.js';
 import type { WorkerCommand, WorkerEvent } from './protocol.js';
+import type { ControlEvent, ControlReply, ControlRequest } from '../control/protocol.js';
+import { combineReplies } from '../control/combine.js';
+import { controlShard } from '../control/shard-control.js';
 
 export type FleetConfig = Omit<ShardConfig, 'first' | 'count' | 'stride'> & {
   /** Charge points in this process. */
@@ -29,6 +32,10 @@ export interface Fleet {
   refresh(): void;
   /** Benchmark saturation: every charge point sends calls back to back. */
   backToBack(on: boolean): void;
+  /** Asks every shard a control API question (control/protocol.ts) and combines their replies (control/combine.ts). */
+  control(request: ControlRequest): Promise<ControlReply>;
+  /** Where shards' control events go (the control server sets it while someone subscribes). */
+  onControlEvents: ((events: ControlEvent[]) => void) | null;
   /** Asks every shard to stop gracefully; resolves when all have. */
   stop(): Promise<void>;
   /** Resolves when every shard has ended (stopped or crashed). */
@@ -88,6 +95,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
       shardConfigs.push({
         ...shared,
         ...(groups.length > 1 ? { rampOffset: (shared.rampOffset ?? 0) + rampOffset } : {}),
+        fleet: g,
         first: offset + p.first * step,
         count: p.count,
         stride: p.stride * step,
@@ -109,12 +117,32 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
     idleTimeout: Infinity,
   });
   let running = 0;
+  let controlSeq = 0;
+  const waiting = new Map<number, { left: number; replies: ControlReply[]; done: (r: ControlReply[]) => void; fail: (e: Error) => void }>();
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
   const ports = shardConfigs.map((cfg, i) => {
     const { port1, port2 } = new MessageChannel();
     let reported = false;
     port1.on('message', (ev: WorkerEvent) => {
+      if (ev.type === 'control-reply') {
+        const w = waiting.get(ev.id);
+        if (w === undefined) return;
+        if ((ev.reply as { kind: string }).kind === 'error') {
+          waiting.delete(ev.id);
+          return w.fail(new Error(`worker ${i}: ${(ev.reply as unknown as { message: string }).message}`));
+        }
+        w.replies.push(ev.reply);
+        if (--w.left === 0) {
+          waiting.delete(ev.id);
+          w.done(w.replies);
+        }
+        return;
+      }
+      if (ev.type === 'control-events') {
+        fleet.onControlEvents?.(ev.events);
+        return;
+      }
       stats.ingest(i, ev.snapshot);
       if (!reported && (reported = true) && ++running === shardConfigs.length) markReady();
     });
@@ -129,14 +157,31 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
     ),
   ).then(async () => {
     markReady();
+    // Control requests still open get what the shards that answered said.
+    for (const [id, w] of waiting) {
+      waiting.delete(id);
+      w.done(w.replies);
+    }
     for (const { port } of ports) port.close();
     await pool.destroy();
   });
-  return {
+  let ended = false;
+  void done.then(() => (ended = true));
+  const fleet: Fleet = {
     stats,
     errors,
     done,
     ready,
+    onControlEvents: null,
+    async control(request) {
+      if (ended) return combineReplies(request, []);
+      const id = ++controlSeq;
+      const replies = await new Promise<ControlReply[]>((resolve, reject) => {
+        waiting.set(id, { left: ports.length, replies: [], done: resolve, fail: reject });
+        for (const { port } of ports) port.postMessage({ type: 'control', id, request } satisfies WorkerCommand);
+      });
+      return combineReplies(request, replies);
+    },
     refresh() {},
     backToBack(on) {
       for (const { port } of ports) port.postMessage({ type: 'back-to-back', on } satisfies WorkerCommand);
@@ -146,6 +191,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
       await done;
     },
   };
+  return fleet;
 }
 
 /** The compiled worker entry. Node 20 workers cannot load TypeScript, so from the sources (tests) use the build. */
@@ -161,10 +207,14 @@ function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
   const timer = setInterval(refresh, 1000);
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  return {
+  const fleet: Fleet = {
     stats,
     errors: [],
     shards,
+    onControlEvents: null,
+    async control(request) {
+      return combineReplies(request, await Promise.all(shards.map((s) => controlShard(s, request))));
+    },
     done,
     ready: Promise.resolve(),
     refresh,
@@ -176,4 +226,6 @@ function inProcess(configs: ShardConfig[], stats: FleetStats): Fleet {
       resolveDone();
     },
   };
+  for (const s of shards) s.onControlEvents = (events) => fleet.onControlEvents?.(events);
+  return fleet;
 }

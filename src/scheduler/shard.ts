@@ -19,6 +19,8 @@ import { advanceMeter, powerLimitW } from '../station/meter.js';
 import type { DriverModel, StationProfile } from '../station/profile.js';
 import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
 import { defaultBehaviour } from '../station/driver.js';
+import { pausable } from '../control/pause.js';
+import type { ControlEvent } from '../control/protocol.js';
 import type { ScenarioProgram } from '../scenario/program.js';
 import { countPending, scenarioBehaviour } from '../scenario/interpreter.js';
 import { messageIdGenerator, type MessageIdGenerator } from '../station/message-ids.js';
@@ -67,6 +69,8 @@ export interface ShardConfig {
   scenario?: ScenarioProgram;
   /** Time compression of the local side (see ShardContext.speed); default 1. */
   speed?: number;
+  /** Index of this shard's fleet in a run plan (0 for a single fleet): the control API's `fleet`. */
+  fleet?: number;
 }
 
 export class Shard implements ShardContext {
@@ -92,6 +96,10 @@ export class Shard implements ShardContext {
   readonly behaviour: Behaviour;
   readonly scenario: ScenarioProgram | null;
   readonly baseWsOptions: ClientOptions;
+  /** Where control API events go while a subscriber listens (control/shard-events.ts); set by the thread that owns the shard. */
+  onControlEvents: ((events: ControlEvent[]) => void) | null = null;
+  /** What control API subscribers want to hear (control/shard-events.ts); null while nobody listens. */
+  eventWish: object | null = null;
   private connecting = 0;
   private readonly waiting: Station[] = [];
   private waitingHead = 0;
@@ -116,7 +124,7 @@ export class Shard implements ShardContext {
     this.features = binding.features(config.profile, this.defaultConfig);
     this.scenario = config.scenario ?? null;
     this.speed = config.speed ?? 1;
-    this.behaviour = this.scenario ? scenarioBehaviour : defaultBehaviour;
+    this.behaviour = pausable(this.scenario ? scenarioBehaviour : defaultBehaviour);
     this.baseWsOptions = {
       // permessage-deflate costs ~230 KiB per socket (DESIGN §4, measured); OCPP frames are small.
       perMessageDeflate: false,

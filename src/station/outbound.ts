@@ -64,6 +64,16 @@ export class OutboundCall {
   }
 }
 
+/** The CSMS's answer to an {@link ObservedCall}: its CALLRESULT payload, or its CALLERROR. */
+export type CallAnswer = { payload: unknown } | { error: { code: string; description: string; details: unknown } };
+
+/** A call whose answer someone outside the station waits for (the control API's `send`). */
+export class ObservedCall extends OutboundCall {
+  constructor(action: string, payload: Record<string, unknown>, readonly observe: (answer: CallAnswer) => void) {
+    super(Kind.Other, action, payload);
+  }
+}
+
 /**
  * Calls a charge point keeps queued by default (see StationOptions.queueLimit and `--queue-limit`):
  * at a MeterValues a minute, over an hour and a half of one offline session's readings. A queued

@@ -19,7 +19,7 @@ import { Setting } from './settings.js';
 import { TxBounds, type StopCause } from './dialect.js';
 import { Connector, Transaction, type ConnectorStatus } from './connector.js';
 import { evAcceptanceW, powerLimitW, splitPower } from './meter.js';
-import { CallQueue, Kind, OutboundCall } from './outbound.js';
+import { CallQueue, Kind, ObservedCall, OutboundCall } from './outbound.js';
 import type { ShardContext } from './shard-context.js';
 import { handleCall } from './inbound.js';
 import type { FirmwareState } from './firmware-state.js';
@@ -134,6 +134,14 @@ export interface LinkSecurity {
  */
 export type RebootCause = 'PowerUp' | 'Reset' | 'ScheduledReset' | 'FirmwareUpdate';
 
+/**
+ * Connectors a manual action (the control API) paused, with what their behaviour had planned: when
+ * its next step was due, and an answer it waited for that came meanwhile (control/pause.ts).
+ */
+export interface ManualControl {
+  paused: Map<number, { due: number; answer: string | null }>;
+}
+
 /** A one-off deadline of a station (see Station.later). */
 export interface Alarm {
   at: number;
@@ -230,6 +238,8 @@ export class Station {
   monitoring: ValueWatch | null = null;
   /** What the CSMS gave the driver's display: messages and prices (2.0.1 O, I; lazy; its version's, ocpp201/display/state.ts). */
   display: object | null = null;
+  /** Connectors a manual action (control API) paused, with their saved plans (lazy; control/pause.ts). */
+  control: ManualControl | null = null;
   /** Why the charge point last rebooted: its next boot's reason in versions that give one (2.0.1 B01). */
   lastReboot: RebootCause = 'PowerUp';
   /** A reset waits for the last transaction to end (2.0.1 Reset OnIdle); no new session starts meanwhile. */
@@ -580,6 +590,7 @@ export class Station {
     }
     const action = ctx.stats.actionIndex(call.action);
     ctx.stats.latencyUs(action, (performance.now() - this.pendingSentAt) * 1000);
+    if (call instanceof ObservedCall) call.observe(frame[0] === CALLRESULT ? { payload: frame[2] } : { error: { code: frame[2], description: frame[3], details: frame[4] } });
     if (frame[0] === CALLRESULT) {
       const bad = ctx.validator.response(call.action, frame[2]);
       if (bad) {

@@ -1,0 +1,78 @@
+/**
+ * The shard's side of the control API: finds its charge points by glob and filters, runs actions on
+ * them, builds summaries. Called on the thread that owns the shard (worker or main), so it touches
+ * stations directly; everything it returns is plain data (control/protocol.ts).
+ */
+import type { Shard } from '../scheduler/shard.js';
+import { ActionError, applyAction, sendCall } from './station-actions.js';
+import { framesOf, stationFilter, summarize } from './query.js';
+import { MAX_RESULTS, type ActResult, type ChargePointSummary, type ControlReply, type ControlRequest } from './protocol.js';
+import { setEventWish } from './shard-events.js';
+
+export async function controlShard(shard: Shard, req: ControlRequest): Promise<ControlReply> {
+  const fleet = shard.config.fleet ?? 0;
+  switch (req.kind) {
+    case 'overview': {
+      const connectors: Record<string, number> = {};
+      for (const st of shard.stations) for (let i = 1; i < st.connectors.length; i++) connectors[st.connectors[i].status] = (connectors[st.connectors[i].status] ?? 0) + 1;
+      return { kind: 'overview', connectors };
+    }
+    case 'list': {
+      const keep = stationFilter(req.filter, fleet);
+      const items: ChargePointSummary[] = [];
+      let total = 0;
+      if (keep !== null) {
+        const want = req.offset + req.limit;
+        // Stations are in position order: the first offset + limit matches are all a page can need.
+        for (const st of shard.stations) {
+          if (!keep(st)) continue;
+          if (total++ < want) items.push(summarize(st, fleet));
+        }
+      }
+      return { kind: 'list', total, items };
+    }
+    case 'detail': {
+      const st = shard.stations.find((s) => s.identity === req.identity);
+      return { kind: 'detail', item: st === undefined ? null : { ...summarize(st, fleet), frames: framesOf(st) } };
+    }
+    case 'act':
+      return act(shard, fleet, req.filter, req.action, req.args);
+    case 'events':
+      setEventWish(shard, req.want);
+      return { kind: 'events' };
+  }
+}
+
+async function act(shard: Shard, fleet: number, filter: Parameters<typeof stationFilter>[0], action: string, args: Record<string, unknown>): Promise<ControlReply> {
+  const keep = stationFilter(filter, fleet);
+  const results: ActResult[] = [];
+  let matched = 0;
+  if (keep === null) return { kind: 'act', matched, results };
+  const now = shard.now();
+  for (const st of shard.stations) {
+    if (!keep(st)) continue;
+    matched++;
+    const base = { identity: st.identity, fleet, position: st.index };
+    let result: ActResult;
+    try {
+      if (action === 'send') {
+        // The server sends `send` only to a request that matches one charge point.
+        shard.stats.manualAction(action);
+        const answer = await sendCall(st, String(args.action), (args.payload as Record<string, unknown> | undefined) ?? {});
+        result =
+          'payload' in answer
+            ? { ...base, ok: true, answer: answer.payload }
+            : { ...base, ok: false, error: `CALLERROR ${answer.error.code}: ${answer.error.description}`, callError: answer.error };
+      } else {
+        applyAction(st, action, args, now);
+        shard.stats.manualAction(action);
+        result = { ...base, ok: true };
+      }
+    } catch (e) {
+      if (!(e instanceof ActionError)) throw e;
+      result = { ...base, ok: false, error: e.message, status: e.status };
+    }
+    if (results.length < MAX_RESULTS) results.push(result);
+  }
+  return { kind: 'act', matched, results };
+}
