@@ -1,0 +1,97 @@
+/**
+ * `ocpp-sim ctl` end to end: the real bin/ocpp-sim.js, spawned, drives an in-process fleet's control
+ * server (embedded strict CSMS), and what the CSMS receives is what the command asked for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT, runCli } from '../cli/spawn-cli.js';
+import { controlledFleet, TEST_CONTROL_TOKEN, type ControlledFleet } from '../helpers/control-fleet.js';
+import { until } from '../helpers/fleet.js';
+
+let f: ControlledFleet;
+beforeAll(async () => {
+  f = await controlledFleet(3);
+}, 20_000);
+afterAll(async () => {
+  await f?.close();
+});
+
+/** `ocpp-sim ctl …` against the test fleet's control server, no discovery (other tests may run fleets). */
+function ctl(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCli(['ctl', ...args, '--control', f.control.url, '--token', TEST_CONTROL_TOKEN], { env: { OCPP_SIM_CONTROL: undefined, OCPP_SIM_TOKEN: undefined, ...env } });
+}
+
+describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
+  it('lists the charge points, human and --json', async () => {
+    const human = await ctl(['list']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^TEST001\s+\S+/m);
+    expect(human.stdout).toMatch(/^TEST003\s+/m);
+    expect(human.stdout).toMatch(/3 charge points/);
+    const json = await ctl(['list', 'TEST00?', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const page = JSON.parse(json.stdout);
+    expect(page.total).toBe(3);
+    expect(page.items.map((i: { identity: string }) => i.identity)).toEqual(['TEST001', 'TEST002', 'TEST003']);
+  }, 20_000);
+
+  it('`ctl fault CP` faults connector 1 with the generic code; flags pick the connector and code; the CSMS receives it', async () => {
+    const plain = await ctl(['fault', 'TEST001']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/fault TEST001: ok/);
+    await until(() => f.received.some((r) => r.identity === 'TEST001' && r.action === 'StatusNotification' && r.payload.connectorId === 1 && r.payload.status === 'Faulted' && r.payload.errorCode === 'OtherError'), 'TEST001 Faulted OtherError');
+
+    const coded = await ctl(['fault', 'TEST002', '--connector', '1', '--error-code', 'GroundFailure']);
+    expect(coded.code, coded.stderr).toBe(0);
+    await until(() => f.received.some((r) => r.identity === 'TEST002' && r.action === 'StatusNotification' && r.payload.status === 'Faulted' && r.payload.errorCode === 'GroundFailure'), 'TEST002 Faulted GroundFailure');
+
+    const shown = await ctl(['show', 'TEST002', '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    const detail = JSON.parse(shown.stdout);
+    expect(detail.connectors[0]).toMatchObject({ id: 1, status: 'Faulted', errorCode: 'GroundFailure' });
+    expect(detail.frames.some((fr: { text: string }) => fr.text.includes('GroundFailure'))).toBe(true);
+
+    // A glob: every match recovers; the summary line counts them.
+    const recovered = await ctl(['recover', 'TEST00*']);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.stdout).toMatch(/3 matched, 3 ok, 0 failed/);
+    await until(() => f.received.some((r) => r.identity === 'TEST002' && r.action === 'StatusNotification' && r.payload.status === 'Available' && r.payload.errorCode === 'NoError'), 'TEST002 Available again');
+  }, 30_000);
+
+  it("sends a raw call and prints the CSMS's answer, escaped", async () => {
+    f.answers.set('DataTransfer', { status: 'Accepted', data: 'ok\u001b[31mred\n' });
+    const sent = await ctl(['send', 'TEST003', 'DataTransfer', '{"vendorId":"acme","messageId":"ping"}']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(f.received.some((r) => r.identity === 'TEST003' && r.action === 'DataTransfer' && r.payload.vendorId === 'acme')).toBe(true);
+    expect(sent.stdout).toContain('send TEST003: answered');
+    expect(sent.stdout).toContain('"status":"Accepted"');
+    expect(sent.stdout).not.toContain('\u001b');
+    expect(sent.stdout).toContain('\\u001b[31mred\\n'); // JSON's own escape of the control character
+    const json = await ctl(['send', 'TEST003', '--action', 'DataTransfer', '--payload', '{"vendorId":"acme"}', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ matched: 1, results: [{ identity: 'TEST003', ok: true, answer: { status: 'Accepted' } }] });
+    // An invalid call is refused before it is sent: a usage error.
+    const invalid = await ctl(['send', 'TEST003', 'DataTransfer', '{}']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/400/);
+  }, 30_000);
+
+  it('finds the run from OCPP_SIM_CONTROL / OCPP_SIM_TOKEN', async () => {
+    const r = await runCli(['ctl', 'status'], { env: { OCPP_SIM_CONTROL: f.control.url, OCPP_SIM_TOKEN: TEST_CONTROL_TOKEN } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^charge points\s+3 \(3 booted/m);
+    expect(r.stdout).toMatch(/^manual actions .*fault/m);
+  }, 20_000);
+
+  it('exit codes: 1 when the action fails on a target, 2 for usage errors and a wrong token', async () => {
+    const unknown = await ctl(['fault', 'NOPE1']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/NOPE1/);
+    const wrongFlag = await ctl(['reboot', 'TEST001', '--connector', '2']);
+    expect(wrongFlag.code).toBe(2);
+    expect(wrongFlag.stderr).toMatch(/--connector does not apply to ctl reboot/);
+    const noTarget = await ctl(['fault']);
+    expect(noTarget.code).toBe(2);
+    const badToken = await runCli(['ctl', 'list', '--control', f.control.url, '--token', 'wrong-token-0123456789']);
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toMatch(/401/);
+  }, 30_000);
+});
