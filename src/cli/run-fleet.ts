@@ -15,6 +15,9 @@ import { formatDuration } from '../util/duration.js';
 import { abortReason, evaluateThresholds, type Threshold } from '../report/thresholds.js';
 import type { FleetStats } from '../metrics/fleet-stats.js';
 import { startRunMetrics, type MetricsOptions } from '../metrics/run-metrics.js';
+import { startControlServer, type ControlServer } from '../control/server.js';
+import { announceRun } from '../control/discovery.js';
+import { CONTROL_TOKEN_ENV, type ControlOptions } from '../control/options.js';
 
 export interface RunOptions {
   durationMs: number;
@@ -32,6 +35,8 @@ export interface RunOptions {
   abortOnFail?: boolean;
   /** Give up when no charge point has managed to connect for this long (ms; 0 or absent = never): cli/unreachable.ts. */
   giveUpAfterMs?: number;
+  /** The control API (--control-port): served while the run goes on (control/server.ts). */
+  control?: ControlOptions;
 }
 
 export interface RunResult {
@@ -95,6 +100,8 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
     process.exit(ExitCode.Interrupted);
   };
 
+  let controlServer: ControlServer | undefined;
+  let unannounce: (() => void) | undefined;
   try {
     const metrics = opts.metrics
       ? await startRunMetrics(fleet, opts.metrics, (message) => view.note(`warning: ${message}`, 'warn')).catch(async (e: Error) => {
@@ -103,6 +110,18 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
         })
       : undefined;
     if (metrics?.url) view.note(`Prometheus metrics at ${metrics.url}`);
+    if (opts.control) {
+      const c = opts.control;
+      controlServer = await startControlServer({ fleet, port: c.port, host: c.host, token: c.token, total, startedAt: () => started }).catch(async (e: Error) => {
+        await fleet.stop();
+        throw new UsageError(`--control-port ${c.port}: ${e.message}`);
+      });
+      unannounce = announceRun({ url: controlServer.url, token: controlServer.token, pid: process.pid, startedAt: new Date().toISOString() });
+      // The page reads the token from the fragment, which browsers never send to the server.
+      view.note(`Control at ${controlServer.url}/#token=${c.tokenSource === 'generated' ? controlServer.token : '<your token>'}`);
+      const bearer = c.tokenSource === 'generated' ? controlServer.token : c.tokenSource === 'env' ? `$${CONTROL_TOKEN_ENV}` : '<your --control-token>';
+      view.note(`  e.g. curl -X POST -H "Authorization: Bearer ${bearer}" ${controlServer.url}/api/charge-points/'*'/fault -d '{"connector":1}'`);
+    }
     // The duration counts from when every worker runs, not from thread start-up.
     await Promise.race([fleet.ready, fleet.done, stopSignal]);
     const t0 = (started = Date.now());
@@ -133,6 +152,8 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
     await Promise.race([fleet.done, stopSignal]);
     stop();
     await fleet.stop();
+    await controlServer?.close();
+    unannounce?.();
     const pushed = await metrics?.finish();
     clearTimeout(timer);
     clearInterval(tick);
@@ -150,5 +171,7 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
     return { exitCode: exitCodeOf(v), verdict: v, stats: fleet.stats, elapsedMs, startedAt: t0, total };
   } finally {
     interrupts.dispose();
+    await controlServer?.close();
+    unannounce?.();
   }
 }

@@ -49,6 +49,7 @@ import { runFleet, type RunResult } from './run-fleet.js';
 import { resultOptionsFrom, writeResults, type ResultArgs, type ResultOptions } from '../report/write.js';
 import { buildReport } from '../report/report.js';
 import { metricsOptionsFrom, type MetricsOptions } from '../metrics/run-metrics.js';
+import { controlOptionsFrom } from '../control/options.js';
 
 /**
  * The flags of `run` (and `demo`). Number flags are read as text and checked by their coerce, so a
@@ -100,7 +101,10 @@ export function runOptions<T>(y: Argv<T>) {
     .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on (0.0.0.0 for a Prometheus on another machine)' })
     .option('pushgateway', { type: 'string', describe: 'Prometheus Pushgateway URL: the final metrics are pushed there (job ocpp_sim, grouped by run_id)' })
     .option('push-interval', { type: 'string', describe: 'Also push to the Pushgateway every interval while running (e.g. 10s)' })
-    .option('run-id', { type: 'string', describe: 'Run id grouping pushed metrics (default: generated, printed after the summary)' });
+    .option('run-id', { type: 'string', describe: 'Run id grouping pushed metrics (default: generated, printed after the summary)' })
+    .option('control-port', { type: 'string', coerce: wholeNumber('--control-port', 0, 65_535, 'a port number'), describe: 'Drive the running fleet by hand: a control API and web page at http://127.0.0.1:<port>/ (0 = any free port; README: Driving a running fleet by hand)' })
+    .option('control-host', { type: 'string', coerce: once('--control-host'), describe: 'Address the control API listens on (default 127.0.0.1; it only answers loopback clients)' })
+    .option('control-token', { type: 'string', coerce: once('--control-token'), describe: 'The control API\'s bearer token (default: $OCPP_SIM_CONTROL_TOKEN, else generated and printed)' });
   return valuesOnce(options, ['threshold']);
 }
 
@@ -365,7 +369,8 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
     if (args.plan) {
       const { configs, durationMs, giveUpAfterMs, quiet, metrics, thresholds } = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
       const results = guard(() => resultOptionsFrom(args as ResultArgs, thresholds));
-      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+      const control = guard(() => controlOptionsFrom(args));
+      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, control, ...results });
       process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
@@ -389,7 +394,8 @@ export async function runFromFlags(fleets: RunArgs | RunArgs[], announce?: (conf
   const { durationMs, giveUpAfterMs } = built[0];
   const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(configs);
-  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, ...results });
+  const control = guard(() => controlOptionsFrom(args));
+  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, control, ...results });
   process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
   return result;
 }

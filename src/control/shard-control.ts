@@ -7,7 +7,7 @@ import type { Shard } from '../scheduler/shard.js';
 import { ActionError, applyAction, sendCall } from './station-actions.js';
 import { framesOf, stationFilter, summarize } from './query.js';
 import { MAX_RESULTS, type ActResult, type ChargePointSummary, type ControlReply, type ControlRequest } from './protocol.js';
-import { setEventWish } from './shard-events.js';
+import { actionEvent, setEventWish } from './shard-events.js';
 
 export async function controlShard(shard: Shard, req: ControlRequest): Promise<ControlReply> {
   const fleet = shard.config.fleet ?? 0;
@@ -57,8 +57,8 @@ async function act(shard: Shard, fleet: number, filter: Parameters<typeof statio
     try {
       if (action === 'send') {
         // The server sends `send` only to a request that matches one charge point.
-        shard.stats.manualAction(action);
         const answer = await sendCall(st, String(args.action), (args.payload as Record<string, unknown> | undefined) ?? {});
+        shard.stats.manualAction(action);
         result =
           'payload' in answer
             ? { ...base, ok: true, answer: answer.payload }
@@ -70,8 +70,10 @@ async function act(shard: Shard, fleet: number, filter: Parameters<typeof statio
       }
     } catch (e) {
       if (!(e instanceof ActionError)) throw e;
+      if (e.status === 504) shard.stats.manualAction(action); // sent, never answered
       result = { ...base, ok: false, error: e.message, status: e.status };
     }
+    actionEvent(shard, st, action, args, result.ok, result.error);
     if (results.length < MAX_RESULTS) results.push(result);
   }
   return { kind: 'act', matched, results };

@@ -17,7 +17,7 @@ import { bindingFor } from '../versions.js';
 import type { Connector } from '../station/connector.js';
 import { advanceMeter, powerLimitW } from '../station/meter.js';
 import type { DriverModel, StationProfile } from '../station/profile.js';
-import type { Behaviour, ShardContext, StationOptions } from '../station/shard-context.js';
+import type { Behaviour, ShardContext, StationOptions, StationTap } from '../station/shard-context.js';
 import { defaultBehaviour } from '../station/driver.js';
 import { pausable } from '../control/pause.js';
 import type { ControlEvent } from '../control/protocol.js';
@@ -98,8 +98,8 @@ export class Shard implements ShardContext {
   readonly baseWsOptions: ClientOptions;
   /** Where control API events go while a subscriber listens (control/shard-events.ts); set by the thread that owns the shard. */
   onControlEvents: ((events: ControlEvent[]) => void) | null = null;
-  /** What control API subscribers want to hear (control/shard-events.ts); null while nobody listens. */
-  eventWish: object | null = null;
+  /** The control API's event tap while a subscriber listens (control/shard-events.ts). */
+  tap: StationTap | null = null;
   private connecting = 0;
   private readonly waiting: Station[] = [];
   private waitingHead = 0;

@@ -44,7 +44,10 @@ export function handleCall(st: Station, id: string, action: string, payload: Rec
     if (!(err instanceof OcppError)) ctx.stats.problem(`${st.identity}: ${action} handler failed: ${e.message}`);
     reply = encodeCallError(id, e.code, e.message, e.details, ctx.version);
   }
-  if (reply !== null) stationLog.record(st, LogKind.Out, reply, now);
+  if (reply !== null) {
+    stationLog.record(st, LogKind.Out, reply, now);
+    if (st.ctx.tap !== null) st.ctx.tap.frame(st, 'out', reply, now);
+  }
   if (reply !== null && rule?.delayMs) deferReply(st, reply, now + rule.delayMs);
   else if (reply !== null) st.sendRaw(reply);
   st.replying = false;

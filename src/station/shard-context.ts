@@ -53,7 +53,19 @@ export interface StationOptions {
   backToBack?: boolean;
 }
 
+/**
+ * What the control API's event stream hears while someone subscribes (control/shard-events.ts): the
+ * frames the station's own log keeps, and connector status changes. Null while nobody listens, so
+ * it costs one null check.
+ */
+export interface StationTap {
+  frame(st: Station, dir: 'in' | 'out', text: string, now: number): void;
+  status(st: Station, c: Connector, from: string, now: number): void;
+}
+
 export interface ShardContext {
+  /** The control API's event tap (see StationTap); null while nobody listens. */
+  readonly tap: StationTap | null;
   readonly version: string;
   readonly subprotocols: string[];
   readonly options: StationOptions;
