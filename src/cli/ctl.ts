@@ -112,7 +112,9 @@ async function runCtl(argv: ArgumentsCamelCase<CtlArgs>): Promise<void> {
     const args = actionArgs(operation as ActionName, flags, extra);
     const reply = await client.act(target, operation, args);
     printAct(operation, target, reply, json);
-    if (reply.matched === 0 || reply.results.some((r) => !r.ok)) process.exitCode = ExitCode.Failed;
+    // A lone charge point refusing the input (an invalid raw call, a bad argument) is a usage error.
+    if (reply.status === 400) process.exitCode = ExitCode.Usage;
+    else if (reply.matched === 0 || reply.results.some((r) => !r.ok)) process.exitCode = ExitCode.Failed;
   } catch (e) {
     if (!(e instanceof ControlError)) throw e;
     // The API refusing the input or the token is a usage error; anything else failed the action.

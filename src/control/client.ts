@@ -71,6 +71,8 @@ export interface ActResult {
 export interface ActReply {
   matched: number;
   results: ActResult[];
+  /** The HTTP status: 200, or why the lone charge point could not (400 invalid input, 409 not in this state, 504 no answer). */
+  status: number;
 }
 
 export interface ControlEvent {
@@ -200,8 +202,8 @@ export class ControlClient {
     } catch {
       throw new ControlError(res.status, 'BadReply', `not JSON: ${text.slice(0, 200)}`);
     }
+    if (resultsOnError && isActReply(parsed)) return { ...parsed, status: res.status } as T;
     if (res.ok) return parsed as T;
-    if (resultsOnError && isActReply(parsed)) return parsed as T;
     throw errorFromBody(res.status, parsed);
   }
 

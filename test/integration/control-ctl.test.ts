@@ -50,10 +50,12 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     expect(detail.connectors[0]).toMatchObject({ id: 1, status: 'Faulted', errorCode: 'GroundFailure' });
     expect(detail.frames.some((fr: { text: string }) => fr.text.includes('GroundFailure'))).toBe(true);
 
-    // A glob: every match recovers; the summary line counts them.
+    // A glob: the faulted ones recover; TEST003 was not faulted, so the action failed on a target: exit 1.
     const recovered = await ctl(['recover', 'TEST00*']);
-    expect(recovered.code, recovered.stderr).toBe(0);
-    expect(recovered.stdout).toMatch(/3 matched, 3 ok, 0 failed/);
+    expect(recovered.code, recovered.stderr).toBe(1);
+    expect(recovered.stdout).toMatch(/^recover TEST001: ok$/m);
+    expect(recovered.stdout).toMatch(/^recover TEST003: failed .*not Faulted/m);
+    expect(recovered.stdout).toMatch(/3 matched, 2 ok, 1 failed/);
     await until(() => f.received.some((r) => r.identity === 'TEST002' && r.action === 'StatusNotification' && r.payload.status === 'Available' && r.payload.errorCode === 'NoError'), 'TEST002 Available again');
   }, 30_000);
 
@@ -71,7 +73,7 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     // An invalid call is refused before it is sent: a usage error.
     const invalid = await ctl(['send', 'TEST003', 'DataTransfer', '{}']);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toMatch(/400/);
+    expect(invalid.stdout).toMatch(/send TEST003: failed DataTransfer is not a valid OCPP 1.6 call: .*vendorId/);
   }, 30_000);
 
   it('finds the run from OCPP_SIM_CONTROL / OCPP_SIM_TOKEN', async () => {
