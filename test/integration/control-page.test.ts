@@ -46,8 +46,8 @@ describe('the control page', () => {
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
 
     await page.goto(`${f.control.url}/#token=${TEST_CONTROL_TOKEN}`);
