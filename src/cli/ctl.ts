@@ -250,7 +250,7 @@ function printFleet(f: FleetOverview, json: boolean): void {
     `connectors     ${kv(f.connectors)}`,
     `transactions   ${f.transactions?.active ?? 0} active, ${f.transactions?.started ?? 0} started, ${f.transactions?.completed ?? 0} completed`,
     `messages/s     ${f.rates?.messagesPerSec ?? 0}`,
-    `p95 latency    ${f.latency?.p95Ms ?? '-'} ms`,
+    `p95 latency    ${f.latency?.p95Ms == null ? '-' : `${Math.round(f.latency.p95Ms)} ms`}`,
     `errors         ${f.errors}`,
     `manual actions ${kv(f.manualActions)}`,
   ];
