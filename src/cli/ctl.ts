@@ -230,7 +230,8 @@ function summaryLine(cp: ChargePointSummary): string {
 function connectorText(c: ChargePointSummary['connectors'][number]): string {
   const parts = [`#${c.id} ${printable(c.status)}`];
   if (c.errorCode) parts.push(printable(c.errorCode));
-  if (c.transactionId !== null && c.transactionId !== undefined) parts.push(`tx ${printable(String(c.transactionId))}`);
+  // "" = a transaction the CSMS has not given an id yet (1.6 before StartTransaction.conf).
+  if (c.transactionId !== null && c.transactionId !== undefined) parts.push(c.transactionId === '' ? 'tx (id pending)' : `tx ${printable(String(c.transactionId))}`);
   if (c.powerW) parts.push(`${(c.powerW / 1000).toFixed(1)} kW`);
   if (c.energyWh) parts.push(`${(c.energyWh / 1000).toFixed(2)} kWh`);
   if (c.soc !== null && c.soc !== undefined) parts.push(`SoC ${Math.round(c.soc)}%`);

@@ -63,6 +63,19 @@ describe('the control page', () => {
     expect(rowsInDom).toBeGreaterThan(5);
     expect(rowsInDom).toBeLessThan(COUNT);
 
+    // Scrolled to the end, the last charge point is drawn and the DOM stays as small.
+    await page.locator('#viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: `TEST0${COUNT}` }).count(), { timeout: 5000 }).toBe(1);
+    expect(await page.locator('#viewport .row').count()).toBeLessThan(COUNT);
+
+    // The keyboard alone opens a charge point: focus the list, arrow down, Enter.
+    await page.locator('#viewport').evaluate((el) => (el.scrollTop = 0));
+    await page.locator('#viewport').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#d-identity').textContent(), { timeout: 5000 }).toBe('TEST002');
+
     // Search, open, fault.
     await page.getByLabel(/^Search/).fill('TEST042');
     await expect.poll(() => page.locator('#list-count').textContent(), { timeout: 5000 }).toMatch(/^1 charge point$/);

@@ -257,7 +257,9 @@ viewport.addEventListener('keydown', (e) => {
     return;
   }
   const step = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }[e.key];
-  focusIndex = Math.min(listTotal - 1, Math.max(0, (focusIndex < 0 ? 0 : focusIndex) + step));
+  // Nothing focused yet: the first move down lands on the first row.
+  const from = focusIndex < 0 ? (step > 0 ? -1 : 0) : focusIndex;
+  focusIndex = Math.min(listTotal - 1, Math.max(0, from + step));
   const top = focusIndex * ROW_HEIGHT;
   if (top < viewport.scrollTop) viewport.scrollTop = top;
   else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
@@ -320,7 +322,8 @@ async function loadDetail() {
         cell(String(c.id)),
         status,
         cell(c.phase),
-        cell(c.transactionId == null ? '–' : String(c.transactionId)),
+        // "" = a transaction the CSMS has not given an id yet (1.6 before StartTransaction.conf).
+        cell(c.transactionId == null ? '–' : c.transactionId === '' ? '(id pending)' : String(c.transactionId)),
         cell(`${(c.powerW / 1000).toFixed(1)} kW`),
         cell(`${(c.energyWh / 1000).toFixed(2)} kWh`),
         cell(c.soc == null ? '–' : `${Math.round(c.soc)} %`),
