@@ -10,6 +10,7 @@ import type { Csms } from '../../src/csms/server.js';
 import type { Fleet } from '../../src/scheduler/fleet.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { embeddedCsmsAndFleet, until } from '../helpers/fleet.js';
+import { compileScenarioText } from '../../src/scenario/parse.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -229,5 +230,32 @@ describe('control API, OCPP 2.0.1 fleet in a worker', () => {
     await fleet.stop();
     fleet.refresh();
     expect(fleet.stats.manualActions()).toEqual({ fault: 1, plug: 1, recover: 1, send: 1, start: 1, stop: 1, unplug: 1 });
+  });
+});
+
+describe('a manual action and the connector\'s scenario', () => {
+  it('pauses the scenario on that connector until resume; the other connector goes on', async () => {
+    const scenario = compileScenarioText('pause.yaml', ['description: pause test', 'steps:', '  - wait: 400ms', '  - plug', '  - start', '  - charge: 300ms', '  - stop', '  - unplug', ''].join('\n'));
+    const { csms, fleet } = await embeddedCsmsAndFleet(cleanups, 1, { workers: 0, scenario, driver: STILL_DRIVER });
+    const received: Received[] = [];
+    csms.onRequest = (identity, action, payload) => {
+      received.push({ identity, action, payload });
+      return undefined;
+    };
+    const server = await startControlServer({ fleet, port: 0, total: 1, startedAt: () => Date.now() });
+    cleanups.push(() => server.close());
+    await until(() => csms.stats.booted === 1, 'booted');
+    // Connector 1 faulted (and so paused) while its scenario waits; connector 2 runs its session.
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/fault', { connector: 1 })).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'StopTransaction').length === 1, 'connector 2 session over', 5000);
+    expect(from(received, 'TEST001', 'StartTransaction').map((p) => p.connectorId)).toEqual([2]);
+    expect((await api(server, 'GET', '/api/charge-points/TEST001')).json.connectors[0]).toMatchObject({ status: 'Faulted', paused: true });
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/recover', { connector: 1 })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(from(received, 'TEST001', 'StartTransaction')).toHaveLength(1); // still paused after recover
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/resume', { connector: 1 })).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'StopTransaction').length === 2, 'connector 1 session after the resume', 5000);
+    expect(from(received, 'TEST001', 'StartTransaction').map((p) => p.connectorId)).toEqual([2, 1]);
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/resume', { connector: 1 })).status).toBe(409);
   });
 });
