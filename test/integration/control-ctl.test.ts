@@ -32,7 +32,7 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     const page = JSON.parse(json.stdout);
     expect(page.total).toBe(3);
     expect(page.items.map((i: { identity: string }) => i.identity)).toEqual(['TEST001', 'TEST002', 'TEST003']);
-  }, 20_000);
+  }, 60_000);
 
   it('`ctl fault CP` faults connector 1 with the generic code; flags pick the connector and code; the CSMS receives it', async () => {
     const plain = await ctl(['fault', 'TEST001']);
@@ -57,7 +57,7 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     expect(recovered.stdout).toMatch(/^recover TEST003: failed .*not Faulted/m);
     expect(recovered.stdout).toMatch(/3 matched, 2 ok, 1 failed/);
     await until(() => f.received.some((r) => r.identity === 'TEST002' && r.action === 'StatusNotification' && r.payload.status === 'Available' && r.payload.errorCode === 'NoError'), 'TEST002 Available again');
-  }, 30_000);
+  }, 60_000);
 
   it("sends a raw call and prints the CSMS's answer, escaped", async () => {
     f.answers.set('DataTransfer', { status: 'Accepted', data: 'ok\u001b[31mred\n' });
@@ -74,14 +74,14 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     const invalid = await ctl(['send', 'TEST003', 'DataTransfer', '{}']);
     expect(invalid.code).toBe(2);
     expect(invalid.stdout).toMatch(/send TEST003: failed DataTransfer is not a valid OCPP 1.6 call: .*vendorId/);
-  }, 30_000);
+  }, 60_000);
 
   it('finds the run from OCPP_SIM_CONTROL / OCPP_SIM_TOKEN', async () => {
     const r = await runCli(['ctl', 'status'], { env: { OCPP_SIM_CONTROL: f.control.url, OCPP_SIM_TOKEN: TEST_CONTROL_TOKEN } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^charge points\s+3 \(3 booted/m);
     expect(r.stdout).toMatch(/^manual actions .*fault/m);
-  }, 20_000);
+  }, 60_000);
 
   it('exit codes: 1 when the action fails on a target, 2 for usage errors and a wrong token', async () => {
     const unknown = await ctl(['fault', 'NOPE1']);
@@ -95,5 +95,5 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     const badToken = await runCli(['ctl', 'list', '--control', f.control.url, '--token', 'wrong-token-0123456789']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toMatch(/401/);
-  }, 30_000);
+  }, 60_000);
 });
