@@ -2,8 +2,12 @@
  * `ocpp-sim ctl` end to end: the real bin/ocpp-sim.js, spawned, drives an in-process fleet's control
  * server (embedded strict CSMS), and what the CSMS receives is what the command asked for.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, runCli } from '../cli/spawn-cli.js';
+import { BIN, BUILT, ROOT, runCli } from '../cli/spawn-cli.js';
 import { controlledFleet, TEST_CONTROL_TOKEN, type ControlledFleet } from '../helpers/control-fleet.js';
 import { until } from '../helpers/fleet.js';
 
@@ -95,5 +99,40 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     const badToken = await runCli(['ctl', 'list', '--control', f.control.url, '--token', 'wrong-token-0123456789']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toMatch(/401/);
+  }, 60_000);
+});
+
+describe.skipIf(!BUILT)('ocpp-sim ctl finds the run by itself', () => {
+  it('talks to the only run on this machine (its announcement), and says so when there is none', async () => {
+    // A private TMPDIR holds the announcements: other tests' runs on this machine stay out of it.
+    const tmp = mkdtempSync(join(tmpdir(), 'ocpp-sim-ctl-'));
+    const env = { TMPDIR: tmp, OCPP_SIM_CONTROL: undefined, OCPP_SIM_TOKEN: undefined, OCPP_SIM_CONTROL_TOKEN: undefined };
+    let child: ChildProcess | undefined;
+    try {
+      const none = await runCli(['ctl', 'list'], { env });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/no run with a control port on this machine/);
+
+      child = spawn(process.execPath, [BIN, 'run', '--csms', f.csms.url, '-n', '2', '-d', '60s', '--idle', '60s', '--id-prefix', 'SELF', '--control-port', '0', '--quiet'], {
+        cwd: ROOT,
+        env: { ...process.env, ...env, TMPDIR: tmp, NO_COLOR: '1' } as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+      await until(() => /Control at http:\/\/127\.0\.0\.1:\d+\/#token=/.test(out), 'the run to print its control line', 20_000);
+      await until(() => f.received.filter((r) => r.action === 'BootNotification' && r.identity.startsWith('SELF')).length === 2, 'the run to boot', 20_000);
+
+      const faulted = await runCli(['ctl', 'fault', 'SELF1'], { env });
+      expect(faulted.code, faulted.stderr).toBe(0);
+      await until(() => f.received.some((r) => r.identity === 'SELF1' && r.action === 'StatusNotification' && r.payload.status === 'Faulted'), 'SELF1 Faulted at the CSMS');
+    } finally {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 60_000);
 });
