@@ -92,8 +92,23 @@ describe('the control page', () => {
     await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: 'TEST042' }).textContent(), { timeout: 5000 }).toMatch(/#1 Faulted \(GroundFailure\)/);
     await expect.poll(() => page.locator('#events').textContent(), { timeout: 5000 }).toMatch(/TEST042/);
 
+    // A raw call: the CSMS's answer is shown as text, never as markup.
+    f.answers.set('DataTransfer', { status: 'Accepted', data: '<b id="injected">bold</b>' });
+    await page.getByLabel('OCPP action').fill('DataTransfer');
+    await page.getByLabel('Payload (JSON)').fill('{"vendorId":"acme"}');
+    await page.getByRole('button', { name: 'Send call' }).click();
+    await expect.poll(() => page.locator('#result').textContent(), { timeout: 5000 }).toContain('send TEST042: answered {"status":"Accepted","data":"<b id=\\"injected\\">bold</b>"}');
+    expect(await page.locator('#injected').count()).toBe(0);
+
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'control-page.png'), fullPage: true });
     expect(problems).toEqual([]);
+
+    // Without the token (a new tab: sessionStorage is per tab) the page asks for it, and then works.
+    const bare = await context.newPage();
+    await bare.goto(`${f.control.url}/`);
+    await bare.getByLabel('Control token').fill(TEST_CONTROL_TOKEN);
+    await bare.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => bare.locator('#f-total').textContent(), { timeout: 10_000 }).toBe(String(COUNT));
   }, 60_000);
 });
