@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlClient } from '../../src/control/client.js';
 import { BIN, BUILT, ROOT, runCli } from '../cli/spawn-cli.js';
 import { controlledFleet, TEST_CONTROL_TOKEN, type ControlledFleet } from '../helpers/control-fleet.js';
 import { until } from '../helpers/fleet.js';
@@ -85,6 +86,23 @@ describe.skipIf(!BUILT)('ocpp-sim ctl', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^charge points\s+3 \(3 booted/m);
     expect(r.stdout).toMatch(/^manual actions .*fault/m);
+  }, 60_000);
+
+  it('follows the event stream (--limit ends it)', async () => {
+    const following = runCli(['ctl', 'events', 'TEST003', '--types', 'action', '--limit', '1', '--json', '--control', f.control.url, '--token', TEST_CONTROL_TOKEN], { timeoutMs: 30_000 });
+    // Until the follower has its event: a manual action on TEST003 (refused, as nothing is paused: still an event).
+    const client = new ControlClient({ url: f.control.url, token: TEST_CONTROL_TOKEN });
+    let done = false;
+    void following.then(() => (done = true));
+    while (!done) {
+      await client.act('TEST003', 'resume', { connector: 2 });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const r = await following;
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ type: 'action', identity: 'TEST003', action: 'resume', ok: false });
   }, 60_000);
 
   it('exit codes: 1 when the action fails on a target, 2 for usage errors and a wrong token', async () => {
