@@ -100,6 +100,10 @@ describe('the control page', () => {
     await expect.poll(() => page.locator('#result').textContent(), { timeout: 5000 }).toContain('send TEST042: answered {"status":"Accepted","data":"<b id=\\"injected\\">bold</b>"}');
     expect(await page.locator('#injected').count()).toBe(0);
 
+    // The fleet at a glance follows, live.
+    await expect.poll(() => page.locator('#f-connectors').textContent(), { timeout: 5000 }).toContain('Faulted: 1');
+    await expect.poll(() => page.locator('#f-manual').textContent(), { timeout: 5000 }).toBe('2');
+
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'control-page.png'), fullPage: true });
     expect(problems).toEqual([]);
