@@ -20,7 +20,6 @@ interface Subscriber {
   types: Set<string>;
   buffered: string[];
   dropped: number;
-  writing: boolean;
 }
 
 export class EventHub {
@@ -29,7 +28,7 @@ export class EventHub {
 
   constructor(private readonly fleet: Fleet) {}
 
-  subscribe(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
+  subscribe(_req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const q = params.get('q');
     const globs = q === null || q === '' || q === '*' ? null : q.split(',').filter((g) => g !== '');
     const matchers = globs?.map(globMatcher) ?? null;
@@ -50,11 +49,10 @@ export class EventHub {
       types: new Set(types),
       buffered: [],
       dropped: 0,
-      writing: false,
     };
     this.subscribers.add(sub);
     res.on('drain', () => this.pump(sub));
-    req.on('close', () => {
+    res.on('close', () => {
       this.subscribers.delete(sub);
       this.changed();
     });

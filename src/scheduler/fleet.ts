@@ -118,7 +118,19 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
   });
   let running = 0;
   let controlSeq = 0;
-  const waiting = new Map<number, { left: number; replies: ControlReply[]; done: (r: ControlReply[]) => void; fail: (e: Error) => void }>();
+  const waiting = new Map<number, { from: Set<number>; left: number; replies: ControlReply[]; done: (r: ControlReply[]) => void; fail: (e: Error) => void }>();
+  /** Workers that have not ended: control requests go to them, and only their replies are awaited. */
+  const live = new Set(shardConfigs.map((_, i) => i));
+  const workerEnded = (i: number) => {
+    live.delete(i);
+    for (const [id, w] of waiting) {
+      if (w.from.has(i)) continue;
+      if (--w.left === 0) {
+        waiting.delete(id);
+        w.done(w.replies);
+      }
+    }
+  };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
   const ports = shardConfigs.map((cfg, i) => {
@@ -133,6 +145,7 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
           return w.fail(new Error(`worker ${i}: ${(ev.reply as unknown as { message: string }).message}`));
         }
         w.replies.push(ev.reply);
+        w.from.add(i);
         if (--w.left === 0) {
           waiting.delete(ev.id);
           w.done(w.replies);
@@ -150,10 +163,13 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
   });
   const done = Promise.all(
     ports.map(({ task }, i) =>
-      task.then((final) => stats.ingest(i, final)).catch((err: Error) => {
-        errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
-        stats.lost += shardConfigs[i].count;
-      }),
+      task
+        .then((final) => stats.ingest(i, final))
+        .catch((err: Error) => {
+          errors.push(`worker ${i} crashed: ${err.stack ?? err.message}`);
+          stats.lost += shardConfigs[i].count;
+        })
+        .finally(() => workerEnded(i)),
     ),
   ).then(async () => {
     markReady();
@@ -174,11 +190,11 @@ export function startFleet(configs: FleetConfig | FleetConfig[]): Fleet {
     ready,
     onControlEvents: null,
     async control(request) {
-      if (ended) return combineReplies(request, []);
+      if (ended || live.size === 0) return combineReplies(request, []);
       const id = ++controlSeq;
       const replies = await new Promise<ControlReply[]>((resolve, reject) => {
-        waiting.set(id, { left: ports.length, replies: [], done: resolve, fail: reject });
-        for (const { port } of ports) port.postMessage({ type: 'control', id, request } satisfies WorkerCommand);
+        waiting.set(id, { from: new Set(), left: live.size, replies: [], done: resolve, fail: reject });
+        for (const i of live) ports[i].port.postMessage({ type: 'control', id, request } satisfies WorkerCommand);
       });
       return combineReplies(request, replies);
     },

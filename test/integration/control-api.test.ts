@@ -150,6 +150,27 @@ describe('control API, OCPP 1.6 fleet in a worker', () => {
     await until(() => csms.connected().includes('TEST001'), 'TEST001 back', 5000);
     expect((await api(server, 'POST', '/api/charge-points/TEST002/reset-link', {})).status).toBe(200);
     await until(() => csms.connected().includes('TEST002') && csms.stats.connections.total >= before + 2, 'TEST002 reconnected', 5000);
+    // reboot: a power loss, then a new boot.
+    const boots = csms.stats.boots;
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/reboot', {})).status).toBe(200);
+    await until(() => csms.stats.boots === boots + 1 && csms.connected().includes('TEST001'), 'TEST001 booted again', 5000);
+  });
+
+  it('authorize presents a token; demand changes what a charging EV draws', async () => {
+    const { server, received } = await setUp(DEFAULT_PROFILE, 1);
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/authorize', { idTag: 'BADGE42' })).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'Authorize').some((p) => p.idTag === 'BADGE42'), 'Authorize BADGE42');
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/demand', { powerW: 1000 })).status).toBe(409); // no EV
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/start', {})).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'StartTransaction').length === 1, 'StartTransaction');
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/demand', { powerW: 0 })).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'StatusNotification').at(-1)?.status === 'SuspendedEV', 'SuspendedEV at no demand');
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/demand', { powerW: 3000, soc: 50 })).status).toBe(200);
+    await until(() => from(received, 'TEST001', 'StatusNotification').at(-1)?.status === 'Charging', 'Charging again');
+    const detail = await api(server, 'GET', '/api/charge-points/TEST001');
+    expect(detail.json.connectors[0]).toMatchObject({ status: 'Charging', powerW: 3000, soc: 50 });
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/demand', {})).status).toBe(400);
+    expect((await api(server, 'POST', '/api/charge-points/TEST001/fault', { errorCode: 'NotACode' })).status).toBe(400);
   });
 
   it('refuses requests without the token, from foreign hosts and origins', async () => {

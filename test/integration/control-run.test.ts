@@ -37,13 +37,13 @@ it('serves the control API while running; manual actions reach the report', asyn
   await until(() => /Control at (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.test(out), 'the control line', 10_000);
   const [, url, token] = /Control at (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out)!;
   expect(out).toMatch(/curl .*Authorization: Bearer /);
-  expect(findRuns().find((r) => r.pid === child.pid)).toMatchObject({ url, token });
+  expect(findRuns().find((r) => r.pid === child.pid), out).toMatchObject({ url, token });
 
   await until(() => csms.stats.booted === 2, 'two booted', 8000);
   const res = await fetch(`${url}/api/charge-points/*/fault`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"errorCode":"GroundFailure"}' });
-  expect(await res.json()).toMatchObject({ matched: 2 });
+  expect(await res.json(), out).toMatchObject({ matched: 2 });
 
-  expect(await exited).toBe(0);
+  expect(await exited, out).toBe(0);
   const json = JSON.parse(readFileSync(report, 'utf8'));
   expect(json.manualActions).toEqual({ fault: 2 });
   expect(out).toMatch(/manual +fault 2/);
