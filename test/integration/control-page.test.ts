@@ -65,7 +65,7 @@ describe('the control page', () => {
 
     // Scrolled to the end, the last charge point is drawn and the DOM stays as small.
     await page.locator('#viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: `TEST0${COUNT}` }).count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: `TEST0${COUNT}` }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('#viewport .row').count()).toBeLessThan(COUNT);
 
     // The keyboard alone opens a charge point: focus the list, arrow down, Enter.
@@ -74,35 +74,35 @@ describe('the control page', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#d-identity').textContent(), { timeout: 5000 }).toBe('TEST002');
+    await expect.poll(() => page.locator('#d-identity').textContent(), { timeout: 10_000 }).toBe('TEST002');
 
     // Search, open, fault.
     await page.getByLabel(/^Search/).fill('TEST042');
-    await expect.poll(() => page.locator('#list-count').textContent(), { timeout: 5000 }).toMatch(/^1 charge point$/);
+    await expect.poll(() => page.locator('#list-count').textContent(), { timeout: 10_000 }).toMatch(/^1 charge point$/);
     await page.locator('#viewport .row:not([hidden])', { hasText: 'TEST042' }).click();
-    await expect.poll(() => page.locator('#d-identity').textContent()).toBe('TEST042');
-    await expect.poll(() => page.locator('#d-connectors td[data-connector="1"]').textContent(), { timeout: 5000 }).toMatch(/^Available/);
+    await expect.poll(() => page.locator('#d-identity').textContent(), { timeout: 10_000 }).toBe('TEST042');
+    await expect.poll(() => page.locator('#d-connectors td[data-connector="1"]').textContent(), { timeout: 10_000 }).toMatch(/^Available/);
     await page.getByLabel('Error code').fill('GroundFailure');
     await page.getByRole('button', { name: 'Fault', exact: true }).click();
 
     await expect.poll(() => page.locator('#d-connectors td[data-connector="1"]').textContent(), { timeout: 10_000 }).toMatch(/^Faulted/);
-    await expect.poll(() => page.locator('#result').textContent()).toMatch(/fault TEST042: ok/);
+    await expect.poll(() => page.locator('#result').textContent(), { timeout: 10_000 }).toMatch(/fault TEST042: ok/);
     await until(() => f.received.some((r) => r.identity === 'TEST042' && r.action === 'StatusNotification' && r.payload.status === 'Faulted' && r.payload.errorCode === 'GroundFailure'), 'the CSMS to receive Faulted');
     // The list row says it in words too, and the event log got the action.
-    await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: 'TEST042' }).textContent(), { timeout: 5000 }).toMatch(/#1 Faulted \(GroundFailure\)/);
-    await expect.poll(() => page.locator('#events').textContent(), { timeout: 5000 }).toMatch(/TEST042/);
+    await expect.poll(() => page.locator('#viewport .row:not([hidden])', { hasText: 'TEST042' }).textContent(), { timeout: 10_000 }).toMatch(/#1 Faulted \(GroundFailure\)/);
+    await expect.poll(() => page.locator('#events').textContent(), { timeout: 10_000 }).toMatch(/TEST042/);
 
     // A raw call: the CSMS's answer is shown as text, never as markup.
     f.answers.set('DataTransfer', { status: 'Accepted', data: '<b id="injected">bold</b>' });
     await page.getByLabel('OCPP action').fill('DataTransfer');
     await page.getByLabel('Payload (JSON)').fill('{"vendorId":"acme"}');
     await page.getByRole('button', { name: 'Send call' }).click();
-    await expect.poll(() => page.locator('#result').textContent(), { timeout: 5000 }).toContain('send TEST042: answered {"status":"Accepted","data":"<b id=\\"injected\\">bold</b>"}');
+    await expect.poll(() => page.locator('#result').textContent(), { timeout: 10_000 }).toContain('send TEST042: answered {"status":"Accepted","data":"<b id=\\"injected\\">bold</b>"}');
     expect(await page.locator('#injected').count()).toBe(0);
 
     // The fleet at a glance follows, live.
-    await expect.poll(() => page.locator('#f-connectors').textContent(), { timeout: 5000 }).toContain('Faulted: 1');
-    await expect.poll(() => page.locator('#f-manual').textContent(), { timeout: 5000 }).toBe('2');
+    await expect.poll(() => page.locator('#f-connectors').textContent(), { timeout: 10_000 }).toContain('Faulted: 1');
+    await expect.poll(() => page.locator('#f-manual').textContent(), { timeout: 10_000 }).toBe('2');
 
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'control-page.png'), fullPage: true });
