@@ -9,14 +9,16 @@ import { ConfigError, formatIssues } from '../config/errors.js';
 import { setUpColour } from './colour.js';
 import { usageMessage } from './usage-message.js';
 import { csmsCommand } from './csms.js';
+import { ctlCommand } from './ctl.js';
 import { demoCommand } from './demo.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { listCommand } from './list.js';
+import { mcpCommand } from './mcp.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
-const COMMANDS = [runCommand, csmsCommand, demoCommand, validateCommand, listCommand, mergeCommand];
+const COMMANDS = [runCommand, csmsCommand, demoCommand, validateCommand, listCommand, mergeCommand, ctlCommand, mcpCommand];
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand as never)
       .command(listCommand as never)
       .command(mergeCommand as never)
+      .command(ctlCommand as never)
+      .command(mcpCommand as never)
       // Read by colour.ts from the command line itself, before yargs; declared so strict mode takes it.
       .option('color', { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set); --no-color for none' })
       .demandCommand(1, `Name a command: ${COMMAND_NAMES.join(', ')} (ocpp-sim --help says more)`)
