@@ -11,6 +11,7 @@ import { modelOf } from './station-model.js';
 import { SmartCharging201 } from './smart-charging/state.js';
 import { certificateEntries } from './handlers/security.js';
 import { runSecurityProfile } from './security/run-profile.js';
+import { evseTemperature } from './monitoring/temperature.js';
 
 /** The answer to "what is this variable's Actual value" for one charge point, for one request. */
 export function liveValues(st: Station): LiveValues {
@@ -32,6 +33,8 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return problem(st, def);
     case 'Power':
       return power(st, def);
+    case 'Temperature':
+      return evseTemperature(st, def);
     case 'DisplayMessages':
       // DisplayMessageCtrlr.DisplayMessages: how many are set now (its maxLimit: how many may be).
       return String(tidied(st, st.ctx.now())?.messages.size ?? 0);

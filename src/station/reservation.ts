@@ -287,8 +287,14 @@ function showSpares(st: Station, now: number, released: boolean): void {
   if (showing || (!released && !items.some((r) => r.connectorId === 0 && r.evse !== undefined))) return;
   showing = true;
   try {
+    const keptForAny = items.some((r) => r.connectorId === 0 && r.evse !== undefined);
     for (let i = 1; i < st.connectors.length; i++) {
       const k = st.connectors[i];
+      // G01.FR.09 kept an EV plugged into a spare Reserved; once no reservation needs it, the cable shows.
+      if (k.status === 'Reserved' && k.phase !== Phase.Idle && k.operative && cableIn(k) && !keptForAny && !items.some((r) => holds(r, k))) {
+        st.setStatus(k, 'Preparing', now);
+        continue;
+      }
       if (k.phase !== Phase.Idle || !k.operative || (k.status !== 'Available' && k.status !== 'Reserved')) continue;
       const want = idleStatus(st, k);
       if (k.status !== want) st.setStatus(k, want, now);

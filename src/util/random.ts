@@ -50,6 +50,8 @@ export const enum Decision {
   Soc,
   /** How long car n's session lasts. */
   Session,
+  /** The ambient temperature around the charge point (OCPP 2.0.1 EVSE Temperature, ocpp201/monitoring/temperature.ts). */
+  Ambient,
   /** First scenario site; see {@link scenarioSite}. */
   Scenario = 16,
 }

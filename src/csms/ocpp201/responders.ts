@@ -11,6 +11,7 @@ import type { Connection } from '../connection.js';
 import { EMPTY, OWN_VENDOR_ID, heartbeatAnswer, idTagStatus, type TokenStatus } from '../policy.js';
 import type { AnyResponder } from '../versions.js';
 import { transactionEnergyWh } from './ledger.js';
+import { get15118EVCertificate, signCertificate } from './certificates.js';
 
 /** Builds the response to one CALL. May throw an `OcppError` to answer with a CALLERROR. */
 export type Responder<A extends CpAction> = (conn: Connection, request: RequestOf<A>) => ResponseOf<A>;
@@ -80,10 +81,11 @@ export const RESPONDERS: ResponderTable = {
   NotifyDisplayMessages: () => EMPTY,
   NotifyCustomerInformation: () => EMPTY,
   ReservationStatusUpdate: () => EMPTY,
-  // We run no certificate authority, no ISO 15118 contract certificate service and no OCSP responder
-  // (2.0.1 Part 2 A02/A03, M02, M06): the certificate requests are refused, validly.
-  SignCertificate: () => ({ status: 'Rejected' }),
-  Get15118EVCertificate: () => ({ status: 'Failed', exiResponse: '' }),
+  // A02/A03: Accepted for a PEM CSR, whose signed chain follows in CertificateSigned (certificates.ts);
+  // M02: an EXI placeholder. Tests wanting the refusals answer through Csms.onRequest.
+  SignCertificate: signCertificate,
+  Get15118EVCertificate: get15118EVCertificate,
+  // No OCSP responder (M06): the status cannot be had, validly said.
   GetCertificateStatus: () => ({ status: 'Failed' }),
 };
 

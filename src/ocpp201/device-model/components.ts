@@ -402,6 +402,9 @@ export function evseSpec(maxPowerW: number, supplyPhases: number): ComponentSpec
       v('Power', 'decimal', RO, '0', { unit: 'W', minLimit: 0, maxLimit: maxPowerW, ...REQUIRED, live: true, monitorable: true, more: { MaxSet: { mutability: RO, value: watts } } }),
       problem,
       v('SupplyPhases', 'integer', RO, String(supplyPhases), REQUIRED),
+      // Measured (live) in Celsius (Part 2 §2 units): the simulation's ambient plus heating with power
+      // (ocpp201/monitoring/temperature.ts); optional, a profile may leave it out.
+      v('Temperature', 'decimal', RO, '20', { unit: 'Celsius', live: true, monitorable: true }),
     ],
   };
 }

@@ -28,6 +28,7 @@ export interface DeviceModelInput extends MeteringInput {
   criteria?: readonly ComponentCriterionEnumType[];
 }
 
+const NO_MONITORS: readonly never[] = Object.freeze([]);
 const ALL_CRITERIA: readonly ComponentCriterionEnumType[] = ['Active', 'Available', 'Enabled', 'Problem'];
 
 /** Every problem of a profile's `deviceModel:` section for this topology; empty when it is good. */
@@ -139,6 +140,7 @@ function variableDef(index: number, component: ComponentDef, spec: VariableSpec)
     format: spec.format,
     rebootRequired: spec.rebootRequired === true,
     live,
+    monitors: spec.monitors === undefined ? NO_MONITORS : freeze([...spec.monitors]),
     fullReport: undefined as unknown as VariableDef['fullReport'], // set once every default is known
   };
 }

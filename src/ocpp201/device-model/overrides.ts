@@ -24,9 +24,9 @@
  * ```
  *
  * Map keys of a variable: `value`, `mutability` (of Actual), `target`, `minSet`, `maxSet` (a value or
- * `{ value, mutability }`; naming one adds that attribute type), `minLimit`, `maxLimit`, `valuesList`
- * and `rebootRequired`. Every value must be valid for the variable (values.ts), and required
- * components and variables cannot be removed. {@link checkDeviceModelSection} returns every problem
+ * `{ value, mutability }`; naming one adds that attribute type), `minLimit`, `maxLimit`, `valuesList`,
+ * `rebootRequired` and `monitors` (the model's own monitors, monitoring/profile-monitors.ts). Every
+ * value must be valid for the variable (values.ts), and required components and variables cannot be removed. {@link checkDeviceModelSection} returns every problem
  * with its path in the section, so the profile loader can point at file:line.
  */
 import { nearest } from '../../config/errors.js';
@@ -34,6 +34,7 @@ import type { MutabilityEnumType } from '../generated/types.gen.js';
 import { sameName } from './keys.js';
 import type { Attribute, AttributeSpec, ComponentSpec, VariableSpec } from './types.js';
 import { checkValue } from './values.js';
+import { profileMonitors } from '../monitoring/profile-monitors.js';
 
 export type Scalar = string | number | boolean;
 type AttributeValue = Scalar | readonly Scalar[];
@@ -51,6 +52,8 @@ export interface VariableOverrideEntry {
   maxLimit?: number;
   valuesList?: string | readonly string[];
   rebootRequired?: boolean;
+  /** Hard-wired or preconfigured monitors the model has on the variable (monitoring/profile-monitors.ts). */
+  monitors?: readonly unknown[];
 }
 
 /** A variable's Actual value, a map of changes, or false to leave an optional variable out. */
@@ -72,7 +75,7 @@ export interface PlacedComponent {
   evse?: { id: number; connectorId?: number };
 }
 
-const ENTRY_KEYS = ['value', 'mutability', 'target', 'minSet', 'maxSet', 'minLimit', 'maxLimit', 'valuesList', 'rebootRequired'] as const;
+const ENTRY_KEYS = ['value', 'mutability', 'target', 'minSet', 'maxSet', 'minLimit', 'maxLimit', 'valuesList', 'rebootRequired', 'monitors'] as const;
 const MORE: readonly [key: 'target' | 'minSet' | 'maxSet', attribute: Exclude<Attribute, 'Actual'>][] = [
   ['target', 'Target'],
   ['minSet', 'MinSet'],
@@ -207,6 +210,8 @@ function overrideVariable(spec: VariableSpec, path: (string | number)[], overrid
     if (entry[key] !== undefined) out.more![attribute] = overrideAttribute(spec.more?.[attribute], entry[key], [...path, key], issues);
   }
   if (issues.list.length === before) checkSpec(out, path, issues);
+  // Checked against the variable as changed above (its limits), as SetVariableMonitoring would check them.
+  if (entry.monitors !== undefined) out.monitors = profileMonitors(out, entry.monitors, [...path, 'monitors'], (p, m) => issues.add(p, m));
   return out;
 }
 

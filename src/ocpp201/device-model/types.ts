@@ -9,6 +9,7 @@ import type {
   ComponentCriterionEnumType,
   ComponentType,
   DataEnumType,
+  MonitorEnumType,
   MutabilityEnumType,
   ReportBaseEnumType,
   ReportDataType,
@@ -64,6 +65,16 @@ export interface VariableSpec {
   live?: boolean;
   /** A live value the station tells monitoring about when it changes (N04, characteristics.supportsMonitoring). */
   monitorable?: boolean;
+  /** Monitors the model comes with on this variable (a profile's `monitors:`; ocpp201/monitoring/profile-monitors.ts). */
+  monitors?: readonly ModelMonitorSpec[];
+}
+
+/** A hard-wired or preconfigured monitor a model declares on a variable (N03/N04), checked against it. */
+export interface ModelMonitorSpec {
+  readonly type: MonitorEnumType;
+  readonly value: number;
+  readonly severity: number;
+  readonly origin: 'HardWiredMonitor' | 'PreconfiguredMonitor';
 }
 
 /** A component as the standard defines it: its variables, and whether a profile may leave it out. */
@@ -97,6 +108,8 @@ export interface VariableDef {
   readonly format: StringFormat | undefined;
   readonly rebootRequired: boolean;
   readonly live: boolean;
+  /** The model's own monitors on this variable (empty for most). */
+  readonly monitors: readonly ModelMonitorSpec[];
   /** The report entry with the model's values: shared by every charge point until one differs. */
   readonly fullReport: Readonly<ReportDataType>;
 }

@@ -18,6 +18,7 @@ import { liveValues } from '../live-values.js';
 import { modelOf, variable } from '../station-model.js';
 import { evaluate, isPeriodic, nextDue, type Monitor } from './monitor.js';
 import { monitoringNumber, monitoringOf, monitoringSlots, type MonitoringState } from './state.js';
+import { declaresMonitors } from './presets.js';
 
 /** NotifyEvent has no size variable in 2.0.1: this many events a part at most. */
 export const EVENTS_PER_MESSAGE = 20;
@@ -96,8 +97,10 @@ export function connectorStatusChanged(st: Station, c: Connector, from: Connecto
   const faulted = c.status === 'Faulted';
   // Connector 0 (the whole station) has no Connector component in 2.0.1.
   const fault = c.id > 0 && faulted !== (from === 'Faulted');
-  // The common case — no fault, nothing monitored — costs these two checks.
-  if (!fault && st.monitoring === null) return;
+  // The common case — no fault, nothing monitored — costs these checks. A model with its own monitors
+  // (a profile's `monitors:`) watches from its first status change, so they see what they watch change.
+  if (!fault && st.monitoring === null && !declaresMonitors(modelOf(st.ctx.profile).dm)) return;
+  if (st.monitoring === null && !fault) monitoringOf(st);
   const out: Pending[] = [];
   if (fault) {
     const state = monitoringOf(st);

@@ -4,7 +4,8 @@
  * chosen to speak only when something is wrong, so a fleet that is well says nothing:
  * - hard-wired: each EVSE's Power above its rating (UpperThreshold at Power's maxLimit, severity 4 Error);
  * - preconfigured: ChargingStation.Problem, any change (Delta, severity 2 System Failure) — a connector
- *   faults or recovers.
+ *   faults or recovers;
+ * - then those the profile declares on its variables (`monitors:`, profile-monitors.ts), in model order.
  * Shared by every charge point of the model; a charge point copies them into its state when it first
  * uses monitoring (state.ts).
  */
@@ -50,5 +51,18 @@ function build(dm: DeviceModel): PresetMonitor[] {
     if (max !== undefined && max > 0) add(power, 'UpperThreshold', max, 4, 'HardWiredMonitor');
   }
   add(findVariable(dm, 'ChargingStation', 'Problem'), 'Delta', 0, 2, 'PreconfiguredMonitor');
+  for (const def of dm.variables) for (const m of def.monitors) add(def, m.type, m.value, m.severity, m.origin);
   return out;
+}
+
+const declared = new WeakMap<DeviceModel, boolean>();
+
+/** Whether the profile declares monitors of its own (then its charge points watch from their first status change). */
+export function declaresMonitors(dm: DeviceModel): boolean {
+  let d = declared.get(dm);
+  if (d === undefined) {
+    d = presetMonitors(dm).some((p) => p.def.monitors.length > 0);
+    declared.set(dm, d);
+  }
+  return d;
 }
