@@ -107,6 +107,51 @@ describe.concurrent('a run over several processes', () => {
     expect(children.filter(alive)).toEqual([]);
   });
 
+  it('the control API reaches charge points in every process: one list in fleet order, actions on any', async (ctx) => {
+    const { expect } = ctx;
+    const csms = await csmsFor(ctx);
+    const faults: string[] = [];
+    csms.onRequest = (identity, action, payload: { status?: string; errorCode?: string }) => {
+      if (action === 'StatusNotification' && payload.status === 'Faulted') faults.push(`${identity} ${payload.errorCode}`);
+      return undefined;
+    };
+    let out = '';
+    let result: { list?: unknown; page?: unknown; act?: unknown; detail?: { connectors: { status: string }[] } } = {};
+    const r = await runCli(['run', '--csms', csms.url, '--count', '9', '--processes', '3', '--duration', '60s', '--idle', '3600s-3600s', '--control-port', '0', '--quiet'], {
+      timeoutMs: 60_000,
+      env: { OCPP_SIM_CONTROL_TOKEN: undefined },
+      onSpawn: (child: ChildProcess) => {
+        child.stdout!.on('data', (d: string) => (out += d));
+        void (async () => {
+          try {
+            await waitFor(() => /Control at /.test(out) && csms.stats.booted === 9, 30_000);
+            const [, url, token] = /Control at (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out)!;
+            const api = async (path: string, body?: object) => {
+              const res = await fetch(`${url}/api/${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${token}` }, body: body ? JSON.stringify(body) : undefined });
+              return res.json();
+            };
+            result.list = await api('charge-points?limit=100');
+            result.page = await api('charge-points?offset=4&limit=3');
+            result.act = await api('charge-points/CP8/fault', { errorCode: 'GroundFailure' });
+            await waitFor(() => faults.length > 0, 10_000);
+            result.detail = await api('charge-points/CP8');
+          } finally {
+            child.kill('SIGINT');
+          }
+        })();
+      },
+    });
+    expect(r.code, describeRun(r)).toBe(105);
+    const ids = (x: unknown) => (x as { items: { identity: string }[] }).items.map((i) => i.identity);
+    expect((result.list as { total: number }).total, describeRun(r)).toBe(9);
+    expect(ids(result.list)).toEqual(['CP1', 'CP2', 'CP3', 'CP4', 'CP5', 'CP6', 'CP7', 'CP8', 'CP9']);
+    expect(ids(result.page)).toEqual(['CP5', 'CP6', 'CP7']);
+    expect(result.act).toMatchObject({ matched: 1, results: [{ identity: 'CP8', ok: true }] });
+    expect(faults).toEqual(['CP8 GroundFailure']);
+    expect(result.detail?.connectors[0].status).toBe('Faulted');
+    expect(r.stdout).toMatch(/manual +fault 1/);
+  });
+
   it('--processes too small for the open-file limit is a usage error before anything starts', async ({ expect }) => {
     const r = await runCli(['run', '--csms', 'ws://127.0.0.1:9/ocpp', '--count', '25000', '--processes', '1']);
     expect(r.code, describeRun(r)).toBe(2);
