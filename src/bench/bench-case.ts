@@ -20,6 +20,8 @@ import { startProcessFleet } from '../scheduler/process-fleet.js';
 import { loopbackSources, processesNeeded } from '../scheduler/spread.js';
 import { chargePointsThatFit, openFileLimit } from '../util/limits.js';
 import { treeUsage } from './process-tree.js';
+import { connectPage } from './page-load.js';
+import { formatIdentity } from '../util/ids.js';
 import { loadScenario } from '../scenario/parse.js';
 import { DEFAULT_DRIVER, DEFAULT_PROFILE } from '../station/profile.js';
 import { DEFAULT_QUEUE_LIMIT } from '../station/outbound.js';
@@ -43,6 +45,8 @@ export interface CaseSpec {
   scrapeEveryMs: number;
   /** MeterValueSampleInterval (s) of the steady state. */
   meterIntervalS: number;
+  /** The control port open and the control page connected during the steady state (page-load.ts). */
+  control: boolean;
 }
 
 export interface CaseResult {
@@ -55,6 +59,10 @@ export interface CaseResult {
   /** Simulator processes: more than one when N needs more sockets than one process may open (issue #13). */
   processes: number;
   meterIntervalS: number;
+  control: boolean;
+  /** With `control`: the page's requests answered and events received during the steady state. */
+  pageRequests: number;
+  pageEvents: number;
   /** /metrics scrapes during the steady state. */
   scrapes: number;
   booted: number;
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
     localAddresses: loopbackSources(csmsUrl, n),
   };
   const fleet = processes > 1 ? startProcessFleet([config], processes) : startFleet(config);
+  const identity = (p: number) => formatIdentity(config.idPrefix, config.idStart + p, config.idWidth);
   const t0 = Date.now();
 
   // (a) boot storm
@@ -127,6 +136,8 @@ async function main(): Promise<void> {
   // collected, so the window measures the steady state and not the tail of the broadcast.
   await sleep(featureCalls.length > 0 ? 20_000 : 5000);
   let scrapes = 0;
+  const page = spec.control ? await connectPage(fleet, n, identity(0)) : null;
+  const notOurs = page ? [page.pid] : [];
   const metrics = spec.scrapeEveryMs > 0 ? await startMetricsServer(fleetRegistry(fleet.stats), { port: 0 }) : null;
   const scraper = metrics
     ? setInterval(() => {
@@ -136,13 +147,14 @@ async function main(): Promise<void> {
       }, spec.scrapeEveryMs)
     : undefined;
   const msgs = () => fleet.stats.total('messagesIn') + fleet.stats.total('messagesOut');
-  const cpu0 = treeUsage().cpuUs;
+  const cpu0 = treeUsage(notOurs).cpuUs;
   const m0 = msgs();
   const s0 = Date.now();
   await sleep(steadyMs);
-  const usage = treeUsage();
+  const usage = treeUsage(notOurs);
   clearInterval(scraper);
   await metrics?.close();
+  const { requests: pageRequests, events: pageEvents } = (await page?.stop()) ?? { requests: 0, events: 0 };
   const m1 = msgs();
   const window = (Date.now() - s0) / 1000;
   const rss = usage.rssBytes;
@@ -169,6 +181,9 @@ async function main(): Promise<void> {
     workers,
     processes,
     meterIntervalS: spec.meterIntervalS,
+    control: spec.control,
+    pageRequests,
+    pageEvents,
     scrapes,
     booted,
     bootSeconds: round(bootSeconds, 2),

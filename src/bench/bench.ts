@@ -11,6 +11,7 @@
  *   npm run bench -- --n 10000 --ocpp 2.0.1 --features smart-charging,monitoring,display
  *   npm run bench -- --n 19000 --workers 2 --csms-processes 1,2   # the CSMS on 1, then on 2 processes
  *   npm run bench -- --n 100000 --workers 2 --ocpp 1.6   # the simulator over 6 processes, the CSMS over 6
+ *   npm run bench -- --n 10000 --workers 2 --control off,on   # without, then with the control page connected
  *
  * Past one process's open-file limit the simulator spreads over processes as `run` does, and the CSMS
  * runs on enough processes for N unless --csms-processes says otherwise. --meter-interval sets the
@@ -76,8 +77,8 @@ const CSMS_CONNECTIONS_PER_PROCESS = 18_000;
 type BenchRow = CaseResult & { csmsProcesses: number };
 
 function table(rows: BenchRow[]): string {
-  const head = ['CSMS procs', 'sim procs', 'OCPP', 'features', 'N', 'W', 'meter s', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
-  const cells = rows.map((r) => [r.csmsProcesses, r.processes, r.ocpp, r.features.join(',') || '-', r.n, r.workers, r.meterIntervalS, r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
+  const head = ['CSMS procs', 'sim procs', 'OCPP', 'features', 'N', 'W', 'meter s', 'page req/ev', 'scrapes', 'booted', 'boot s', 'boots/s', 'steady msg/s', 'CPU % core', 'µs/msg', 'RSS MiB', 'KiB/CP', 'round trips/s', 'errors'];
+  const cells = rows.map((r) => [r.csmsProcesses, r.processes, r.ocpp, r.features.join(',') || '-', r.n, r.workers, r.meterIntervalS, r.control ? `${r.pageRequests}/${r.pageEvents}` : '-', r.scrapes, r.booted, r.bootSeconds, r.bootsPerSec, r.steadyMsgsPerSec, r.steadyCpuPctOfCore, r.cpuUsPerMsg, r.rssMiB, r.rssPerCpKiB, r.roundTripsPerSec, r.errors].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [head, ...cells].map((c) => c.map((x, i) => x.padStart(w[i])).join('  ')).join('\n');
 }
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   // Each CSMS process holds up to ~19,000 connections (the open-file limit is 20,000 a process).
   const csmsProcesses = arg('csms-processes', String(Math.ceil(Math.max(...ns) / CSMS_CONNECTIONS_PER_PROCESS))).split(',').map(Number);
   const meterArg = arg('meter-interval', '');
+  const controls = arg('control', 'off').split(',').map((c) => c === 'on');
   if (!csmsProcesses.every((p) => Number.isInteger(p) && p >= 1 && p <= 64)) throw new Error('--csms-processes: whole numbers from 1 to 64, comma-separated');
   const rows: BenchRow[] = [];
   for (const processes of csmsProcesses) {
@@ -105,12 +107,12 @@ async function main(): Promise<void> {
     try {
       for (const n of ns) {
         for (const w of ws) {
-          for (const ocpp of versions) {
-            process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w} …\n`);
+          for (const ocpp of versions) for (const control of controls) {
+            process.stderr.write(`bench: OCPP ${ocpp} N=${n} workers=${w}${control ? ' control page' : ''} …\n`);
             // The features are 2.0.1's functional blocks: 1.6 cases run without them.
             const caseFeatures = ocpp === '2.0.1' ? (features as BenchFeature[]) : [];
             const meterIntervalS = meterArg ? Number(meterArg) : n >= 50_000 ? 60 : 10;
-            const row = await runCase({ csmsUrl: url, api, features: caseFeatures, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs, meterIntervalS });
+            const row = await runCase({ csmsUrl: url, api, features: caseFeatures, ocpp, n, workers: w, steadyS, saturationS, scenario: scenario || undefined, scrapeEveryMs, meterIntervalS, control });
             for (const c of row.featureCalls) if (c.failed > 0) process.stderr.write(`bench: ${c.action} failed on ${c.failed} of ${c.ok + c.failed} charge points (${c.firstError})\n`);
             rows.push({ ...row, csmsProcesses: processes });
             // Let the CSMS see the previous fleet's sockets close before the next storm.

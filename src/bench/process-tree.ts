@@ -45,12 +45,13 @@ function descendants(root: number): number[] {
   return out;
 }
 
-/** CPU (µs, user + system) and RSS (bytes) of this process and its descendants. */
-export function treeUsage(): { cpuUs: number; rssBytes: number } {
+/** CPU (µs, user + system) and RSS (bytes) of this process and its descendants, but those of `except`. */
+export function treeUsage(except: readonly number[] = []): { cpuUs: number; rssBytes: number } {
   const self = process.cpuUsage();
   let cpuUs = self.user + self.system;
   let rssBytes = process.memoryUsage().rss;
   for (const pid of descendants(process.pid)) {
+    if (except.includes(pid)) continue;
     const s = readStat(pid);
     if (s) (cpuUs += s.cpuUs), (rssBytes += s.rssBytes);
   }

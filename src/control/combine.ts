@@ -16,17 +16,22 @@ export function combineReplies(request: ControlRequest, replies: readonly Contro
       for (const r of replies) if (r.kind === 'overview') for (const [k, n] of Object.entries(r.connectors)) connectors[k] = (connectors[k] ?? 0) + n;
       return { kind: 'overview', connectors };
     }
-    case 'list': {
-      // Each shard sent its first offset + limit matches in order: the page is within their union.
+    case 'rank': {
+      // Every reply holds its first `want` matches in order: the union's first `want` are among them.
       let total = 0;
-      const all: ChargePointSummary[] = [];
+      const pairs: [number, number][] = [];
       for (const r of replies) {
-        if (r.kind !== 'list') continue;
+        if (r.kind !== 'rank') continue;
         total += r.total;
-        all.push(...r.items);
+        for (let i = 0; i < r.places.length; i += 2) pairs.push([r.places[i], r.places[i + 1]]);
       }
-      all.sort(byPlace);
-      return { kind: 'list', total, items: all.slice(request.offset, request.offset + request.limit) };
+      pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      return { kind: 'rank', total, places: pairs.slice(0, request.want).flat() };
+    }
+    case 'summaries': {
+      const items: ChargePointSummary[] = [];
+      for (const r of replies) if (r.kind === 'summaries') items.push(...r.items);
+      return { kind: 'summaries', items: items.sort(byPlace) };
     }
     case 'detail': {
       for (const r of replies) if (r.kind === 'detail' && r.item !== null) return r;

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet } from '../scheduler/fleet.js';
 import { globMatcher } from './glob.js';
-import { EVENT_TYPES, type ControlEvent, type EventType } from './protocol.js';
+import { EVENT_TYPES, type ControlEvent, type EventType, type EventWish } from './protocol.js';
 
 export const MAX_BUFFERED = 10_000;
 const KEEPALIVE_MS = 15_000;
@@ -88,7 +88,7 @@ export class EventHub {
     sub.res.write(text);
   }
 
-  /** Tells the shards the union of what subscribers want (null: nobody listens), and runs the keep-alive while someone does. */
+  /** Tells the shards what each subscriber wants (null: nobody listens), and runs the keep-alive while someone does. */
   private changed(): void {
     if (this.subscribers.size === 0) {
       this.fleet.onControlEvents = null;
@@ -104,14 +104,12 @@ export class EventHub {
       }, KEEPALIVE_MS);
       this.keepalive.unref();
     }
-    let q: string[] | null = [];
-    const types = new Set<EventType>();
+    const wishes = new Map<string, EventWish>();
     for (const sub of this.subscribers) {
-      if (sub.globs === null) q = null;
-      else if (q !== null) q.push(...sub.globs);
-      for (const t of sub.types) types.add(t as EventType);
+      const wish: EventWish = { q: sub.globs === null ? null : [...sub.globs], types: [...sub.types] as EventType[] };
+      wishes.set(JSON.stringify(wish), wish);
     }
-    void this.fleet.control({ kind: 'events', want: { q: q === null ? null : [...new Set(q)], types: [...types] } }).catch(() => {});
+    void this.fleet.control({ kind: 'events', want: [...wishes.values()] }).catch(() => {});
   }
 
   close(): void {

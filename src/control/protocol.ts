@@ -73,15 +73,31 @@ export interface ControlEvent {
 
 export type ControlRequest =
   | { kind: 'overview' }
-  | { kind: 'list'; filter: ControlFilter; offset: number; limit: number }
+  /**
+   * A list in two steps, so a page deep in a large fleet costs its rows and not all before them:
+   * `rank` finds the first `want` matches by place only (flattened [fleet, position] pairs, in fleet
+   * order), `summaries` describes the places of the page.
+   */
+  | { kind: 'rank'; filter: ControlFilter; want: number }
+  | { kind: 'summaries'; places: number[] }
   | { kind: 'detail'; identity: string }
   | { kind: 'act'; filter: ControlFilter; action: string; args: Record<string, unknown> }
-  /** Events on or off in the shards: the union of what subscribers want (null = none listens). */
-  | { kind: 'events'; want: { q: string[] | null; types: EventType[] } | null };
+  /**
+   * Events on or off in the shards: what each subscriber wants (identity globs, null = all; event
+   * types), kept apart so one subscriber's glob does not widen another's types; null = none listens.
+   */
+  | { kind: 'events'; want: EventWish[] | null };
+
+/** One subscriber's wish. */
+export interface EventWish {
+  q: string[] | null;
+  types: EventType[];
+}
 
 export type ControlReply =
   | { kind: 'overview'; connectors: Record<string, number> }
-  | { kind: 'list'; total: number; items: ChargePointSummary[] }
+  | { kind: 'rank'; total: number; places: number[] }
+  | { kind: 'summaries'; items: ChargePointSummary[] }
   | { kind: 'detail'; item: (ChargePointSummary & { frames: Frame[] }) | null }
   | { kind: 'act'; matched: number; results: ActResult[] }
   | { kind: 'events' };

@@ -114,9 +114,12 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
         allow(req, 'GET');
         const offset = intParam(url, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
         const limit = intParam(url, 'limit', 0, MAX_LIMIT, 100);
-        const reply = await opts.fleet.control({ kind: 'list', filter: filterOf(url), offset, limit });
-        if (reply.kind !== 'list') throw new Error('unexpected reply');
-        return sendJson(res, 200, { total: reply.total, offset, items: reply.items });
+        const rank = await opts.fleet.control({ kind: 'rank', filter: filterOf(url), want: offset + limit });
+        if (rank.kind !== 'rank') throw new Error('unexpected reply');
+        const places = rank.places.slice(2 * offset);
+        const page = places.length === 0 ? { kind: 'summaries', items: [] } : await opts.fleet.control({ kind: 'summaries', places });
+        if (page.kind !== 'summaries') throw new Error('unexpected reply');
+        return sendJson(res, 200, { total: rank.total, offset, items: page.items });
       }
       if (parts.length === 2) {
         allow(req, 'GET');
@@ -142,8 +145,8 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     const filter = { ...filterOf(url), q: target };
     if (action === 'send') {
       // One charge point only: a raw call's answer is one charge point's.
-      const found = await opts.fleet.control({ kind: 'list', filter, offset: 0, limit: 0 });
-      const n = found.kind === 'list' ? found.total : 0;
+      const found = await opts.fleet.control({ kind: 'rank', filter, want: 0 });
+      const n = found.kind === 'rank' ? found.total : 0;
       if (n === 0) throw new HttpError(404, 'NotFound', `No charge point matches ${target}`);
       if (n > 1 || !isExactIdentity(target)) throw new HttpError(400, 'BadRequest', `send goes to one charge point: name it exactly (${target} matches ${n})`);
     }

@@ -17,19 +17,28 @@ export async function controlShard(shard: Shard, req: ControlRequest): Promise<C
       for (const st of shard.stations) for (let i = 1; i < st.connectors.length; i++) connectors[st.connectors[i].status] = (connectors[st.connectors[i].status] ?? 0) + 1;
       return { kind: 'overview', connectors };
     }
-    case 'list': {
+    case 'rank': {
       const keep = stationFilter(req.filter, fleet);
-      const items: ChargePointSummary[] = [];
+      const places: number[] = [];
       let total = 0;
       if (keep !== null) {
-        const want = req.offset + req.limit;
-        // Stations are in position order: the first offset + limit matches are all a page can need.
+        // Stations are in position order: the first `want` matches are all a page can need.
         for (const st of shard.stations) {
           if (!keep(st)) continue;
-          if (total++ < want) items.push(summarize(st, fleet));
+          if (total++ < req.want) places.push(fleet, st.index);
         }
       }
-      return { kind: 'list', total, items };
+      return { kind: 'rank', total, places };
+    }
+    case 'summaries': {
+      const items: ChargePointSummary[] = [];
+      const { first, stride } = shard.config;
+      for (let i = 0; i < req.places.length; i += 2) {
+        const k = (req.places[i + 1] - first) / stride;
+        const st = req.places[i] === fleet && Number.isInteger(k) ? shard.stations[k] : undefined;
+        if (st !== undefined) items.push(summarize(st, fleet));
+      }
+      return { kind: 'summaries', items };
     }
     case 'detail': {
       const st = shard.stations.find((s) => s.identity === req.identity);

@@ -11,14 +11,14 @@ import type { Shard } from '../scheduler/shard.js';
 import type { Connector } from '../station/connector.js';
 import type { Station } from '../station/station.js';
 import { globMatcher } from './glob.js';
-import type { ControlEvent, EventType } from './protocol.js';
+import type { ControlEvent, EventType, EventWish } from './protocol.js';
 
 const MAX_PENDING = 10_000;
 const FLUSH_MS = 100;
 
 interface Listening {
-  matches: (identity: string) => boolean;
-  types: Set<EventType>;
+  /** Per event type, the identity matchers of the subscribers that want it (null matcher = all). */
+  wanted: Map<EventType, (((identity: string) => boolean) | null)[]>;
   pending: ControlEvent[];
   dropped: number;
   timer: NodeJS.Timeout;
@@ -27,8 +27,16 @@ interface Listening {
 
 const listening = new WeakMap<Shard, Listening>();
 
-/** Subscribers' union wish (null: nobody listens): starts or stops the shard's tap. */
-export function setEventWish(shard: Shard, want: { q: string[] | null; types: EventType[] } | null): void {
+/** Does a subscriber want this type of event about this charge point? */
+function wants(l: Listening, type: EventType, identity: string): boolean {
+  const matchers = l.wanted.get(type);
+  if (matchers === undefined) return false;
+  for (const m of matchers) if (m === null || m(identity)) return true;
+  return false;
+}
+
+/** Subscribers' wishes (null: nobody listens): starts or stops the shard's tap. */
+export function setEventWish(shard: Shard, want: EventWish[] | null): void {
   const was = listening.get(shard);
   if (was !== undefined) {
     clearInterval(was.timer);
@@ -37,11 +45,15 @@ export function setEventWish(shard: Shard, want: { q: string[] | null; types: Ev
     shard.stats.problem = was.problem;
     listening.delete(shard);
   }
-  if (want === null || want.types.length === 0) return;
-  const globs = want.q === null ? null : want.q.map(globMatcher);
+  const wanted = new Map<EventType, (((identity: string) => boolean) | null)[]>();
+  for (const wish of want ?? []) {
+    const globs = wish.q === null ? null : wish.q.map(globMatcher);
+    const matcher = globs === null ? null : (id: string) => globs.some((m) => m(id));
+    for (const t of wish.types) wanted.set(t, [...(wanted.get(t) ?? []), matcher]);
+  }
+  if (wanted.size === 0) return;
   const l: Listening = {
-    matches: globs === null ? () => true : (id) => globs.some((m) => m(id)),
-    types: new Set(want.types),
+    wanted,
     pending: [],
     dropped: 0,
     timer: setInterval(() => flush(shard, l), FLUSH_MS),
@@ -55,23 +67,23 @@ export function setEventWish(shard: Shard, want: { q: string[] | null; types: Ev
   };
   shard.tap = {
     status(st: Station, c: Connector, from: string, now: number) {
-      if (!l.types.has('status') || !l.matches(st.identity)) return;
+      if (!wants(l, 'status', st.identity)) return;
       push({ type: 'status', identity: st.identity, at: now, connector: c.id, status: c.status, from, errorCode: c.errorCode === 'NoError' ? null : c.errorCode });
     },
     frame(st: Station, dir: 'in' | 'out', text: string, now: number) {
       const kind = text.charCodeAt(1) === 50 /* '2' */ ? 'call' : 'answer';
-      if (!l.types.has(kind) || !l.matches(st.identity)) return;
+      if (!wants(l, kind, st.identity)) return;
       push({ type: kind, identity: st.identity, at: now, dir, text: text.length > 4096 ? `${text.slice(0, 4096)}…` : text });
     },
   };
-  if (l.types.has('problem')) {
+  if (wanted.has('problem')) {
     // Problems name their charge point first (`CP001: …`) when they are about one.
     const original = l.problem;
     const stats = shard.stats;
     stats.problem = (message: string) => {
       const colon = message.indexOf(':');
       const identity = colon > 0 ? message.slice(0, colon).split(' ')[0] : '';
-      if (identity === '' || l.matches(identity)) push({ type: 'problem', identity, at: Date.now(), message });
+      if (identity === '' ? l.wanted.has('problem') : wants(l, 'problem', identity)) push({ type: 'problem', identity, at: Date.now(), message });
       original.call(stats, message);
     };
   }
@@ -80,7 +92,7 @@ export function setEventWish(shard: Shard, want: { q: string[] | null; types: Ev
 /** A manual action was applied (only while someone listens for actions). */
 export function actionEvent(shard: Shard, st: Station, action: string, args: Record<string, unknown>, ok: boolean, error?: string): void {
   const l = listening.get(shard);
-  if (l === undefined || !l.types.has('action') || !l.matches(st.identity)) return;
+  if (l === undefined || !wants(l, 'action', st.identity)) return;
   const e: ControlEvent = { type: 'action', identity: st.identity, at: Date.now(), action, args, ok, ...(error === undefined ? {} : { error }) };
   if (l.pending.length < MAX_PENDING) l.pending.push(e);
   else l.dropped++;

@@ -48,9 +48,7 @@ process.on('message', (m: ParentMessage) => {
   else if (m.type === 'back-to-back') fleet?.backToBack(m.on);
   else if (m.type === 'control') {
     const { id, request } = m;
-    // A page of a list is cut by the parent from every child's first offset + limit matches.
-    const asked = request.kind === 'list' ? { ...request, offset: 0, limit: request.offset + request.limit } : request;
-    void (fleet ? fleet.control(asked) : Promise.resolve(combineReplies(request, []))).then(
+    void (fleet ? fleet.control(request) : Promise.resolve(combineReplies(request, []))).then(
       (reply) => send({ type: 'control-reply', id, reply }),
       () => send({ type: 'control-reply', id, reply: combineReplies(request, []) }),
     );

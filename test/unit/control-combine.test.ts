@@ -12,15 +12,25 @@ function cp(identity: string, fleet: number, position: number): ChargePointSumma
 }
 
 describe('combineReplies', () => {
-  it('pages the union of shard lists in fleet order', () => {
-    // Two striped shards: positions 0,2,4 and 1,3; each sent its first offset + limit matches.
-    const request = { kind: 'list' as const, filter: {}, offset: 1, limit: 3 };
+  it('ranks the union of shard matches in fleet order, keeping the first `want` (a page is cut from them)', () => {
+    // Two striped shards of fleet 0 (positions 0,2,4 and 1,3) and one of fleet 1; each sent its first `want` matches.
+    const request = { kind: 'rank' as const, filter: {}, want: 4 };
     const reply = combineReplies(request, [
-      { kind: 'list', total: 3, items: [cp('A0', 0, 0), cp('A2', 0, 2), cp('A4', 0, 4)] },
-      { kind: 'list', total: 2, items: [cp('A1', 0, 1), cp('A3', 0, 3)] },
-      { kind: 'list', total: 1, items: [cp('B0', 1, 0)] },
+      { kind: 'rank', total: 3, places: [0, 0, 0, 2, 0, 4] },
+      { kind: 'rank', total: 2, places: [0, 1, 0, 3] },
+      { kind: 'rank', total: 1, places: [1, 0] },
     ]);
-    expect(reply).toEqual({ kind: 'list', total: 6, items: [cp('A1', 0, 1), cp('A2', 0, 2), cp('A3', 0, 3)] });
+    expect(reply).toEqual({ kind: 'rank', total: 6, places: [0, 0, 0, 1, 0, 2, 0, 3] });
+    // Combined again (a child process's reply among others'): the same rule holds at every level.
+    expect(combineReplies(request, [reply, { kind: 'rank', total: 1, places: [0, 5] }])).toEqual({ kind: 'rank', total: 7, places: [0, 0, 0, 1, 0, 2, 0, 3] });
+  });
+
+  it('merges the summaries of a page in fleet order', () => {
+    const reply = combineReplies({ kind: 'summaries', places: [0, 1, 0, 2, 1, 0] }, [
+      { kind: 'summaries', items: [cp('B0', 1, 0), cp('A2', 0, 2)] },
+      { kind: 'summaries', items: [cp('A1', 0, 1)] },
+    ]);
+    expect(reply).toEqual({ kind: 'summaries', items: [cp('A1', 0, 1), cp('A2', 0, 2), cp('B0', 1, 0)] });
   });
 
   it('sums overview counts and finds the one detail', () => {
