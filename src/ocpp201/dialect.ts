@@ -33,6 +33,7 @@ import { modelOf, variable } from './station-model.js';
 import { externalLimit } from './smart-charging/external-limits.js';
 import { evPlugged, evRenegotiates } from './smart-charging/iso15118.js';
 import { contractHashData, evCertificateRequest, pncEnabled } from './security/plug-and-charge.js';
+import { isoTime } from '../util/iso-time.js';
 
 type Payload = Record<string, unknown>;
 
@@ -147,10 +148,10 @@ function transactionEvent(
   const m = modelOf(st.ctx.profile);
   const event: Omit<TransactionEventRequest, 'seqNo'> = {
     eventType,
-    timestamp: new Date(at).toISOString(),
+    timestamp: isoTime(at),
     triggerReason,
     transactionInfo: { transactionId: tx.id!, chargingState: tx.chargingState as ChargingStateEnumType },
-    evse: { id: m.evseOf[tx.connectorId], connectorId: m.connectorOf[tx.connectorId] },
+    evse: m.evseRefs[tx.connectorId],
   };
   if (meterValue !== null) event.meterValue = [meterValue];
   if (offline(st)) event.offline = true;

@@ -71,26 +71,27 @@ function availability(st: Station, def: VariableDef): string | undefined {
   return 'Available';
 }
 
-/** The connectors of the station (no evse), of an EVSE, or the one connector a component names. */
-function connectorsOf(st: Station, def: VariableDef): number[] {
+/** Whether connector i is the station's (no evse), one of an EVSE's, or the one connector a component names. */
+function covers(m: ReturnType<typeof modelOf>, def: VariableDef, i: number): boolean {
   const evse = def.component.component.evse;
-  const m = modelOf(st.ctx.profile);
-  const out: number[] = [];
-  for (let i = 1; i < st.connectors.length; i++) {
-    if (evse === undefined || (m.evseOf[i] === evse.id && (evse.connectorId === undefined || m.connectorOf[i] === evse.connectorId))) out.push(i);
-  }
-  return out;
+  return evse === undefined || (m.evseOf[i] === evse.id && (evse.connectorId === undefined || m.connectorOf[i] === evse.connectorId));
 }
 
 /** Problem (appendix variables): a connector is Faulted there. */
 function problem(st: Station, def: VariableDef): string {
-  return String(connectorsOf(st, def).some((i) => st.connectors[i].status === 'Faulted'));
+  const m = modelOf(st.ctx.profile);
+  for (let i = 1; i < st.connectors.length; i++) if (covers(m, def, i) && st.connectors[i].status === 'Faulted') return 'true';
+  return 'false';
 }
 
-/** EVSE Power (Referenced Components §2.13): what its connectors draw now, W. */
+/**
+ * EVSE Power (Referenced Components §2.13): what its connectors draw now, W. Read on every meter
+ * sample while a monitor watches it (N07), so it allocates nothing but its answer.
+ */
 function power(st: Station, def: VariableDef): string | undefined {
   if (def.component.component.name !== 'EVSE') return undefined;
+  const m = modelOf(st.ctx.profile);
   let w = 0;
-  for (const i of connectorsOf(st, def)) w += st.connectors[i].powerW;
+  for (let i = 1; i < st.connectors.length; i++) if (covers(m, def, i)) w += st.connectors[i].powerW;
   return String(Math.round(w));
 }

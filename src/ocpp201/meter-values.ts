@@ -6,6 +6,7 @@
 import type { Connector } from '../station/connector.js';
 import { currentA } from '../station/meter.js';
 import type { Quirks } from '../station/profile.js';
+import { isoTime } from '../util/iso-time.js';
 import type { MeterValueType, ReadingContextEnumType, SampledValueType } from './generated/types.gen.js';
 
 type Context = ReadingContextEnumType;
@@ -26,7 +27,7 @@ function centi(x: number): number {
 
 /** The energy register alone (Transaction.Begin / Transaction.End readings). */
 export function energyReading(wh: number, at: number, context: Context): MeterValueType {
-  return { timestamp: new Date(at).toISOString(), sampledValue: [{ value: Math.floor(wh), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: WH }] };
+  return { timestamp: isoTime(at), sampledValue: [{ value: Math.floor(wh), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: WH }] };
 }
 
 /** One reading of `measurands` at a connector; per-phase values on 3-phase AC when the model reports them. */
@@ -73,7 +74,7 @@ export function reading(c: Connector, quirks: Quirks, measurands: readonly strin
   }
   // A MeterValueType needs at least one sampled value (minItems 1): the register is always there.
   if (sampled.length === 0) sampled.push({ value: Math.floor(c.energyWh), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: WH });
-  return { timestamp: new Date(at).toISOString(), sampledValue: sampled };
+  return { timestamp: isoTime(at), sampledValue: sampled };
 }
 
 /** Parsed lists (a MemberList value: measurands, start points), shared by every charge point of the worker; cleared when full. */

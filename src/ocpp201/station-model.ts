@@ -61,6 +61,8 @@ export interface StationModel {
   /** By the core's connector number (1…n): its EVSE id and its connector id within that EVSE. */
   readonly evseOf: readonly number[];
   readonly connectorOf: readonly number[];
+  /** By connector: its EVSEType ({ id, connectorId }), frozen and shared by every message that names it. */
+  readonly evseRefs: readonly Readonly<{ id: number; connectorId: number }>[];
 }
 
 const models = new WeakMap<StationProfile, StationModel>();
@@ -107,6 +109,7 @@ function build(profile: StationProfile): StationModel {
     },
     evseOf,
     connectorOf,
+    evseRefs: evseOf.map((id, i) => Object.freeze({ id, connectorId: connectorOf[i] })),
   };
 }
 

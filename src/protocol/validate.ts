@@ -22,7 +22,8 @@ type Direction = 'req' | 'conf';
 
 export class SchemaValidator {
   private readonly ajv: InstanceType<typeof Ajv>;
-  private readonly compiled = new Map<string, ValidateFunction>();
+  /** By direction, then action: no key to build per message. */
+  private readonly compiled = { req: new Map<string, ValidateFunction>(), conf: new Map<string, ValidateFunction>() };
   private readonly known: Set<string>;
 
   constructor(readonly version: string, schemas: readonly Record<string, unknown>[]) {
@@ -75,11 +76,13 @@ export class SchemaValidator {
   }
 
   private validatorFor(action: string, direction: Direction): ValidateFunction | undefined {
-    const id = `${action}.${direction}`;
-    let fn = this.compiled.get(id);
-    if (!fn && this.known.has(id)) {
+    const compiled = this.compiled[direction];
+    let fn = compiled.get(action);
+    if (fn === undefined) {
+      const id = `${action}.${direction}`;
+      if (!this.known.has(id)) return undefined;
       fn = this.ajv.getSchema(id)!;
-      this.compiled.set(id, fn);
+      compiled.set(action, fn);
     }
     return fn;
   }

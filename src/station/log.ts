@@ -2,16 +2,15 @@
  * The charge points' own recent log: a ring buffer of the last frames in and out and of notable
  * events, from which a diagnostics or security log file is built (GetDiagnostics, GetLog).
  *
- * One ring per worker thread (one shard per worker). Recording costs a few array stores: the station,
- * a time, a kind and a reference to the frame string that was already built for the wire — no copy,
- * no formatting. Formatting happens only when a file is built, by scanning the ring for one station.
+ * One ring per worker thread (one shard per worker). Recording costs a few array stores (the station,
+ * a time, a kind) and one copy of the frame's text into a fixed buffer — no formatting, and nothing
+ * left on the JS heap. Formatting happens only when a file is built, by scanning the ring for one station.
  * Heartbeats and periodic MeterValues are not recorded (station.ts isRoutine), so the ring covers
  * boots, statuses, transactions and CSMS commands over a long time.
  *
  * Two bounds, whichever is reached first: `OCPP_SIM_LOG_ENTRIES` entries (default 8192, rounded up to a
- * power of two) and `OCPP_SIM_LOG_CHARS` characters of text (default 4 Mi, ~4–8 MiB). When full the
- * oldest entries go. A frame longer than {@link MAX_ENTRY_CHARS} is kept cut (a copy, so the CSMS's
- * megabyte-long DataTransfer is not held alive by the log).
+ * power of two) and `OCPP_SIM_LOG_CHARS` bytes of UTF-8 text (default 4 Mi: one buffer of 4 MiB). When
+ * full the oldest entries go. A frame longer than {@link MAX_ENTRY_CHARS} is kept cut.
  */
 
 export const enum LogKind {
@@ -30,10 +29,22 @@ export const MAX_ENTRY_CHARS = 16 * 1024;
 
 export class StationLog {
   private readonly who: (object | null)[];
-  private readonly texts: string[];
+  /** Where each entry's UTF-8 text starts in {@link bytes}, its length there, and its length in characters. */
+  private readonly offsets: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly charLengths: Int32Array;
   private readonly times: Float64Array;
   private readonly kinds: Uint8Array;
   private readonly mask: number;
+  /**
+   * The entries' text, one fixed buffer outside the JS heap, written in a circle: a burst of frames
+   * (a command broadcast to the whole fleet) passes through the log without each frame string staying
+   * referenced long enough to be promoted into V8's old space — garbage there grows the heap, which
+   * V8 keeps. Bounds the text held to `maxChars` bytes (at least as many characters).
+   */
+  private readonly bytes: Buffer;
+  /** Where the next entry's text goes in {@link bytes}. */
+  private head = 0;
   /** Where the next entry goes; the oldest live one is `count` entries before it. */
   private next = 0;
   private count = 0;
@@ -46,9 +57,13 @@ export class StationLog {
     const n = 2 ** Math.max(4, Math.ceil(Math.log2(Math.max(16, size))));
     this.mask = n - 1;
     this.who = new Array<object | null>(n).fill(null);
-    this.texts = new Array<string>(n).fill('');
+    this.offsets = new Int32Array(n);
+    this.lengths = new Int32Array(n);
+    this.charLengths = new Int32Array(n);
     this.times = new Float64Array(n);
     this.kinds = new Uint8Array(n);
+    // Pages are touched only as the log fills.
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(1, maxChars));
   }
 
   get capacity(): number {
@@ -60,25 +75,48 @@ export class StationLog {
     return this.chars;
   }
 
-  /** Keeps a reference to `text` (a frame as sent or received); the hot path. */
+  /** Copies `text` (a frame as sent or received) into the ring; the hot path. */
   record(who: object, kind: LogKind, text: string, at: number): void {
     if (text.length > MAX_ENTRY_CHARS) text = cut(text);
-    while (this.count > 0 && (this.count > this.mask || this.chars + text.length > this.maxChars)) this.dropOldest();
+    const room = this.bytes.length;
+    const full = Buffer.byteLength(text, 'utf8');
+    const size = full > room ? room : full; // written cut, at a character boundary (Buffer.write)
+    if (this.count > this.mask) this.dropOldest();
+    if (this.head + size > room) {
+      // No room before the end: the entries still there (the oldest) go, the text starts over at 0.
+      while (this.count > 0 && this.offsets[this.oldest()] >= this.head) this.dropOldest();
+      this.head = 0;
+    }
+    // The oldest entries whose bytes the new text overwrites go.
+    while (this.count > 0) {
+      const o = this.oldest();
+      const from = this.offsets[o];
+      if (from >= this.head + size || from + this.lengths[o] <= this.head) break;
+      this.dropOldest();
+    }
+    const written = this.bytes.write(text, this.head, size, 'utf8');
     const i = this.next;
     this.next = (i + 1) & this.mask;
     this.count++;
-    this.chars += text.length;
     this.who[i] = who;
-    this.texts[i] = text;
+    this.offsets[i] = this.head;
+    this.lengths[i] = written;
+    const chars = written === full ? text.length : this.bytes.toString('utf8', this.head, this.head + written).length;
+    this.charLengths[i] = chars;
+    this.chars += chars;
     this.times[i] = at;
     this.kinds[i] = kind;
+    this.head += written;
+  }
+
+  private oldest(): number {
+    return (this.next - this.count) & this.mask;
   }
 
   private dropOldest(): void {
-    const i = (this.next - this.count) & this.mask;
-    this.chars -= this.texts[i].length;
+    const i = this.oldest();
+    this.chars -= this.charLengths[i];
     this.who[i] = null;
-    this.texts[i] = '';
     this.count--;
   }
 
@@ -93,7 +131,8 @@ export class StationLog {
       if (this.who[i] !== who) continue;
       const at = this.times[i];
       if (at < from || at > to) continue;
-      out.push(`${new Date(at).toISOString()} ${identity} ${MARK[this.kinds[i]]} ${redactSecrets(this.texts[i])}`);
+      const text = this.bytes.toString('utf8', this.offsets[i], this.offsets[i] + this.lengths[i]);
+      out.push(`${new Date(at).toISOString()} ${identity} ${MARK[this.kinds[i]]} ${redactSecrets(text)}`);
     }
     return out;
   }
@@ -101,7 +140,7 @@ export class StationLog {
   /** Forgets everything (tests). */
   clear(): void {
     this.who.fill(null);
-    this.texts.fill('');
+    this.head = 0;
     this.next = 0;
     this.count = 0;
     this.chars = 0;

@@ -30,6 +30,11 @@ export interface ScheduleView {
   readonly sharing: number;
   /** The id profiles name a connector by (2.0.1: its EVSE's id); absent: the connector's own id. */
   site?(connectorId: number): number;
+  /**
+   * The CSMS's profiles are kept but do not limit (2.0.1 SmartChargingCtrlr.Enabled false); External
+   * limits, which do not come from the CSMS, still do. Absent: false.
+   */
+  readonly csmsProfilesOff?: boolean;
 }
 
 // Scratch results of the last evaluation (single-threaded; saves an allocation per call).
@@ -78,6 +83,7 @@ function evaluate(p: InstalledProfile, t: number, txStart: number | null, e: Ele
  * itself wins a tie. Infinity when none is in force.
  */
 function layer(view: ScheduleView, purpose: Purpose, connectorId: number, t: number, e: Electrics): number {
+  if (purpose !== 'External' && view.csmsProfilesOff === true) return Infinity;
   let best = Infinity;
   let bestLevel = -1;
   let bestOwn = false;
@@ -201,6 +207,7 @@ function startingNow(view: ScheduleView, connectorId: number, at: number): Sched
     txStart: (id) => (id === connectorId ? at : view.txStart(id)),
     sharing: view.sharing,
     site: view.site === undefined ? undefined : (id) => view.site!(id),
+    csmsProfilesOff: view.csmsProfilesOff,
   };
 }
 

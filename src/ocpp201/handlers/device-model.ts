@@ -29,6 +29,7 @@ import type {
 import { liveValues } from '../live-values.js';
 import { modelOf } from '../station-model.js';
 import { networkPriorityRefusal, securityVariablesSet } from '../security/network.js';
+import { smartChargingVariablesSet } from '../smart-charging/state.js';
 
 /** B06.FR.16/17, B05.FR.11: a request beyond ItemsPerMessage / BytesPerMessage gets a CALLERROR. */
 function checkLimits(st: Station, action: LimitedAction, items: number, request: object): void {
@@ -54,6 +55,7 @@ export function setVariables(st: Station, req: SetVariablesRequest, now: number)
     if (s >= 0 && !change.rebootRequired) st.settingChanged(s);
   }
   securityVariablesSet(st, outcome.changed, now);
+  smartChargingVariablesSet(st, outcome.changed, now);
   // Monitors on the values just written (N07; their events follow the answer).
   if (outcome.changed.length > 0 && st.monitoring !== null) st.monitoring.changed(st, now);
   let k = 0;

@@ -27,21 +27,10 @@ import { slotOf } from '../device-model/index.js';
 import { modelOf, variable } from '../station-model.js';
 import { evseView, install, originalOf, parseProfile, PURPOSE, profileLimits, sourceOf } from '../smart-charging/profiles.js';
 import { evSchedule } from '../smart-charging/iso15118.js';
-import { newSmartCharging201, SmartCharging201, smartCharging201Of } from '../smart-charging/state.js';
+import { newSmartCharging201, SmartCharging201, smartCharging201Of, smartChargingEnabled } from '../smart-charging/state.js';
 
 export function supportsSmartCharging(st: Station): boolean {
   return st.ctx.features.has('SmartChargingCtrlr');
-}
-
-/** The slot of SmartChargingCtrlr.Enabled in a model (found once per model). */
-const enabledSlots = new WeakMap<object, number>();
-
-/** SmartChargingCtrlr.Enabled (ReadWrite): the CSMS may switch smart charging off. */
-function smartChargingEnabled(st: Station): boolean {
-  const { dm } = modelOf(st.ctx.profile);
-  let slot = enabledSlots.get(dm);
-  if (slot === undefined) enabledSlots.set(dm, (slot = slotOf(dm, 'SmartChargingCtrlr', 'Enabled')));
-  return variable(st, slot) !== 'false';
 }
 
 /**

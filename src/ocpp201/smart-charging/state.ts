@@ -11,7 +11,7 @@ import { connectorLimitW } from '../../station/meter.js';
 import type { Station } from '../../station/station.js';
 import { StationSmartCharging } from '../../features/smart-charging/station-state.js';
 import { txUpdated } from '../dialect.js';
-import { slotOf } from '../device-model/index.js';
+import { slotOf, type VariableChange } from '../device-model/index.js';
 import { memberList, reading } from '../meter-values.js';
 import { modelOf, variable } from '../station-model.js';
 import { needsSoon } from './iso15118.js';
@@ -31,6 +31,14 @@ export class SmartCharging201 extends StationSmartCharging {
 
   protected override idle(): boolean {
     return super.idle() && this.evs === null;
+  }
+
+  /**
+   * SmartChargingCtrlr.Enabled false ("whether smart charging is enabled", Referenced Components): the
+   * installed profiles are kept but do not limit (K01/K08); they limit again once it is true.
+   */
+  get csmsProfilesOff(): boolean {
+    return !smartChargingEnabled(this.st);
   }
 
   override transactionStarted(c: Connector, now: number): void {
@@ -58,6 +66,29 @@ export function smartCharging201Of(st: Station): SmartCharging201 {
   const state = newSmartCharging201(st);
   st.smartCharging = state;
   return state;
+}
+
+/** The slot of SmartChargingCtrlr.Enabled in a model (found once per model). */
+const enabledSlots = new WeakMap<object, number>();
+
+/** SmartChargingCtrlr.Enabled (ReadWrite): the CSMS may switch smart charging off. */
+export function smartChargingEnabled(st: Station): boolean {
+  const { dm } = modelOf(st.ctx.profile);
+  let slot = enabledSlots.get(dm);
+  if (slot === undefined) enabledSlots.set(dm, (slot = slotOf(dm, 'SmartChargingCtrlr', 'Enabled')));
+  return variable(st, slot) !== 'false';
+}
+
+/**
+ * SetVariables wrote `changes`: when SmartChargingCtrlr.Enabled is among them, every connector's limit
+ * is evaluated again at once (the profiles stop or start limiting; E02 ChargingRateChanged follows).
+ */
+export function smartChargingVariablesSet(st: Station, changes: readonly VariableChange[], now: number): void {
+  const state = st.smartCharging;
+  if (!(state instanceof SmartCharging201)) return;
+  for (const c of changes) {
+    if (c.def.component.component.name === 'SmartChargingCtrlr' && c.def.variable.name === 'Enabled' && c.attribute === 'Actual') return state.reapply(now);
+  }
 }
 
 /** The slot of SmartChargingCtrlr.LimitChangeSignificance in a model (found once per profile). */
