@@ -4,6 +4,9 @@
  * each with the run's bearer token. `ctl` and `mcp` use it; `locateRun` finds the run to talk to.
  */
 import { findRuns, type RunInfo } from './discovery.js';
+import type { ChargePointSummary, ControlEvent, Frame } from './protocol.js';
+
+export type { ChargePointSummary, ControlEvent } from './protocol.js';
 
 /** Env variables naming the run (like the flags `--control URL --token T`). */
 export const CONTROL_ENV = 'OCPP_SIM_CONTROL';
@@ -22,34 +25,6 @@ export interface FleetOverview {
   elapsedMs: number;
   ocpp: string[];
   manualActions: Record<string, number>;
-}
-
-export interface ConnectorSummary {
-  id: number;
-  status: string;
-  phase: string;
-  transactionId: string | null;
-  powerW: number;
-  energyWh: number;
-  soc: number | null;
-  errorCode: string | null;
-  paused?: boolean;
-}
-
-export interface ChargePointSummary {
-  identity: string;
-  fleet: number;
-  profile: string;
-  ocpp: string;
-  state: string;
-  connectors: ConnectorSummary[];
-  lastError: string | null;
-}
-
-export interface Frame {
-  at: number;
-  dir: 'in' | 'out' | 'event';
-  text: string;
 }
 
 export type ChargePointDetail = ChargePointSummary & { frames: Frame[] };
@@ -73,13 +48,6 @@ export interface ActReply {
   results: ActResult[];
   /** The HTTP status: 200, or why the lone charge point could not (400 invalid input, 409 not in this state, 504 no answer). */
   status: number;
-}
-
-export interface ControlEvent {
-  type: string;
-  identity?: string;
-  at?: number;
-  [key: string]: unknown;
 }
 
 export interface ListQuery {
