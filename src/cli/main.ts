@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     await yargs(argv)
       .scriptName('ocpp-sim')
       .locale('en') // usage-message.ts reads yargs' messages
-      .usage('$0 <command> [options]\n\nLarge-scale virtual EV charge point simulator (OCPP 1.6J).')
+      .usage('$0 <command> [options]\n\nLarge-scale virtual EV charge point simulator (OCPP 1.6J and 2.0.1).')
       .command(runCommand as never)
       .command(csmsCommand as never)
       .command(demoCommand)
