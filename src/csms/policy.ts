@@ -31,6 +31,14 @@ export function idTagStatus(idTag: string): TokenStatus {
   }
 }
 
+/** What the demo backend says of a Plug & Charge contract's certificate (2.0.1 AuthorizeResponse.certificateStatus, C07). */
+export type ContractCertificateStatus = 'Accepted' | 'CertificateRevoked' | 'CertificateExpired';
+
+/** eMAIDs starting with `REVOKED` or `EXPIRED` have a certificate that is so; every other one is Accepted. */
+export function contractCertificateStatus(emaid: string): ContractCertificateStatus {
+  return emaid.startsWith('REVOKED') ? 'CertificateRevoked' : emaid.startsWith('EXPIRED') ? 'CertificateExpired' : 'Accepted';
+}
+
 /** The Heartbeat answer, rebuilt when the cached second changes. */
 let heartbeat = { currentTime: '' };
 

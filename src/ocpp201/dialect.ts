@@ -14,6 +14,7 @@ import { expandTemplate } from '../station/profile.js';
 import { Boot, Link, type RebootCause, type Station } from '../station/station.js';
 import type {
   AuthorizeRequest,
+  AuthorizeResponse,
   BootNotificationRequest,
   BootReasonEnumType,
   ChargingStateEnumType,
@@ -342,6 +343,8 @@ export const dialect201: Dialect = {
     if (info.cacheExpiryDateTime !== undefined) out.expiryDate = info.cacheExpiryDateTime;
     if (info.groupIdToken !== undefined) out.parentIdTag = info.groupIdToken.idToken;
     if (info.evseId !== undefined) out.evseIds = info.evseId;
+    const certificate = payload.certificateStatus as AuthorizeResponse['certificateStatus'];
+    if (certificate !== undefined && certificate !== 'Accepted') out.certificateStatus = certificate;
     return out;
   },
   // The station gives transaction ids in 2.0.1 (txStarted); the CSMS never does.

@@ -131,6 +131,7 @@ function run(st: Station, c: Connector, now: number): void {
             c.awaiting = Await.Authorize;
             return;
           }
+          if (ins.expect !== undefined) expectation(st, c, ins, ins.expect === local, ins.expect, local);
         }
         break;
       case Op.Authorize: {

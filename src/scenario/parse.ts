@@ -27,7 +27,7 @@ import { YamlFile, type PathItem } from '../config/yaml-file.js';
 import { ERROR_DESCRIPTIONS } from '../protocol/errors.js';
 import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 import { Op, type Duration, type Instr, type ResponseRule, type ScenarioProgram, type VersionSite } from './program.js';
-import { answerStatuses, FAILURES, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith } from './versions.js';
+import { answerStatuses, contractStatuses, FAILURES, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith } from './versions.js';
 import { checkProgramForVersion, programForVersion } from './version-check.js';
 
 /** The built-in library (scenarios/ in the package). */
@@ -155,7 +155,7 @@ type StepName = (typeof STEPS)[number];
 /** Each step's options (for "unknown key" and for misindented options). */
 const STEP_KEYS: Record<StepName, readonly string[]> = {
   wait: ['for'],
-  plug: ['ev', 'iso15118', 'contract', 'installContract', 'updateContract'],
+  plug: ['ev', 'iso15118', 'contract', 'installContract', 'updateContract', 'expect'],
   authorize: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   start: ['idTag', 'idTags', 'idTagsFile', 'expect'],
   charge: ['for'],
@@ -484,6 +484,14 @@ class Compiler {
           if (typeof o.updateContract !== 'boolean' || o.contract === undefined) this.error([...path, 'updateContract'], 'updateContract is true or false, with a contract');
           else if (o.updateContract && ins.installContract) this.error([...path, 'updateContract'], 'use one of installContract and updateContract');
           else ins.updateContract = o.updateContract;
+        }
+        // The answer to the contract: the token's status, or the certificate's when the CSMS refuses it (C07).
+        if (o.expect !== undefined) {
+          if (o.contract === undefined) this.error([...path, 'expect'], 'expect is the answer to a contract: give contract too');
+          else {
+            ins.expect = this.oneOf(o.expect, [...new Set(SCENARIO_VERSIONS.flatMap(contractStatuses))], [...path, 'expect']);
+            this.site('status', [...path, 'expect']);
+          }
         }
         this.instrs.push(ins);
         return;

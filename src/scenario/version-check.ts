@@ -10,7 +10,7 @@
 import { tokenProblem, tokenValue } from '../station/id-token.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Op, type Instr, type ScenarioProgram, type VersionSite } from './program.js';
-import { answerStatuses, callIn, FAILURES, messagesIn, scenarioVersion, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith, type ScenarioVersion } from './versions.js';
+import { answerStatuses, callIn, contractStatuses, FAILURES, messagesIn, scenarioVersion, SCENARIO_VERSIONS, tokenStatuses, VERSION_NAMES, versionsWith, type ScenarioVersion } from './versions.js';
 
 /**
  * Every reason `program` (as written: see parse.ts) cannot run on charge points of OCPP `version`;
@@ -92,9 +92,10 @@ function problemOf(s: VersionSite, ins: Instr, v: ScenarioVersion, speaks: strin
         if (statuses.includes(ins.expect) || FAILURES.includes(ins.expect)) return undefined;
         return `'${ins.expect}' is not a status an OCPP ${v.version} ${action} can get (${statuses.join(', ')}, a CALLERROR code, or Failed), and ${speaks}`;
       }
-      const statuses = tokenStatuses(v);
+      const answers = ins.op === Op.Plug ? contractStatuses : tokenStatuses;
+      const statuses = answers(v);
       if (statuses.includes(ins.expect)) return undefined;
-      return `'${ins.expect}' is an OCPP ${versionsOf(SCENARIO_VERSIONS.filter((w) => tokenStatuses(w).includes(ins.expect!)))} authorization status, and ${speaks}, whose CSMS answers ${statuses.join(', ')}`;
+      return `'${ins.expect}' is an OCPP ${versionsOf(SCENARIO_VERSIONS.filter((w) => answers(w).includes(ins.expect!)))} authorization status, and ${speaks}, whose CSMS answers ${statuses.join(', ')}`;
     }
     case 'token': {
       const literal = [...(ins.idTag !== undefined ? [ins.idTag] : []), ...(ins.idTags ?? [])].filter((t) => !t.includes('${'));

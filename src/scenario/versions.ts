@@ -150,6 +150,15 @@ export function tokenStatuses(v: ScenarioVersion): string[] {
   return answerStatuses(v, 'Authorize')!;
 }
 
+/**
+ * What a CSMS may answer about a Plug & Charge contract in `v` (a plug step's `expect`): the token's
+ * status, or its certificate's when it refuses that (2.0.1 AuthorizeResponse.certificateStatus, C07).
+ */
+export function contractStatuses(v: ScenarioVersion): string[] {
+  const conf = confSchema(v, 'Authorize')!;
+  return [...new Set([...tokenStatuses(v), ...(property(conf, conf, 'certificateStatus')?.enum ?? [])])];
+}
+
 /** What a `send` gets when there is no answer: a CALLERROR code (in any version's spelling) or Failed. */
 export const FAILURES: readonly string[] = [
   ...new Set([...Object.keys(ERROR_DESCRIPTIONS).flatMap((c) => [c, ...VERSION_NAMES.map((v) => wireErrorCode(c as ErrorCode, v))]), 'Failed']),

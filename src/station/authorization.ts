@@ -31,6 +31,11 @@ export interface IdTagInfo {
   parentIdTag?: string;
   /** 2.0.1 IdTokenInfoType.evseId: the EVSEs the token is valid at, when not the whole station. */
   evseIds?: number[];
+  /**
+   * 2.0.1 AuthorizeResponse.certificateStatus when it is not Accepted: the CSMS refused the contract
+   * certificate a Plug & Charge token came with (C07), whatever it says of the token.
+   */
+  certificateStatus?: string;
 }
 
 /** One known idTag. Immutable, so records can be shared between entries and charge points. */

@@ -23,6 +23,9 @@ export function onResponse(st: Station, call: OutboundCall, payload: Record<stri
       return;
     case Kind.Authorize: {
       const info = dialect.readTokenInfo(payload)!;
+      // 2.0.1 C07: a contract certificate the CSMS does not accept authorizes nothing, whatever it says
+      // of the token, and the token is not remembered (it would authorize offline later, C07.FR.09).
+      if (info.certificateStatus !== undefined) return authorizeAnswered(st, call, info.certificateStatus, now);
       learn(st, call.about, info, now); // the cache and the list's conflicts (§3.5)
       // 2.0.1: a token valid only at other EVSEs is not accepted at this one (IdTokenInfoType.evseId).
       return authorizeAnswered(st, call, statusHere(info, st.connectors[call.connectorId]), now);

@@ -144,6 +144,15 @@ describe('M02 contract certificate update against the strict 2.0.1 peer', () => 
     writeFileSync(file, ['steps:', '  - plug: { updateContract: true }', '  - plug: { contract: NL-TNM-012204530-6, installContract: true, updateContract: true }', ''].join('\n'));
     expect(() => loadScenario(file, '2.0.1')).toThrow(/updateContract is true or false, with a contract[\s\S]*one of installContract and updateContract/);
   });
+
+  it("a plug's expect is the answer to its contract: a token or certificate status, and only with a contract", () => {
+    const file = join(dir, 'pnc-expect.yaml');
+    writeFileSync(file, ['steps:', '  - plug: { expect: Accepted }', '  - plug: { contract: NL-TNM-012204530-6, expect: CertificateRevokd }', '  - plug: { contract: NL-TNM-012204530-6, expect: CertChainError }', ''].join('\n'));
+    expect(() => loadScenario(file, '2.0.1')).toThrow(/steps\[0\]\.plug\.expect: expect is the answer to a contract: give contract too[\s\S]*steps\[1\]\.plug\.expect: .*did you mean 'CertificateRevoked'/);
+    // 1.6 has no Plug & Charge: the contract (and its certificate status) is a 2.0.1 matter.
+    writeFileSync(file, ['description: d', 'steps:', '  - plug: { contract: NL-TNM-012204530-6, expect: CertificateRevoked }', ''].join('\n'));
+    expect(() => loadScenario(file, '1.6')).toThrow(/CertificateRevoked/);
+  });
 });
 
 // ---------------------------------------------------------------- embedded CSMS over ws:// and wss://

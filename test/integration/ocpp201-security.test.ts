@@ -301,6 +301,27 @@ describe('Plug & Charge (C07, M01) against the strict 2.0.1 peer', () => {
     expect(peer.failures).toEqual([]);
   });
 
+  it('a contract whose certificate the CSMS refuses (C07 certificateStatus) authorizes nothing and is not remembered', async () => {
+    const peer = await strictPeer();
+    // The token itself is fine; its contract certificate is revoked.
+    peer.respond('Authorize', () => ({ idTokenInfo: { status: 'Accepted' }, certificateStatus: 'CertificateRevoked' }));
+    const file = join(dir, 'pnc-revoked.yaml');
+    const plug = '  - plug: { contract: NL-TNM-012204530-6, expect: CertificateRevoked }';
+    writeFileSync(file, ['description: a Plug & Charge EV with a revoked contract, twice', 'steps:', plug, '  - unplug', '  - wait: 1s', plug, '  - unplug', ''].join('\n'));
+    // With the cache and LocalPreAuthorize on, a remembered Accepted would answer the second plug locally.
+    const profile: StationProfile = {
+      ...PROFILE_201,
+      connectors: PROFILE_201.connectors.slice(0, 1),
+      deviceModel: { ISO15118Ctrlr: { PnCEnabled: true }, AuthCacheCtrlr: { Enabled: true }, AuthCtrlr: { LocalPreAuthorize: true } },
+    };
+    const fleet = fleetOn(peer.url, { profile, scenario: loadScenario(file, '2.0.1') });
+    await until(() => (fleet.refresh(), fleet.stats.total('expectationsPassed') + fleet.stats.total('expectationsFailed') === 2), 'both plugs answered', 8000);
+    expect(fleet.stats.total('expectationsFailed')).toBe(0);
+    expect(peer.calls(CP, 'Authorize')).toHaveLength(2);
+    expect(peer.calls(CP, 'TransactionEvent').filter((c) => c.params.idToken !== undefined)).toEqual([]);
+    expect(peer.failures).toEqual([]);
+  });
+
   it('with an MO root installed, the contract OCSP data names it as the issuer; PnCEnabled false sends none', async () => {
     const peer = await strictPeer();
     fleetOn(peer.url);

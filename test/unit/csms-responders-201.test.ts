@@ -37,6 +37,16 @@ describe('2.0.1 responders', () => {
     expect(['BLOCKED1', 'EXPIRED1', 'INVALID1', 'B1', ''].map(status)).toEqual(['Blocked', 'Expired', 'Invalid', 'Accepted', 'Accepted']);
   });
 
+  it('Authorize__a_contract_gets_its_certificate_status_too', () => {
+    const hashData = [{ hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: '1', responderURL: 'http://o/' }];
+    const contract = (idToken: string) => answer('Authorize', { idToken: { idToken, type: 'eMAID' }, iso15118CertificateHashData: hashData });
+    expect(contract('NL-TNM-012204530-6')).toEqual({ idTokenInfo: { status: 'Accepted' }, certificateStatus: 'Accepted' });
+    expect(contract('REVOKED-012204530')).toEqual({ idTokenInfo: { status: 'Accepted' }, certificateStatus: 'CertificateRevoked' });
+    expect(contract('EXPIRED-012204530')).toEqual({ idTokenInfo: { status: 'Expired' }, certificateStatus: 'CertificateExpired' });
+    // Without OCSP data there is no certificate to speak of.
+    expect(answer('Authorize', { idToken: { idToken: 'REVOKED-1', type: 'eMAID' } })).toEqual({ idTokenInfo: { status: 'Accepted' } });
+  });
+
   it('TransactionEvent__idTokenInfo_only_for_an_event_with_an_idToken', () => {
     const { idToken, ...withoutToken } = REQUESTS_201.TransactionEvent;
     expect(answer('TransactionEvent', withoutToken)).toEqual({});

@@ -300,7 +300,7 @@ steps:
       "2:14 vars.1a: '1a' is not a variable name (letters, digits and _, not starting with a digit)",
       "4:5 steps[0]: 'repeat' needs a value, e.g. `repeat: {times: 3, steps: [...]}`",
       '5:13 steps[1].unplug: unplug takes no options: write `- unplug`',
-      '6:11 steps[2].plug: plug takes a map of options (ev, iso15118, contract, installContract, updateContract), or none',
+      '6:11 steps[2].plug: plug takes a map of options (ev, iso15118, contract, installContract, updateContract, expect), or none',
       "8:5 steps[3].charge: one step per list item: start 'charge' on its own line with '- '",
       '9:27 steps[4].authorize.idTags: use one of idTag, idTags, idTagsFile, not idTag and idTags',
       '10:25 steps[5].authorize.idTags: idTags is a non-empty list of idTags to pick from',

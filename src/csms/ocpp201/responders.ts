@@ -8,7 +8,7 @@ import type { CpAction, RequestOf, ResponseOf } from '../../ocpp201/generated/ac
 import type { AuthorizeResponse, IdTokenInfoType, TransactionEventRequest, TransactionEventResponse } from '../../ocpp201/generated/types.gen.js';
 import { isoNow } from '../clock.js';
 import type { Connection } from '../connection.js';
-import { EMPTY, OWN_VENDOR_ID, heartbeatAnswer, idTagStatus, type TokenStatus } from '../policy.js';
+import { EMPTY, OWN_VENDOR_ID, contractCertificateStatus, heartbeatAnswer, idTagStatus, type TokenStatus } from '../policy.js';
 import type { AnyResponder } from '../versions.js';
 import { transactionEnergyWh } from './ledger.js';
 import { get15118EVCertificate, signCertificate } from './certificates.js';
@@ -59,7 +59,11 @@ export const RESPONDERS: ResponderTable = {
   }),
   Heartbeat: heartbeatAnswer,
   StatusNotification: () => EMPTY,
-  Authorize: (_conn, req) => AUTHORIZE[idTagStatus(req.idToken.idToken)],
+  // C07: a contract's OCSP data (Plug & Charge) is answered with its certificate's status too.
+  Authorize: (_conn, req) => {
+    const answer = AUTHORIZE[idTagStatus(req.idToken.idToken)];
+    return req.iso15118CertificateHashData === undefined ? answer : { ...answer, certificateStatus: contractCertificateStatus(req.idToken.idToken) };
+  },
   // idTokenInfo is the CSMS's verdict on the idToken an event carries (2.0.1 Part 2 TransactionEventResponse:
   // required when the request contained an idToken); without one there is nothing to judge.
   TransactionEvent: (conn, req) => withCost(conn, req, req.idToken === undefined ? EMPTY : TRANSACTION_EVENT[idTagStatus(req.idToken.idToken)]),
