@@ -22,7 +22,9 @@ export const updateReporting: UpdateReporting = {
     } else {
       // Only the statuses 1.6's FirmwareStatus has reach here: an unsigned update without a requestId
       // neither verifies a signature nor schedules its download or install, and it knows no
-      // InstallVerificationFailed: that is an InstallationFailed (§4.5).
+      // InstallVerificationFailed: that is an InstallationFailed (§4.5). Nor has it a word for a
+      // paused download: the CSMS goes on hearing Downloading, once.
+      if (status === 'DownloadPaused' || (status === 'Downloading' && fw.lastFirmware?.status === 'Downloading')) return;
       const known = status === 'InstallVerificationFailed' ? 'InstallationFailed' : status;
       fw.lastFirmware = { status: known, requestId: null };
       st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status: known as 'Downloaded' }));

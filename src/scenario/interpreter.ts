@@ -240,6 +240,7 @@ function run(st: Station, c: Connector, now: number): void {
         // Per charge point, like `respond`: the failure modes its firmware jobs see from now on.
         const fw = firmwareOf(st);
         fw.overrides = { ...fw.overrides, ...ins.firmware };
+        fw.update?.overridesChanged?.(st, now);
         break;
       }
       case Op.Limit: {

@@ -169,7 +169,7 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
   repeat: ['times', 'for', 'forever', 'steps'],
   respond: ['action', 'with', 'error', 'timeout', 'default', 'delay'],
   expect: ['call', 'within'],
-  firmware: ['download', 'signature', 'install', 'verify', 'upload'],
+  firmware: ['download', 'signature', 'install', 'verify', 'upload', 'certificate'],
   limit: ['source', 'watts', 'evse'],
   renegotiate: ['energyKWh', 'departure'],
   network: ['fail'],
@@ -630,22 +630,33 @@ class Compiler {
   }
 
   /**
-   * `firmware: {download: fail|ok, signature: fail|ok, install: fail|ok, verify: fail|ok, upload: fail|ok}`:
+   * `firmware: {download: fail|pause|ok, signature: fail|ok, install: fail|ok, verify: fail|ok, upload: fail|ok, certificate: revoked|ok}`:
    * failure modes from now on — a download, a signed image's signature (InvalidSignature), the install,
-   * the installed image's verification (InstallVerificationFailed), a log upload.
+   * the installed image's verification (InstallVerificationFailed), a log upload; a download paused
+   * (DownloadPaused until `ok`); the signing certificate revoked (RevokedCertificate).
    */
   private firmware(v: unknown, path: readonly PathItem[], at: { line: number; col: number }): void {
     if (!isMap(v) || Object.keys(v).length === 0) {
-      this.error(path, `firmware is a map of download, signature, install, verify, upload: fail or ok, e.g. \`${EXAMPLES.firmware}\``);
+      this.error(path, `firmware is a map of download (fail, pause or ok), signature, install, verify, upload (fail or ok), certificate (revoked or ok), e.g. \`${EXAMPLES.firmware}\``);
       return;
     }
     this.knownKeys(v, STEP_KEYS.firmware, path);
     const firmware: NonNullable<Instr['firmware']> = {};
-    const fields = [['download', 'downloadFails'], ['signature', 'signatureFails'], ['install', 'installFails'], ['verify', 'installVerificationFails'], ['upload', 'uploadFails']] as const;
+    const fields = [['signature', 'signatureFails'], ['install', 'installFails'], ['verify', 'installVerificationFails'], ['upload', 'uploadFails']] as const;
     for (const [key, field] of fields) {
       if (v[key] === undefined) continue;
       const mode = this.oneOf(v[key], ['fail', 'ok'], [...path, key]);
       if (mode !== undefined) firmware[field] = mode === 'fail';
+    }
+    // A download fails, pauses (DownloadPaused until `ok`), or goes well again.
+    if (v.download !== undefined) {
+      const mode = this.oneOf(v.download, ['fail', 'pause', 'ok'], [...path, 'download']);
+      if (mode !== undefined) Object.assign(firmware, { downloadFails: mode === 'fail', downloadPaused: mode === 'pause' });
+    }
+    // The signing certificate UpdateFirmware brings is revoked: RevokedCertificate.
+    if (v.certificate !== undefined) {
+      const mode = this.oneOf(v.certificate, ['revoked', 'ok'], [...path, 'certificate']);
+      if (mode !== undefined) firmware.signingCertificateRevoked = mode === 'revoked';
     }
     this.instrs.push({ op: Op.Firmware, ...at, firmware });
   }

@@ -5,6 +5,7 @@
  * allocates nothing per step.
  */
 import type { StopCause } from '../station/dialect.js';
+import type { FirmwareOverrides } from '../station/firmware-state.js';
 import type { ResponseRule } from '../station/response-rule.js';
 
 /** A duration in milliseconds, fixed or drawn from a distribution (with the charge point's random stream). */
@@ -78,7 +79,7 @@ export interface Instr {
   /** Disconnect: the connector's steps go on at once, offline (scenario `wait: false`). */
   noWait?: boolean;
   /** Firmware: which failure modes to switch on (true) or off (false); absent ones stay as they are. */
-  firmware?: { downloadFails?: boolean; signatureFails?: boolean; installFails?: boolean; installVerificationFails?: boolean; uploadFails?: boolean };
+  firmware?: FirmwareOverrides;
   /** Plug: the EV. */
   ev?: { batteryWh?: number; soc?: number; maxPowerW?: number };
   /** Plug: the EV speaks ISO 15118 and needs this much energy, leaving this long after plug-in (ms). */

@@ -20,6 +20,8 @@ export interface TransferJob {
   abort(): void;
   /** True when the job is over but for the reboot it asked for (an update that is Installed). */
   readonly awaitingReboot: boolean;
+  /** A scenario changed the failure modes (`firmware:`) while the job runs. */
+  overridesChanged?(st: Station, now: number): void;
 }
 
 /** Failure modes a scenario step (`firmware:`) switches on or off, over the profile's. */
@@ -29,6 +31,10 @@ export interface FirmwareOverrides {
   uploadFails?: boolean;
   signatureFails?: boolean;
   installVerificationFails?: boolean;
+  /** Downloads pause (DownloadPaused) until this is false again. */
+  downloadPaused?: boolean;
+  /** The firmware signing certificate the CSMS sends is revoked (no CRL or OCSP here to learn it from). */
+  signingCertificateRevoked?: boolean;
 }
 
 /** The last firmware status sent, for TriggerMessage (OCPP 1.6 §4.5; Security Whitepaper L01.FR.28/29). */

@@ -114,6 +114,10 @@ export interface FirmwareBehaviour {
   signedUpdatesOnly: boolean;
   /** 2.0.1: the station is a Local Controller that publishes firmware (L03/L04); else PublishFirmware is NotSupported. */
   localController?: boolean;
+  /** A scenario's only (`firmware: {download: pause}`): downloads pause until it says `ok`. */
+  downloadPaused?: boolean;
+  /** A scenario's only (`firmware: {certificate: revoked}`): UpdateFirmware's signing certificate is revoked. */
+  signingCertificateRevoked?: boolean;
 }
 
 export const DEFAULT_FIRMWARE: FirmwareBehaviour = {

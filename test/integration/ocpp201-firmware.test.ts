@@ -321,6 +321,57 @@ describe('a scenario\'s `firmware:` step makes each stage fail on a 2.0.1 statio
   });
 });
 
+describe('a paused download and a revoked signing certificate (scenario firmware: {download: pause}, {certificate: revoked})', () => {
+  const SCENARIO = [
+    'description: the backhaul drops mid-download, then the signing certificate is revoked',
+    'connectors: [1]',
+    'steps:',
+    '  - expect: {call: UpdateFirmware, within: 10s}',
+    '  - wait: 500ms',
+    '  - firmware: {download: pause}',
+    '  - wait: 1s',
+    '  - firmware: {download: ok, certificate: revoked}',
+    '  - wait: 1h',
+    '',
+  ].join('\n');
+
+  it('2.0.1: DownloadPaused, then Downloading again from the start and installed; a revoked signing certificate is RevokedCertificate with InvalidFirmwareSigningCertificate (L01.FR.02)', async () => {
+    const files = await fileServer();
+    const { peer, fleet } = await setup({ scenario: compileScenarioText('pause.yaml', SCENARIO) });
+    await peer.call(CP, 'UpdateFirmware', { requestId: 30, firmware: { location: `${files.base}/slow/fw-6.0.0.bin`, retrieveDateTime: soon() } });
+    await until(() => statuses(peer).includes('Installed'), 'Installed', 10_000);
+    expect(statuses(peer)).toEqual(['Downloading', 'DownloadPaused', 'Downloading', 'Downloaded', 'Installing', 'InstallRebooting', 'Installed']);
+    expect(sent(peer, 'FirmwareStatusNotification').every((p) => p.requestId === 30)).toBe(true);
+    // The paused transfer was cut and the image fetched again, whole.
+    expect(files.seen.filter((x) => x.method === 'GET')).toHaveLength(2);
+    expect(sent(peer, 'BootNotification').at(-1).chargingStation.firmwareVersion).toBe('6.0.0');
+    const { key, cert } = signingPair();
+    const revoked = await peer.call(CP, 'UpdateFirmware', { requestId: 31, firmware: { location: `${files.base}/fw/fw-7.0.0.bin`, retrieveDateTime: soon(), signingCertificate: cert, signature: pss(key, IMAGE) } });
+    expect(revoked).toMatchObject({ status: 'RevokedCertificate', statusInfo: { reasonCode: 'RevokedCertificate' } });
+    await until(() => sent(peer, 'SecurityEventNotification').some((e) => e.type === 'InvalidFirmwareSigningCertificate'), 'the security event');
+    expect(files.seen.filter((x) => x.method === 'GET')).toHaveLength(2);
+    clean(peer, fleet);
+  });
+
+  it('1.6: UpdateFirmware has no word for a pause: one Downloading, the image fetched again; SignedUpdateFirmware with a revoked certificate is RevokedCertificate', async () => {
+    const files = await fileServer();
+    const peer = await StrictPeer.start();
+    cleanups.push(() => peer.close());
+    const fleet = startTestFleet(peer.url, { count: 1, driver: QUIET_DRIVER, profile: { ...DEFAULT_PROFILE, firmware: FAST }, scenario: compileScenarioText('pause16.yaml', SCENARIO) });
+    cleanups.push(() => fleet.stop());
+    await until(() => peer.calls(CP, 'StatusNotification').length >= 2, 'the charge point to boot');
+    const fsn = () => peer.calls(CP, 'FirmwareStatusNotification').map((c) => c.params.status);
+    await peer.call(CP, 'UpdateFirmware', { location: `${files.base}/slow/fw-6.0.0.bin`, retrieveDate: soon() });
+    await until(() => peer.calls(CP, 'BootNotification').length === 2, 'the reboot into 6.0.0', 10_000);
+    expect(fsn()).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
+    expect(files.seen.filter((x) => x.method === 'GET')).toHaveLength(2);
+    const { key, cert } = signingPair();
+    const revoked = await peer.call(CP, 'SignedUpdateFirmware', { requestId: 5, firmware: { location: `${files.base}/fw/fw-7.0.0.bin`, retrieveDateTime: soon(), signingCertificate: cert, signature: pss(key, IMAGE) } });
+    expect(revoked).toEqual({ status: 'RevokedCertificate' });
+    expect(peer.failures).toEqual([]);
+  });
+});
+
 describe('the shared job on a 1.6 charge point', () => {
   it('1.6 UpdateFirmware knows no InstallVerificationFailed nor InstallRebooting: a failed verification is InstallationFailed; Installed comes before the reboot', async () => {
     const files = await fileServer();

@@ -17,5 +17,7 @@ export function firmwareBehaviour(st: Station): FirmwareBehaviour {
     uploadFails: o.uploadFails ?? base.uploadFails,
     signatureFails: o.signatureFails ?? base.signatureFails,
     installVerificationFails: o.installVerificationFails ?? base.installVerificationFails,
+    downloadPaused: o.downloadPaused ?? base.downloadPaused,
+    signingCertificateRevoked: o.signingCertificateRevoked ?? base.signingCertificateRevoked,
   };
 }

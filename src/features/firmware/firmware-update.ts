@@ -6,6 +6,7 @@
  *
  *   [with a requestId: DownloadScheduled while the retrieve date is to come, or a reboot is]
  *   retrieve date → Downloading → (retries) → Downloaded | DownloadFailed
+ *     (paused by a scenario: DownloadPaused, then Downloading again from the start of the image)
  *     signed: → SignatureVerified | InvalidSignature
  *   → [InstallScheduled until installDateTime] → [wait for transactions to end]
  *   → Installing → Installed | InstallationFailed | InstallVerificationFailed
@@ -40,6 +41,8 @@ export const DEFAULT_RETRY_INTERVAL_S = 60;
 export type FirmwareStatus =
   | 'DownloadScheduled'
   | 'Downloading'
+  /** Whitepaper and 2.0.1 only (a scenario's `firmware: {download: pause}`); the 1.6 UpdateFirmware has no word for it. */
+  | 'DownloadPaused'
   | 'Downloaded'
   | 'DownloadFailed'
   | 'SignatureVerified'
@@ -90,6 +93,8 @@ export interface UpdateOrder {
 const enum Step {
   Scheduled,
   Downloading,
+  /** Downloading, but held by a scenario (`firmware: {download: pause}`) until it says `ok`. */
+  Paused,
   Installing,
   /** Downloaded (and verified); waiting for installDateTime or for transactions to end. */
   Pending,
@@ -150,9 +155,15 @@ export class FirmwareUpdate implements TransferJob {
       st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.tryDownload(s, t));
       return;
     }
+    if (firmwareBehaviour(st).downloadPaused) return this.pause(st, now);
     if (this.attempts === 0) this.notify(st, 'Downloading', now);
     this.step = Step.Downloading;
     this.attempts++;
+    this.fetchImage(st, now);
+  }
+
+  /** One download attempt of the image. */
+  private fetchImage(st: Station, now: number): void {
     const behaviour = firmwareBehaviour(st);
     if (behaviour.downloadFails) return this.downloadFailed(st, now, 'download failure (simulated)');
     const controller = (this.controller = new AbortController());
@@ -167,12 +178,46 @@ export class FirmwareUpdate implements TransferJob {
           stationLog.record(st, LogKind.Event, `firmware: downloaded ${r.bytes} bytes, sha256 ${r.sha256}`, t);
           this.downloaded(st, check, t);
         },
-        (e: Error) => this.live(st) && this.downloadFailed(st, st.ctx.now(), e.message),
+        // A download paused meanwhile was aborted on purpose: not a failure.
+        (e: Error) => this.live(st) && this.controller === controller && this.downloadFailed(st, st.ctx.now(), e.message),
       )
       .catch((e: Error) => st.ctx.stats.problem(`${st.identity}: firmware update failed: ${e.message}`))
       .finally(() => {
         if (this.controller === controller) this.controller = null;
       });
+  }
+
+  /**
+   * A scenario paused downloads (the backhaul is gone, the operator holds the rollout): the transfer in
+   * flight stops, DownloadPaused is reported, and the download starts again once the scenario says
+   * `firmware: {download: ok}` — looked at every WAIT_POLL_MS.
+   */
+  private pause(st: Station, now: number): void {
+    if (this.step !== Step.Paused) {
+      const controller = this.controller;
+      this.controller = null;
+      controller?.abort();
+      this.step = Step.Paused;
+      stationLog.record(st, LogKind.Event, 'firmware: download paused', now);
+      this.notify(st, 'DownloadPaused', now);
+    }
+    st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.resumeDownload(s, t));
+  }
+
+  private resumeDownload(st: Station, now: number): void {
+    if (firmwareBehaviour(st).downloadPaused) return this.pause(st, now);
+    this.step = Step.Downloading;
+    if (this.attempts === 0) this.attempts++; // paused before the first attempt began
+    this.notify(st, 'Downloading', now);
+    this.fetchImage(st, now);
+  }
+
+  /** A scenario changed the failure modes: a download under way pauses at once when told to. */
+  overridesChanged(st: Station, now: number): void {
+    if (this.step === Step.Downloading && firmwareBehaviour(st).downloadPaused) {
+      st.cancel(TAG); // a retry planned after a failed attempt waits for the resume too
+      this.pause(st, now);
+    }
   }
 
   private downloadFailed(st: Station, now: number, reason: string): void {
@@ -321,7 +366,8 @@ export class FirmwareUpdate implements TransferJob {
     switch (this.step) {
       case Step.Scheduled:
       case Step.Pending:
-        // Not started yet, or the image is in flash: the job goes on after the boot.
+      case Step.Paused:
+        // Not started yet, paused, or the image is in flash: the job goes on after the boot.
         return true;
       case Step.Downloading:
         this.abort();

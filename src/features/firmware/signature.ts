@@ -10,8 +10,9 @@
 import { constants, createVerify, X509Certificate, type Verify } from 'node:crypto';
 import type { Station } from '../../station/station.js';
 import { securityState } from '../security/state.js';
+import { firmwareBehaviour } from './behaviour.js';
 
-export type CertificateCheck = { ok: true; cert: X509Certificate } | { ok: false; reason: string };
+export type CertificateCheck = { ok: true; cert: X509Certificate } | { ok: false; reason: string; revoked?: true };
 
 /**
  * The signing certificate: PEM, parseable, valid now, and — when the charge point has Manufacturer
@@ -36,6 +37,18 @@ export function checkSigningCertificate(pem: string, now: number, roots: readonl
     return { ok: false, reason: 'signingCertificate is not signed by an installed ManufacturerRootCertificate' };
   }
   return { ok: true, cert };
+}
+
+/**
+ * The signing certificate as this charge point judges it: {@link checkSigningCertificate} against its
+ * Manufacturer roots; and revoked when a scenario says so (`firmware: {certificate: revoked}`) — a
+ * simulated charge point has no CRL or OCSP responder to learn it from. Either way the CSMS hears of it
+ * with the security event InvalidFirmwareSigningCertificate (L01.FR.02).
+ */
+export function judgeSigningCertificate(st: Station, pem: string, now: number): CertificateCheck {
+  const check = checkSigningCertificate(pem, now, manufacturerRoots(st));
+  if (check.ok && firmwareBehaviour(st).signingCertificateRevoked) return { ok: false, revoked: true, reason: 'signingCertificate is revoked' };
+  return check;
 }
 
 /**

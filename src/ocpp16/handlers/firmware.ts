@@ -7,7 +7,7 @@
  */
 import { OcppError } from '../../protocol/errors.js';
 import type { Station } from '../../station/station.js';
-import { checkSigningCertificate, manufacturerRoots } from '../../features/firmware/signature.js';
+import { judgeSigningCertificate } from '../../features/firmware/signature.js';
 import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
 import { logFileName } from '../../features/firmware/log-file.js';
 import { FirmwareUpdate } from '../../features/firmware/firmware-update.js';
@@ -62,10 +62,10 @@ export function signedUpdateFirmware(st: Station, req: SignedUpdateFirmwareReque
   requireFirmwareManagement(st, 'SignedUpdateFirmware');
   securityOf(st); // the CSMS speaks the security extension with this charge point
   const { firmware } = req;
-  const cert = checkSigningCertificate(firmware.signingCertificate, now, manufacturerRoots(st));
+  const cert = judgeSigningCertificate(st, firmware.signingCertificate, now);
   if (!cert.ok) {
     securityEvent(st, 'InvalidFirmwareSigningCertificate', cert.reason, now);
-    return { status: 'InvalidCertificate' };
+    return { status: cert.revoked ? 'RevokedCertificate' : 'InvalidCertificate' };
   }
   if (refusesLocation(st, firmware.location)) return { status: 'Rejected' };
   const order = updateOrderOf(req, { cert: cert.cert, signature: firmware.signature }, updateReporting, now);

@@ -12,7 +12,7 @@ import { firmwareBehaviour } from '../../features/firmware/behaviour.js';
 import { FirmwareUpdate, type UpdateOrder } from '../../features/firmware/firmware-update.js';
 import { logFileName } from '../../features/firmware/log-file.js';
 import { LogUpload } from '../../features/firmware/log-upload.js';
-import { checkSigningCertificate, manufacturerRoots } from '../../features/firmware/signature.js';
+import { judgeSigningCertificate, type CertificateCheck } from '../../features/firmware/signature.js';
 import { intervalMsOf, refusesLocation, retriesOf, timeOf, updateOrderOf, usableLocation } from '../../features/firmware/transfer-request.js';
 import { recordSecurityEvent } from '../../features/security/events.js';
 import { firmwareOf } from '../../station/firmware-state.js';
@@ -37,8 +37,8 @@ const info = (reasonCode: string, additionalInfo: string) => ({ reasonCode: reas
 
 /**
  * UpdateFirmware (L01 signed, L02 unsigned). A signing certificate is checked before the request is
- * accepted (L01.FR.21/22: InvalidCertificate, and the security event InvalidFirmwareSigningCertificate,
- * L01.FR.02); a signature without one has nothing to be checked with, and is refused alike. A
+ * accepted (L01.FR.21/22: InvalidCertificate, or RevokedCertificate, and the security event
+ * InvalidFirmwareSigningCertificate, L01.FR.02); a signature without one has nothing to be checked with, and is refused alike. A
  * certificate without a signature is accepted and ends in InvalidSignature ("the signature is missing
  * completely", L01). An update under way is cancelled: AcceptedCanceled (L01.FR.24, L02.FR.15).
  */
@@ -46,13 +46,12 @@ export function updateFirmware(st: Station, req: UpdateFirmwareRequest, now: num
   const { firmware } = req;
   let signature: UpdateOrder['signature'] = null;
   if (firmware.signingCertificate !== undefined || firmware.signature !== undefined) {
-    const cert =
-      firmware.signingCertificate === undefined
-        ? ({ ok: false, reason: 'a signature without a signingCertificate' } as const)
-        : checkSigningCertificate(firmware.signingCertificate, now, manufacturerRoots(st));
+    const cert: CertificateCheck =
+      firmware.signingCertificate === undefined ? { ok: false, reason: 'a signature without a signingCertificate' } : judgeSigningCertificate(st, firmware.signingCertificate, now);
     if (!cert.ok) {
       recordSecurityEvent(st, 'InvalidFirmwareSigningCertificate', cert.reason, now);
-      return { status: 'InvalidCertificate', statusInfo: info('InvalidCertificate', cert.reason) };
+      const status = cert.revoked ? 'RevokedCertificate' : 'InvalidCertificate';
+      return { status, statusInfo: info(status, cert.reason) };
     }
     signature = { cert: cert.cert, signature: firmware.signature ?? '' };
   } else if (firmwareBehaviour(st).signedUpdatesOnly) {
