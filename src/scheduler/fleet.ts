@@ -3,6 +3,7 @@
  * 'disabled', so piscina never parks a thread that holds sockets), merges their counters, and stops
  * them together. With `workers: 0` the shards run on the main thread (tests, tiny fleets).
  */
+import './heap-tuning.js'; // first: before any worker thread starts
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FleetStats } from '../metrics/fleet-stats.js';
