@@ -83,7 +83,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as CaseSpec;
   const { csmsUrl, n, workers, scenario: scenarioName } = spec;
-  const steadyMs = spec.steadyS * 1000;
+  // At least one meter interval: the sessions start in the boot storm, so their MeterValues come in
+  // bursts one interval apart, and a shorter window could fall between two.
+  const steadyMs = Math.max(spec.steadyS, spec.meterIntervalS) * 1000;
   const saturationMs = spec.saturationS * 1000;
   const baseline = process.memoryUsage().rss;
   // As `run` does: a fleet beyond one process's open-file limit spreads over processes and loopback
