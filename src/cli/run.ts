@@ -409,7 +409,7 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
  */
 export async function runFromFlags(
   fleets: RunArgs | RunArgs[],
-  announce?: (configs: FleetConfig[], placement: FleetPlacement) => void,
+  announce?: (configs: FleetConfig[]) => void,
   epilogue?: () => string[] | Promise<string[]>,
   heldHere = 0,
 ): Promise<RunResult> {
@@ -421,7 +421,7 @@ export async function runFromFlags(
   const { configs, processes, inChildren } = spreadOverProcesses(built.map((b) => b.config), args.processes, heldHere);
   const { durationMs, giveUpAfterMs } = built[0];
   const metrics = guard(() => metricsOptionsFrom(args));
-  announce?.(configs, { processes, inChildren });
+  announce?.(configs);
   const control = guard(() => controlOptionsFrom(args));
   const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, inChildren, control, ...results });
   const closingLines = (await epilogue?.()) ?? [];

@@ -1,7 +1,9 @@
 /**
  * How a fleet too big for one process is spread over several local ones (issue #13), as pure rules:
  * - processes: one process may hold only as many sockets as its open-file limit allows (20,000 here,
- *   and it cannot be raised), so a fleet needs ⌈count ÷ what fits⌉ of them;
+ *   and it cannot be raised), so a fleet needs ⌈count ÷ what fits⌉ of them; beside sockets held for
+ *   something else (the demo's CSMS) it runs in a child even when it alone would fit, and the demo's
+ *   CSMS itself goes on cluster processes when its connections do not fit in one;
  * - slices: process k of P takes slice k of P of this process's fleet, composed with a --shard slice
  *   (slice i of n, then k of P of that, is slice i + n·k of n·P: positions stay striped, so every
  *   process shares the ramp-up and the identities never overlap);
