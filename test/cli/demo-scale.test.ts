@@ -1,6 +1,6 @@
 /**
- * Issue #13: `ocpp-sim demo --count N` at any N. Under a lowered open-file limit (300: 100 sockets a
- * process, util/limits.ts) a small fleet takes both paths a large one takes under the real 20,000:
+ * Issue #13: `ocpp-sim demo --count N` at any N. Under a lowered open-file limit (100 sockets a
+ * process beyond util/limits.ts's reserve) a small fleet takes both paths a large one takes under the real 20,000:
  * - 80 charge points: the CSMS (80 sockets) stays in the demo's process, the fleet does not fit
  *   beside it and runs in one child process;
  * - 150: the CSMS runs on 2 cluster processes sharing one port, the fleet on 2 child processes.
@@ -9,9 +9,11 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { beforeAll, describe, it } from 'vitest';
+import { FD_RESERVE } from '../../src/util/limits.js';
 import { BUILT, describeRun, runCli, summaryBooted, waitFor, type CliResult } from './spawn-cli.js';
 
-const OPEN_FILES = 300;
+/** 100 sockets a process (the reserve is for the process's own files). */
+const OPEN_FILES = FD_RESERVE + 100;
 
 beforeAll(() => {
   if (!BUILT) throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.json` before these tests');
