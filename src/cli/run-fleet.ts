@@ -34,8 +34,10 @@ export interface RunOptions {
   thresholds?: Threshold[];
   /** Stop early once an expectation or an early-decidable threshold has failed for good. */
   abortOnFail?: boolean;
-  /** Local processes to spread the fleet over (scheduler/process-fleet.ts); 1 or absent = this one. */
+  /** Local processes to spread the fleet over (scheduler/process-fleet.ts); 1 or absent = this one, unless `inChildren`. */
   processes?: number;
+  /** Run the fleet in child processes even when `processes` is 1 (this one holds sockets for something else: the demo's CSMS); default: processes > 1. */
+  inChildren?: boolean;
   /** Give up when no charge point has managed to connect for this long (ms; 0 or absent = never): cli/unreachable.ts. */
   giveUpAfterMs?: number;
   /** The control API (--control-port): served while the run goes on (control/server.ts). */
@@ -64,8 +66,9 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
   const list = Array.isArray(config) ? config : [config];
   const total = list.reduce((n, c) => n + c.count, 0);
   const processes = opts.processes ?? 1;
-  const fleet = processes > 1 ? startProcessFleet(list, processes) : startFleet(config);
-  if (!opts.quiet && processes > 1) view.note(spreadNote(list, processes, total));
+  const inChildren = opts.inChildren ?? processes > 1;
+  const fleet = inChildren ? startProcessFleet(list, processes) : startFleet(config);
+  if (!opts.quiet && inChildren) view.note(spreadNote(list, processes, total));
 
   /** When every worker runs: the simulation's clock starts then (undefined during worker start-up). */
   let started: number | undefined;
@@ -186,5 +189,6 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
 function spreadNote(configs: FleetConfig[], processes: number, total: number): string {
   const sources = configs[0].localAddresses;
   const over = sources && sources.length > 1 ? ` and ${sources.length} source addresses (${sources[0]}–${sources[sources.length - 1]})` : '';
-  return `${total} charge points over ${processes} processes${over}: one progress, one summary, one verdict`;
+  const where = processes > 1 ? `over ${processes} processes` : 'in a child process';
+  return `${total} charge points ${where}${over}: one progress, one summary, one verdict`;
 }

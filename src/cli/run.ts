@@ -27,7 +27,7 @@ import { conflictingFlags, explicitFlags, planArgs } from '../plan/precedence.js
 import { seedFor } from '../util/random.js';
 import { hideBin } from 'yargs/helpers';
 import { BYTES_PER_CHARGE_POINT, chargePointsThatFit, chargePointsThatFitMemory, openFileLimit } from '../util/limits.js';
-import { loopbackSources, processesNeeded } from '../scheduler/spread.js';
+import { loopbackSources, placeFleet, processesNeeded, type FleetPlacement } from '../scheduler/spread.js';
 import {
   MAX_CONNECTORS,
   MAX_COUNT,
@@ -287,9 +287,11 @@ function checkMemory(count: number): void {
  * Each charge point holds a socket, and a process may open only so many files (ulimit -n): a fleet
  * that needs more runs over several local processes (--processes, else as many as it needs), and a
  * fleet larger than one source address's ephemeral ports spreads over loopback source addresses
- * when its CSMS is on loopback (scheduler/spread.ts). Returns the configs to run and the processes.
+ * when its CSMS is on loopback (scheduler/spread.ts). `heldHere`: sockets this process holds for
+ * something else (the demo's embedded CSMS); when fleet and those no longer fit, the fleet runs in
+ * child processes, even one. Returns the configs to run and where.
  */
-export function spreadOverProcesses(configs: FleetConfig[], wanted: number | undefined): { configs: FleetConfig[]; processes: number } {
+export function spreadOverProcesses(configs: FleetConfig[], wanted: number | undefined, heldHere = 0): { configs: FleetConfig[] } & FleetPlacement {
   const here = configs.reduce((n, c) => n + c.count, 0);
   const limit = openFileLimit();
   const fit = limit === undefined ? Infinity : chargePointsThatFit(limit);
@@ -300,12 +302,12 @@ export function spreadOverProcesses(configs: FleetConfig[], wanted: number | und
         `(ulimit -n), so at most ${fit} fit in one: give --processes ${needed} or more (or leave it out).`,
     );
   }
-  const processes = Math.max(1, Math.min(wanted ?? needed, here));
+  const placement = placeFleet(here, fit, heldHere, wanted);
   const spread = configs.map((c) => {
     const sources = c.localAddresses ? undefined : loopbackSources(c.csmsUrl, here);
     return sources ? { ...c, localAddresses: sources } : c;
   });
-  return { configs: spread, processes };
+  return { configs: spread, ...placement };
 }
 
 /** `i/n`: slice i (from 1) of n; a slice of a fleet smaller than n may hold none, and is refused. */
@@ -386,10 +388,10 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
     if (args.plan) {
       const planned = planConfigsFrom(args.plan, args, explicitFlags(hideBin(process.argv)));
       const { durationMs, giveUpAfterMs, quiet, metrics, thresholds } = planned;
-      const { configs, processes } = spreadOverProcesses(planned.configs, args.processes);
+      const { configs, processes, inChildren } = spreadOverProcesses(planned.configs, args.processes);
       const results = guard(() => resultOptionsFrom(args as ResultArgs, thresholds));
       const control = guard(() => controlOptionsFrom(args));
-      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, control, ...results });
+      const result = await runFleet(configs, { durationMs, giveUpAfterMs, quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, inChildren, control, ...results });
       process.exitCode = finishRun(result, results, { configs, durationMs, plan: args.plan, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs']);
       return;
     }
@@ -401,21 +403,29 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
  * A fleet described by flags (`run` without a plan, and `demo` against its own CSMS) — or several, one
  * per entry of `fleets` (the demo's mixed fleet), sharing the first one's run settings: checked, run,
  * and the results written; sets the exit code. `announce` is told the fleets before they start;
- * `epilogue` gives lines to print after the summary, before the closing verdict and exit code.
+ * `epilogue` gives lines to print after the summary, before the closing verdict and exit code (asked
+ * once the fleet has stopped); `heldHere`: sockets this process holds besides the fleet's (see
+ * spreadOverProcesses).
  */
-export async function runFromFlags(fleets: RunArgs | RunArgs[], announce?: (configs: FleetConfig[]) => void, epilogue?: () => string[]): Promise<RunResult> {
+export async function runFromFlags(
+  fleets: RunArgs | RunArgs[],
+  announce?: (configs: FleetConfig[]) => void,
+  epilogue?: () => string[] | Promise<string[]>,
+  heldHere = 0,
+): Promise<RunResult> {
   const list = Array.isArray(fleets) ? fleets : [fleets];
   const [args] = list;
   const results = guard(() => resultOptionsFrom(args as ResultArgs));
   const total = list.reduce((n, a) => n + Number(a.count), 0);
   const built = list.map((a) => fleetConfigFrom(a, list.length > 1 ? { total } : undefined));
-  const { configs, processes } = spreadOverProcesses(built.map((b) => b.config), args.processes);
+  const { configs, processes, inChildren } = spreadOverProcesses(built.map((b) => b.config), args.processes, heldHere);
   const { durationMs, giveUpAfterMs } = built[0];
   const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(configs);
   const control = guard(() => controlOptionsFrom(args));
-  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, control, ...results });
-  process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], epilogue);
+  const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, inChildren, control, ...results });
+  const closingLines = (await epilogue?.()) ?? [];
+  process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], () => closingLines);
   return result;
 }
 

@@ -1,7 +1,9 @@
 /**
  * How a fleet too big for one process is spread over several local ones (issue #13), as pure rules:
  * - processes: one process may hold only as many sockets as its open-file limit allows (20,000 here,
- *   and it cannot be raised), so a fleet needs ⌈count ÷ what fits⌉ of them;
+ *   and it cannot be raised), so a fleet needs ⌈count ÷ what fits⌉ of them; beside sockets held for
+ *   something else (the demo's CSMS) it runs in a child even when it alone would fit, and the demo's
+ *   CSMS itself goes on cluster processes when its connections do not fit in one;
  * - slices: process k of P takes slice k of P of this process's fleet, composed with a --shard slice
  *   (slice i of n, then k of P of that, is slice i + n·k of n·P: positions stay striped, so every
  *   process shares the ramp-up and the identities never overlap);
@@ -28,6 +30,38 @@ export const ONE_SOURCE_LIMIT = 20_000;
 /** Processes a fleet of `count` needs when each may hold `perProcess` charge points. */
 export function processesNeeded(count: number, perProcess: number): number {
   return Math.max(1, Math.ceil(count / Math.max(1, perProcess)));
+}
+
+/** Where a fleet runs: in `processes` local processes, in this one or in child processes. */
+export interface FleetPlacement {
+  processes: number;
+  /** True: child processes, even one (this process holds sockets for something else, e.g. the demo's CSMS). */
+  inChildren: boolean;
+}
+
+/**
+ * Where a fleet of `count` runs when one process holds at most `perProcess` sockets and this one
+ * already holds `heldHere` for something else (the demo's embedded CSMS: one socket per charge
+ * point): this process while fleet and heldHere fit, else child processes (⌈count ÷ perProcess⌉,
+ * or `wanted`, --processes); several processes always run as children.
+ */
+export function placeFleet(count: number, perProcess: number, heldHere = 0, wanted?: number): FleetPlacement {
+  const processes = Math.max(1, Math.min(wanted ?? processesNeeded(count, perProcess), count));
+  return { processes, inChildren: processes > 1 || count + heldHere > perProcess };
+}
+
+/** Where the demo's embedded CSMS runs: in this process, or a cluster of `processes` (`csms --processes`). */
+export interface CsmsPlacement {
+  inCluster: boolean;
+  processes: number;
+}
+
+/**
+ * The demo's embedded CSMS for `connections` charge points: in this process while they fit in one
+ * (`perProcess` sockets), else on ⌈connections ÷ perProcess⌉ cluster processes sharing one port.
+ */
+export function placeCsms(connections: number, perProcess: number): CsmsPlacement {
+  return connections <= perProcess ? { inCluster: false, processes: 1 } : { inCluster: true, processes: processesNeeded(connections, perProcess) };
 }
 
 /** Positions of a fleet of `total` in slice `index` of `of` (index from 0). */

@@ -31,6 +31,8 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Extra environment variables (undefined removes one). */
   env?: Record<string, string | undefined>;
+  /** Run under this open-file limit (`ulimit -n` in a shell that then execs node: the same pid). */
+  openFiles?: number;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -40,7 +42,9 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const [file, argv] =
+    opts.openFiles === undefined ? [process.execPath, [BIN, ...args]] : ['/bin/sh', ['-c', `ulimit -n ${opts.openFiles} && exec "$@"`, 'sh', process.execPath, BIN, ...args]];
+  const child = spawn(file, argv, {
     cwd: ROOT,
     // No colours, so assertions see plain text (the ANSI strip below is a second line of defence).
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env },

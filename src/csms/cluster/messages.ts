@@ -14,8 +14,11 @@ export type FleetOp =
 
 /** Primary → worker. */
 export type ToWorker =
-  /** Start the CSMS: this worker's place (0-based) among `count`, its generation (restarts) and the API token. */
-  | { t: 'start'; index: number; count: number; generation: number; apiToken: string }
+  /**
+   * Start the CSMS: this worker's place (0-based) among `count`, its generation (restarts) and the API
+   * token; `ignoreSignals`: SIGINT/SIGTERM are the primary's to act on (it sends `stop`).
+   */
+  | { t: 'start'; index: number; count: number; generation: number; apiToken: string; ignoreSignals: boolean }
   /** Run `op` on this process's own connections and reply with the same id. */
   | { t: 'do'; id: number; req: FleetOp }
   /** The merged result of an `ask`, or why there is none. */

@@ -13,6 +13,10 @@
  * A worker that dies after start-up is reported and restarted (its charge points reconnect, to any
  * worker); more than {@link MAX_RESTARTS} restarts within a minute stop the CSMS with exit code 1.
  * A worker that cannot start (port in use) fails the start.
+ *
+ * Embedded (the demo): `worker` names the command the workers run instead of this process's own, and
+ * `ownsSignals` makes them leave SIGINT/SIGTERM to this process, which stops them after its fleet's
+ * graceful stop (a Ctrl-C reaches the whole process group).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { ListenError } from '../listen.js';
@@ -36,6 +40,19 @@ export interface CsmsCluster {
   readonly done: Promise<number>;
   /** Stops every worker gracefully (SIGKILL after {@link STOP_GRACE_MS}). */
   stop(): Promise<number>;
+  /** The CSMS's counters summed over every process, as `GET /api/stats` answers (rejects while a process restarts). */
+  stats(): Promise<unknown>;
+}
+
+/** What `startCsmsCluster` needs. */
+export interface ClusterOptions {
+  processes: number;
+  apiToken: string;
+  log: (line: string) => void;
+  /** The command each worker runs (a `csms` command line, see cli/csms.ts); default: this process's own (node:cluster's default). */
+  worker?: { exec: string; args: string[] };
+  /** Workers ignore SIGINT/SIGTERM and stop when told (stop()) or when this process is gone. */
+  ownsSignals?: boolean;
 }
 
 interface Slot {
@@ -60,9 +77,11 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** Forks `processes` workers and resolves once all listen; rejects (ListenError when it is the port) if one cannot start. */
-export function startCsmsCluster(opts: { processes: number; apiToken: string; log: (line: string) => void }): Promise<CsmsCluster> {
+export function startCsmsCluster(opts: ClusterOptions): Promise<CsmsCluster> {
   const { processes, apiToken, log } = opts;
   cluster.schedulingPolicy = cluster.SCHED_RR; // before the first fork; explicit, whatever NODE_CLUSTER_SCHED_POLICY says
+  // Forks re-run process.argv unless told otherwise: the demo's workers must run `csms`, not the demo.
+  if (opts.worker !== undefined) cluster.setupPrimary({ exec: opts.worker.exec, args: opts.worker.args });
   const slots: Slot[] = [];
   const pending = new Map<number, Pending>();
   const restarts: number[] = [];
@@ -89,6 +108,7 @@ export function startCsmsCluster(opts: { processes: number; apiToken: string; lo
       pids: () => slots.map((s) => s.worker.process.pid ?? 0),
       done,
       stop,
+      stats: () => fanOut({ op: 'stats' }),
     };
 
     function fork(index: number, generation: number): void {
@@ -106,7 +126,7 @@ export function startCsmsCluster(opts: { processes: number; apiToken: string; lo
     function onMessage(slot: Slot, m: ToPrimary): void {
       switch (m.t) {
         case 'hello':
-          send(slot, { t: 'start', index: slot.index, count: processes, generation: slot.generation, apiToken });
+          send(slot, { t: 'start', index: slot.index, count: processes, generation: slot.generation, apiToken, ignoreSignals: opts.ownsSignals === true });
           break;
         case 'ready':
           slot.ready = true;

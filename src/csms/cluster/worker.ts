@@ -46,6 +46,12 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken' | 'log'>,
     process.on('message', onStart);
     send({ t: 'hello' });
   });
+  if (start.ignoreSignals) {
+    // Embedded in the demo, the primary stops us after its fleet's graceful stop, which needs this
+    // CSMS: a Ctrl-C reaching the whole process group must not close it first.
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
+  }
   let csms: Csms;
   try {
     // Each line says which process it comes from, numbered as the primary's reports number them.
@@ -77,8 +83,10 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken' | 'log'>,
   send({ t: 'ready', port: csms.port, url: csms.url });
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (!start.ignoreSignals) {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }
     process.once('disconnect', stop); // the primary is gone: never stay behind as an orphan
     process.on('message', (m: ToWorker) => {
       if (m.t === 'stop') stop();
