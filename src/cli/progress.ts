@@ -27,17 +27,24 @@ export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
 
 const PLAIN_EVERY_MS = 5000;
 
-/** Calls per second between two looks at the fleet. */
+/** Looks back this many takes (one a second) for the call rate. */
+const RATE_WINDOW = 5;
+
+/**
+ * The fleet's progress at each look. The call rate is taken over the last few looks, not the last
+ * one alone: shards (and a multi-process fleet's children) report once a second on their own clocks,
+ * so one second may hold two of a shard's reports and the next none — "0 calls/s" on a busy fleet.
+ */
 export class ProgressMeter {
-  private lastCalls = 0;
-  private lastAt: number;
+  /** Calls counted and when, for the last RATE_WINDOW looks (oldest first). */
+  private readonly seen: { calls: number; at: number }[];
 
   constructor(
     private readonly stats: FleetStats,
     private readonly total: number,
     private readonly startedAt: number,
   ) {
-    this.lastAt = startedAt;
+    this.seen = [{ calls: 0, at: startedAt }];
   }
 
   take(now: number): Progress {
@@ -48,9 +55,10 @@ export class ProgressMeter {
       calls += a.sent + a.received;
       errors += a.errors;
     }
-    const callsPerSec = ((calls - this.lastCalls) * 1000) / Math.max(1, now - this.lastAt);
-    this.lastCalls = calls;
-    this.lastAt = now;
+    const from = this.seen[0];
+    const callsPerSec = ((calls - from.calls) * 1000) / Math.max(1, now - from.at);
+    this.seen.push({ calls, at: now });
+    if (this.seen.length > RATE_WINDOW) this.seen.shift();
     return {
       elapsedMs: now - this.startedAt,
       total: this.total,

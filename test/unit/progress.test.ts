@@ -3,7 +3,8 @@
  * CI logs get a plain line every 5 s, --json-logs one JSON object per line.
  */
 import { describe, expect, it } from 'vitest';
-import { progressLine, ProgressView, statusBlock, type Progress } from '../../src/cli/progress.js';
+import { ProgressMeter, progressLine, ProgressView, statusBlock, type Progress } from '../../src/cli/progress.js';
+import type { FleetStats } from '../../src/metrics/fleet-stats.js';
 
 const sample = (elapsedMs: number): Progress => ({
   elapsedMs,
@@ -61,5 +62,20 @@ describe('progress', () => {
     view.note('careful', 'warn');
     expect(JSON.parse(out.chunks[0])).toMatchObject({ event: 'progress', booted: 97, energyWh: 123_456 });
     expect(JSON.parse(out.chunks[1])).toMatchObject({ event: 'log', level: 'warn', message: 'careful' });
+  });
+
+  it('the call rate spans the last few looks: reports that arrive two in one second and none in the next never read as 0 calls/s', () => {
+    // 1,000 calls a second, reported in bursts: 2,000 at once every other second (a shard's report landing on the other side of a look).
+    let calls = 0;
+    const stats = { actions: () => [{ sent: calls, received: 0, errors: 0 }], states: () => ({}), total: () => 0, overallQuantile: () => 0 } as unknown as FleetStats;
+    const meter = new ProgressMeter(stats, 10, 0);
+    const rates = [];
+    for (let t = 1; t <= 10; t++) {
+      if (t % 2 === 0) calls += 2000;
+      rates.push(meter.take(t * 1000).callsPerSec);
+    }
+    expect(rates[0]).toBe(0);
+    expect(Math.min(...rates.slice(1))).toBeGreaterThanOrEqual(500);
+    expect(rates.slice(5).every((r) => r >= 750 && r <= 1250)).toBe(true);
   });
 });
