@@ -22,9 +22,7 @@ export const updateReporting: UpdateReporting = {
     } else {
       // Only the statuses 1.6's FirmwareStatus has reach here: an unsigned update without a requestId
       // neither verifies a signature nor schedules its download or install, and it knows no
-      // InstallVerificationFailed: that is an InstallationFailed (§4.5). Nor has it a word for a
-      // paused download: the CSMS goes on hearing Downloading, once.
-      if (status === 'DownloadPaused' || (status === 'Downloading' && fw.lastFirmware?.status === 'Downloading')) return;
+      // InstallVerificationFailed: that is an InstallationFailed (§4.5).
       const known = status === 'InstallVerificationFailed' ? 'InstallationFailed' : status;
       fw.lastFirmware = { status: known, requestId: null };
       st.enqueue(new OutboundCall(Kind.Kept, 'FirmwareStatusNotification', { status: known as 'Downloaded' }));
@@ -35,6 +33,8 @@ export const updateReporting: UpdateReporting = {
   // 1.6: Installed, then the reboot; idle connectors are Unavailable while the install waits (§5.19).
   installedAfterReboot: false,
   allowNewSessions: () => false,
+  // SignedFirmwareStatusNotification has DownloadPaused; FirmwareStatusNotification (§7.25) has not: the CSMS goes on hearing Downloading.
+  reportsPause: (order) => order.requestId !== null,
 };
 
 export const uploadReporting: UploadReporting = {

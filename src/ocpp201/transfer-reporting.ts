@@ -36,6 +36,7 @@ export const updateReporting201: UpdateReporting = {
   securityEvent: (st, type, techInfo, now) => recordSecurityEvent(st, type, techInfo, now),
   installedAfterReboot: true,
   allowNewSessions,
+  reportsPause: () => true,
 };
 
 export const uploadReporting201: UploadReporting = {

@@ -233,10 +233,14 @@ describe('profile firmware section and the scenario step', () => {
     expect(() => loadProfile(file)).toThrow(ConfigError);
   });
 
-  it('compiles `firmware: {download: fail, install: ok}` and refuses other modes', () => {
+  it('compiles `firmware: {download: fail, install: ok}`, `{download: pause, certificate: revoked}`, and refuses other modes', () => {
     const prog = compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {download: fail, install: ok}\n  - wait: 1h\n');
-    expect(prog.instrs[0]).toMatchObject({ op: Op.Firmware, firmware: { downloadFails: true, installFails: false } });
-    expect(() => compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {download: broken}\n')).toThrow(/'broken' is not one of fail, ok/);
+    expect(prog.instrs[0]).toMatchObject({ op: Op.Firmware, firmware: { downloadFails: true, downloadPaused: false, installFails: false } });
+    const paused = compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {download: pause, certificate: revoked}\n');
+    expect(paused.instrs[0]).toMatchObject({ firmware: { downloadFails: false, downloadPaused: true, signingCertificateRevoked: true } });
+    expect(() => compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {download: broken}\n')).toThrow(/'broken' is not one of fail, pause, ok/);
+    expect(() => compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {install: pause}\n')).toThrow(/'pause' is not one of fail, ok/);
+    expect(() => compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {certificate: fail}\n')).toThrow(/'fail' is not one of revoked, ok/);
     expect(() => compileScenarioText('inline.yaml', 'description: d\nsteps:\n  - firmware: {}\n')).toThrow(ConfigError);
   });
 });

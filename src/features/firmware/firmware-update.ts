@@ -69,6 +69,8 @@ export interface UpdateReporting {
   readonly installedAfterReboot: boolean;
   /** New sessions may start while the install waits for transactions (2.0.1 AllowNewSessionsPendingFirmwareUpdate, L01.FR.07); 1.6: never. */
   allowNewSessions(st: Station): boolean;
+  /** The version has a word for a paused download (DownloadPaused); the 1.6 UpdateFirmware has none. */
+  reportsPause(order: UpdateOrder): boolean;
 }
 
 export interface UpdateOrder {
@@ -114,6 +116,8 @@ export class FirmwareUpdate implements TransferJob {
   private installScheduled = false;
   /** The version this update replaces (for FirmwareUpdated's techInfo). */
   private from = '';
+  /** DownloadPaused was reported: Downloading follows when the download starts again. */
+  private pauseReported = false;
   readonly version: string;
 
   constructor(
@@ -199,7 +203,8 @@ export class FirmwareUpdate implements TransferJob {
       controller?.abort();
       this.step = Step.Paused;
       stationLog.record(st, LogKind.Event, 'firmware: download paused', now);
-      this.notify(st, 'DownloadPaused', now);
+      this.pauseReported = this.order.reporting.reportsPause(this.order);
+      if (this.pauseReported) this.notify(st, 'DownloadPaused', now);
     }
     st.later(now + WAIT_POLL_MS, TAG, (s, t) => this.live(s) && this.resumeDownload(s, t));
   }
@@ -207,8 +212,9 @@ export class FirmwareUpdate implements TransferJob {
   private resumeDownload(st: Station, now: number): void {
     if (firmwareBehaviour(st).downloadPaused) return this.pause(st, now);
     this.step = Step.Downloading;
-    if (this.attempts === 0) this.attempts++; // paused before the first attempt began
-    this.notify(st, 'Downloading', now);
+    // Downloading again after DownloadPaused; or for the first time, when paused before the first attempt.
+    if (this.pauseReported || this.attempts === 0) this.notify(st, 'Downloading', now);
+    if (this.attempts === 0) this.attempts++;
     this.fetchImage(st, now);
   }
 
