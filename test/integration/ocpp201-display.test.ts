@@ -4,39 +4,23 @@
  * with each status (O01, O02, O06), GetDisplayMessages with its NotifyDisplayMessages parts (O03, O04),
  * ClearDisplayMessage (O05), validity windows, and a transaction's message gone with the transaction.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../src/scheduler/fleet.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import type { Station } from '../../src/station/station.js';
 import { shownNow } from '../../src/ocpp201/display/screen.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'display-201', ocppVersions: ['2.0.1'], meterValueSampleInterval: 1 };
-/** No car comes by itself: sessions start only when the CSMS asks. */
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600 };
 const TOKEN = { idToken: 'TAG201', type: 'ISO14443' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  await fleet?.stop();
-  fleet = null;
-  await peer?.close();
-  peer = null;
-});
-
 /** A strict CSMS that answers NotifyDisplayMessages, and one booted charge point of `profile`. */
+const start = oneStationPerTest({ profile: PROFILE_201 }, { NotifyDisplayMessages: () => ({}) });
 async function setup(deviceModel?: Record<string, unknown>): Promise<{ p: StrictPeer201; st: Station }> {
-  const p = (peer = await StrictPeer201.start());
-  p.respond('NotifyDisplayMessages', () => ({}));
-  const profile = deviceModel === undefined ? PROFILE_201 : { ...PROFILE_201, deviceModel };
-  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile }));
-  await until(() => p.calls(CP, 'StatusNotification').length >= 2, 'the boot and both connectors');
-  return { p, st: f.shards![0].stations[0] };
+  const { p, station } = await start(deviceModel === undefined ? {} : { profile: { ...PROFILE_201, deviceModel } });
+  return { p, st: station };
 }
 
 const message = (id: number, more: object = {}) => ({ id, priority: 'NormalCycle', message: { format: 'UTF8', content: `message ${id}` }, ...more });

@@ -8,40 +8,23 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Fleet, FleetConfig } from '../../src/scheduler/fleet.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FleetConfig } from '../../src/scheduler/fleet.js';
 import { loadScenario } from '../../src/scenario/parse.js';
-import { DEFAULT_DRIVER, type StationProfile } from '../../src/station/profile.js';
+import type { StationProfile } from '../../src/station/profile.js';
 import { checkProfileFile, loadProfile } from '../../src/profile/load.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 /** A shipped profile with monitors of its own (profiles/alpitronic-hyc300.yaml), run as 2.0.1. */
 const HYC300: StationProfile = { ...loadProfile('alpitronic-hyc300'), ocppVersions: ['2.0.1'], meterValueSampleInterval: 1 };
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600 };
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-gaps12-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  const f = fleet;
-  fleet = null;
-  await f?.stop();
-  await peer?.close();
-  peer = null;
-});
-
-async function setup(overrides: Partial<FleetConfig> = {}): Promise<StrictPeer201> {
-  const p = (peer = await StrictPeer201.start());
-  p.respond('NotifyMonitoringReport', () => ({}));
-  fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: HYC300, ...overrides });
-  await until(() => p.calls(CP, 'StatusNotification').length >= 2, 'boot and statuses');
-  return p;
-}
+const start = oneStationPerTest({ profile: HYC300 }, { NotifyMonitoringReport: () => ({}) });
+const setup = async (overrides: Partial<FleetConfig> = {}): Promise<StrictPeer201> => (await start(overrides)).p;
 
 let files = 0;
 function scenario(yaml: string) {

@@ -6,42 +6,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Fleet, FleetConfig } from '../../src/scheduler/fleet.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FleetConfig } from '../../src/scheduler/fleet.js';
 import { loadScenario } from '../../src/scenario/parse.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'monitoring-201', ocppVersions: ['2.0.1'], meterValueSampleInterval: 1 };
-/** No car ever arrives by itself. */
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600 };
 const TOKEN = { idToken: 'TAG201', type: 'ISO14443' };
 
 const dir = mkdtempSync(join(tmpdir(), 'ocpp-sim-monitoring-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  const f = fleet;
-  fleet = null;
-  await f?.stop();
-  await peer?.close();
-  peer = null;
-});
-
-async function setup(overrides: Partial<FleetConfig> = {}): Promise<StrictPeer201> {
-  const p = (peer = await StrictPeer201.start());
-  // The strict peer's default answers leave these two out: a CSMS acknowledges them with {}.
-  p.respond('NotifyMonitoringReport', () => ({}));
-  p.respond('NotifyCustomerInformation', () => ({}));
-  fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: PROFILE_201, ...overrides });
-  await until(() => p.calls(CP, 'StatusNotification').length >= (overrides.profile?.connectors.length ?? 2), 'boot and statuses');
-  return p;
-}
+// The strict peer's default answers leave these two out: a CSMS acknowledges them with {}.
+const start = oneStationPerTest({ profile: PROFILE_201 }, { NotifyMonitoringReport: () => ({}), NotifyCustomerInformation: () => ({}) });
+const setup = async (overrides: Partial<FleetConfig> = {}): Promise<StrictPeer201> => (await start(overrides)).p;
 
 function scenario(yaml: string) {
   const file = join(dir, `s${Math.random().toString(36).slice(2)}.yaml`);

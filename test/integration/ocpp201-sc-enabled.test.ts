@@ -3,38 +3,19 @@
  * profiles stop limiting a running transaction once the CSMS sets it false, and limit it again once it
  * is set true (K01/K08; E02 ChargingRateChanged each time the rate moves), the profiles kept meanwhile.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../src/scheduler/fleet.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
-import type { Station } from '../../src/station/station.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest, QUIET_DRIVER } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 const SAMPLED = 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Power.Offered';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'sc-enabled-201', ocppVersions: ['2.0.1'], meterValueSampleInterval: 1, meterValuesSampledData: SAMPLED };
 /** No car arrives by itself; the EV takes the full 22 kW the outlet gives. */
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600, evMaxPowerW: 22_000 };
+const EV_TAKES_ALL = { ...QUIET_DRIVER, evMaxPowerW: 22_000 };
 const TOKEN = { idToken: 'SCENABLED', type: 'ISO14443' };
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  const f = fleet;
-  fleet = null;
-  await f?.stop();
-  await peer?.close();
-  peer = null;
-});
-
-async function setup() {
-  const p = (peer = await StrictPeer201.start());
-  for (const m of ['ReportChargingProfiles', 'NotifyChargingLimit', 'ClearedChargingLimit']) p.respond(m, () => ({}));
-  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: PROFILE_201 }));
-  await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.evseId)).size === 2, 'boot and statuses');
-  return { p, station: f.shards![0].stations[0] as Station };
-}
+const setup = oneStationPerTest({ driver: EV_TAKES_ALL, profile: PROFILE_201 }, { ReportChargingProfiles: () => ({}), NotifyChargingLimit: () => ({}), ClearedChargingLimit: () => ({}) });
 
 function readings(mv: any): Record<string, number> {
   const out: Record<string, number> = {};

@@ -4,39 +4,21 @@
  * of an ISO 15118 session; the EV takes the first) and the EV-initiated renegotiation (K17: the scenario's
  * `renegotiate` step → NotifyEVChargingNeeds again → the CSMS's new TxProfile → NotifyEVChargingSchedule).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../src/scheduler/fleet.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { programForVersion } from '../../src/scenario/version-check.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest, QUIET_DRIVER } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'smart-gaps-201', ocppVersions: ['2.0.1'] };
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600, evMaxPowerW: 22_000 };
+/** No car arrives by itself; the EV takes the full 22 kW the outlet gives. */
+const EV_TAKES_ALL = { ...QUIET_DRIVER, evMaxPowerW: 22_000 };
 const TOKEN = { idToken: 'SMART201', type: 'ISO14443' };
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  const f = fleet;
-  fleet = null;
-  await f?.stop();
-  await peer?.close();
-  peer = null;
-});
-
-async function setup(overrides: Parameters<typeof startTestFleet>[1] = {}) {
-  const p = (peer = await StrictPeer201.start());
-  // The ISO 15118 notifications, answered as a CSMS would (the test peer's default {} lacks their status).
-  p.respond('NotifyEVChargingNeeds', () => ({ status: 'Accepted' }));
-  p.respond('NotifyEVChargingSchedule', () => ({ status: 'Accepted' }));
-  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: PROFILE_201, ...overrides }));
-  await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.evseId)).size === 2, 'boot and statuses');
-  return { p, f };
-}
+// The ISO 15118 notifications, answered as a CSMS would (the test peer's default {} lacks their status).
+const setup = oneStationPerTest({ driver: EV_TAKES_ALL, profile: PROFILE_201 }, { NotifyEVChargingNeeds: () => ({ status: 'Accepted' }), NotifyEVChargingSchedule: () => ({ status: 'Accepted' }) });
 
 async function arrives(p: StrictPeer201, method: string, pred: (params: any) => boolean = () => true, since = 0, timeoutMs = 5000): Promise<Received> {
   const find = () => p.received.slice(since).find((r) => r.identity === CP && r.method === method && pred(r.params));

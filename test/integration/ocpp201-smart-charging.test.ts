@@ -4,49 +4,28 @@
  * TransactionEvents' meter values, exactly at schedule boundaries. Each test ends with zero strict
  * validation failures and coherent transaction sequences.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../src/scheduler/fleet.js';
-import { DEFAULT_DRIVER, DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
-import type { Station } from '../../src/station/station.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE, type StationProfile } from '../../src/station/profile.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { programForVersion } from '../../src/scenario/version-check.js';
-import { startTestFleet, until } from '../helpers/fleet.js';
-import { StrictPeer201, type Received } from '../helpers/ocpp-rpc-peer-201.js';
+import { until } from '../helpers/fleet.js';
+import type { Received, StrictPeer201 } from '../helpers/ocpp-rpc-peer-201.js';
+import { CP, oneStationPerTest, QUIET_DRIVER } from '../helpers/one-station-201.js';
 
-const CP = 'TEST001';
 const SAMPLED = 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,Power.Offered';
 const PROFILE_201: StationProfile = { ...DEFAULT_PROFILE, name: 'smart-201', ocppVersions: ['2.0.1'], meterValueSampleInterval: 1, meterValuesSampledData: SAMPLED };
 /** No car arrives by itself; the EV takes the full 22 kW the outlet gives. */
-const QUIET_DRIVER = { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600, sessionMinS: 3600, sessionMaxS: 3600, evMaxPowerW: 22_000 };
+const EV_TAKES_ALL = { ...QUIET_DRIVER, evMaxPowerW: 22_000 };
 const TOKEN = { idToken: 'SMART201', type: 'ISO14443' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let peer: StrictPeer201 | null = null;
-let fleet: Fleet | null = null;
-
-afterEach(async () => {
-  const f = fleet;
-  fleet = null;
-  await f?.stop();
-  await peer?.close();
-  peer = null;
-});
-
-async function setup(profile: StationProfile = PROFILE_201) {
-  return setupWith({ profile });
-}
-
-async function setupWith(overrides: Parameters<typeof startTestFleet>[1]) {
-  const p = (peer = await StrictPeer201.start());
-  // The notifications of block K, answered as a CSMS would.
-  for (const m of ['ReportChargingProfiles', 'NotifyChargingLimit', 'ClearedChargingLimit']) p.respond(m, () => ({}));
-  p.respond('NotifyEVChargingNeeds', () => ({ status: 'Accepted' }));
-  p.respond('NotifyEVChargingSchedule', () => ({ status: 'Accepted' }));
-  const f = (fleet = startTestFleet(p.url, { count: 1, driver: QUIET_DRIVER, profile: PROFILE_201, ...overrides }));
-  await until(() => new Set(p.calls(CP, 'StatusNotification').map((c) => c.params.evseId)).size === 2, 'boot and statuses');
-  return { p, f, station: f.shards![0].stations[0] as Station };
-}
+// The notifications of block K, answered as a CSMS would.
+const setupWith = oneStationPerTest(
+  { driver: EV_TAKES_ALL, profile: PROFILE_201 },
+  { ReportChargingProfiles: () => ({}), NotifyChargingLimit: () => ({}), ClearedChargingLimit: () => ({}), NotifyEVChargingNeeds: () => ({ status: 'Accepted' }), NotifyEVChargingSchedule: () => ({ status: 'Accepted' }) },
+);
+const setup = (profile: StationProfile = PROFILE_201) => setupWith({ profile });
 
 async function arrives(p: StrictPeer201, method: string, pred: (params: any) => boolean = () => true, since = 0, timeoutMs = 5000): Promise<Received> {
   const find = () => p.received.slice(since).find((r) => r.identity === CP && r.method === method && pred(r.params));
