@@ -17,7 +17,7 @@ export interface PageLoad {
 }
 
 export async function connectPage(fleet: Fleet, total: number, shown: string): Promise<PageLoad> {
-  const server = await startControlServer({ fleet, port: 0, total, startedAt: () => Date.now() });
+  const server = await startControlServer({ fleet, port: 0, fleetSizes: [total], startedAt: () => Date.now() });
   const client = fileURLToPath(new URL('./page-client.js', import.meta.url));
   const page = spawn(process.execPath, [client, server.url, server.token, String(total), shown], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

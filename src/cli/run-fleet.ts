@@ -121,7 +121,7 @@ export async function runFleet(config: FleetConfig | FleetConfig[], opts: RunOpt
     if (metrics?.url) view.note(`Prometheus metrics at ${metrics.url}`);
     if (opts.control) {
       const c = opts.control;
-      controlServer = await startControlServer({ fleet, port: c.port, host: c.host, token: c.token, total, startedAt: () => started }).catch(async (e: Error) => {
+      controlServer = await startControlServer({ fleet, port: c.port, host: c.host, token: c.token, fleetSizes: list.map((c) => c.count), startedAt: () => started }).catch(async (e: Error) => {
         await fleet.stop();
         throw new UsageError(`--control-port ${c.port}: ${e.message}`);
       });

@@ -16,6 +16,7 @@ import { isExactIdentity } from './glob.js';
 import { ActionError, checkArgs } from './station-actions.js';
 import { EventHub } from './event-hub.js';
 import { MAX_LIMIT, type ActResult, type ControlFilter } from './protocol.js';
+import { arithmeticWindow, needsNoRank } from './places.js';
 
 export interface ControlServerOptions {
   fleet: Fleet;
@@ -25,8 +26,8 @@ export interface ControlServerOptions {
   host?: string;
   /** The bearer token; generated when absent. */
   token?: string;
-  /** Charge points the run was asked for. */
-  total: number;
+  /** Charge points the run was asked for, per fleet of its plan (one for a single fleet). */
+  fleetSizes: readonly number[];
   /** When the simulation started (ms epoch), once it has. */
   startedAt: () => number | undefined;
 }
@@ -83,6 +84,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const page = pageDir();
   const hub = new EventHub(opts.fleet);
   const rate = { at: 0, messages: 0, perSec: 0 };
+  const total = opts.fleetSizes.reduce((n, size) => n + size, 0);
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: Error) => {
@@ -114,12 +116,11 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
         allow(req, 'GET');
         const offset = intParam(url, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
         const limit = intParam(url, 'limit', 0, MAX_LIMIT, 100);
-        const rank = await opts.fleet.control({ kind: 'rank', filter: filterOf(url), want: offset + limit });
-        if (rank.kind !== 'rank') throw new Error('unexpected reply');
-        const places = rank.places.slice(2 * offset);
-        const page = places.length === 0 ? { kind: 'summaries', items: [] } : await opts.fleet.control({ kind: 'summaries', places });
+        const filter = filterOf(url);
+        const window = needsNoRank(filter) ? arithmeticWindow(opts.fleetSizes, filter.fleet, offset, limit) : await ranked(filter, offset, limit);
+        const page = window.places.length === 0 ? { kind: 'summaries', items: [] } : await opts.fleet.control({ kind: 'summaries', places: window.places });
         if (page.kind !== 'summaries') throw new Error('unexpected reply');
-        return sendJson(res, 200, { total: rank.total, offset, items: page.items });
+        return sendJson(res, 200, { total: window.total, offset, items: page.items });
       }
       if (parts.length === 2) {
         allow(req, 'GET');
@@ -133,6 +134,13 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       }
     }
     throw new HttpError(404, 'NotFound', `No route ${req.method} ${path}`);
+  }
+
+  /** The shards' ranking of the charge points `filter` keeps: their total and the places of the window. */
+  async function ranked(filter: ControlFilter, offset: number, limit: number): Promise<{ total: number; places: number[] }> {
+    const rank = await opts.fleet.control({ kind: 'rank', filter, want: offset + limit });
+    if (rank.kind !== 'rank') throw new Error('unexpected reply');
+    return { total: rank.total, places: rank.places.slice(2 * offset) };
   }
 
   async function act(res: ServerResponse, target: string, action: string, url: URL, args: Record<string, unknown>): Promise<void> {
@@ -181,10 +189,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       rate.at = now;
       rate.messages = messages;
     }
-    const actions = stats.actions();
     const t0 = opts.startedAt();
     return {
-      total: opts.total,
+      total,
       booted: stats.total('chargePointsBooted'),
       online: states.connected + states.booted + states.charging + states.faulted,
       byState: states,
@@ -192,7 +199,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       transactions: { active: stats.total('transactionsActive'), started: stats.total('transactionsStarted'), completed: stats.total('transactionsCompleted') },
       rates: { messagesPerSec: Math.round(rate.perSec * 10) / 10 },
       latency: { p95Ms: stats.latencyMs('*', 0.95) ?? null },
-      errors: actions.reduce((n, a) => n + a.errors + a.errorsSent, 0),
+      errors: stats.errorCount(),
       elapsedMs: t0 === undefined ? 0 : now - t0,
       ocpp: [...stats.protocols().keys()],
       manualActions: stats.manualActions(),

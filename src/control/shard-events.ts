@@ -1,8 +1,9 @@
 /**
  * The shard's side of the event stream: while a control API subscriber listens, a tap on the stations
- * (StationTap: status changes, the frames their log keeps) and on the shard's problems turns what
- * matches the subscribers' wish into plain events, batched every 100 ms to the thread that owns the
- * event hub. Nothing of it exists while nobody listens: no tap, no timer, no buffer.
+ * (StationTap: status changes, every frame in and out) and on the shard's problems turns what
+ * matches the subscribers' wish into plain events, sent in batches to the thread that owns the event
+ * hub, 100 ms after the first event of a batch. Nothing of it exists while nobody listens (no tap, no
+ * buffer), and no timer runs while nothing is wanted (a quiet charge point's stream wakes no thread).
  *
  * Bounded: at most MAX_PENDING events wait for the next batch; past that they are counted and sent
  * as one `dropped` event in their place.
@@ -21,7 +22,8 @@ interface Listening {
   wanted: Map<EventType, (((identity: string) => boolean) | null)[]>;
   pending: ControlEvent[];
   dropped: number;
-  timer: NodeJS.Timeout;
+  /** The pending batch's flush, while one waits. */
+  timer: NodeJS.Timeout | null;
   problem: Shard['stats']['problem'];
 }
 
@@ -39,7 +41,6 @@ function wants(l: Listening, type: EventType, identity: string): boolean {
 export function setEventWish(shard: Shard, want: EventWish[] | null): void {
   const was = listening.get(shard);
   if (was !== undefined) {
-    clearInterval(was.timer);
     flush(shard, was);
     shard.tap = null;
     shard.stats.problem = was.problem;
@@ -56,15 +57,11 @@ export function setEventWish(shard: Shard, want: EventWish[] | null): void {
     wanted,
     pending: [],
     dropped: 0,
-    timer: setInterval(() => flush(shard, l), FLUSH_MS),
+    timer: null,
     problem: shard.stats.problem,
   };
-  l.timer.unref();
   listening.set(shard, l);
-  const push = (e: ControlEvent) => {
-    if (l.pending.length < MAX_PENDING) l.pending.push(e);
-    else l.dropped++;
-  };
+  const push = (e: ControlEvent) => pushEvent(shard, l, e);
   shard.tap = {
     status(st: Station, c: Connector, from: string, now: number) {
       if (!wants(l, 'status', st.identity)) return;
@@ -93,12 +90,21 @@ export function setEventWish(shard: Shard, want: EventWish[] | null): void {
 export function actionEvent(shard: Shard, st: Station, action: string, args: Record<string, unknown>, ok: boolean, error?: string): void {
   const l = listening.get(shard);
   if (l === undefined || !wants(l, 'action', st.identity)) return;
-  const e: ControlEvent = { type: 'action', identity: st.identity, at: Date.now(), action, args, ok, ...(error === undefined ? {} : { error }) };
+  pushEvent(shard, l, { type: 'action', identity: st.identity, at: Date.now(), action, args, ok, ...(error === undefined ? {} : { error }) });
+}
+
+function pushEvent(shard: Shard, l: Listening, e: ControlEvent): void {
   if (l.pending.length < MAX_PENDING) l.pending.push(e);
   else l.dropped++;
+  if (l.timer === null) {
+    l.timer = setTimeout(() => flush(shard, l), FLUSH_MS);
+    l.timer.unref();
+  }
 }
 
 function flush(shard: Shard, l: Listening): void {
+  if (l.timer !== null) clearTimeout(l.timer);
+  l.timer = null;
   if (l.pending.length === 0 && l.dropped === 0) return;
   const events = l.pending;
   if (l.dropped > 0) events.push({ type: 'dropped', at: Date.now(), count: l.dropped });

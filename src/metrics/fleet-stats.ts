@@ -53,9 +53,12 @@ export function actionKey(protocol: string, action: string): string {
   return `${protocol} ${action}`;
 }
 
+/** One collator for every comparison: localeCompare with options builds one per call. */
+const VERSION_ORDER = new Intl.Collator('en', { numeric: true });
+
 /** Versions in their natural order: 1.6 before 2.0.1 before 2.1 (numeric per dotted part). */
 export function compareProtocols(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return VERSION_ORDER.compare(a, b);
 }
 
 /** One (protocol, action)'s merged latency. */
@@ -198,6 +201,15 @@ export class FleetStats {
     const out = Object.fromEntries(CP_STATES.map((s) => [s, 0])) as Record<CpState, number>;
     for (const s of this.shards.values()) if (protocol === undefined || s.protocol === protocol) CP_STATES.forEach((name, i) => (out[name] += s.states[i]));
     return out;
+  }
+
+  /** Errors of every action ({@link ActionSummary} errors + errorsSent), without building the summaries. */
+  errorCount(): number {
+    let n = 0;
+    for (const s of this.shards.values()) {
+      for (let i = 0; i < s.actions.length; i += A.COUNT) n += s.actions[i + A.CallErrors] + s.actions[i + A.Timeouts] + s.actions[i + A.InvalidResponses] + s.actions[i + A.ErrorsSent];
+    }
+    return n;
   }
 
   /** Per-(protocol, action) figures, sorted by protocol (1.6 first), then action name. */

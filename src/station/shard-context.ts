@@ -54,8 +54,9 @@ export interface StationOptions {
 }
 
 /**
- * What the control API's event stream hears while someone subscribes (control/shard-events.ts): the
- * frames the station's own log keeps, and connector status changes. Null while nobody listens, so
+ * What the control API's event stream hears while someone subscribes (control/shard-events.ts): every
+ * frame in and out (routine ones too, which the station's own log leaves out), and connector status
+ * changes. Null while nobody listens, so
  * it costs one null check.
  */
 export interface StationTap {

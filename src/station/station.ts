@@ -509,10 +509,9 @@ export class Station {
     this.pendingDeadline = now + ctx.options.callTimeoutMs;
     ctx.stats.count(action, A.CallsSent);
     const text = encodeCall(this.pendingId, call.action, payload);
-    if (!isRoutine(call)) {
-      stationLog.record(this, LogKind.Out, text, now);
-      if (ctx.tap !== null) ctx.tap.frame(this, 'out', text, now);
-    }
+    if (!isRoutine(call)) stationLog.record(this, LogKind.Out, text, now);
+    // The event stream sees every frame: someone watching this charge point wants its MeterValues too.
+    if (ctx.tap !== null) ctx.tap.frame(this, 'out', text, now);
     this.sendRaw(text);
     this.arm(now);
   }
@@ -572,10 +571,8 @@ export class Station {
     ctx.stats.totals[T.MessagesIn]++;
     const frame = decodeFrame(text);
     // The charge point's own log (GetDiagnostics): every frame but the routine answers.
-    if (frame instanceof FrameError || frame[0] === CALL || !this.pending || !isRoutine(this.pending)) {
-      stationLog.record(this, LogKind.In, text, now);
-      if (ctx.tap !== null) ctx.tap.frame(this, 'in', text, now);
-    }
+    if (frame instanceof FrameError || frame[0] === CALL || !this.pending || !isRoutine(this.pending)) stationLog.record(this, LogKind.In, text, now);
+    if (ctx.tap !== null) ctx.tap.frame(this, 'in', text, now);
     if (frame instanceof FrameError) {
       ctx.stats.totals[T.BadFrames]++;
       ctx.stats.problem(`${this.identity}: bad frame from CSMS (${frame.message}): ${text.slice(0, 120)}`);

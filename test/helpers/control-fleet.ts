@@ -42,7 +42,7 @@ export async function controlledFleet(count: number, overrides: Partial<FleetCon
   };
   const fleet = startTestFleet(csms.url, { count, driver: { ...DEFAULT_DRIVER, idleMinS: 3600, idleMaxS: 3600 }, ...overrides });
   const started = Date.now();
-  const control = await startControlServer({ fleet, port: 0, token: TEST_CONTROL_TOKEN, total: count, startedAt: () => started });
+  const control = await startControlServer({ fleet, port: 0, token: TEST_CONTROL_TOKEN, fleetSizes: [count], startedAt: () => started });
   await until(() => new Set(received.filter((r) => r.action === 'BootNotification').map((r) => r.identity)).size === count, `${count} boots`, 10_000);
   return {
     csms,

@@ -35,7 +35,7 @@ async function setUp(profile: StationProfile = DEFAULT_PROFILE, count = 3): Prom
     return undefined;
   };
   const t0 = Date.now();
-  const server = await startControlServer({ fleet, port: 0, total: count, startedAt: () => t0 });
+  const server = await startControlServer({ fleet, port: 0, fleetSizes: [count], startedAt: () => t0 });
   cleanups.push(() => server.close());
   await until(() => csms.stats.booted === count, `${count} booted charge points`, 8000);
   // Their first status reports are in: what follows comes from the API.
@@ -50,6 +50,37 @@ async function api(server: ControlServer, method: string, path: string, body?: u
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
+}
+
+/** Subscribes to the event stream; `events` fills as they come (after the shards have heard of the subscriber). */
+async function subscribe(server: ControlServer, query: string): Promise<{ res: Response; events: any[]; stop: () => Promise<void> }> {
+  const ctrl = new AbortController();
+  const res = await fetch(`${server.url}/api/events?${query}`, { headers: { authorization: `Bearer ${server.token}` }, signal: ctrl.signal });
+  const reader = res.body!.getReader();
+  const events: any[] = [];
+  const reading = (async () => {
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += new TextDecoder().decode(value);
+      let i;
+      while ((i = text.indexOf('\n\n')) >= 0) {
+        const chunk = text.slice(0, i);
+        text = text.slice(i + 2);
+        if (chunk.startsWith('data: ')) events.push(JSON.parse(chunk.slice(6)));
+      }
+    }
+  })().catch(() => {});
+  await new Promise((r) => setTimeout(r, 200)); // the shards have heard of the subscriber
+  return {
+    res,
+    events,
+    stop: async () => {
+      ctrl.abort();
+      await reading;
+    },
+  };
 }
 
 /** A raw request with chosen headers (fetch does not let a test set Host). */
@@ -81,6 +112,11 @@ describe('control API, OCPP 1.6 fleet in a worker', () => {
     expect(list.json.items[0]).toMatchObject({ ocpp: '1.6', state: 'booted', connectors: [{ id: 1, status: 'Available' }, { id: 2, status: 'Available' }] });
     const page2 = await api(server, 'GET', '/api/charge-points?offset=2&limit=5');
     expect(page2.json.items.map((c: any) => c.identity)).toEqual(['TEST003']);
+    // Unfiltered, the window is computed without the shards' ranking; a glob that keeps them all is ranked: the same page.
+    const window = await api(server, 'GET', '/api/charge-points?offset=1&limit=1');
+    const rankedWindow = await api(server, 'GET', '/api/charge-points?q=TEST*&offset=1&limit=1');
+    expect(window.json).toEqual(rankedWindow.json);
+    expect(window.json).toMatchObject({ total: 3, offset: 1, items: [{ identity: 'TEST002' }] });
     expect((await api(server, 'GET', '/api/charge-points?state=nonsense')).status).toBe(400);
 
     // fault → StatusNotification Faulted with that error code.
@@ -193,26 +229,8 @@ describe('control API, OCPP 1.6 fleet in a worker', () => {
 
   it('streams the fault status event to a subscriber, filtered by identity and type', async () => {
     const { server } = await setUp(DEFAULT_PROFILE, 2);
-    const ctrl = new AbortController();
-    const res = await fetch(`${server.url}/api/events?q=TEST002&types=status,action`, { headers: { authorization: `Bearer ${server.token}` }, signal: ctrl.signal });
+    const { res, events, stop } = await subscribe(server, 'q=TEST002&types=status,action');
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = res.body!.getReader();
-    const events: any[] = [];
-    const reading = (async () => {
-      let text = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        text += new TextDecoder().decode(value);
-        let i;
-        while ((i = text.indexOf('\n\n')) >= 0) {
-          const chunk = text.slice(0, i);
-          text = text.slice(i + 2);
-          if (chunk.startsWith('data: ')) events.push(JSON.parse(chunk.slice(6)));
-        }
-      }
-    })().catch(() => {});
-    await new Promise((r) => setTimeout(r, 200)); // the shards have heard of the subscriber
     await api(server, 'POST', '/api/charge-points/TEST00*/fault', { errorCode: 'WeakSignal' });
     await until(() => events.some((e) => e.type === 'status' && e.status === 'Faulted'), 'the status event');
     expect(events.filter((e) => e.type === 'status')).toEqual([
@@ -220,8 +238,20 @@ describe('control API, OCPP 1.6 fleet in a worker', () => {
     ]);
     expect(events.some((e) => e.type === 'action' && e.identity === 'TEST002' && e.action === 'fault')).toBe(true);
     expect(events.some((e) => e.identity === 'TEST001')).toBe(false);
-    ctrl.abort();
-    await reading;
+    await stop();
+  });
+
+  it('streams the routine frames too (Heartbeats), which the charge point’s own log leaves out', async () => {
+    const { server } = await setUp(DEFAULT_PROFILE, 1);
+    const { events, stop } = await subscribe(server, 'q=TEST001&types=call,answer');
+    // The test CSMS asks for a Heartbeat every second.
+    await until(() => events.some((e) => e.type === 'call' && e.dir === 'out' && /"Heartbeat"/.test(e.text)), 'a Heartbeat call event', 5000);
+    const heartbeat = events.find((e) => e.type === 'call' && /"Heartbeat"/.test(e.text));
+    const id = JSON.parse(heartbeat.text)[1];
+    await until(() => events.some((e) => e.type === 'answer' && e.dir === 'in' && JSON.parse(e.text)[1] === id), 'its answer event', 5000);
+    const detail = await api(server, 'GET', '/api/charge-points/TEST001');
+    expect(detail.json.frames.some((f: any) => /"Heartbeat"/.test(f.text))).toBe(false);
+    await stop();
   });
 });
 
@@ -263,7 +293,7 @@ describe('a manual action and the connector\'s scenario', () => {
       received.push({ identity, action, payload });
       return undefined;
     };
-    const server = await startControlServer({ fleet, port: 0, total: 1, startedAt: () => Date.now() });
+    const server = await startControlServer({ fleet, port: 0, fleetSizes: [1], startedAt: () => Date.now() });
     cleanups.push(() => server.close());
     await until(() => csms.stats.booted === 1, 'booted');
     // Connector 1 faulted (and so paused) while its scenario waits; connector 2 runs its session.
