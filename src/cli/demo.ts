@@ -11,7 +11,7 @@ import { startDemoCsms } from './demo-csms.js';
 import { API_TOKEN_ENV, apiBase, bearerExample, givenApiToken } from './api-token.js';
 import { hideBin } from 'yargs/helpers';
 import { explicitFlags } from '../plan/precedence.js';
-import { runFromFlags, runOptions, type RunArgs } from './run.js';
+import { parseRunFlags, runFromFlags, runOptions, type RunArgs } from './run.js';
 
 /** The default demo profiles: half the fleet speaks OCPP 1.6, half 2.0.1, to the one CSMS. */
 const DEMO_PROFILES = ['generic-16-ac', 'generic-201-ac'] as const;
@@ -46,6 +46,8 @@ export const demoCommand: CommandModule = {
       .option('api-token', { type: 'string', describe: `Token of the embedded CSMS's operator API; default: $${API_TOKEN_ENV}, else generated and printed` }),
   handler: async (argv) => {
     const { token: apiToken, source: tokenSource } = givenApiToken(argv['api-token'] as string | undefined);
+    // A bad flag is a usage error before the CSMS starts (on cluster processes, at a large --count).
+    parseRunFlags(mixedFleet({ ...(argv as unknown as RunArgs), csms: 'ws://127.0.0.1:1/ocpp' }));
     const csms = await startDemoCsms(Number(argv.count), { heartbeatInterval: 10, apiToken });
     const args = { ...(argv as unknown as RunArgs), csms: csms.url };
     const out = process.stdout;

@@ -407,22 +407,32 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
  * once the fleet has stopped); `heldHere`: sockets this process holds besides the fleet's (see
  * spreadOverProcesses).
  */
+/**
+ * Everything a run's flags say, each fleet's config built: a usage error (exit 2) for any bad flag.
+ * Starts nothing, so a command that must start something first (the demo's CSMS) can check its
+ * flags before it does.
+ */
+export function parseRunFlags(fleets: RunArgs | RunArgs[]) {
+  const list = Array.isArray(fleets) ? fleets : [fleets];
+  const [args] = list;
+  const results = guard(() => resultOptionsFrom(args as ResultArgs));
+  const total = list.reduce((n, a) => n + Number(a.count), 0);
+  const built = list.map((a) => fleetConfigFrom(a, list.length > 1 ? { total } : undefined));
+  const metrics = guard(() => metricsOptionsFrom(args));
+  const control = guard(() => controlOptionsFrom(args));
+  return { args, results, built, metrics, control };
+}
+
 export async function runFromFlags(
   fleets: RunArgs | RunArgs[],
   announce?: (configs: FleetConfig[]) => void,
   epilogue?: () => string[] | Promise<string[]>,
   heldHere = 0,
 ): Promise<RunResult> {
-  const list = Array.isArray(fleets) ? fleets : [fleets];
-  const [args] = list;
-  const results = guard(() => resultOptionsFrom(args as ResultArgs));
-  const total = list.reduce((n, a) => n + Number(a.count), 0);
-  const built = list.map((a) => fleetConfigFrom(a, list.length > 1 ? { total } : undefined));
+  const { args, results, built, metrics, control } = parseRunFlags(fleets);
   const { configs, processes, inChildren } = spreadOverProcesses(built.map((b) => b.config), args.processes, heldHere);
   const { durationMs, giveUpAfterMs } = built[0];
-  const metrics = guard(() => metricsOptionsFrom(args));
   announce?.(configs);
-  const control = guard(() => controlOptionsFrom(args));
   const result = await runFleet(configs.length === 1 ? configs[0] : configs, { durationMs, giveUpAfterMs, quiet: args.quiet, jsonLogs: args['json-logs'], allowInvalid: args['allow-invalid'], metrics, processes, inChildren, control, ...results });
   const closingLines = (await epilogue?.()) ?? [];
   process.exitCode = finishRun(result, results, { configs, durationMs, runId: metrics?.runId ?? args['run-id'], allowInvalid: args['allow-invalid'] }, args['json-logs'], () => closingLines);

@@ -110,6 +110,22 @@ describe.concurrent('demo beyond one process', () => {
     expect(seen.children.filter(alive)).toEqual([]);
   });
 
+  it('a bad flag at a cluster-sized --count is a usage error before any CSMS process starts', async ({ expect }) => {
+    let forked = 0;
+    const r = await runCli(['demo', '--count', '150', '--duration', 'soon'], {
+      openFiles: OPEN_FILES,
+      timeoutMs: 20_000,
+      onSpawn: (child: ChildProcess) => {
+        const look = setInterval(() => (forked = Math.max(forked, childrenOf(child.pid!).length)), 20);
+        child.once('exit', () => clearInterval(look));
+      },
+    });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(/--duration/);
+    expect(r.stdout).not.toMatch(/embedded CSMS/);
+    expect(forked).toBe(0);
+  });
+
   it('the CSMS in the demo process, the fleet in one child beside it: one summary, every boot counted, exit 0', async ({ expect }) => {
     const { r, seen } = await demo(80, ['--duration', '4s']);
     expect(r.code, describeRun(r)).toBe(0);
