@@ -400,14 +400,6 @@ export const runCommand: CommandModule<object, RunArgs & { plan?: string }> = {
 };
 
 /**
- * A fleet described by flags (`run` without a plan, and `demo` against its own CSMS) — or several, one
- * per entry of `fleets` (the demo's mixed fleet), sharing the first one's run settings: checked, run,
- * and the results written; sets the exit code. `announce` is told the fleets before they start;
- * `epilogue` gives lines to print after the summary, before the closing verdict and exit code (asked
- * once the fleet has stopped); `heldHere`: sockets this process holds besides the fleet's (see
- * spreadOverProcesses).
- */
-/**
  * Everything a run's flags say, each fleet's config built: a usage error (exit 2) for any bad flag.
  * Starts nothing, so a command that must start something first (the demo's CSMS) can check its
  * flags before it does.
@@ -423,6 +415,14 @@ export function parseRunFlags(fleets: RunArgs | RunArgs[]) {
   return { args, results, built, metrics, control };
 }
 
+/**
+ * A fleet described by flags (`run` without a plan, and `demo` against its own CSMS) — or several, one
+ * per entry of `fleets` (the demo's mixed fleet), sharing the first one's run settings: checked, run,
+ * and the results written; sets the exit code. `announce` is told the fleets before they start;
+ * `epilogue` gives lines to print after the summary, before the closing verdict and exit code (asked
+ * once the fleet has stopped); `heldHere`: sockets this process holds besides the fleet's (see
+ * spreadOverProcesses).
+ */
 export async function runFromFlags(
   fleets: RunArgs | RunArgs[],
   announce?: (configs: FleetConfig[]) => void,
