@@ -38,6 +38,8 @@ export class Connection {
     readonly binding: VersionBinding,
     readonly remoteAddress: string,
     readonly connectedAt: number,
+    /** When its upgrade was accepted, on the machine's monotonic clock (µs): orders connections across the CSMS's processes. */
+    readonly connectedTick: number,
     /** Whether this connection's events are logged (decided once, at connect). */
     readonly logged: boolean,
     /** The identity's registration, shared with its earlier connections; null until its first boot. */
@@ -52,9 +54,9 @@ export class Connection {
 }
 
 /** Wraps an accepted socket in a {@link Connection}, registers it and installs the shared listeners. */
-export function attach(core: CsmsCore, ws: WebSocket, identity: string, binding: VersionBinding, remoteAddress: string): Connection {
+export function attach(core: CsmsCore, ws: WebSocket, identity: string, binding: VersionBinding, remoteAddress: string, acceptedTick: number): Connection {
   const logged = core.logger.wantsConnection(core.stats);
-  const conn = new Connection(core, ws, identity, binding, remoteAddress, Date.now(), logged, core.registrations.get(identity) ?? null);
+  const conn = new Connection(core, ws, identity, binding, remoteAddress, Date.now(), acceptedTick, logged, core.registrations.get(identity) ?? null);
   (ws as TaggedSocket)[kConnection] = conn;
   ws.on('message', onMessage);
   ws.on('close', onClose);

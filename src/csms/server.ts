@@ -16,6 +16,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { identityProblem } from '../util/identity.js';
+import { monotonicMicros } from '../util/monotonic.js';
 import type { CsmsAction, RequestOf, ResponseOf } from '../ocpp16/generated/actions.gen.js';
 import type {
   CsmsAction as CsmsAction201,
@@ -144,7 +145,7 @@ export async function startCsms(opts: CsmsOptions = {}): Promise<Csms> {
     : http.createServer();
   const onUpgraded = (ws: WebSocket, req: http.IncomingMessage): void => {
     const upgrade = req as UpgradeRequest;
-    attach(core, ws, upgrade[kIdentity], upgrade[kBinding], req.socket.remoteAddress ?? '');
+    attach(core, ws, upgrade[kIdentity], upgrade[kBinding], req.socket.remoteAddress ?? '', upgrade[kAcceptedTick]);
   };
   server.on('request', (req, res) => handleApiRequest(core, req, res));
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -189,7 +190,8 @@ function pricePerKWh(price: number | undefined): number | null {
 
 const kIdentity = Symbol('csms.identity');
 const kBinding = Symbol('csms.binding');
-type UpgradeRequest = http.IncomingMessage & { [kIdentity]: string; [kBinding]: VersionBinding };
+const kAcceptedTick = Symbol('csms.acceptedTick');
+type UpgradeRequest = http.IncomingMessage & { [kIdentity]: string; [kBinding]: VersionBinding; [kAcceptedTick]: number };
 
 /** ws's subprotocol choice: the one acceptUpgrade negotiated. */
 function pickSubprotocol(_protocols: Set<string>, req: http.IncomingMessage): string {
@@ -225,6 +227,9 @@ function acceptUpgrade(core: CsmsCore, req: http.IncomingMessage, socket: Duplex
   }
   (req as UpgradeRequest)[kIdentity] = identity;
   (req as UpgradeRequest)[kBinding] = binding;
+  // Taken before the 101 is written: a client can open its next connection only after this one's
+  // 101, so this orders its connections even when this process stalls (GC) before attach.
+  (req as UpgradeRequest)[kAcceptedTick] = monotonicMicros();
   return true;
 }
 

@@ -173,6 +173,8 @@ describe('csms --processes 2', () => {
     }
     await until(() => closes.length === 2, 'the two older connections closed', 5000);
     expect(closes).toEqual([CLOSE_REPLACED, CLOSE_REPLACED]);
+    // The newest stays, even when the process holding it is slower to say so (server.ts: kAcceptedTick).
+    expect(sockets.map((ws) => ws.readyState)).toEqual([WebSocket.CLOSED, WebSocket.CLOSED, WebSocket.OPEN]);
     const stats = await statsUntil((s) => s.connections.current === COUNT + 1, 'one DUP1 connection');
     expect(stats.connections.replaced).toBe(2);
     sockets[2].close();

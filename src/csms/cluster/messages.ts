@@ -25,7 +25,7 @@ export type ToWorker =
   | { t: 'answer'; id: number; value?: unknown; error?: string }
   /** What the CSMS knows of `identity` from its boot on another process (sent on `connected` without a registration). */
   | ({ t: 'registration'; identity: string } & SharedRegistration)
-  /** `identity` connected to another process: close its connection here if it is older than `before` (ms). */
+  /** `identity` connected to another process: close its connection here if it is older than `before` (µs, util/monotonic.ts). */
   | { t: 'replace'; identity: string; before: number }
   /** Close the CSMS (1001 to every charge point) and exit 0. */
   | { t: 'stop' };
@@ -38,7 +38,7 @@ export type ToPrimary =
   | { t: 'ready'; port: number; url: string }
   /** Could not start (port in use, …): the primary stops them all and exits with `usage`'s code. */
   | { t: 'failed'; message: string; usage: boolean }
-  /** A connection of `identity` was registered at `at` (ms); `known`: this process has its registration. */
+  /** A connection of `identity` was registered at `at` (µs, util/monotonic.ts); `known`: this process has its registration. */
   | { t: 'connected'; identity: string; at: number; known: boolean }
   /** A boot was recorded for `identity`. */
   | ({ t: 'booted'; identity: string } & SharedRegistration)

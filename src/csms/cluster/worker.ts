@@ -71,7 +71,7 @@ export async function runCsmsWorker(opts: Omit<CsmsOptions, 'apiToken' | 'log'>,
   const asks = new AskChannel(send);
   core.fleet = asks;
   core.peers = {
-    connected: (conn) => send({ t: 'connected', identity: conn.identity, at: conn.connectedAt, known: conn.registration !== null }),
+    connected: (conn) => send({ t: 'connected', identity: conn.identity, at: conn.connectedTick, known: conn.registration !== null }),
     booted: (identity, r) => send({ t: 'booted', identity, booted: r.booted, vendor: r.vendor, model: r.model }),
   };
   process.on('message', (m: ToWorker) => {
@@ -114,7 +114,7 @@ function adoptRegistration(core: CsmsCore, identity: string, shared: SharedRegis
 /** `identity` connected to another process: its older connection here is replaced, as within one process (core.register). */
 function replaceHere(core: CsmsCore, identity: string, before: number): void {
   const conn = core.conns.get(identity);
-  if (conn === undefined || conn.connectedAt > before) return;
+  if (conn === undefined || conn.connectedTick > before) return;
   core.unregister(conn);
   core.stats.connections.replaced++;
   conn.ws.close(CLOSE_REPLACED, 'Replaced by a newer connection with the same identity');
