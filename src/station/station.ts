@@ -29,6 +29,7 @@ import { LogKind, stationLog } from './log.js';
 import { onFailure, onResponse } from './responses.js';
 import { attachSocket, connectFailed, failsOnPurpose } from './socket.js';
 import * as driver from './driver.js';
+import { keptItems, withItem } from '../util/exact-array.js';
 
 /** Connection state. */
 export const enum Link {
@@ -997,10 +998,10 @@ export class Station {
   /** Runs `run` at `at` (ms) on this station's wake-up; returns the alarm so it can be cancelled. */
   later(at: number, tag: string, run: (st: Station, now: number) => void): Alarm {
     const alarm: Alarm = { at, run, tag };
-    const list = (this.alarms ??= []);
+    const list = this.alarms ?? [];
     let i = list.length;
     while (i > 0 && list[i - 1].at > at) i--;
-    list.splice(i, 0, alarm);
+    this.alarms = withItem(list, alarm, i);
     this.arm(this.ctx.now());
     return alarm;
   }
@@ -1008,15 +1009,15 @@ export class Station {
   /** Cancels one alarm, or every alarm with this tag. */
   cancel(what: Alarm | string): void {
     if (!this.alarms) return;
-    this.alarms = this.alarms.filter((a) => (typeof what === 'string' ? a.tag !== what : a !== what));
+    this.alarms = keptItems(this.alarms, (a) => (typeof what === 'string' ? a.tag !== what : a !== what));
     if (this.alarms.length === 0) this.alarms = null;
   }
 
   /** Runs the alarms that are due (each once; one may set new ones). */
   private runAlarms(now: number): void {
     while (this.alarms && this.alarms[0].at <= now) {
-      const alarm = this.alarms.shift()!;
-      if (this.alarms.length === 0) this.alarms = null;
+      const alarm = this.alarms[0];
+      this.alarms = this.alarms.length === 1 ? null : this.alarms.slice(1);
       alarm.run(this, now);
     }
   }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compositeSchedule, limitAt, type Electrics, type ScheduleView } from '../../src/features/smart-charging/composite.js';
-import { installProfile, type InstalledProfile, type ProfileLimits, type Purpose } from '../../src/features/smart-charging/profiles.js';
+import { withProfile, type InstalledProfile, type ProfileLimits, type Purpose } from '../../src/features/smart-charging/profiles.js';
 import { compileScenarioText } from '../../src/scenario/parse.js';
 import { Op } from '../../src/scenario/program.js';
 import { programForVersion } from '../../src/scenario/version-check.js';
@@ -65,7 +65,13 @@ describe('the composite limit by EVSE, with external constraints (K08)', () => {
 
 describe('installation without same-level replacement (K01.FR.05/06)', () => {
   it('a same id replaces; a same stack level and purpose is kept beside it (the 2.0.1 rules refuse it first)', () => {
-    const list: InstalledProfile[] = [];
+    let list: InstalledProfile[] = [];
+    /** Installs into `list` as the station does (withProfile's new list replaces it); false when refused. */
+    const installProfile = (l: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevel?: boolean): boolean => {
+      const next = withProfile(l, p, limits, sameLevel);
+      if (next !== null) list = next;
+      return next !== null;
+    };
     expect(installProfile(list, profile(1, 'TxDefault', 1, 10, 'A'), LIMITS, false)).toBe(true);
     expect(installProfile(list, profile(2, 'TxDefault', 1, 12, 'A'), LIMITS, false)).toBe(true);
     expect(list.map((p) => p.id)).toEqual([1, 2]);

@@ -8,7 +8,7 @@ import { meterValues } from '../../src/ocpp16/dialect.js';
 import { Connector } from '../../src/station/connector.js';
 import { DEFAULT_PROFILE, DEFAULT_QUIRKS } from '../../src/station/profile.js';
 import { compositeSchedule, limitAt, nextChangeAt, type Electrics, type ScheduleView } from '../../src/features/smart-charging/composite.js';
-import { installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits } from '../../src/features/smart-charging/profiles.js';
+import { withProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits } from '../../src/features/smart-charging/profiles.js';
 import { allowedUnits, clearProfiles, parseProfile, type ChargingProfile } from '../../src/ocpp16/smart-charging/profiles.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
@@ -92,7 +92,13 @@ describe('SetChargingProfile validation (§5.16, §9.4)', () => {
   });
 
   it('replaces a profile with the same id, or the same stackLevel and purpose on the same connector', () => {
-    const list: InstalledProfile[] = [];
+    let list: InstalledProfile[] = [];
+    /** Installs into `list` as the station does (withProfile's new list replaces it); false when refused. */
+    const installProfile = (l: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevel?: boolean): boolean => {
+      const next = withProfile(l, p, limits, sameLevel);
+      if (next !== null) list = next;
+      return next !== null;
+    };
     expect(installProfile(list, parsed(1, profile({ chargingProfileId: 1, stackLevel: 0 })), LIMITS)).toBe(true);
     expect(installProfile(list, parsed(2, profile({ chargingProfileId: 2, stackLevel: 0 })), LIMITS)).toBe(true); // other connector: added
     expect(installProfile(list, parsed(1, profile({ chargingProfileId: 3, stackLevel: 0, periods: [[0, 10]] })), LIMITS)).toBe(true); // replaces 1
@@ -105,7 +111,13 @@ describe('SetChargingProfile validation (§5.16, §9.4)', () => {
   });
 
   it('enforces MaxChargingProfilesInstalled, counting what a new profile replaces', () => {
-    const list: InstalledProfile[] = [];
+    let list: InstalledProfile[] = [];
+    /** Installs into `list` as the station does (withProfile's new list replaces it); false when refused. */
+    const installProfile = (l: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevel?: boolean): boolean => {
+      const next = withProfile(l, p, limits, sameLevel);
+      if (next !== null) list = next;
+      return next !== null;
+    };
     for (let i = 1; i <= 4; i++) expect(installProfile(list, parsed(1, profile({ chargingProfileId: i, stackLevel: i })), LIMITS)).toBe(true);
     expect(installProfile(list, parsed(1, profile({ chargingProfileId: 5, stackLevel: 5 })), LIMITS)).toBe(false);
     expect(list).toHaveLength(4);

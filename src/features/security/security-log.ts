@@ -3,6 +3,7 @@
  * A04.FR.04: "It is recommended to implement this in a rolling format"). GetLog(SecurityLog) uploads
  * its lines (see securityLogLines in events.ts).
  */
+import { withItem } from '../../util/exact-array.js';
 
 /** How many events a charge point keeps; the oldest are overwritten. */
 export const SECURITY_LOG_CAPACITY = 200;
@@ -15,14 +16,15 @@ export interface SecurityLogEntry {
 }
 
 export class SecurityLog {
-  private readonly entries: SecurityLogEntry[] = [];
+  private entries: SecurityLogEntry[] = [];
   /** Where the next entry goes once the ring is full. */
   private next = 0;
 
   constructor(readonly capacity = SECURITY_LOG_CAPACITY) {}
 
   add(entry: SecurityLogEntry): void {
-    if (this.entries.length < this.capacity) this.entries.push(entry);
+    // Until full, a new array of exactly the entries (util/exact-array.ts; security events are rare).
+    if (this.entries.length < this.capacity) this.entries = withItem(this.entries, entry);
     else {
       this.entries[this.next] = entry;
       this.next = (this.next + 1) % this.capacity;
@@ -39,7 +41,7 @@ export class SecurityLog {
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.entries = [];
     this.next = 0;
   }
 }

@@ -7,6 +7,7 @@
  * SetChargingProfile payload into a {@link ProfileInput} (ocpp16/smart-charging/profiles.ts).
  */
 import { Interner } from '../../util/intern.js';
+import { withItem } from '../../util/exact-array.js';
 
 /**
  * What a profile limits, named for what it is: the charge point as a whole (1.6 ChargePointMaxProfile,
@@ -231,20 +232,18 @@ export function checkProfile(
 }
 
 /**
- * Installs a parsed profile: one with the same chargingProfileId, or (`sameLevelReplaces`, 1.6) the
- * same stackLevel and purpose on the same connector, is replaced (1.6 §5.16 "Setting a charging
- * profile during a transaction", 2.0.1 K01.FR.05; 2.0.1 refuses the second instead, K01.FR.06).
- * Returns false, leaving the list as it was, when `maxInstalled` would be exceeded.
+ * The list with a parsed profile installed: one with the same chargingProfileId, or (`sameLevelReplaces`,
+ * 1.6) the same stackLevel and purpose on the same connector, is replaced (1.6 §5.16 "Setting a
+ * charging profile during a transaction", 2.0.1 K01.FR.05; 2.0.1 refuses the second instead,
+ * K01.FR.06). Null when `maxInstalled` would be exceeded. A new array of exactly the profiles
+ * (util/exact-array.ts): a charge point holds one or two.
  */
-export function installProfile(list: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevelReplaces = true): boolean {
+export function withProfile(list: readonly InstalledProfile[], p: InstalledProfile, limits: ProfileLimits, sameLevelReplaces = true): InstalledProfile[] | null {
   const replaced = (q: InstalledProfile) =>
     q.id === p.id || (sameLevelReplaces && q.stackLevel === p.stackLevel && q.purpose === p.purpose && q.connectorId === p.connectorId);
-  let kept = 0;
-  for (const q of list) if (!replaced(q)) kept++;
-  if (kept + 1 > limits.maxInstalled) return false;
-  for (let i = list.length - 1; i >= 0; i--) if (replaced(list[i])) list.splice(i, 1);
-  list.push(p);
-  return true;
+  const kept = list.filter((q) => !replaced(q));
+  if (kept.length + 1 > limits.maxInstalled) return null;
+  return withItem(kept, p);
 }
 
 /** Which profiles a clear names (1.6 ClearChargingProfile.req, 2.0.1 chargingProfileId + chargingProfileCriteria). */

@@ -13,7 +13,7 @@
 import type { Connector } from '../../station/connector.js';
 import type { Station } from '../../station/station.js';
 import { limitAt, nextChangeAt, type Electrics, type ScheduleView } from './composite.js';
-import { installProfile, removeTxProfiles, type ChargePointView, type InstalledProfile, type ProfileLimits, type TransactionRef } from './profiles.js';
+import { removeTxProfiles, withProfile, type ChargePointView, type InstalledProfile, type ProfileLimits, type TransactionRef } from './profiles.js';
 
 /** What the station core sees of the feature: its hooks into the transaction life cycle. */
 export interface SmartChargingState {
@@ -42,7 +42,7 @@ const NO_OPTIONS: SmartChargingOptions = {};
 const ALARM = 'smart-charging';
 
 export class StationSmartCharging implements SmartChargingState, ScheduleView, ChargePointView {
-  readonly profiles: InstalledProfile[] = [];
+  profiles: InstalledProfile[] = [];
   /** A remote start's TxProfile, installed when that transaction starts (1.6 §5.11 RemoteStartTransaction). */
   pending: { connectorId: number; idTag: string; profile: InstalledProfile } | null = null;
   sharing = 1;
@@ -86,7 +86,7 @@ export class StationSmartCharging implements SmartChargingState, ScheduleView, C
     if (pending && pending.connectorId === this.site(c.id)) {
       this.pending = null;
       // The profile belongs to the transaction the RemoteStartTransaction asked for, not another driver's.
-      if (pending.idTag === c.tx!.idTag) installProfile(this.profiles, pending.profile, this.readLimits(this.st));
+      if (pending.idTag === c.tx!.idTag) this.profiles = withProfile(this.profiles, pending.profile, this.readLimits(this.st)) ?? this.profiles;
     }
     this.reapply(now);
   }

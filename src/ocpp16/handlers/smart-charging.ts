@@ -16,7 +16,7 @@ import type {
   SetChargingProfileResponse,
 } from '../generated/types.gen.js';
 import { compositeSchedule } from '../../features/smart-charging/composite.js';
-import { installProfile } from '../../features/smart-charging/profiles.js';
+import { withProfile } from '../../features/smart-charging/profiles.js';
 import { smartChargingOf, StationSmartCharging } from '../../features/smart-charging/station-state.js';
 import { clearProfiles, parseProfile, profileLimits } from '../smart-charging/profiles.js';
 
@@ -31,7 +31,9 @@ export function setChargingProfile(st: Station, req: SetChargingProfileRequest, 
   const state = existing ?? new StationSmartCharging(st, profileLimits);
   const limits = profileLimits(st);
   const parsed = parseProfile(req.connectorId, req.csChargingProfiles, state, limits, now);
-  if (typeof parsed === 'string' || !installProfile(state.profiles, parsed, limits)) return { status: 'Rejected' };
+  const profiles = typeof parsed === 'string' ? null : withProfile(state.profiles, parsed, limits);
+  if (profiles === null) return { status: 'Rejected' };
+  state.profiles = profiles;
   st.smartCharging = state;
   state.reapply(now);
   return { status: 'Accepted' };
@@ -81,7 +83,7 @@ export function acceptRemoteStartProfile(st: Station, connectorId: number, req: 
   const state = smartChargingOf(st, profileLimits);
   const limits = profileLimits(st);
   const parsed = parseProfile(connectorId, profile, state, limits, now, true);
-  if (typeof parsed === 'string' || !installProfile(state.profiles.slice(), parsed, limits)) {
+  if (typeof parsed === 'string' || withProfile(state.profiles, parsed, limits) === null) {
     if (state.profiles.length === 0 && state.pending === null) st.smartCharging = null;
     return false;
   }

@@ -15,9 +15,13 @@ import type {
 } from '../generated/types.gen.js';
 import { judgeSetDisplayMessage, notifyDisplayMessagesParts, selectMessages } from '../display/rules.js';
 import { displayCapabilities } from '../display/settings.js';
-import { windowOf } from '../display/state.js';
+import { windowOf, type StoredMessage } from '../display/state.js';
 import { displayOf, tidied } from '../display/store.js';
 import { modelOf } from '../station-model.js';
+import { Interner } from '../../util/intern.js';
+
+/** One shared copy of a message the CSMS sends many charge points alike (a stored message never changes). */
+const MESSAGES = new Interner<StoredMessage>(1024);
 
 /** O01, O02, O06: a new message, one for a running transaction, or the replacement of a stored id. */
 export function setDisplayMessage(st: Station, req: SetDisplayMessageRequest, now: number): SetDisplayMessageResponse {
@@ -28,7 +32,7 @@ export function setDisplayMessage(st: Station, req: SetDisplayMessageRequest, no
     stored: stored?.size ?? 0,
     replaces: stored?.has(info.id) ?? false,
   });
-  if (answer.status === 'Accepted') displayOf(st).messages.set(info.id, { info, ...windowOf(info) });
+  if (answer.status === 'Accepted') displayOf(st).messages.set(info.id, MESSAGES.share(JSON.stringify(info), { info, ...windowOf(info) }));
   return answer;
 }
 

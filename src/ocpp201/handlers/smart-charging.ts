@@ -8,7 +8,7 @@ import { connectorLimitW } from '../../station/meter.js';
 import { Kind, OutboundCall } from '../../station/outbound.js';
 import type { Station } from '../../station/station.js';
 import { compositeSchedule } from '../../features/smart-charging/composite.js';
-import { clearMatching, installProfile, type InstalledProfile } from '../../features/smart-charging/profiles.js';
+import { clearMatching, type InstalledProfile } from '../../features/smart-charging/profiles.js';
 import type {
   ChargingLimitSourceEnumType,
   ChargingProfileType,
@@ -80,9 +80,11 @@ export function setChargingProfile(st: Station, req: SetChargingProfileRequest, 
   const parsed = parseProfile(st, req.evseId, req.chargingProfile, existing?.profiles ?? [], limits, now);
   if (!('id' in parsed)) return { status: 'Rejected', statusInfo: parsed };
   const state = existing ?? newSmartCharging201(st);
-  if (!install(state.profiles, parsed, limits)) {
+  const profiles = install(state.profiles, parsed, limits);
+  if (profiles === null) {
     return { status: 'Rejected', statusInfo: { reasonCode: 'MaxProfiles', additionalInfo: `SmartChargingCtrlr.Entries[ChargingProfiles] maxLimit ${limits.maxInstalled} reached` } };
   }
+  state.profiles = profiles;
   st.smartCharging = state;
   state.reapply(now);
   // K15: an ISO 15118 EV answers a TxProfile with its charging schedule.
@@ -106,7 +108,7 @@ export function acceptRemoteStartProfile(st: Station, evseId: number, token: str
   const limits = profileLimits(st);
   const parsed = parseProfile(st, evseId, profile, existing?.profiles ?? [], limits, now, true);
   if (!('id' in parsed)) return parsed;
-  if (!installProfile((existing?.profiles ?? []).slice(), parsed, limits, false)) return { reasonCode: 'MaxProfiles', additionalInfo: 'SmartChargingCtrlr.Entries[ChargingProfiles] is full' };
+  if (install(existing?.profiles ?? [], parsed, limits) === null) return { reasonCode: 'MaxProfiles', additionalInfo: 'SmartChargingCtrlr.Entries[ChargingProfiles] is full' };
   smartCharging201Of(st).pending = { connectorId: evseId, idTag: token, profile: parsed };
   return null;
 }

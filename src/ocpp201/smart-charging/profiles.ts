@@ -8,7 +8,7 @@ import type { Station } from '../../station/station.js';
 import {
   checkProfile,
   profileInput,
-  installProfile,
+  withProfile,
   type ChargePointView,
   type InstalledProfile,
   type LimitNames,
@@ -135,9 +135,9 @@ export function parseProfile(
   return remember(parsed, p);
 }
 
-/** Installs a parsed profile (K01.FR.05: a same id replaces); false when Entries[ChargingProfiles] is full. */
-export function install(list: InstalledProfile[], p: InstalledProfile, limits: ProfileLimits): boolean {
-  return installProfile(list, p, limits, false);
+/** The list with a parsed profile installed (K01.FR.05: a same id replaces); null when Entries[ChargingProfiles] is full. */
+export function install(list: readonly InstalledProfile[], p: InstalledProfile, limits: ProfileLimits): InstalledProfile[] | null {
+  return withProfile(list, p, limits, false);
 }
 
 /** Where the SmartChargingCtrlr limits live in a model (found once per model). */
