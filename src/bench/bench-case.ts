@@ -165,16 +165,18 @@ async function main(): Promise<void> {
   const rss = usage.rssBytes;
   const cpuSec = (usage.cpuUs - cpu0) / 1e6;
 
-  // (c) saturation
-  const rt = () => fleet.stats.actions().reduce((k, a) => k + a.sent, 0);
-  fleet.backToBack(true);
-  await sleep(2000);
-  const r0 = rt();
-  const sat0 = Date.now();
-  await sleep(saturationMs);
-  const r1 = rt();
-  const satWindow = (Date.now() - sat0) / 1000;
-  fleet.backToBack(false);
+  // (c) saturation (none with --saturation 0: a rate over an empty window would be noise divided by ~0)
+  let roundTripsPerSec = 0;
+  if (saturationMs > 0) {
+    const rt = () => fleet.stats.actions().reduce((k, a) => k + a.sent, 0);
+    fleet.backToBack(true);
+    await sleep(2000);
+    const r0 = rt();
+    const sat0 = Date.now();
+    await sleep(saturationMs);
+    roundTripsPerSec = Math.round((rt() - r0) / ((Date.now() - sat0) / 1000));
+    fleet.backToBack(false);
+  }
   await fleet.stop();
 
   const errors = fleet.stats.actions().reduce((k, a) => k + a.errors, 0);
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
     rssMiB: round(rss / 2 ** 20, 1),
     baselineRssMiB: round(baseline / 2 ** 20, 1),
     rssPerCpKiB: round((rss - baseline) / 1024 / n, 1),
-    roundTripsPerSec: Math.round((r1 - r0) / satWindow),
+    roundTripsPerSec,
     errors,
   };
   process.stdout.write(JSON.stringify(result) + '\n');
