@@ -127,8 +127,7 @@ export function clearChargingProfile(st: Station, req: ClearChargingProfileReque
   const purpose = c?.chargingProfilePurpose === undefined ? undefined : PURPOSE[c.chargingProfilePurpose];
   const cleared = clearMatching(own, { id: req.chargingProfileId, connectorId: c?.evseId, purpose, stackLevel: c?.stackLevel });
   if (cleared === 0) return { status: 'Unknown' };
-  state.profiles.length = 0;
-  state.profiles.push(...own, ...external);
+  state.profiles = own.concat(external);
   state.reapply(now);
   return { status: 'Accepted' };
 }
