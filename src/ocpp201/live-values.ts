@@ -37,7 +37,7 @@ function liveValue(st: Station, def: VariableDef): string | undefined {
       return evseTemperature(st, def);
     case 'DisplayMessages':
       // DisplayMessageCtrlr.DisplayMessages: how many are set now (its maxLimit: how many may be).
-      return String(tidied(st, st.ctx.now())?.messages.size ?? 0);
+      return String(tidied(st, st.ctx.now())?.messages.length ?? 0);
     case 'ActiveNetworkProfile':
       return String(st.security?.slot ?? 1);
     case 'SecurityProfile':

@@ -91,9 +91,19 @@ describe('notifyDisplayMessagesParts', () => {
 describe('DisplayState', () => {
   it('drops expired messages and those of a transaction no longer open when tidied', () => {
     const d = new DisplayState();
-    for (const i of [info(1, { endDateTime: '2030-01-01T00:00:00Z' }), info(2, { transactionId: 'gone' }), info(3, { transactionId: 'open' }), info(4)]) d.messages.set(i.id, stored(i));
+    for (const i of [info(1, { endDateTime: '2030-01-01T00:00:00Z' }), info(2, { transactionId: 'gone' }), info(3, { transactionId: 'open' }), info(4)]) d.set(stored(i));
     d.purge(Date.parse('2030-01-01T00:00:00Z'), (id) => id === 'open');
-    expect([...d.messages.keys()]).toEqual([3, 4]);
+    expect(d.messages.map((m) => m.info.id)).toEqual([3, 4]);
+  });
+
+  it('a replacement keeps its place; remove says whether there was one', () => {
+    const d = new DisplayState();
+    for (const i of [info(1), info(2), info(3)]) d.set(stored(i));
+    d.set(stored(info(2, { endDateTime: '2031-01-01T00:00:00Z' })));
+    expect(d.messages.map((m) => [m.info.id, m.info.endDateTime])).toEqual([[1, undefined], [2, '2031-01-01T00:00:00Z'], [3, undefined]]);
+    expect(d.remove(2)).toBe(true);
+    expect(d.remove(2)).toBe(false);
+    expect(d.has(1) && d.has(3) && !d.has(2)).toBe(true);
   });
 
   it('keeps a bounded list of price notes: a tariff before the transaction is adopted by it; the oldest note goes first', () => {

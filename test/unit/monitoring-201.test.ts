@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { findVariable, type VariableDef } from '../../src/ocpp201/device-model/index.js';
 import { customerInformationParts, DATA_PER_MESSAGE } from '../../src/ocpp201/monitoring/customer.js';
-import { evaluate, monitorRefusal, nextDue, type Monitor } from '../../src/ocpp201/monitoring/monitor.js';
+import { evaluate, Monitor, monitorRefusal, nextDue } from '../../src/ocpp201/monitoring/monitor.js';
 import { presetMonitors } from '../../src/ocpp201/monitoring/presets.js';
 import { monitoringReport, monitoringReportParts } from '../../src/ocpp201/monitoring/report.js';
 import type { MonitorEnumType, SetMonitoringDataType } from '../../src/ocpp201/generated/types.gen.js';
@@ -19,8 +19,8 @@ const heartbeat = findVariable(dm, 'OCPPCommCtrlr', 'HeartbeatInterval')!;
 const clock = findVariable(dm, 'ClockCtrlr', 'DateTime')!;
 const password = findVariable(dm, 'SecurityCtrlr', 'BasicAuthPassword')!;
 
-function monitor(def: VariableDef, type: MonitorEnumType, value: number, extra: Partial<Monitor> = {}): Monitor {
-  return { id: 10, def, type, value, severity: 5, transaction: false, origin: 'CustomMonitor', alerting: false, reference: undefined, dueAt: Infinity, ...extra };
+function monitor(def: VariableDef, type: MonitorEnumType, value: number, extra: { id?: number; reference?: string } = {}): Monitor {
+  return new Monitor({ id: extra.id ?? 10, def, type, value, severity: 5, transaction: false, origin: 'CustomMonitor' }, extra.reference);
 }
 
 describe('monitor evaluation (N07, MonitorEnumType)', () => {

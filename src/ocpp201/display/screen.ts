@@ -35,7 +35,7 @@ export function messageState(st: Station): MessageStateEnumType {
 export function shownNow(st: Station, now: number): string[] {
   const d = tidied(st, now);
   const lines: string[] = [];
-  if (d !== null) for (const info of visibleMessages(d.messages.values(), messageState(st), now)) lines.push(`${info.priority}: ${info.message.content}`);
+  if (d !== null) for (const info of visibleMessages(d.messages, messageState(st), now)) lines.push(`${info.priority}: ${info.message.content}`);
   const prices = tariffCostSettings(st);
   if (!prices.tariff && !prices.cost) return lines;
   const offline = st.link !== Link.Open;

@@ -10,6 +10,7 @@
  * forgotten first.
  */
 import type { MessageContentType, MessageInfoType } from '../generated/types.gen.js';
+import { keptItems, withItem } from '../../util/exact-array.js';
 
 /** A stored message with its validity window as numbers (ms; ±Infinity when open). */
 export interface StoredMessage {
@@ -40,8 +41,11 @@ export interface PriceNote {
 export const MAX_PRICES = 8;
 
 export class DisplayState {
-  /** By message id, in the order set (a replacement keeps its place). */
-  readonly messages = new Map<number, StoredMessage>();
+  /**
+   * In the order set (a replacement keeps its place), found by id: an array of exactly them
+   * (util/exact-array.ts), as a charge point shows a handful; a Map's smallest table is 152 bytes.
+   */
+  messages: StoredMessage[] = [];
   /** Oldest first. */
   readonly prices: PriceNote[] = [];
 
@@ -50,9 +54,25 @@ export class DisplayState {
    * no longer open (`open` says whether it is).
    */
   purge(now: number, open: (transactionId: string) => boolean): void {
-    for (const [id, m] of this.messages) {
-      if (m.until <= now || (m.info.transactionId !== undefined && !open(m.info.transactionId))) this.messages.delete(id);
-    }
+    this.messages = keptItems(this.messages, (m) => m.until > now && (m.info.transactionId === undefined || open(m.info.transactionId)));
+  }
+
+  has(id: number): boolean {
+    return this.messages.some((m) => m.info.id === id);
+  }
+
+  /** Stores a message, replacing the one with its id in its place. */
+  set(m: StoredMessage): void {
+    const i = this.messages.findIndex((x) => x.info.id === m.info.id);
+    if (i >= 0) this.messages[i] = m;
+    else this.messages = withItem(this.messages, m);
+  }
+
+  /** Removes the message with this id; false when there is none. */
+  remove(id: number): boolean {
+    const before = this.messages.length;
+    this.messages = keptItems(this.messages, (m) => m.info.id !== id);
+    return this.messages.length < before;
   }
 
   /** The note of a transaction, or null. */

@@ -15,6 +15,6 @@ export function displayOf(st: Station): DisplayState {
 /** The state with what has expired dropped (O01 endDateTime, O02 the transaction ended); null when never used. */
 export function tidied(st: Station, now: number): DisplayState | null {
   const d = displayState(st);
-  if (d !== null && d.messages.size > 0) d.purge(now, (id) => st.openTransaction(id) !== undefined);
+  if (d !== null && d.messages.length > 0) d.purge(now, (id) => st.openTransaction(id) !== undefined);
   return d;
 }

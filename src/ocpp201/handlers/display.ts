@@ -26,13 +26,13 @@ const MESSAGES = new Interner<StoredMessage>(1024);
 /** O01, O02, O06: a new message, one for a running transaction, or the replacement of a stored id. */
 export function setDisplayMessage(st: Station, req: SetDisplayMessageRequest, now: number): SetDisplayMessageResponse {
   const info = req.message;
-  const stored = tidied(st, now)?.messages;
+  const stored = tidied(st, now);
   const answer = judgeSetDisplayMessage(info, displayCapabilities(st), {
     transactionOpen: info.transactionId !== undefined && st.openTransaction(info.transactionId) !== undefined,
-    stored: stored?.size ?? 0,
+    stored: stored?.messages.length ?? 0,
     replaces: stored?.has(info.id) ?? false,
   });
-  if (answer.status === 'Accepted') displayOf(st).messages.set(info.id, MESSAGES.share(JSON.stringify(info), { info, ...windowOf(info) }));
+  if (answer.status === 'Accepted') displayOf(st).set(MESSAGES.share(JSON.stringify(info), { info, ...windowOf(info) }));
   return answer;
 }
 
@@ -44,7 +44,7 @@ export function setDisplayMessage(st: Station, req: SetDisplayMessageRequest, no
  */
 export function getDisplayMessages(st: Station, req: GetDisplayMessagesRequest, now: number): GetDisplayMessagesResponse {
   const d = tidied(st, now);
-  const found = d === null ? [] : selectMessages(d.messages.values(), req);
+  const found = d === null ? [] : selectMessages(d.messages, req);
   if (found.length === 0) return { status: 'Unknown' };
   const { limits } = modelOf(st.ctx.profile).dm;
   for (const part of notifyDisplayMessagesParts(req.requestId, found, { maxItems: limits.itemsGetReport, maxBytes: limits.bytesGetReport })) {
@@ -56,5 +56,5 @@ export function getDisplayMessages(st: Station, req: GetDisplayMessagesRequest, 
 
 /** O05: Accepted when a message with that id was stored (and is removed), else Unknown. */
 export function clearDisplayMessage(st: Station, req: ClearDisplayMessageRequest, now: number): ClearDisplayMessageResponse {
-  return tidied(st, now)?.messages.delete(req.id) ? { status: 'Accepted' } : { status: 'Unknown' };
+  return tidied(st, now)?.remove(req.id) ? { status: 'Accepted' } : { status: 'Unknown' };
 }

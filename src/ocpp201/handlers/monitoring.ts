@@ -30,7 +30,7 @@ import { liveValues } from '../live-values.js';
 import { modelOf } from '../station-model.js';
 import { customerInformation as customer, customerInformationParts } from '../monitoring/customer.js';
 import { armPeriodic, monitorsChanged } from '../monitoring/events.js';
-import { isPeriodic, MAX_CUSTOM_MONITORS, monitorRefusal, type Monitor } from '../monitoring/monitor.js';
+import { isPeriodic, MAX_CUSTOM_MONITORS, Monitor, monitorRefusal, sharedSpec } from '../monitoring/monitor.js';
 import { monitoringReport, monitoringReportParts } from '../monitoring/report.js';
 import { monitoringNumber, monitoringOf, monitoringSlots, storeValue, type MonitoringState } from '../monitoring/state.js';
 
@@ -69,7 +69,7 @@ function setOne(st: Station, state: MonitoringState, item: SetMonitoringDataType
     severity: item.severity,
   });
   const { dm } = modelOf(st.ctx.profile);
-  const existing = item.id === undefined ? undefined : state.monitors.get(item.id);
+  const existing = item.id === undefined ? undefined : state.get(item.id);
   // N04.FR.13: an id that names no monitor.
   if (item.id !== undefined && existing === undefined) return result('Rejected', 'InvalidValue', `no monitor ${item.id}`);
   if (!dm.componentByKey.has(componentKey(item.component))) return result('UnknownComponent', 'NotFound', `no component ${item.component.name}`);
@@ -89,18 +89,8 @@ function setOne(st: Station, state: MonitoringState, item: SetMonitoringDataType
   }
   const id = existing?.id ?? state.nextId++;
   const value = item.type === 'Delta' ? (valueOf(dm, st.variables, def, 0, liveValues(st)) ?? '') : undefined;
-  const monitor: Monitor = {
-    id,
-    def,
-    type: item.type,
-    value: item.value,
-    severity: item.severity,
-    transaction: item.transaction ?? false,
-    origin: existing?.origin ?? 'CustomMonitor',
-    alerting: false,
-    reference: value,
-    dueAt: Infinity,
-  };
+  const spec = { id, def, type: item.type, value: item.value, severity: item.severity, transaction: item.transaction ?? false, origin: existing?.origin ?? 'CustomMonitor' } as const;
+  const monitor = new Monitor(sharedSpec(dm, spec), value);
   state.put(monitor, now);
   if (!isPeriodic(monitor.type)) set.push(monitor);
   return result('Accepted', undefined, undefined, id);
@@ -133,10 +123,10 @@ export function clearVariableMonitoring(st: Station, req: ClearVariableMonitorin
   checkLimits(st, 'ClearVariableMonitoring', req.id.length, req, slots.itemsClear, slots.bytesClear);
   const state = monitoringOf(st);
   const results = req.id.map((id): ClearMonitoringResultType => {
-    const m = state.monitors.get(id);
+    const m = state.get(id);
     if (m === undefined) return { id, status: 'NotFound' };
     if (m.origin === 'HardWiredMonitor') return { id, status: 'Rejected', statusInfo: { reasonCode: 'ReadOnly', additionalInfo: `monitor ${id} is hard-wired` } };
-    state.monitors.delete(id);
+    state.remove(id);
     return { id, status: 'Accepted' };
   });
   armPeriodic(st, state);
@@ -152,7 +142,7 @@ export function getMonitoringReport(st: Station, req: GetMonitoringReportRequest
   const { dm } = modelOf(st.ctx.profile);
   const code = requestLimitViolation(dm, 'GetReport', req.componentVariable?.length ?? 0, Buffer.byteLength(JSON.stringify(req)));
   if (code !== null) throw new OcppError(code, 'GetMonitoringReport exceeds ItemsPerMessage/BytesPerMessage[GetReport]');
-  const entries = monitoringReport(monitoringOf(st).monitors.values(), req.monitoringCriteria, req.componentVariable);
+  const entries = monitoringReport(monitoringOf(st).monitors, req.monitoringCriteria, req.componentVariable);
   if (entries.length === 0) return { status: 'EmptyResultSet' };
   for (const part of monitoringReportParts(req.requestId, entries, dm.limits, new Date(now).toISOString())) {
     // Kept, and sent while a boot is Pending too: part of a use case the CSMS started (as NotifyReport).

@@ -71,7 +71,7 @@ function collect(st: Station, state: MonitoringState, now: number, out: Pending[
   if (!enabled(st)) return;
   const { dm } = modelOf(st.ctx.profile);
   const live = liveValues(st);
-  for (const m of state.monitors.values()) {
+  for (const m of state.monitors) {
     if (isPeriodic(m.type)) continue;
     const tx = transactionAt(st, m.def);
     // A transaction monitor watches only while a transaction runs there (an alarm it raised may still clear).
@@ -132,7 +132,7 @@ function periodicDue(st: Station, now: number): void {
   const on = enabled(st);
   const { dm } = modelOf(st.ctx.profile);
   const live = liveValues(st);
-  for (const m of state.monitors.values()) {
+  for (const m of state.monitors) {
     if (!isPeriodic(m.type) || m.dueAt > now) continue;
     while (m.dueAt <= now) m.dueAt = nextDue(m, m.dueAt);
     const tx = transactionAt(st, m.def);
@@ -148,7 +148,7 @@ function periodicDue(st: Station, now: number): void {
 /** Sets the station's one monitoring alarm at the earliest periodic monitor's time (or none). */
 export function armPeriodic(st: Station, state: MonitoringState): void {
   let at = Infinity;
-  for (const m of state.monitors.values()) if (isPeriodic(m.type) && m.dueAt < at) at = m.dueAt;
+  for (const m of state.monitors) if (isPeriodic(m.type) && m.dueAt < at) at = m.dueAt;
   if (at === state.alarmAt) return;
   st.cancel(ALARM_TAG);
   state.alarmAt = at;

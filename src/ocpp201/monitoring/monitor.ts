@@ -5,11 +5,16 @@
  */
 import type { EventNotificationEnumType, EventTriggerEnumType, MonitorEnumType, MonitoringCriterionEnumType, SetMonitoringDataType, StatusInfoType } from '../generated/types.gen.js';
 import type { VariableDef } from '../device-model/index.js';
+import { Interner } from '../../util/intern.js';
 
 /** Who set a monitor: the manufacturer for good, the manufacturer as a default, or the CSMS. */
 export type MonitorOrigin = Extract<EventNotificationEnumType, 'HardWiredMonitor' | 'PreconfiguredMonitor' | 'CustomMonitor'>;
 
-export interface Monitor {
+/**
+ * What a monitor is, apart from what one charge point has seen of it: shared by every charge point
+ * holding the same one (a model's presets; the CSMS's monitor as it set it on the fleet, interned).
+ */
+export interface MonitorSpec {
   readonly id: number;
   readonly def: VariableDef;
   readonly type: MonitorEnumType;
@@ -20,12 +25,54 @@ export interface Monitor {
   /** Active only while a transaction runs where its component is. */
   readonly transaction: boolean;
   readonly origin: MonitorOrigin;
+}
+
+/** One charge point's monitor: its shared spec, read through, and the three fields that are its own. */
+export class Monitor implements MonitorSpec {
   /** Threshold monitors: an Alerting event went out and its clearing has not (N07). */
-  alerting: boolean;
-  /** Delta monitors: the value when set or last reported (N07.FR.18); undefined = read it on first evaluation. */
-  reference: string | undefined;
-  /** Periodic monitors: when the next event is due (ms). */
-  dueAt: number;
+  alerting = false;
+
+  constructor(
+    readonly spec: MonitorSpec,
+    /** Delta monitors: the value when set or last reported (N07.FR.18); undefined = read it on first evaluation. */
+    public reference: string | undefined,
+    /** Periodic monitors: when the next event is due (ms). */
+    public dueAt = Infinity,
+  ) {}
+
+  get id(): number {
+    return this.spec.id;
+  }
+  get def(): VariableDef {
+    return this.spec.def;
+  }
+  get type(): MonitorEnumType {
+    return this.spec.type;
+  }
+  get value(): number {
+    return this.spec.value;
+  }
+  get severity(): number {
+    return this.spec.severity;
+  }
+  get transaction(): boolean {
+    return this.spec.transaction;
+  }
+  get origin(): MonitorOrigin {
+    return this.spec.origin;
+  }
+}
+
+const specsByModel = new WeakMap<object, Interner<MonitorSpec>>();
+
+/**
+ * One shared copy of each spec per device model (`dm`): a CSMS setting a monitor on the whole fleet
+ * sets the same one, id included (ids count up alike), on every charge point.
+ */
+export function sharedSpec(dm: object, spec: MonitorSpec): MonitorSpec {
+  let specs = specsByModel.get(dm);
+  if (specs === undefined) specsByModel.set(dm, (specs = new Interner<MonitorSpec>(1024)));
+  return specs.share(`${spec.id} ${spec.def.index} ${spec.type} ${spec.value} ${spec.severity} ${spec.transaction} ${spec.origin}`, spec);
 }
 
 /** The most monitors the CSMS may add to a charge point (no standard variable); more are Rejected. */

@@ -11,15 +11,10 @@
  */
 import { findVariable, type DeviceModel, type VariableDef } from '../device-model/index.js';
 import type { MonitorEnumType } from '../generated/types.gen.js';
-import type { MonitorOrigin } from './monitor.js';
+import type { MonitorOrigin, MonitorSpec } from './monitor.js';
 
-export interface PresetMonitor {
-  readonly id: number;
-  readonly def: VariableDef;
-  readonly type: MonitorEnumType;
-  readonly value: number;
-  readonly severity: number;
-  readonly origin: MonitorOrigin;
+/** A model's own monitor: the spec every charge point of the model shares (monitor.ts). */
+export interface PresetMonitor extends MonitorSpec {
   /** Delta monitors: the value they start from (the model's), so the first change after power-up counts. */
   readonly reference: string | undefined;
 }
@@ -41,7 +36,7 @@ function build(dm: DeviceModel): PresetMonitor[] {
   if (!dm.components.some((c) => c.component.name === 'MonitoringCtrlr')) return out;
   const add = (def: VariableDef | undefined, type: MonitorEnumType, value: number, severity: number, origin: MonitorOrigin) => {
     if (def?.characteristics.supportsMonitoring) {
-      out.push(Object.freeze({ id: out.length + 1, def, type, value, severity, origin, reference: type === 'Delta' ? dm.defaults[def.index * 4] : undefined }));
+      out.push(Object.freeze({ id: out.length + 1, def, type, value, severity, transaction: false, origin, reference: type === 'Delta' ? dm.defaults[def.index * 4] : undefined }));
     }
   };
   for (const c of dm.components) {

@@ -132,7 +132,21 @@ export function parseProfile(
     if (q.id === parsed.id || q.purpose !== parsed.purpose || q.stackLevel !== parsed.stackLevel || q.connectorId !== parsed.connectorId) continue;
     if (q.validFrom < parsed.validTo && parsed.validFrom < q.validTo) return refuse('DuplicateProfile', `profile ${q.id} has this stackLevel and purpose on EVSE ${evseId} (K01.FR.06)`);
   }
-  return remember(parsed, p);
+  return remember(shared(parsed, p), p);
+}
+
+/** Installed profiles the CSMS sent many charge points alike, held once per worker. */
+const PROFILES = new Interner<InstalledProfile>(1024);
+
+/**
+ * The shared copy of `p` when another charge point was sent the same profile for the same EVSE; a
+ * TxProfile stays each one's own (it learns its transaction later, K05). Nothing else changes an
+ * installed profile.
+ */
+function shared(p: InstalledProfile, original: ChargingProfileType): InstalledProfile {
+  if (p.purpose === 'Tx') return p;
+  const fields = [p.id, p.connectorId, p.stackLevel, p.purpose, p.kind, p.recurrenceMs, p.validFrom, p.validTo, p.startSchedule, p.durationMs, p.unit, p.minChargingRate];
+  return PROFILES.share(`${fields.join(' ')} ${JSON.stringify(p.periods)} ${JSON.stringify(original)}`, p);
 }
 
 /** The list with a parsed profile installed (K01.FR.05: a same id replaces); null when Entries[ChargingProfiles] is full. */

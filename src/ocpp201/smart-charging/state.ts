@@ -9,7 +9,7 @@ import type { Connector } from '../../station/connector.js';
 import type { EvChargingNeeds } from '../../station/dialect.js';
 import { connectorLimitW } from '../../station/meter.js';
 import type { Station } from '../../station/station.js';
-import { StationSmartCharging } from '../../features/smart-charging/station-state.js';
+import { StationSmartCharging, type SmartChargingOptions } from '../../features/smart-charging/station-state.js';
 import { txUpdated } from '../dialect.js';
 import { slotOf, type VariableChange } from '../device-model/index.js';
 import { memberList, reading } from '../meter-values.js';
@@ -54,9 +54,15 @@ export class SmartCharging201 extends StationSmartCharging {
   }
 }
 
+/** The options of a model's charge points, one object for all of them. */
+const optionsByModel = new WeakMap<object, SmartChargingOptions>();
+
 /** A state for the station, not yet its own (a request that may install nothing works on it). */
 export function newSmartCharging201(st: Station): SmartCharging201 {
-  return new SmartCharging201(st, profileLimits, { sites: modelOf(st.ctx.profile).evseOf, rateChanged });
+  const model = modelOf(st.ctx.profile);
+  let options = optionsByModel.get(model);
+  if (options === undefined) optionsByModel.set(model, (options = { sites: model.evseOf, rateChanged }));
+  return new SmartCharging201(st, profileLimits, options);
 }
 
 /** The station's 2.0.1 smart-charging state, created on first use. */
