@@ -10,7 +10,7 @@
  * forgotten first.
  */
 import type { MessageContentType, MessageInfoType } from '../generated/types.gen.js';
-import { keptItems, withItem } from '../../util/exact-array.js';
+import { keptItems, puttingItem } from '../../util/exact-array.js';
 
 /** A stored message with its validity window as numbers (ms; ±Infinity when open). */
 export interface StoredMessage {
@@ -63,9 +63,7 @@ export class DisplayState {
 
   /** Stores a message, replacing the one with its id in its place. */
   set(m: StoredMessage): void {
-    const i = this.messages.findIndex((x) => x.info.id === m.info.id);
-    if (i >= 0) this.messages[i] = m;
-    else this.messages = withItem(this.messages, m);
+    this.messages = puttingItem(this.messages, m, (x) => x.info.id === m.info.id);
   }
 
   /** Removes the message with this id; false when there is none. */

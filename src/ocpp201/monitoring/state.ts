@@ -10,7 +10,7 @@ import type { Station, ValueWatch } from '../../station/station.js';
 import { modelOf, variable } from '../station-model.js';
 import { isPeriodic, Monitor, nextDue } from './monitor.js';
 import { presetMonitors } from './presets.js';
-import { keptItems, withItem } from '../../util/exact-array.js';
+import { keptItems, puttingItem } from '../../util/exact-array.js';
 import { monitorsChanged } from './events.js';
 
 /** The MonitoringCtrlr variables monitoring reads (-1: the model lacks it). */
@@ -106,9 +106,7 @@ export class MonitoringState implements ValueWatch {
   /** Adds or replaces (in its place) a monitor; a periodic one is due one period from now. */
   put(m: Monitor, now: number): void {
     if (isPeriodic(m.type)) m.dueAt = nextDue(m, now);
-    const i = this.monitors.findIndex((x) => x.id === m.id);
-    if (i >= 0) this.monitors[i] = m;
-    else this.monitors = withItem(this.monitors, m);
+    this.monitors = puttingItem(this.monitors, m, (x) => x.id === m.id);
   }
 
   /** Removes the monitor with this id; false when there is none. */
